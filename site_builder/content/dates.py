@@ -1,0 +1,186 @@
+"""Partial dates: a date is exactly as precise as the editor wrote it.
+
+Sort rule: a partial date sorts *after* every more precise date inside its period.
+"June 2025" comes after "June 30, 2025" and before "July 1, 2025"; "2025" comes
+after every dated 2025 event. An event known only as "in June" is certain to have
+happened by the end of June, so the list never shows it earlier than an event
+with a known day.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July",
+          "August", "September", "October", "November", "December"]
+SHORT_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+class DateError(ValueError):
+    """A date, time or zone an editor wrote that cannot be a real one."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    def sort_key(self) -> tuple[int, int, int]:
+        # 13 and 32 put a partial date after everything more precise in its period.
+        return (self.year, self.month or 13, self.day or 32)
+
+    def iso(self) -> str:
+        parts = [f"{self.year:04d}"]
+        if self.month:
+            parts.append(f"{self.month:02d}")
+        if self.day:
+            parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+    def first_day(self) -> date:
+        return date(self.year, self.month or 1, self.day or 1)
+
+    def last_day(self) -> date:
+        if self.day:
+            return self.first_day()
+        if self.month:
+            nxt = date(self.year + (self.month == 12), self.month % 12 + 1, 1)
+            return nxt - timedelta(days=1)
+        return date(self.year, 12, 31)
+
+    def format(self, short: bool = False) -> str:
+        names = SHORT_MONTHS if short else MONTHS
+        if self.day:
+            return f"{names[self.month - 1]} {self.day}, {self.year}"
+        if self.month:
+            return f"{names[self.month - 1]} {self.year}"
+        return str(self.year)
+
+    def __str__(self) -> str:
+        return self.iso()
+
+
+def parse_partial_date(text: str) -> PartialDate:
+    """`2025`, `2025-06` or `2025-06-02`; never more precise than written."""
+    m = _DATE_RE.match(text.strip())
+    if not m:
+        raise DateError(f"'{text}' is not a date",
+                        hint="write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2025-06 for June 2025")
+    year, month, day = (int(g) if g else None for g in m.groups())
+    if month is not None and not 1 <= month <= 12:
+        raise DateError(f"'{text}' has no month {month}")
+    if day is not None:
+        try:
+            date(year, month, day)
+        except ValueError:
+            raise DateError(f"'{text}' is not a day of the calendar",
+                            hint=f"{MONTHS[month - 1]} {year} has {PartialDate(year, month).last_day().day} days")
+    return PartialDate(year, month, day)
+
+
+def parse_time(text: str) -> time:
+    m = _TIME_RE.match(text.strip())
+    if not m:
+        raise DateError(f"'{text}' is not a time", hint="write HH:MM on a 24-hour clock, e.g. 14:30")
+    return time(int(m.group(1)), int(m.group(2)))
+
+
+@lru_cache(maxsize=None)
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+@lru_cache(maxsize=None)
+def parse_timezone(name: str) -> ZoneInfo:
+    try:
+        if "/" in name or name == "UTC":
+            return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        pass
+    import difflib
+
+    close = difflib.get_close_matches(name, sorted(_zone_names()), n=3, cutoff=0.6)
+    hint = "use an IANA zone name such as Europe/Moscow or America/Anchorage"
+    if close:
+        hint = f"did you mean {' or '.join(close)}?"
+    raise DateError(f"unknown time zone '{name}'", hint=hint)
+
+
+@dataclass(frozen=True)
+class When:
+    """An event's date as written, with its optional local time, zone and end."""
+
+    start: PartialDate
+    end: PartialDate | None = None
+    time: time | None = None
+    zone: str | None = None
+    display: str | None = None  # the editor's override of the formatted date
+
+    def sort_key(self) -> tuple:
+        # Within a day, timed events come in order of their instant; untimed ones after them.
+        instant = self.instant()
+        return (*self.start.sort_key(), 0 if instant else 1, instant.timestamp() if instant else 0)
+
+    def instant(self) -> datetime | None:
+        """The exact moment, when a day, a time and a zone are all known."""
+        if not (self.start.day and self.time and self.zone):
+            return None
+        local = datetime.combine(self.start.first_day(), self.time, tzinfo=ZoneInfo(self.zone))
+        return local
+
+    def instant_utc(self) -> datetime | None:
+        moment = self.instant()
+        return moment.astimezone(timezone.utc) if moment else None
+
+    def local_date_in(self, zone: str) -> date | None:
+        moment = self.instant()
+        return moment.astimezone(ZoneInfo(zone)).date() if moment else None
+
+    def zone_abbreviation(self) -> str | None:
+        moment = self.instant()
+        return moment.tzname() if moment else None
+
+    def format(self, short: bool = False) -> str:
+        if self.display:
+            return self.display
+        text = format_range(self.start, self.end, short)
+        if self.time and not self.end:
+            text += f", {self.time.strftime('%H:%M')}"
+            abbr = self.zone_abbreviation()
+            if abbr:
+                text += f" {abbr}"
+        return text
+
+    def iso(self) -> str:
+        """Machine-readable form for <time datetime>: as precise as written."""
+        moment = self.instant()
+        return moment.isoformat() if moment else self.start.iso()
+
+
+def format_range(start: PartialDate, end: PartialDate | None, short: bool = False) -> str:
+    if end is None or end == start:
+        return start.format(short)
+    names = SHORT_MONTHS if short else MONTHS
+    if start.precision == end.precision == "day" and start.year == end.year:
+        if start.month == end.month:
+            return f"{names[start.month - 1]} {start.day}\u2013{end.day}, {start.year}"
+        return f"{names[start.month - 1]} {start.day} \u2013 {names[end.month - 1]} {end.day}, {start.year}"
+    if start.precision == end.precision == "month" and start.year == end.year:
+        return f"{names[start.month - 1]}\u2013{names[end.month - 1]} {start.year}"
+    return f"{start.format(short)} \u2013 {end.format(short)}"

@@ -1,0 +1,100 @@
+"""Event files: one YAML mapping per file, turned into model events with verified excerpts."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from site_builder.content.dates import When
+from site_builder.content.excerpts import closest_passage, locate_quote, selector_for
+from site_builder.content.fields import EVENT_FIELDS, Record, read_record
+from site_builder.content.yamlsafe import decode_text, parse_yaml
+from site_builder.errors import Report
+from site_builder.model import Event, Excerpt, Source, SiteConfig
+from site_builder.slugs import is_slug, slugify
+
+
+def read_event_record(path: Path, report: Report) -> Record | None:
+    text = decode_text(path.read_bytes(), str(path), report)
+    if text is None:
+        return None
+    return read_record(parse_yaml(text, str(path), report), EVENT_FIELDS, report, "the event")
+
+
+def event_id(path: Path, record: Record, report: Report) -> str | None:
+    if "id" in record.values:
+        return record.values["id"]
+    if is_slug(path.stem):
+        return path.stem
+    report.error(str(path), 1, 1, f"the file name '{path.stem}' cannot be an event id",
+                 hint=f"rename the file to '{slugify(path.stem)}{path.suffix}' or add an `id:` field")
+    return None
+
+
+def build_event(path: Path, record: Record, eid: str, config: SiteConfig,
+                sources: dict[str, Source], report: Report) -> Event | None:
+    errors_before = len(report.errors)
+    values = record.values
+    start, end = values.get("date"), values.get("end")
+    if start and end and end.last_day() < start.first_day():
+        report.at(record.loc_of("end"), f"the event ends ({end.iso()}) before it starts ({start.iso()})",
+                  hint="swap date and end, or fix the typo")
+    time = values.get("time")
+    if time and start and not start.day:
+        report.at(record.loc_of("time"), "a time needs a full date (YYYY-MM-DD)",
+                  hint=f"'{start.iso()}' is only as precise as the {start.precision}")
+    zone = values.get("timezone") or (config.timezone if time else None)
+    lane_ids = [lane.id for lane in config.lanes]
+    lane = values.get("lane") or lane_ids[0]
+    if lane not in lane_ids:
+        report.at(record.loc_of("lane"), f"unknown lane '{lane}'", hint=f"lanes in site.yaml: {', '.join(lane_ids)}")
+    excerpts = [verify_excerpt(eid, n, item, sources, report)
+                for n, item in enumerate(values.get("excerpts", ()), start=1)]
+    if len(report.errors) > errors_before or not start or "title" not in values or not values.get("excerpts"):
+        return None
+    return Event(
+        id=eid,
+        title=values["title"],
+        when=When(start, end, time, zone, values.get("display_date")),
+        place=values.get("place"),
+        lane=lane,
+        actors=values.get("actors", ()),
+        tags=values.get("tags", ()),
+        summary=values.get("summary", ""),
+        excerpts=tuple(excerpts),
+        related=values.get("related", ()),
+        draft=values.get("draft", False),
+        path=str(path),
+        order=values.get("order", 0),
+    )
+
+
+def verify_excerpt(eid: str, number: int, item: Record, sources: dict[str, Source], report: Report) -> Excerpt | None:
+    source_id, quote = item.values.get("source"), item.values.get("quote")
+    if source_id is None or quote is None:
+        return None
+    source = sources.get(source_id)
+    if source is None:
+        close = difflib.get_close_matches(source_id, sources, n=1, cutoff=0.5)
+        known = ", ".join(sorted(sources)) or "none yet"
+        hint = (f"did you mean '{close[0]}'? " if close else "") + f"known sources: {known}"
+        report.at(item.loc_of("source"), f"unknown source '{source_id}'", hint)
+        return None
+    spans = locate_quote(quote, source.text)
+    if spans is None:
+        report.at(item.loc_of("quote"), f"the quote is not in source '{source_id}'", misquote_hint(quote, source))
+        return None
+    selector = selector_for(spans, source.text, source.line_of(spans[0][0]))
+    return Excerpt(eid, number, source_id, quote, item.values.get("note"), selector)
+
+
+def misquote_hint(quote: str, source: Source) -> str:
+    near = closest_passage(quote, source.text)
+    if near is None:
+        return f"no passage of {Path(source.path).name} shares words with it; is it the right source?"
+    passage = " ".join(source.text[near.start:near.end].split())
+    if len(passage) > 200:
+        passage = passage[:197] + "..."
+    lines = [f"closest passage, {Path(source.path).name} line {source.line_of(near.start)}: \"{passage}\""]
+    lines += near.differences or ["only white space, quote marks or dashes differ, which cannot be"]
+    return "\n".join(lines)

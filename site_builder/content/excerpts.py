@@ -1,0 +1,191 @@
+"""Verify quotes against archived text and say exactly where they are.
+
+Matching forgives only what is not wording: runs of white space, typographic vs
+straight quotes and apostrophes, and dash variants. `...`, `…` and `[...]` inside
+a quote are elisions: the parts must appear in order, close together.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import quote as _percent
+
+from site_builder.model import TextQuote
+
+_FOLD = str.maketrans({
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+})
+_ELISION = re.compile(r"\s*(?:\[\s*(?:\.\.\.|\u2026)\s*\]|\.\.\.|\u2026)\s*")
+_WORD = re.compile(r"[\w'-]+")
+MAX_GAP = 800  # characters an elision may skip
+CONTEXT = 32  # characters of prefix and suffix kept for the selector
+
+
+@dataclass(frozen=True)
+class NormalText:
+    """Text with quotes, dashes and white space folded, and a map back to the original."""
+
+    text: str
+    origin: tuple[int, ...]  # origin[i] is the original offset of text[i]; one extra entry for the end
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+def normalize(text: str) -> NormalText:
+    chars: list[str] = []
+    origin: list[int] = []
+    folded = text.translate(_FOLD)
+    in_space = False
+    for i, ch in enumerate(folded):
+        if ch.isspace():
+            if not in_space and chars:
+                chars.append(" ")
+                origin.append(i)
+            in_space = True
+            continue
+        in_space = False
+        chars.append(ch)
+        origin.append(i)
+    if chars and chars[-1] == " ":
+        chars.pop()
+        origin.pop()
+    origin.append(len(text))
+    return NormalText("".join(chars), tuple(origin))
+
+
+@lru_cache(maxsize=4096)
+def _normalized_source(text: str) -> NormalText:
+    return normalize(text)
+
+
+def quote_parts(quote: str) -> list[str]:
+    return [p for p in (normalize(part).text for part in _ELISION.split(quote)) if p]
+
+
+def locate_quote(quote: str, source_text: str) -> tuple[tuple[int, int], ...] | None:
+    """Original-text spans of each part of the quote, or None when it is not there."""
+    parts = quote_parts(quote)
+    if not parts:
+        return None
+    norm = _normalized_source(source_text)
+    hay = norm.text
+    start = hay.find(parts[0])
+    while start != -1:
+        spans = _match_from(hay, parts, start)
+        if spans:
+            return tuple(norm.span(s, e) for s, e in spans)
+        start = hay.find(parts[0], start + 1)
+    return None
+
+
+def _match_from(hay: str, parts: list[str], start: int) -> list[tuple[int, int]] | None:
+    if not _at_word_edge(hay, start, parts[0][0], before=True):
+        return None
+    spans = [(start, start + len(parts[0]))]
+    for part in parts[1:]:
+        prev_end = spans[-1][1]
+        pos = hay.find(part, prev_end, prev_end + MAX_GAP + len(part))
+        while pos != -1 and not _at_word_edge(hay, pos, part[0], before=True):
+            pos = hay.find(part, pos + 1, prev_end + MAX_GAP + len(part))
+        if pos == -1:
+            return None
+        spans.append((pos, pos + len(part)))
+    end = spans[-1][1]
+    if not _at_word_edge(hay, end, parts[-1][-1], before=False):
+        return None
+    return spans
+
+
+def _at_word_edge(hay: str, index: int, quote_char: str, before: bool) -> bool:
+    """A quote starting or ending with a letter must not cut a word of the source in two."""
+    if not quote_char.isalnum():
+        return True
+    neighbour = hay[index - 1] if before else hay[index] if index < len(hay) else ""
+    return not (neighbour and neighbour.isalnum())
+
+
+def selector_for(spans: tuple[tuple[int, int], ...], source_text: str, line: int) -> TextQuote:
+    start, end = spans[0][0], spans[-1][1]
+    return TextQuote(
+        exact=source_text[start:end],
+        prefix=source_text[max(0, start - CONTEXT):start],
+        suffix=source_text[end:end + CONTEXT],
+        start=start,
+        end=end,
+        parts=spans,
+        line=line,
+    )
+
+
+def text_fragment(selector: TextQuote, source_text: str) -> str:
+    """A `#:~:text=` fragment that makes a browser scroll to these words on the original page."""
+    first = " ".join(source_text[slice(*selector.parts[0])].split())
+    last = " ".join(source_text[slice(*selector.parts[-1])].split())
+    if len(selector.parts) == 1 and len(first.split()) <= 8:
+        return "#:~:text=" + _fragment_escape(first)
+    start_words = " ".join(first.split()[:4])
+    end_words = " ".join(last.split()[-4:])
+    return "#:~:text=" + _fragment_escape(start_words) + "," + _fragment_escape(end_words)
+
+
+def _fragment_escape(text: str) -> str:
+    # '-', ',' and '&' are syntax inside a text directive and must be escaped too.
+    return _percent(text, safe="").replace("-", "%2D")
+
+
+@dataclass(frozen=True)
+class ClosestPassage:
+    start: int  # original offsets
+    end: int
+    differences: tuple[str, ...]
+
+
+def closest_passage(quote: str, source_text: str) -> ClosestPassage | None:
+    """The stretch of the source most like the quote, and how the two differ, word by word."""
+    norm = _normalized_source(source_text)
+    words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(norm.text)]
+    qwords = _WORD.findall(" ".join(quote_parts(quote)))
+    if not words or not qwords:
+        return None
+    positions = defaultdict(list)
+    for i, (w, _, _) in enumerate(words):
+        positions[w.lower()].append(i)
+    votes: Counter = Counter()
+    for j, w in enumerate(qwords):
+        for i in positions.get(w.lower(), ()):
+            votes[i - j] += 1
+    if not votes:
+        return None
+    best = max(votes, key=lambda offset: (votes[offset], -offset))
+    lo = max(0, best)
+    hi = min(len(words), best + len(qwords))
+    window = [w for w, _, _ in words[lo:hi]]
+    ops = difflib.SequenceMatcher(None, qwords, window, autojunk=False).get_opcodes()
+    # Source words hanging off either end of the window are not part of the passage.
+    while ops and ops[-1][0] == "insert":
+        hi -= ops[-1][4] - ops[-1][3]
+        ops.pop()
+    while ops and ops[0][0] == "insert":
+        lo += ops[0][4] - ops[0][3]
+        ops.pop(0)
+    if lo >= hi:
+        return None
+    differences = []
+    for op, i1, i2, j1, j2 in ops:
+        ours, theirs = " ".join(qwords[i1:i2]), " ".join(window[j1:j2])
+        if op == "replace":
+            differences.append(f'the quote has "{ours}" where the source has "{theirs}"')
+        elif op == "delete":
+            differences.append(f'the source does not have "{ours}" here')
+        elif op == "insert":
+            differences.append(f'the source has "{theirs}" here')
+    start, _ = norm.span(words[lo][1], words[lo][2])
+    _, end = norm.span(words[hi - 1][1], words[hi - 1][2])
+    return ClosestPassage(start, end, tuple(differences[:4]))

@@ -1,0 +1,282 @@
+"""Field definitions of every content file, and the one reader that checks them.
+
+The same definitions drive loading, the error hints and the JSON Schema editors get.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from site_builder.content import dates
+from site_builder.content.yamlsafe import KIND_NAMES, Mapping, Node, Scalar, Sequence
+from site_builder.errors import Location, Report
+from site_builder.slugs import is_slug, slugify
+
+INVALID = object()  # a value that failed its check (the error is already reported)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str
+    help: str
+    required: bool = False
+    fields: tuple["Field", ...] = ()  # for kind "records"
+    min_items: int = 0
+
+
+@dataclass
+class Record:
+    """A mapping whose fields passed their checks; locs says where each value was written."""
+
+    values: dict[str, Any]
+    locs: dict[str, Location]
+    loc: Location
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self.values.get(name)
+        return default if value is None else value
+
+    def loc_of(self, name: str) -> Location:
+        return self.locs.get(name, self.loc)
+
+
+EXCERPT_FIELDS = (
+    Field("source", "id", "Id of the archived source under content/sources/.", required=True),
+    Field("quote", "text", "The words exactly as the source has them; `...` or `[...]` marks an elision.", required=True),
+    Field("note", "text", "Optional editor's note shown with the excerpt."),
+)
+
+EVENT_FIELDS = (
+    Field("id", "id", "Permanent id used in the event's URL; defaults to the file name."),
+    Field("title", "line", "Neutral headline of the event.", required=True),
+    Field("date", "date", "YYYY, YYYY-MM or YYYY-MM-DD: as precise as the sources support.", required=True),
+    Field("end", "date", "Last day of a multi-day event, same format as date."),
+    Field("display_date", "line", "Overrides how the date is shown, e.g. 'Mid-June 2025'."),
+    Field("time", "time", "Local start time, HH:MM on a 24-hour clock (needs a full date)."),
+    Field("timezone", "timezone", "IANA zone of the place, e.g. America/Anchorage; defaults to the site's."),
+    Field("place", "line", "Where it happened."),
+    Field("lane", "id", "Lane (row of the timeline) from site.yaml; defaults to the first lane."),
+    Field("actors", "lines", "People or bodies involved."),
+    Field("tags", "lines", "Topics for filtering."),
+    Field("summary", "text", "Markdown summary in neutral wording; claims belong to who made them."),
+    Field("excerpts", "records", "Verbatim quotes from archived sources backing the event.",
+          required=True, fields=EXCERPT_FIELDS, min_items=1),
+    Field("related", "ids", "Ids of related events."),
+    Field("order", "int", "Orders events that share a date: lower first (default 0)."),
+    Field("draft", "bool", "true keeps the event out of the published build."),
+)
+
+SOURCE_FIELDS = (
+    Field("id", "id", "Permanent id; defaults to the file name.", required=False),
+    Field("title", "line", "Headline of the archived article.", required=True),
+    Field("publisher", "line", "Who published it.", required=True),
+    Field("published", "datetime", "Publication date (YYYY-MM-DD) or date and time with offset.", required=True),
+    Field("url", "url", "Address of the original, http(s) only."),
+    Field("language", "line", "Language of the text, e.g. en."),
+    Field("author", "line", "Author, when known."),
+)
+
+LANE_FIELDS = (
+    Field("id", "id", "Lane id used by events.", required=True),
+    Field("label", "line", "Label shown to readers.", required=True),
+    Field("color", "color", "Colour as #rrggbb.", required=True),
+)
+
+SITE_FIELDS = (
+    Field("title", "line", "Site title.", required=True),
+    Field("description", "text", "One or two sentences for the home page and search engines."),
+    Field("base_url", "url", "Absolute address the site is published at."),
+    Field("language", "line", "Language of the site, e.g. en."),
+    Field("timezone", "timezone", "Default IANA zone for event times."),
+    Field("theme", "id", "Theme folder under themes/ (default: default)."),
+    Field("lanes", "records", "Ordered rows of the timeline.", fields=LANE_FIELDS, min_items=1),
+)
+
+
+def read_record(node: Node | None, fields: tuple[Field, ...], report: Report, what: str) -> Record | None:
+    if node is None:
+        return None
+    if not isinstance(node, Mapping):
+        report.at(node.loc, f"{what} must be {KIND_NAMES[Mapping]}, not {KIND_NAMES[type(node)]}",
+                  hint="write one `name: value` per line")
+        return None
+    known = {f.name: f for f in fields}
+    record = Record({}, {}, node.loc)
+    for key, (key_loc, value) in node.items.items():
+        spec = known.get(key)
+        if spec is None:
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else f"known fields: {', '.join(known)}"
+            report.at(key_loc, f"unknown field '{key}' in {what}", hint)
+            continue
+        if isinstance(value, Scalar) and value.is_null:
+            continue
+        converted = CONVERTERS[spec.kind](value, spec, report)
+        if converted is not INVALID:
+            record.values[key] = converted
+            record.locs[key] = value.loc
+    for spec in fields:
+        if spec.required and spec.name not in record.values and not _reported_at(report, node, spec):
+            report.at(node.loc, f"{what} is missing the required field '{spec.name}'", hint=spec.help)
+    return record
+
+
+def _reported_at(report: Report, node: Mapping, spec: Field) -> bool:
+    """A required field that was written but invalid already has its own error."""
+    entry = node.items.get(spec.name)
+    return entry is not None and not (isinstance(entry[1], Scalar) and entry[1].is_null)
+
+
+def _scalar(node: Node, spec: Field, report: Report) -> str | object:
+    if not isinstance(node, Scalar):
+        report.at(node.loc, f"'{spec.name}' must be {KIND_NAMES[Scalar]}, not {KIND_NAMES[type(node)]}",
+                  hint=spec.help)
+        return INVALID
+    return node.text
+
+
+def _text(node, spec, report):
+    text = _scalar(node, spec, report)
+    if text is INVALID:
+        return INVALID
+    if not text.strip():
+        report.at(node.loc, f"'{spec.name}' is empty", hint=spec.help)
+        return INVALID
+    return text
+
+
+def _line(node, spec, report):
+    text = _text(node, spec, report)
+    if text is INVALID:
+        return INVALID
+    return " ".join(text.split())
+
+
+def _id(node, spec, report):
+    text = _text(node, spec, report)
+    if text is INVALID:
+        return INVALID
+    if not is_slug(text):
+        report.at(node.loc, f"'{text}' is not a valid id",
+                  hint=f"use lowercase letters, digits and dashes, e.g. '{slugify(text)}'")
+        return INVALID
+    return text
+
+
+def _list(convert: Callable) -> Callable:
+    def read(node, spec, report):
+        items = [node] if isinstance(node, Scalar) else node.items if isinstance(node, Sequence) else None
+        if items is None:
+            report.at(node.loc, f"'{spec.name}' must be a list", hint=spec.help)
+            return INVALID
+        values = [convert(item, spec, report) for item in items]
+        return INVALID if INVALID in values else tuple(values)
+    return read
+
+
+def _records(node, spec, report):
+    if not isinstance(node, Sequence):
+        report.at(node.loc, f"'{spec.name}' must be a list, each item starting with '- '", hint=spec.help)
+        return INVALID
+    if len(node.items) < spec.min_items:
+        report.at(node.loc, f"'{spec.name}' needs at least {spec.min_items} item(s)", hint=spec.help)
+        return INVALID
+    records = [read_record(item, spec.fields, report, f"each item of '{spec.name}'") for item in node.items]
+    return tuple(r for r in records if r is not None)
+
+
+def _parsed(parse: Callable) -> Callable:
+    def read(node, spec, report):
+        text = _text(node, spec, report)
+        if text is INVALID:
+            return INVALID
+        try:
+            return parse(text.strip())
+        except dates.DateError as exc:
+            report.at(node.loc, str(exc), exc.hint or spec.help)
+            return INVALID
+    return read
+
+
+def _timezone_name(text: str) -> str:
+    dates.parse_timezone(text)
+    return text
+
+
+def _bool(node, spec, report):
+    text = _scalar(node, spec, report)
+    if text is INVALID:
+        return INVALID
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    report.at(node.loc, f"'{spec.name}' must be true or false, not '{text}'")
+    return INVALID
+
+
+def _int(node, spec, report):
+    text = _scalar(node, spec, report)
+    if text is INVALID:
+        return INVALID
+    if not re.match(r"^-?\d{1,6}$", text.strip()):
+        report.at(node.loc, f"'{spec.name}' must be a whole number, not '{text}'")
+        return INVALID
+    return int(text)
+
+
+def _url(node, spec, report):
+    text = _text(node, spec, report)
+    if text is INVALID:
+        return INVALID
+    text = text.strip()
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", text, re.IGNORECASE):
+        report.at(node.loc, f"'{text}' is not an http(s) address",
+                  hint="only http:// and https:// links are published")
+        return INVALID
+    return text
+
+
+def _color(node, spec, report):
+    text = _text(node, spec, report)
+    if text is INVALID:
+        return INVALID
+    if not re.match(r"^#[0-9a-fA-F]{6}$", text.strip()):
+        report.at(node.loc, f"'{text}' is not a colour", hint="write #rrggbb, e.g. #1f6feb")
+        return INVALID
+    return text.strip().lower()
+
+
+def parse_published(text: str):
+    """A date as precise as written, or a full ISO date-time with its offset."""
+    from datetime import datetime
+
+    if "T" in text or " " in text:
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise dates.DateError(f"'{text}' is not a date-time", hint="write 2025-08-16 or 2025-08-16T10:30+03:00")
+        if moment.tzinfo is None:
+            raise dates.DateError(f"'{text}' has no UTC offset", hint="add one, e.g. 2025-08-16T10:30+03:00")
+        return dates.PartialDate(moment.year, moment.month, moment.day), moment
+    return dates.parse_partial_date(text), None
+
+
+CONVERTERS: dict[str, Callable] = {
+    "text": _text,
+    "line": _line,
+    "id": _id,
+    "lines": _list(_line),
+    "ids": _list(_id),
+    "records": _records,
+    "date": _parsed(dates.parse_partial_date),
+    "time": _parsed(dates.parse_time),
+    "timezone": _parsed(_timezone_name),
+    "datetime": _parsed(parse_published),
+    "bool": _bool,
+    "int": _int,
+    "url": _url,
+    "color": _color,
+}

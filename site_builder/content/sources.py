@@ -1,0 +1,54 @@
+"""Archived sources: Markdown files with YAML front matter and the text as published."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from site_builder.content.fields import SOURCE_FIELDS, read_record
+from site_builder.content.yamlsafe import decode_text, parse_yaml
+from site_builder.errors import Report
+from site_builder.model import Source
+
+MAX_SOURCE_BYTES = 5 * 1024 * 1024
+
+
+def load_source(path: Path, report: Report) -> Source | None:
+    text = decode_text(path.read_bytes(), str(path), report, MAX_SOURCE_BYTES)
+    if text is None:
+        return None
+    if not text.startswith("---\n"):
+        report.error(str(path), 1, 1, "a source file must start with front matter",
+                     hint="begin with a line '---', the fields (title, publisher, published), and another '---'")
+        return None
+    close = text.find("\n---\n", 3)
+    if close == -1 and text.endswith("\n---"):
+        close = len(text) - 4
+    if close == -1:
+        report.error(str(path), 1, 1, "front matter is not closed", hint="end it with a line '---'")
+        return None
+    header = text[4:close + 1]
+    body = text[close + 5:]
+    node = parse_yaml(header, str(path), report, line_offset=1)
+    record = read_record(node, SOURCE_FIELDS, report, "source front matter")
+    if record is None or not body.strip():
+        if not body.strip():
+            report.error(str(path), header.count("\n") + 2, 1, "the source has no archived text",
+                         hint="paste the article's text below the front matter, as published")
+        return None
+    required = ("title", "publisher", "published")
+    if any(name not in record.values for name in required):
+        return None
+    published, published_at = record.values["published"]
+    return Source(
+        id=record.get("id", path.stem),
+        title=record.values["title"],
+        publisher=record.values["publisher"],
+        published=published,
+        published_at=published_at,
+        url=record.get("url"),
+        language=record.get("language", "en"),
+        author=record.get("author"),
+        text=body,
+        path=str(path),
+        body_line=header.count("\n") + 3,
+    )

@@ -1,0 +1,172 @@
+"""A strict YAML reader: every value is a located string, list or mapping.
+
+PyYAML's own resolver turns `NO` into False and `2025-06-02` into a date, keeps the
+last of two duplicate keys, and expands aliases (an alias bomb). Here the C parser
+only produces events; composing them is ours, so none of that can happen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+from site_builder.errors import Location, Report
+
+try:  # the C parser is several times faster; the pure-Python one gives the same events
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader
+
+MAX_FILE_BYTES = 1024 * 1024
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+@dataclass(frozen=True)
+class Scalar:
+    text: str
+    loc: Location
+    plain: bool = True
+
+    @property
+    def is_null(self) -> bool:
+        return self.plain and self.text in _NULLS
+
+
+@dataclass(frozen=True)
+class Sequence:
+    items: list
+    loc: Location
+
+
+@dataclass(frozen=True)
+class Mapping:
+    items: dict  # key -> (key Location, value node)
+    loc: Location
+
+    def get(self, key: str):
+        entry = self.items.get(key)
+        return entry[1] if entry else None
+
+
+Node = Scalar | Sequence | Mapping
+
+KIND_NAMES = {Scalar: "a single value", Sequence: "a list", Mapping: "a mapping of fields"}
+
+
+def decode_text(data: bytes, path: str, report: Report, max_bytes: int = MAX_FILE_BYTES) -> str | None:
+    """Bytes to text: size-capped, strict UTF-8, BOM dropped, line endings made LF."""
+    if len(data) > max_bytes:
+        report.error(path, 1, 1, f"file is {len(data):,} bytes, over the limit of {max_bytes:,}",
+                     hint="split it, or check that it is the file you meant")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        report.error(path, line, col, f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                     hint="save the file as UTF-8")
+        return None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_yaml(text: str, path: str, report: Report, line_offset: int = 0) -> Node | None:
+    """One YAML document as located nodes; errors go to the report and give None."""
+    builder = _Composer(path, report, line_offset)
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if not builder.feed(event):
+                return None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or exc.context or "malformed YAML"
+        hint = None
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        lines = text.split("\n")
+        if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
+            hint = "YAML does not allow tabs for indentation; indent with spaces"
+        report.error(path, line + line_offset, col, f"malformed YAML: {message}", hint)
+        return None
+    except yaml.YAMLError as exc:
+        report.error(path, 1 + line_offset, 1, f"malformed YAML: {exc}")
+        return None
+    if builder.root is None:
+        report.error(path, 1 + line_offset, 1, "file is empty", hint="an event file is a mapping of fields, e.g. `title: ...`")
+    return builder.root
+
+
+@dataclass
+class _Composer:
+    path: str
+    report: Report
+    line_offset: int
+    root: Node | None = None
+    documents: int = 0
+    stack: list = field(default_factory=list)  # [container, pending key or None]
+
+    def loc(self, event) -> Location:
+        mark = event.start_mark
+        return Location(self.path, mark.line + 1 + self.line_offset, mark.column + 1)
+
+    def fail(self, event, message: str, hint: str | None = None) -> bool:
+        self.report.at(self.loc(event), message, hint)
+        return False
+
+    def feed(self, event) -> bool:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                return self.fail(event, "more than one YAML document in the file",
+                                 hint="remove the second `---` line")
+            return True
+        if isinstance(event, yaml.AliasEvent):
+            return self.fail(event, f"aliases (*{event.anchor}) are not allowed in content",
+                             hint="write the value out in full")
+        if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if event.anchor:
+                return self.fail(event, f"anchors (&{event.anchor}) are not allowed in content",
+                                 hint="write the value out in full")
+            if event.tag and not event.tag.startswith("tag:yaml.org,2002:") and event.tag != "!":
+                return self.fail(event, f"YAML tag '{event.tag}' is not allowed in content")
+        if isinstance(event, yaml.ScalarEvent):
+            return self.add(event, Scalar(event.value, self.loc(event), plain=not event.style))
+        if isinstance(event, yaml.MappingStartEvent):
+            self.stack.append([Mapping({}, self.loc(event)), None])
+            return True
+        if isinstance(event, yaml.SequenceStartEvent):
+            self.stack.append([Sequence([], self.loc(event)), None])
+            return True
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            node, _ = self.stack.pop()
+            return self.add(event, node, closing=True)
+        return True
+
+    def add(self, event, node: Node, closing: bool = False) -> bool:
+        if not self.stack:
+            self.root = node
+            return True
+        top = self.stack[-1]
+        container = top[0]
+        if isinstance(container, Sequence):
+            container.items.append(node)
+            return True
+        if top[1] is None:  # this node is a key
+            if not isinstance(node, Scalar):
+                return self.fail(event if not closing else event, "a field name must be a plain word",
+                                 hint="keys like `? [a, b]` are not used in content")
+            if node.text in container.items:
+                first = container.items[node.text][0]
+                self.report.at(node.loc, f"duplicate field '{node.text}'",
+                               hint=f"it is already set on line {first.line}; YAML would silently keep only the last one")
+                top[1] = ("__duplicate__", node.loc)
+                return True
+            top[1] = (node.text, node.loc)
+            return True
+        key, key_loc = top[1]
+        top[1] = None
+        if key != "__duplicate__":
+            container.items[key] = (key_loc, node)
+        return True

@@ -1,0 +1,154 @@
+"""The site model: plain frozen data the renderers read. No HTML, no YAML here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+from site_builder.content.dates import PartialDate, When
+from site_builder.slugs import slugify
+
+
+@dataclass(frozen=True)
+class Lane:
+    id: str
+    label: str
+    color: str
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str
+    description: str
+    base_url: str  # absolute, ends with "/"
+    language: str
+    timezone: str
+    lanes: tuple[Lane, ...]
+    theme: str = "default"
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url ("/" or "/sub/"), prefixed to every internal link."""
+        from urllib.parse import urlsplit
+
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+
+@dataclass(frozen=True)
+class TextQuote:
+    """Where a verified quote sits in its source (W3C Web Annotation TextQuoteSelector)."""
+
+    exact: str
+    prefix: str
+    suffix: str
+    start: int  # character offsets into the source text
+    end: int
+    parts: tuple[tuple[int, int], ...]  # the matched pieces; several when the quote has elisions
+    line: int  # line of the source file where the quote starts
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    event_id: str
+    number: int  # 1-based position in its event
+    source_id: str
+    quote: str  # as the editor wrote it
+    note: str | None
+    selector: TextQuote
+
+    @property
+    def anchor(self) -> str:
+        return f"excerpt-{self.event_id}-{self.number}"
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    published: PartialDate
+    published_at: datetime | None
+    url: str | None
+    language: str
+    author: str | None
+    text: str
+    path: str
+    body_line: int  # file line of the text's first line
+
+    def line_of(self, offset: int) -> int:
+        return self.body_line + self.text.count("\n", 0, offset)
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    title: str
+    when: When
+    place: str | None
+    lane: str
+    actors: tuple[str, ...]
+    tags: tuple[str, ...]
+    summary: str  # Markdown
+    excerpts: tuple[Excerpt, ...]
+    related: tuple[str, ...]
+    draft: bool
+    path: str
+    order: int = 0
+
+    def sort_key(self) -> tuple:
+        return (*self.when.sort_key(), self.order, self.id)
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    events: tuple[Event, ...]  # chronological, drafts already filtered as asked
+    sources: tuple[Source, ...]  # by id
+
+    @cached_property
+    def events_by_id(self) -> dict[str, Event]:
+        return {e.id: e for e in self.events}
+
+    @cached_property
+    def sources_by_id(self) -> dict[str, Source]:
+        return {s.id: s for s in self.sources}
+
+    @cached_property
+    def lanes_by_id(self) -> dict[str, Lane]:
+        return {lane.id: lane for lane in self.config.lanes}
+
+    @cached_property
+    def excerpts_by_source(self) -> dict[str, tuple[Excerpt, ...]]:
+        found: dict[str, list[Excerpt]] = {s.id: [] for s in self.sources}
+        for event in self.events:
+            for excerpt in event.excerpts:
+                found[excerpt.source_id].append(excerpt)
+        return {k: tuple(sorted(v, key=lambda x: (x.selector.start, x.anchor))) for k, v in found.items()}
+
+    @cached_property
+    def tags(self) -> tuple[tuple[str, str], ...]:
+        """(slug, label) of every tag in use, alphabetical."""
+        return _labels(tag for e in self.events for tag in e.tags)
+
+    @cached_property
+    def actors(self) -> tuple[tuple[str, str], ...]:
+        return _labels(actor for e in self.events for actor in e.actors)
+
+    def neighbours(self, event: Event) -> tuple[Event | None, Event | None]:
+        index = self.events.index(event)
+        before = self.events[index - 1] if index > 0 else None
+        after = self.events[index + 1] if index + 1 < len(self.events) else None
+        return before, after
+
+    @property
+    def excerpt_count(self) -> int:
+        return sum(len(e.excerpts) for e in self.events)
+
+
+def _labels(names) -> tuple[tuple[str, str], ...]:
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(slugify(name), name)
+    return tuple(sorted(seen.items(), key=lambda kv: kv[1].casefold()))
