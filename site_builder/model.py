@@ -47,6 +47,12 @@ class TextQuote:
     end: int
     parts: tuple[tuple[int, int], ...]  # the matched pieces; several when the quote has elisions
     line: int  # line of the source file where the quote starts
+    fragment: str  # `#:~:text=...` pointing a browser at these words
+
+    @property
+    def quoted(self) -> tuple[str, ...]:
+        """The source's own words for each part, white space folded: what readers see."""
+        return tuple(" ".join(self.exact[s - self.start:e - self.start].split()) for s, e in self.parts)
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,15 @@ class Site:
     @cached_property
     def actors(self) -> tuple[tuple[str, str], ...]:
         return _labels(actor for e in self.events for actor in e.actors)
+
+    @cached_property
+    def periods(self) -> tuple[tuple[str, str, tuple[Event, ...]], ...]:
+        """Events grouped by month (or year, for year-precision dates): (id, label, events)."""
+        groups: dict[PartialDate, list[Event]] = {}
+        for event in self.events:
+            start = event.when.start
+            groups.setdefault(PartialDate(start.year, start.month), []).append(event)
+        return tuple((f"period-{key.iso()}", key.format(), tuple(events)) for key, events in groups.items())
 
     def neighbours(self, event: Event) -> tuple[Event | None, Event | None]:
         index = self.events.index(event)

@@ -121,14 +121,15 @@ def selector_for(spans: tuple[tuple[int, int], ...], source_text: str, line: int
         end=end,
         parts=spans,
         line=line,
+        fragment=text_fragment(spans, source_text),
     )
 
 
-def text_fragment(selector: TextQuote, source_text: str) -> str:
+def text_fragment(spans: tuple[tuple[int, int], ...], source_text: str) -> str:
     """A `#:~:text=` fragment that makes a browser scroll to these words on the original page."""
-    first = " ".join(source_text[slice(*selector.parts[0])].split())
-    last = " ".join(source_text[slice(*selector.parts[-1])].split())
-    if len(selector.parts) == 1 and len(first.split()) <= 8:
+    first = " ".join(source_text[slice(*spans[0])].split())
+    last = " ".join(source_text[slice(*spans[-1])].split())
+    if len(spans) == 1 and len(first.split()) <= 8:
         return "#:~:text=" + _fragment_escape(first)
     start_words = " ".join(first.split()[:4])
     end_words = " ".join(last.split()[-4:])

@@ -1,0 +1,1 @@
+"""Rendering: the site model to output files (path -> bytes). Nothing here reads YAML."""
