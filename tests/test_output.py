@@ -1,0 +1,76 @@
+"""build/ is always the previous site or the new one: never half-written, never lost."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from site_builder.output import recover, write_site
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_write_site_replaces_the_folder_with_exactly_the_new_files(tmp_path):
+    dest = tmp_path / "build"
+    write_site({"index.html": b"one", "old/page.html": b"x"}, dest)
+    write_site({"index.html": b"two", "new/page.html": b"y"}, dest)
+    assert snapshot(dest) == {"index.html": b"two", "new/page.html": b"y"}
+    assert [p.name for p in tmp_path.iterdir()] == ["build"]
+
+
+def test_a_failure_while_staging_leaves_the_previous_build_untouched(tmp_path):
+    dest = tmp_path / "build"
+    write_site({"index.html": b"good"}, dest)
+
+    def explode(staging: Path) -> None:
+        assert (staging / "index.html").read_bytes() == b"bad"
+        raise RuntimeError("indexer crashed")
+
+    with pytest.raises(RuntimeError):
+        write_site({"index.html": b"bad"}, dest, finish=explode)
+    assert snapshot(dest) == {"index.html": b"good"}
+    assert [p.name for p in tmp_path.iterdir()] == ["build"]
+
+
+def test_recover_restores_a_build_parked_by_a_run_killed_mid_swap(tmp_path):
+    dest = tmp_path / "build"
+    parked = tmp_path / ".build.previous"
+    parked.mkdir()
+    (parked / "index.html").write_bytes(b"previous")
+    (tmp_path / ".build.new-abc").mkdir()
+    recover(dest)
+    assert snapshot(dest) == {"index.html": b"previous"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
+
+
+KILLED_WRITER = """
+import sys, time
+from pathlib import Path
+from site_builder.output import write_site
+def finish(staging):
+    print("staged", flush=True)
+    time.sleep(60)
+write_site({f"page{i}.html": b"new" * 1000 for i in range(200)}, Path(sys.argv[1]), finish=finish)
+"""
+
+
+def test_a_build_killed_with_sigkill_leaves_the_previous_build_intact(tmp_path):
+    dest = tmp_path / "build"
+    write_site({"index.html": b"previous"}, dest)
+    child = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(dest)], stdout=subprocess.PIPE, text=True,
+                             cwd=Path(__file__).resolve().parent.parent)
+    assert child.stdout.readline().strip() == "staged"
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=10)
+    assert snapshot(dest) == {"index.html": b"previous"}
+    write_site({"index.html": b"next"}, dest)  # the next run clears what the killed one left
+    assert snapshot(dest) == {"index.html": b"next"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
