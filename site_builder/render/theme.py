@@ -46,6 +46,9 @@ class Theme:
             keep_trailing_newline=True,
         )
         env.filters["markdown"] = render_markdown
+        from site_builder.render.publishing import TEMPLATE_GLOBALS  # late: publishing renders with themes
+
+        env.globals.update(TEMPLATE_GLOBALS)
         return env
 
     def static_files(self) -> dict[str, bytes]:

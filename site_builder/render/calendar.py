@@ -1,0 +1,80 @@
+"""events.ics: the events as an iCalendar (RFC 5545) file, written by the `icalendar` library.
+
+How dates become calendar entries (documented in the README, "Exports and feeds"):
+- a day (or a range of days) is an all-day entry over exactly those days;
+- a day with a time is a timed entry at that local time in the event's zone (VTIMEZONE included),
+  with no end: the sources date a moment, not a duration;
+- a month or a year (the day is not known) is an all-day entry spanning the whole period, marked
+  transparent (it does not block time) and with the known precision in its title, e.g.
+  "Istanbul direct talks (June 2025)", so no reader takes the first day for the date.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Iterable
+from urllib.parse import urlsplit
+
+import icalendar
+
+from site_builder import __version__
+from site_builder.model import Event
+from site_builder.render.feeds import event_updated
+from site_builder.render.pages import RenderContext
+
+CALENDAR_FILE = "events.ics"
+
+
+def events_ics(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
+    site = ctx.site
+    cal = icalendar.Calendar()
+    cal.add("prodid", f"-//site-builder//site-builder {__version__}//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", site.config.title)
+    if site.config.description:
+        cal.add("x-wr-caldesc", site.config.description)
+    host = urlsplit(site.config.base_url).hostname or "localhost"
+    for event in site.events:
+        cal.add_component(_vevent(ctx, event, host))
+    cal.add_missing_timezones()
+    yield CALENDAR_FILE, cal.to_ical()
+
+
+def _vevent(ctx: RenderContext, event: Event, host: str) -> icalendar.Event:
+    when = event.when
+    vevent = icalendar.Event()
+    vevent.add("uid", f"{event.id}@{host}")
+    vevent.add("dtstamp", event_updated(ctx.site, event))
+    instant = when.instant()
+    title = event.title
+    if instant and not when.end:
+        vevent.add("dtstart", instant)
+    else:
+        last = (when.end or when.start).last_day()
+        vevent.add("dtstart", when.start.first_day())
+        vevent.add("dtend", last + timedelta(days=1))  # DTEND of an all-day entry is exclusive
+        if when.start.precision != "day":
+            title = f"{event.title} ({when.format()})"
+            vevent.add("transp", "TRANSPARENT")
+    vevent.add("summary", title)
+    vevent.add("description", _plain_description(ctx, event))
+    if event.place:
+        vevent.add("location", event.place)
+    vevent.add("url", ctx.urls.absolute(ctx.urls.event(event)))
+    categories = [ctx.site.lanes_by_id[event.lane].label, *event.tags]
+    vevent.add("categories", categories)
+    return vevent
+
+
+def _plain_description(ctx: RenderContext, event: Event) -> str:
+    """Calendars show DESCRIPTION as plain text: the summary as written, then each quotation and its source."""
+    lines = [f"Date: {event.when.format()}"]
+    if event.summary:
+        lines += ["", event.summary.strip()]
+    for excerpt in event.excerpts:
+        source = ctx.site.sources_by_id[excerpt.source_id]
+        lines += ["", "“" + " […] ".join(excerpt.selector.quoted) + "”",
+                  f"— {source.publisher}, {source.published.format(short=True)}: {source.title}",
+                  ctx.urls.absolute(ctx.urls.excerpt(excerpt))]
+    return "\n".join(lines)

@@ -1,0 +1,276 @@
+"""Data exports: events.json (our full data, versioned schema), events.csv, timeline.json (TimelineJS3).
+
+Everything is serialised with json/csv from dicts built off the model: no text is ever pasted
+into a format by hand. Event text shown by other tools (TimelineJS renders HTML) comes from
+the theme template exports/event_text.html, autoescaped like every page.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Iterable
+
+from site_builder import __version__
+from site_builder.model import Event, Excerpt, Site, Source
+from site_builder.render.pages import RenderContext
+
+SCHEMA_VERSION = 1
+SCHEMA_FILE = "events.schema.json"
+EVENT_TEXT_TEMPLATE = "exports/event_text.html"
+
+# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def event_text_html(ctx: RenderContext, event: Event) -> str:
+    """The event's summary and quotations as an HTML fragment with absolute links (feeds, TimelineJS)."""
+    return ctx.env.get_template(EVENT_TEXT_TEMPLATE).render(
+        site=ctx.site, config=ctx.site.config, urls=ctx.urls, event=event).strip()
+
+
+def _json_bytes(data) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# --- events.json --------------------------------------------------------------------------------
+
+def events_json(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
+    site, urls = ctx.site, ctx.urls
+    config = site.config
+    data = {
+        "$schema": urls.absolute(urls.page(SCHEMA_FILE)),
+        "schema_version": SCHEMA_VERSION,
+        "generator": f"site-builder {__version__}",
+        "site": {"title": config.title, "description": config.description,
+                 "url": config.base_url, "language": config.language, "timezone": config.timezone},
+        "lanes": [{"id": lane.id, "label": lane.label, "color": lane.color} for lane in config.lanes],
+        "events": [_event_record(ctx, event) for event in site.events],
+        "sources": [_source_record(ctx, source) for source in site.sources],
+    }
+    yield "events.json", _json_bytes(data)
+    yield SCHEMA_FILE, _json_bytes(EVENTS_SCHEMA)
+
+
+def _event_record(ctx: RenderContext, event: Event) -> dict:
+    when = event.when
+    instant = when.instant()
+    return {
+        "id": event.id,
+        "url": ctx.urls.absolute(ctx.urls.event(event)),
+        "title": event.title,
+        "date": {
+            "start": when.start.iso(),
+            "end": when.end.iso() if when.end else None,
+            "precision": when.start.precision,
+            "time": when.time.strftime("%H:%M") if when.time else None,
+            "timezone": when.zone,
+            "instant": instant.isoformat() if instant else None,
+            "display": when.format(),
+        },
+        "place": event.place,
+        "lane": event.lane,
+        "actors": list(event.actors),
+        "tags": list(event.tags),
+        "summary": event.summary,
+        "related": list(event.related),
+        "draft": event.draft,
+        "excerpts": [_excerpt_record(ctx, x) for x in event.excerpts],
+    }
+
+
+def _excerpt_record(ctx: RenderContext, excerpt: Excerpt) -> dict:
+    sel = excerpt.selector
+    return {
+        "number": excerpt.number,
+        "source": excerpt.source_id,
+        "quote": excerpt.quote,
+        "note": excerpt.note,
+        "url": ctx.urls.absolute(ctx.urls.excerpt(excerpt)),
+        "original_url": ctx.urls.original(excerpt),
+        "start": sel.start,
+        "end": sel.end,
+        "parts": [{"start": s, "end": e, "text": text} for (s, e), text in zip(sel.parts, sel.quoted)],
+        "line": sel.line,
+        # W3C Web Annotation selector, so annotation tools can anchor the quote in the source text.
+        "selector": {"type": "TextQuoteSelector", "exact": sel.exact, "prefix": sel.prefix, "suffix": sel.suffix},
+    }
+
+
+def _source_record(ctx: RenderContext, source: Source) -> dict:
+    return {
+        "id": source.id,
+        "url": ctx.urls.absolute(ctx.urls.source(source.id)),
+        "title": source.title,
+        "publisher": source.publisher,
+        "published": source.published.iso(),
+        "published_at": source.published_at.isoformat() if source.published_at else None,
+        "original_url": source.url,
+        "language": source.language,
+        "author": source.author,
+        "text": source.text,
+    }
+
+
+_NULLABLE_STRING = {"type": ["string", "null"]}
+_PARTIAL_DATE = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
+
+# The published contract of events.json. Raise SCHEMA_VERSION on any change that could break a reader.
+EVENTS_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "site-builder events.json",
+    "description": "A sourced timeline: events, each quoting archived sources at verified positions.",
+    "type": "object",
+    "required": ["schema_version", "site", "lanes", "events", "sources"],
+    "properties": {
+        "$schema": {"type": "string"},
+        "schema_version": {"const": SCHEMA_VERSION},
+        "generator": {"type": "string"},
+        "site": {
+            "type": "object",
+            "required": ["title", "url", "language", "timezone"],
+            "properties": {"title": {"type": "string"}, "description": {"type": "string"},
+                           "url": {"type": "string", "format": "uri"}, "language": {"type": "string"},
+                           "timezone": {"type": "string"}},
+        },
+        "lanes": {"type": "array", "items": {
+            "type": "object", "required": ["id", "label", "color"],
+            "properties": {"id": {"type": "string"}, "label": {"type": "string"}, "color": {"type": "string"}}}},
+        "events": {"type": "array", "items": {
+            "type": "object",
+            "required": ["id", "url", "title", "date", "lane", "actors", "tags", "summary", "excerpts"],
+            "properties": {
+                "id": {"type": "string"},
+                "url": {"type": "string", "format": "uri"},
+                "title": {"type": "string"},
+                "date": {
+                    "type": "object",
+                    "required": ["start", "end", "precision", "time", "timezone", "instant", "display"],
+                    "properties": {
+                        "start": _PARTIAL_DATE,
+                        "end": {"anyOf": [_PARTIAL_DATE, {"type": "null"}]},
+                        "precision": {"enum": ["year", "month", "day"]},
+                        "time": {"type": ["string", "null"], "pattern": r"^\d{2}:\d{2}$"},
+                        "timezone": _NULLABLE_STRING,
+                        "instant": {"type": ["string", "null"], "format": "date-time"},
+                        "display": {"type": "string"},
+                    },
+                },
+                "place": _NULLABLE_STRING,
+                "lane": {"type": "string"},
+                "actors": {"type": "array", "items": {"type": "string"}},
+                "tags": {"type": "array", "items": {"type": "string"}},
+                "summary": {"type": "string", "description": "Markdown"},
+                "related": {"type": "array", "items": {"type": "string"}},
+                "draft": {"type": "boolean"},
+                "excerpts": {"type": "array", "minItems": 1, "items": {
+                    "type": "object",
+                    "required": ["number", "source", "quote", "url", "start", "end", "parts", "selector"],
+                    "properties": {
+                        "number": {"type": "integer", "minimum": 1},
+                        "source": {"type": "string"},
+                        "quote": {"type": "string"},
+                        "note": _NULLABLE_STRING,
+                        "url": {"type": "string", "format": "uri"},
+                        "original_url": _NULLABLE_STRING,
+                        "start": {"type": "integer", "minimum": 0},
+                        "end": {"type": "integer", "minimum": 0},
+                        "parts": {"type": "array", "minItems": 1, "items": {
+                            "type": "object", "required": ["start", "end", "text"],
+                            "properties": {"start": {"type": "integer"}, "end": {"type": "integer"},
+                                           "text": {"type": "string"}}}},
+                        "line": {"type": "integer", "minimum": 1},
+                        "selector": {"type": "object", "required": ["type", "exact", "prefix", "suffix"],
+                                     "properties": {"type": {"const": "TextQuoteSelector"}}},
+                    },
+                }},
+            },
+        }},
+        "sources": {"type": "array", "items": {
+            "type": "object",
+            "required": ["id", "url", "title", "publisher", "published", "language", "text"],
+            "properties": {
+                "id": {"type": "string"}, "url": {"type": "string", "format": "uri"},
+                "title": {"type": "string"}, "publisher": {"type": "string"},
+                "published": _PARTIAL_DATE, "published_at": {"type": ["string", "null"], "format": "date-time"},
+                "original_url": _NULLABLE_STRING, "language": {"type": "string"},
+                "author": _NULLABLE_STRING, "text": {"type": "string"},
+            },
+        }},
+    },
+}
+
+
+# --- events.csv ---------------------------------------------------------------------------------
+
+CSV_COLUMNS = ["id", "start", "end", "precision", "time", "timezone", "date", "title", "place", "lane",
+               "actors", "tags", "summary", "sources", "excerpts", "url"]
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Neutralise a cell a spreadsheet would run as a formula: a leading apostrophe makes it text."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def events_csv(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180
+    writer.writerow(CSV_COLUMNS)
+    for event in ctx.site.events:
+        when = event.when
+        row = [
+            event.id, when.start.iso(), when.end.iso() if when.end else "", when.start.precision,
+            when.time.strftime("%H:%M") if when.time else "", when.zone or "", when.format(), event.title,
+            event.place or "", ctx.site.lanes_by_id[event.lane].label, "; ".join(event.actors),
+            "; ".join(event.tags), event.summary,
+            "; ".join(dict.fromkeys(x.source_id for x in event.excerpts)), str(len(event.excerpts)),
+            ctx.urls.absolute(ctx.urls.event(event)),
+        ]
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
+    # The byte order mark tells Excel the file is UTF-8 (it guesses a legacy code page otherwise).
+    yield "events.csv", out.getvalue().encode("utf-8-sig")
+
+
+# --- timeline.json (TimelineJS3) ----------------------------------------------------------------
+
+def timelinejs_json(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
+    site = ctx.site
+    config = site.config
+    data = {
+        "title": {"text": {"headline": config.title, "text": config.description},
+                  "unique_id": "title"},
+        "events": [_timelinejs_event(ctx, event) for event in site.events],
+    }
+    yield "timeline.json", _json_bytes(data)
+
+
+def _timelinejs_event(ctx: RenderContext, event: Event) -> dict:
+    when = event.when
+    start = _timelinejs_date(when.start)
+    if when.time:  # local time at the event's zone; TimelineJS has no zones, the display date says which
+        start["hour"] = str(when.time.hour)
+        start["minute"] = str(when.time.minute)
+    item = {
+        "unique_id": event.id,
+        "start_date": start,
+        "text": {"headline": event.title, "text": event_text_html(ctx, event)},
+        "group": ctx.site.lanes_by_id[event.lane].label,
+    }
+    if when.end and when.end != when.start:
+        item["end_date"] = _timelinejs_date(when.end)
+    # TimelineJS would print "June 1, 2025" for a bare month; say exactly what we know instead.
+    if when.display or when.start.precision != "day" or when.time or item.get("end_date"):
+        item["display_date"] = when.format()
+    return item
+
+
+def _timelinejs_date(date) -> dict:
+    parts = {"year": str(date.year)}
+    if date.month:
+        parts["month"] = str(date.month)
+    if date.day:
+        parts["day"] = str(date.day)
+    if date.precision != "day":
+        parts["display_date"] = date.format()
+    return parts

@@ -1,0 +1,91 @@
+"""feed.xml: an Atom (RFC 4287) feed of the events, newest first, serialised with ElementTree.
+
+Timestamps come from the content, never from the clock, so the same content always builds the
+same feed (readers do not see every rebuild as an update).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timezone
+from typing import Iterable
+from xml.etree import ElementTree as ET
+from zoneinfo import ZoneInfo
+
+from site_builder.model import Event, Site
+from site_builder.render.exports import event_text_html
+from site_builder.render.pages import RenderContext
+
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_FILE = "feed.xml"
+FEED_SIZE = 50  # newest events in the feed; the full record is in events.json
+
+
+def event_published(site: Site, event: Event) -> datetime:
+    """When the event became reportable: its exact instant, else the start of its first day (site zone)."""
+    instant = event.when.instant()
+    if instant:
+        return instant.astimezone(timezone.utc)
+    day = event.when.start.first_day()
+    return datetime.combine(day, time(0), ZoneInfo(site.config.timezone)).astimezone(timezone.utc)
+
+
+def event_updated(site: Site, event: Event) -> datetime:
+    """The newest of the event's date and the publication of every source it quotes."""
+    moments = [event_published(site, event)]
+    for excerpt in event.excerpts:
+        source = site.sources_by_id[excerpt.source_id]
+        if source.published_at:
+            moments.append(source.published_at.astimezone(timezone.utc))
+        else:
+            day = source.published.first_day()
+            moments.append(datetime.combine(day, time(0), ZoneInfo(site.config.timezone)).astimezone(timezone.utc))
+    return max(moments)
+
+
+def _rfc3339(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def atom_feed(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
+    site, urls = ctx.site, ctx.urls
+    config = site.config
+    events = list(reversed(site.events))[:FEED_SIZE]  # site.events is chronological
+
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": config.language})
+    _sub(feed, "id", urls.absolute(urls.home()))
+    _sub(feed, "title", config.title)
+    if config.description:
+        _sub(feed, "subtitle", config.description)
+    _sub(feed, "updated", _rfc3339(max((event_updated(site, e) for e in events),
+                                       default=datetime(1970, 1, 1, tzinfo=timezone.utc))))
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=urls.absolute(urls.page(FEED_FILE)))
+    _sub(feed, "link", rel="alternate", type="text/html", href=urls.absolute(urls.home()))
+    author = _sub(feed, "author")
+    _sub(author, "name", config.title)
+    _sub(author, "uri", urls.absolute(urls.home()))
+    _sub(feed, "generator", "site-builder")
+
+    for event in events:
+        entry = _sub(feed, "entry")
+        _sub(entry, "id", urls.absolute(urls.event(event)))
+        _sub(entry, "title", f"{event.when.format()}: {event.title}")
+        _sub(entry, "link", rel="alternate", type="text/html", href=urls.absolute(urls.event(event)))
+        _sub(entry, "published", _rfc3339(event_published(site, event)))
+        _sub(entry, "updated", _rfc3339(event_updated(site, event)))
+        lane = site.lanes_by_id[event.lane]
+        _sub(entry, "category", term=lane.id, label=lane.label)
+        for tag in event.tags:
+            _sub(entry, "category", term=tag)
+        # The HTML travels as escaped text (type="html"): ElementTree does the escaping.
+        _sub(entry, "content", event_text_html(ctx, event), type="html")
+
+    ET.indent(feed)
+    yield FEED_FILE, ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _sub(parent: ET.Element, name: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM}}}{name}", attrs)
+    if text is not None:
+        element.text = text
+    return element
