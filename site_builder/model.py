@@ -151,8 +151,12 @@ class Site:
             groups.setdefault(PartialDate(start.year, start.month), []).append(event)
         return tuple((f"period-{key.iso()}", key.format(), tuple(events)) for key, events in groups.items())
 
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {e.id: i for i, e in enumerate(self.events)}
+
     def neighbours(self, event: Event) -> tuple[Event | None, Event | None]:
-        index = self.events.index(event)
+        index = self._positions[event.id]
         before = self.events[index - 1] if index > 0 else None
         after = self.events[index + 1] if index + 1 < len(self.events) else None
         return before, after

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,35 +30,41 @@ CONTEXT = 32  # characters of prefix and suffix kept for the selector
 
 @dataclass(frozen=True)
 class NormalText:
-    """Text with quotes, dashes and white space folded, and a map back to the original."""
+    """Text with quotes, dashes and white space folded, and a map back to the original.
+
+    Folding quotes and dashes keeps offsets; only collapsing white space moves them, so
+    the map is one (normal offset, original offset) pair per run of non-space text.
+    """
 
     text: str
-    origin: tuple[int, ...]  # origin[i] is the original offset of text[i]; one extra entry for the end
+    starts: tuple[int, ...]  # normal offset where each run begins
+    origins: tuple[int, ...]  # original offset of the same run
+
+    def original(self, index: int) -> int:
+        run = bisect_right(self.starts, index) - 1
+        return self.origins[run] + (index - self.starts[run])
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        return self.origin[start], self.origin[end - 1] + 1
+        return self.original(start), self.original(end - 1) + 1
+
+
+_RUN = re.compile(r"\S+")
 
 
 def normalize(text: str) -> NormalText:
-    chars: list[str] = []
-    origin: list[int] = []
-    folded = text.translate(_FOLD)
-    in_space = False
-    for i, ch in enumerate(folded):
-        if ch.isspace():
-            if not in_space and chars:
-                chars.append(" ")
-                origin.append(i)
-            in_space = True
-            continue
-        in_space = False
-        chars.append(ch)
-        origin.append(i)
-    if chars and chars[-1] == " ":
-        chars.pop()
-        origin.pop()
-    origin.append(len(text))
-    return NormalText("".join(chars), tuple(origin))
+    pieces: list[str] = []
+    starts: list[int] = []
+    origins: list[int] = []
+    length = 0
+    for match in _RUN.finditer(text.translate(_FOLD)):
+        if pieces:
+            pieces.append(" ")
+            length += 1
+        starts.append(length)
+        origins.append(match.start())
+        pieces.append(match.group())
+        length += match.end() - match.start()
+    return NormalText("".join(pieces), tuple(starts), tuple(origins))
 
 
 @lru_cache(maxsize=4096)
