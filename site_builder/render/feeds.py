@@ -21,12 +21,13 @@ FEED_SIZE = 50  # newest events in the feed; the full record is in events.json
 
 
 def event_published(site: Site, event: Event) -> datetime:
-    """When the event became reportable: its exact instant, else the start of its first day (site zone)."""
+    """The event's exact instant when known; else the last second of the day, month or year it is
+    known to within (it certainly happened by then), as the site's own order has it."""
     instant = event.when.instant()
     if instant:
         return instant.astimezone(timezone.utc)
-    day = event.when.start.first_day()
-    return datetime.combine(day, time(0), ZoneInfo(site.config.timezone)).astimezone(timezone.utc)
+    zone = ZoneInfo(event.when.zone or site.config.timezone)
+    return datetime.combine(event.when.start.last_day(), time(23, 59, 59), zone).astimezone(timezone.utc)
 
 
 def event_updated(site: Site, event: Event) -> datetime:
