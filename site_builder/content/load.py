@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from site_builder.content.events import build_event, event_id, read_event_record
 from site_builder.content.fields import SITE_FIELDS, read_record
@@ -38,13 +39,24 @@ class SitePaths:
         return self.content / "sources"
 
 
-def load_site(root: Path, include_drafts: bool = False, base_url: str | None = None) -> Site:
+@dataclass(frozen=True)
+class FileSteps:
+    """The per-file work of loading. `serve` passes memoized versions (site_builder/incremental.py)
+    so that a save re-reads and re-verifies only what changed; the cross-file checks stay here."""
+
+    load_source: Callable = load_source
+    read_event_record: Callable = read_event_record
+    build_event: Callable = build_event
+
+
+def load_site(root: Path, include_drafts: bool = False, base_url: str | None = None,
+              steps: FileSteps = FileSteps()) -> Site:
     """The site model, or ContentError carrying every error found."""
     paths = SitePaths(Path(root))
     report = Report()
     config = load_config(paths, report, base_url)
-    sources = load_sources(paths, report)
-    events = load_events(paths, config, sources, report) if config else []
+    sources = load_sources(paths, report, steps)
+    events = load_events(paths, config, sources, report, steps) if config else []
     if report:
         raise ContentError(report.errors)
     visible = tuple(sorted((e for e in events if include_drafts or not e.draft), key=Event.sort_key))
@@ -100,10 +112,10 @@ def content_files(folder: Path, suffixes: tuple[str, ...], root: Path, report: R
     return found
 
 
-def load_sources(paths: SitePaths, report: Report) -> dict[str, Source]:
+def load_sources(paths: SitePaths, report: Report, steps: FileSteps = FileSteps()) -> dict[str, Source]:
     sources: dict[str, Source] = {}
     for path in content_files(paths.sources, (".md", ".txt"), paths.root, report):
-        source = load_source(path, report)
+        source = steps.load_source(path, report)
         if source is None:
             continue
         if not is_slug(source.id):
@@ -117,12 +129,13 @@ def load_sources(paths: SitePaths, report: Report) -> dict[str, Source]:
     return sources
 
 
-def load_events(paths: SitePaths, config: SiteConfig, sources: dict[str, Source], report: Report) -> list[Event]:
+def load_events(paths: SitePaths, config: SiteConfig, sources: dict[str, Source], report: Report,
+                steps: FileSteps = FileSteps()) -> list[Event]:
     events: dict[str, Event] = {}
     claimed: dict[str, str] = {}
     related_refs = []
     for path in content_files(paths.events, (".yaml", ".yml"), paths.root, report):
-        record = read_event_record(path, report)
+        record = steps.read_event_record(path, report)
         if record is None:
             continue
         eid = event_id(path, record, report)
@@ -134,7 +147,7 @@ def load_events(paths: SitePaths, config: SiteConfig, sources: dict[str, Source]
             continue
         claimed[eid] = str(path)
         related_refs.append((record, eid))
-        event = build_event(path, record, eid, config, sources, report)
+        event = steps.build_event(path, record, eid, config, sources, report)
         if event is not None:
             events[eid] = event
     for record, eid in related_refs:
