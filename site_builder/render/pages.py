@@ -8,8 +8,10 @@ from typing import Callable, Iterable
 import jinja2
 
 from site_builder.model import Site
+from site_builder.render.chart import build_chart, figure, plotly_style_guards
 from site_builder.render.source_text import source_paragraphs
 from site_builder.render.urls import Urls, output_path
+from site_builder.slugs import slugify
 
 
 @dataclass(frozen=True)
@@ -30,13 +32,43 @@ class RenderContext:
 
     def render(self, template: str, page: Page, **values) -> tuple[str, bytes]:
         html = self.env.get_template(template).render(
-            site=self.site, config=self.site.config, urls=self.urls, page=page, **values)
+            site=self.site, config=self.site.config, urls=self.urls, page=page, slug=slugify, **values)
         return output_path(page.url, self.urls.base), html.encode("utf-8")
 
 
 def home_page(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     config = ctx.site.config
-    yield ctx.render("index.html", Page(ctx.urls.home(), config.title, config.description, "home"))
+    chart = build_chart(ctx.site)
+    yield ctx.render("index.html", Page(ctx.urls.home(), config.title, config.description, "home"),
+                     chart=chart, figure=figure(chart, ctx.site), facets=facets(ctx.site),
+                     plotly_style_guards=plotly_style_guards())
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One filter of the home page: its URL parameter and its options (slug, label, how many events)."""
+
+    param: str
+    label: str
+    options: tuple[tuple[str, str, int], ...]
+
+
+def facets(site: Site) -> tuple[Facet, ...]:
+    def count(values_of) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for event in site.events:
+            for slug in {slugify(v) for v in values_of(event)}:
+                found[slug] = found.get(slug, 0) + 1
+        return found
+
+    lanes = count(lambda e: [e.lane])
+    tags = count(lambda e: e.tags)
+    actors = count(lambda e: e.actors)
+    return (
+        Facet("lane", "Lanes", tuple((lane.id, lane.label, lanes.get(lane.id, 0)) for lane in site.config.lanes)),
+        Facet("tag", "Tags", tuple((slug, label, tags[slug]) for slug, label in site.tags)),
+        Facet("actor", "Actors", tuple((slug, label, actors[slug]) for slug, label in site.actors)),
+    )
 
 
 def event_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:

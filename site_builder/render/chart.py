@@ -1,0 +1,189 @@
+"""The home page timeline chart: one plotly figure (and its static preview) built from the site model.
+
+The figure travels to the browser as JSON; the theme's chart.js draws it. The preview is the same
+geometry as plain numbers, so the template can draw an SVG that needs no JavaScript at all.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+import plotly.graph_objects as go
+
+from site_builder.model import Event, Site
+
+PLOTLY_JS = "js/plotly.min.js"  # logical asset name: shipped from the plotly package, hashed like any asset
+PAD_DAYS = 10  # room on either side of the first and last event
+STACK_STEP = 0.22  # vertical offset between events drawn at the same spot of a lane
+SPAN_THICKNESS = 0.16
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    event: Event
+    row: int  # lane index, 0 at the top
+    y: float  # row plus the offset that keeps same-day events apart
+    start: date  # first day covered
+    end: date  # day after the last day covered
+    x: datetime  # where the marker sits: the day itself, or the middle of a span
+    is_span: bool  # month/year precision or a date range: drawn as a bar under the marker
+
+
+@dataclass(frozen=True)
+class Tick:
+    day: date
+    label: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    lanes: tuple  # site lanes, in row order
+    points: tuple[ChartPoint, ...]
+    domain: tuple[date, date]
+    ticks: tuple[Tick, ...]
+
+    def fraction(self, moment: date | datetime) -> float:
+        """Where a moment sits across the x axis, 0..1 (the SVG preview uses percentages)."""
+        lo, hi = (_as_datetime(d) for d in self.domain)
+        return (_as_datetime(moment) - lo) / (hi - lo)
+
+    def percent(self, moment: date | datetime) -> str:
+        return f"{100 * self.fraction(moment):.3f}%"
+
+
+def build_chart(site: Site) -> Chart:
+    lanes = site.config.lanes
+    rows = {lane.id: n for n, lane in enumerate(lanes)}
+    placed = []
+    for event in site.events:
+        start, end = _extent(event)
+        is_span = event.when.start.precision != "day" or (end - start) > timedelta(days=1)
+        x = _as_datetime(start) + (_as_datetime(end) - _as_datetime(start)) / 2 if is_span else _as_datetime(start)
+        placed.append((event, rows[event.lane], start, end, x, is_span))
+    points = tuple(ChartPoint(event, row, row + offset, start, end, x, is_span)
+                   for (event, row, start, end, x, is_span), offset in zip(placed, _offsets(placed)))
+    if points:
+        lo = min(p.start for p in points) - timedelta(days=PAD_DAYS)
+        hi = max(p.end for p in points) + timedelta(days=PAD_DAYS)
+    else:
+        today = date.today()
+        lo, hi = today - timedelta(days=30), today + timedelta(days=30)
+    return Chart(tuple(lanes), points, (lo, hi), _month_ticks(lo, hi))
+
+
+def figure(chart: Chart, site: Site) -> dict:
+    """The plotly figure as plain JSON data (no functions, no HTML from content unescaped)."""
+    fig = go.Figure()
+    for lane in chart.lanes:
+        points = [p for p in chart.points if p.event.lane == lane.id]
+        spans = [p for p in points if p.is_span]
+        if spans:
+            fig.add_trace(go.Bar(
+                name=lane.label, legendgroup=lane.id, showlegend=False, orientation="h",
+                base=[p.start.isoformat() for p in spans],
+                x=[_milliseconds(p.end - p.start) for p in spans],
+                y=[p.y for p in spans], width=SPAN_THICKNESS,
+                marker={"color": lane.color, "opacity": 0.35, "line": {"width": 0}},
+                customdata=[p.event.id for p in spans],
+                text=[_hover_text(p) for p in spans], textposition="none",
+                hovertemplate="%{text}<extra></extra>",
+                meta={"kind": "span", "lane": lane.id},
+            ))
+        fig.add_trace(go.Scatter(
+            name=lane.label, legendgroup=lane.id, mode="markers",
+            x=[p.x.isoformat() for p in points], y=[p.y for p in points],
+            marker={"color": lane.color, "size": 13, "line": {"width": 2, "color": "#ffffff"},
+                    "symbol": ["diamond" if p.is_span else "circle" for p in points]},
+            customdata=[p.event.id for p in points],
+            text=[_hover_text(p) for p in points],
+            hovertemplate="%{text}<extra></extra>",
+            meta={"kind": "events", "lane": lane.id},
+        ))
+    lo, hi = chart.domain
+    fig.update_layout(
+        template="none",
+        margin={"l": 8, "r": 8, "t": 8, "b": 8},
+        font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13},
+        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
+        showlegend=False, hovermode="closest", dragmode="pan", barmode="overlay",
+        hoverlabel={"align": "left", "namelength": -1},
+        xaxis={"type": "date", "range": [lo.isoformat(), hi.isoformat()], "showgrid": True,
+               "rangeslider": {"visible": True, "thickness": 0.12, "range": [lo.isoformat(), hi.isoformat()]},
+               "automargin": True, "ticks": "outside", "ticklen": 4},
+        yaxis={"tickvals": list(range(len(chart.lanes))), "ticktext": [lane.label for lane in chart.lanes],
+               "range": [len(chart.lanes) - 0.5, -0.5], "fixedrange": True, "showgrid": False,
+               "zeroline": False, "automargin": True},
+    )
+    return json.loads(fig.to_json())
+
+
+@lru_cache(maxsize=1)
+def plotly_js() -> bytes:
+    """plotly.js exactly as the plotly Python package ships it (the version its figures are made for)."""
+    from importlib.resources import files
+
+    return files("plotly").joinpath("package_data", "plotly.min.js").read_bytes()
+
+
+_STYLE_GUARD = re.compile(rb'getElementById\("([\w.-]+)"\)\)\{var \w+=document\.createElement\("style"\)')
+
+
+@lru_cache(maxsize=1)
+def plotly_style_guards() -> tuple[str, ...]:
+    """Ids plotly.js checks before injecting a <style> element (which a strict CSP refuses).
+
+    An element with such an id (and class no-inline-styles) already in the page makes it skip the
+    injection; the rules the chart needs are in the theme's site.css instead.
+    """
+    ids = {m.group(1).decode() for m in _STYLE_GUARD.finditer(plotly_js())}
+    return ("plotly.js-style-global", *sorted(ids))
+
+
+def _hover_text(point: ChartPoint) -> str:
+    # plotly renders a few HTML tags in hover labels: everything from content is escaped.
+    return f"<b>{html.escape(point.event.when.format())}</b><br>{html.escape(point.event.title)}"
+
+
+def _extent(event: Event) -> tuple[date, date]:
+    last = (event.when.end or event.when.start).last_day()
+    return event.when.start.first_day(), last + timedelta(days=1)
+
+
+def _offsets(placed) -> list[float]:
+    """Spread events that would sit on the same spot of the same lane above and below its line."""
+    groups: dict[tuple, list[int]] = {}
+    for n, (event, row, start, end, x, is_span) in enumerate(placed):
+        groups.setdefault((row, x.date()), []).append(n)
+    offsets = [0.0] * len(placed)
+    for members in groups.values():
+        count = len(members)
+        step = min(STACK_STEP, 0.8 / max(count - 1, 1))
+        for k, n in enumerate(members):
+            offsets[n] = round((k - (count - 1) / 2) * step, 3)
+    return offsets
+
+
+def _month_ticks(lo: date, hi: date) -> tuple[Tick, ...]:
+    from site_builder.content.dates import SHORT_MONTHS
+
+    ticks = []
+    day = date(lo.year, lo.month, 1)
+    while day <= hi:
+        if day >= lo:
+            label = SHORT_MONTHS[day.month - 1] + (f" {day.year}" if day.month == 1 or not ticks else "")
+            ticks.append(Tick(day, label))
+        day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return tuple(ticks)
+
+
+def _as_datetime(moment: date | datetime) -> datetime:
+    return moment if isinstance(moment, datetime) else datetime.combine(moment, time())
+
+
+def _milliseconds(delta: timedelta) -> int:
+    return int(delta.total_seconds() * 1000)
