@@ -47,6 +47,8 @@ def make_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("check", help="verify the content, write nothing")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(run=run_check)
+
+    add_authoring_commands(commands)
     return parser
 
 
@@ -75,6 +77,93 @@ def run_check(args) -> int:
                           "excerpts": site.excerpt_count, "seconds": round(result.seconds, 3)}, indent=2))
     else:
         print(result.summary("checked"))
+    return 0
+
+
+def add_authoring_commands(commands) -> None:
+    """serve, new and schema: the editor's loop (issue 4)."""
+    p = commands.add_parser("serve", help="preview the site, rebuilding and reloading the browser on every save")
+    p.add_argument("--bind", default="127.0.0.1", metavar="ADDR", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    p.add_argument("--drafts", action="store_true", help="include events marked draft: true")
+    p.add_argument("--open", action="store_true", help="open the preview in a web browser")
+    p.set_defaults(run=run_serve)
+
+    p = commands.add_parser("new", help="start a new event, source or site from a commented template")
+    kinds = p.add_subparsers(dest="kind", metavar="KIND", required=True)
+    k = kinds.add_parser("event", help="write content/events/<date>-<slug>.yaml")
+    k.add_argument("title")
+    k.add_argument("--date", required=True, help="YYYY, YYYY-MM or YYYY-MM-DD")
+    k.add_argument("--lane", help="a lane id from site.yaml (default: the first)")
+    k.add_argument("--source", help="id of the source the first excerpt quotes")
+    k.set_defaults(run=run_new_event)
+    k = kinds.add_parser("source", help="write content/sources/<id>.md for you to paste the archived text into")
+    k.add_argument("--id", required=True, dest="source_id")
+    k.add_argument("--title", required=True)
+    k.add_argument("--publisher", required=True)
+    k.add_argument("--published", required=True, help="YYYY-MM-DD, or a date and time with offset")
+    k.add_argument("--url")
+    k.set_defaults(run=run_new_source)
+    k = kinds.add_parser("site", help="create a new site folder that builds")
+    k.add_argument("dir", type=Path)
+    k.add_argument("--title", help="site title (default: from the folder name)")
+    k.set_defaults(run=run_new_site)
+
+    p = commands.add_parser("schema", help="print the JSON Schema editors use to check content files")
+    p.add_argument("kind", nargs="?", choices=["event", "source", "site"], default="event")
+    p.set_defaults(run=run_schema)
+
+
+def run_serve(args) -> int:
+    from site_builder.serve import PortInUse, serve
+
+    try:
+        return serve(args.site, bind=args.bind, port=args.port, drafts=args.drafts, open_browser=args.open)
+    except PortInUse as exc:
+        print(f"site-builder: {exc}", file=sys.stderr)
+        return 2
+
+
+def run_new_event(args) -> int:
+    from site_builder.scaffold import new_event
+
+    return _scaffolded(lambda: [new_event(args.site, args.title, args.date, args.lane, args.source)],
+                       "fill in the excerpt, then remove `draft: true`; `site-builder check` verifies it")
+
+
+def run_new_source(args) -> int:
+    from site_builder.scaffold import new_source
+
+    return _scaffolded(lambda: [new_source(args.site, args.source_id, args.title, args.publisher,
+                                           args.published, args.url)],
+                       "paste the article's text below the front matter, exactly as published")
+
+
+def run_new_site(args) -> int:
+    from site_builder.scaffold import new_site
+
+    return _scaffolded(lambda: new_site(args.dir, args.title),
+                       f"next: cd {args.dir} && site-builder serve")
+
+
+def _scaffolded(write, next_step: str) -> int:
+    from site_builder.scaffold import ScaffoldError
+
+    try:
+        paths = write()
+    except ScaffoldError as exc:
+        print(f"site-builder: {exc}", file=sys.stderr)
+        return 1
+    for path in paths:
+        print(f"wrote {path}")
+    print(next_step)
+    return 0
+
+
+def run_schema(args) -> int:
+    from site_builder.schema import json_schema
+
+    print(json.dumps(json_schema(args.kind), indent=2, ensure_ascii=False))
     return 0
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
+import jinja2
+
 from site_builder.model import Site
 from site_builder.render.assets import collect_assets
 from site_builder.render.chart import PLOTLY_JS, plotly_js
@@ -9,20 +13,30 @@ from site_builder.render.pages import PAGE_RENDERERS, RenderContext
 from site_builder.render.publishing import PUBLISHING_RENDERERS
 from site_builder.render.theme import Theme
 from site_builder.render.urls import Urls
+from site_builder.schema import schema_files
 
 GENERATED_ASSETS = "assets/"  # templates under this folder render to static files (e.g. lane colours)
 
+ContextFactory = Callable[[Site, dict[str, str], jinja2.Environment], RenderContext]
 
-def render_site(site: Site, theme: Theme) -> dict[str, bytes]:
-    env = theme.environment()
+
+def plain_context(site: Site, asset_names: dict[str, str], env: jinja2.Environment) -> RenderContext:
+    return RenderContext(site, Urls(site, asset_names), env)
+
+
+def render_site(site: Site, theme: Theme, env: jinja2.Environment | None = None,
+                make_context: ContextFactory = plain_context) -> dict[str, bytes]:
+    """Every output file. `serve` passes its long-lived environment and a caching context."""
+    env = env if env is not None else theme.environment()
     static = theme.static_files()
     for name in env.list_templates(filter_func=lambda n: n.startswith(GENERATED_ASSETS)):
         rendered = env.get_template(name).render(site=site, config=site.config)
         static[name[len(GENERATED_ASSETS):]] = rendered.encode("utf-8")
     static.setdefault(PLOTLY_JS, plotly_js())  # the theme or site may pin its own copy
     asset_names, outputs = collect_assets(static)
-    ctx = RenderContext(site, Urls(site, asset_names), env)
+    ctx = make_context(site, asset_names, env)
     for renderer in (*PAGE_RENDERERS, *PUBLISHING_RENDERERS):
         for path, data in renderer(ctx):
             outputs[path] = data
+    outputs.update(schema_files())  # editors point their YAML plugin here
     return outputs

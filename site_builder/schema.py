@@ -1,0 +1,84 @@
+"""JSON Schemas for editors, generated from the field definitions the loader itself checks.
+
+yaml-language-server (VS Code, Neovim, Helix, ...) reads these through the
+`# yaml-language-server: $schema=...` line that `site-builder new` writes.
+"""
+
+from __future__ import annotations
+
+import json
+
+from site_builder.content.fields import EVENT_FIELDS, SITE_FIELDS, SOURCE_FIELDS, Field
+from site_builder.slugs import _ID_RE
+
+SCHEMA_FOLDER = "schema"  # inside the build: schema/event.schema.json, ...
+DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+# An editor's YAML is YAML 1.2, where `date: 2025` is a number and `draft: true` a boolean;
+# the loader reads every value as text, so the schema accepts what the loader accepts.
+_ID = {"type": "string", "pattern": _ID_RE.pattern}
+_KINDS: dict[str, dict] = {
+    "text": {"type": ["string", "number"], "minLength": 1},
+    "line": {"type": ["string", "number"]},
+    "id": _ID,
+    "date": {"anyOf": [{"type": "string", "pattern": DATE_PATTERN}, {"type": "integer", "minimum": 1000, "maximum": 9999}]},
+    "time": {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$"},
+    "timezone": {"type": "string", "pattern": r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$", "examples": ["Europe/Kyiv", "UTC"]},
+    "datetime": {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z))?)?)?$"},
+    "bool": {"type": "boolean"},
+    "int": {"type": "integer"},
+    "url": {"type": "string", "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://\S+$", "format": "uri"},
+    "color": {"type": "string", "pattern": r"^#[0-9a-fA-F]{6}$"},
+}
+
+
+def field_schema(spec: Field) -> dict:
+    if spec.kind == "records":
+        schema = {"type": "array", "items": record_schema(spec.fields)}
+        if spec.min_items:
+            schema["minItems"] = spec.min_items
+    elif spec.kind in ("lines", "ids"):
+        item = _KINDS["line" if spec.kind == "lines" else "id"]
+        schema = {"anyOf": [item, {"type": "array", "items": item}]}  # a single value is a list of one
+    else:
+        schema = dict(_KINDS[spec.kind])
+    return {"description": spec.help, **schema}
+
+
+def record_schema(fields: tuple[Field, ...]) -> dict:
+    schema: dict = {
+        "type": "object",
+        "properties": {f.name: field_schema(f) for f in fields},
+        "additionalProperties": False,
+    }
+    required = [f.name for f in fields if f.required]
+    if required:
+        schema["required"] = required
+    return schema
+
+
+SCHEMAS = {
+    "event": (EVENT_FIELDS, "An event of a sourced timeline (content/events/*.yaml)."),
+    "source": (SOURCE_FIELDS, "Front matter of an archived source (content/sources/*.md)."),
+    "site": (SITE_FIELDS, "Site settings (site.yaml)."),
+}
+
+
+def json_schema(kind: str) -> dict:
+    fields, title = SCHEMAS[kind]
+    return {
+        "$schema": "https://json-schema.org/draft-07/schema#",
+        "$id": f"{kind}.schema.json",
+        "title": title,
+        **record_schema(fields),
+    }
+
+
+def schema_file(kind: str) -> str:
+    """Where a schema is written inside the build, e.g. schema/event.schema.json."""
+    return f"{SCHEMA_FOLDER}/{kind}.schema.json"
+
+
+def schema_files() -> dict[str, bytes]:
+    return {schema_file(kind): (json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+            for kind in SCHEMAS}

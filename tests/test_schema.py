@@ -1,0 +1,57 @@
+"""The JSON Schema editors get is generated from the loader's own field definitions."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from site_builder.content.fields import EVENT_FIELDS, SOURCE_FIELDS
+from site_builder.schema import json_schema
+
+
+def test_event_schema_has_exactly_the_fields_the_loader_reads():
+    schema = json_schema("event")
+    assert list(schema["properties"]) == [f.name for f in EVENT_FIELDS]
+    assert schema["required"] == [f.name for f in EVENT_FIELDS if f.required]
+    assert schema["additionalProperties"] is False
+
+
+def test_every_field_carries_the_loaders_help_text_as_its_description():
+    schema = json_schema("event")
+    for spec in EVENT_FIELDS:
+        assert schema["properties"][spec.name]["description"] == spec.help
+
+
+def test_excerpts_are_a_nonempty_list_of_source_and_quote():
+    excerpts = json_schema("event")["properties"]["excerpts"]
+    assert excerpts["type"] == "array" and excerpts["minItems"] == 1
+    assert excerpts["items"]["required"] == ["source", "quote"]
+    assert excerpts["items"]["additionalProperties"] is False
+
+
+def test_source_front_matter_schema_requires_title_publisher_and_date():
+    schema = json_schema("source")
+    assert list(schema["properties"]) == [f.name for f in SOURCE_FIELDS]
+    assert schema["required"] == ["title", "publisher", "published"]
+
+
+def test_date_pattern_accepts_partial_dates_and_rejects_sloppy_ones():
+    date = json_schema("event")["properties"]["date"]["anyOf"]
+    pattern = re.compile(next(alt["pattern"] for alt in date if "pattern" in alt))
+    assert all(pattern.match(text) for text in ("2025", "2025-06", "2025-06-02"))
+    assert not any(pattern.match(text) for text in ("2025-6", "June 2025", "2025-06-02T10:00"))
+    # Unquoted `date: 2025` is a number to an editor's YAML 1.2 parser; the loader accepts it.
+    assert {"type": "integer", "minimum": 1000, "maximum": 9999} in date
+
+
+def test_schema_command_prints_the_event_schema(site):
+    result = site.cli("schema", "event")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == json_schema("event")
+
+
+def test_build_writes_the_schemas_where_new_files_point(site):
+    assert site.cli("build").returncode == 0
+    written = json.loads((site.root / "build/schema/event.schema.json").read_text())
+    assert written == json_schema("event")
+    assert (site.root / "build/schema/source.schema.json").is_file()
