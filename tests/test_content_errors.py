@@ -215,3 +215,18 @@ def test_a_missing_site_yaml_says_how_to_start(tmp_path):
     result = SiteDir(tmp_path).cli("check")
     assert result.returncode == 1
     assert "site.yaml:1:1: error: no site.yaml here" in result.stderr
+
+
+@pytest.mark.parametrize("extra", ["", "note: Q&A session\n"], ids=["fast-path", "event-path"])
+def test_both_yaml_paths_report_duplicates_and_the_files_other_errors(site, extra):
+    # Texts with '&' take the event-by-event path that can see anchors; the rest the C composer.
+    site.event("2025-08-15-talks", "title: A\ntitle: B\ndate: 2025-13\n" + extra +
+               "excerpts:\n  - source: wire\n    quote: The talks took place\n")
+    messages = {(e["line"], e["message"]) for e in errors_of(site)}
+    assert ("2", "duplicate field 'title'") in messages
+    assert ("3", "'2025-13' has no month 13") in messages
+
+
+def test_custom_yaml_tags_are_refused(site):
+    site.event("2025-08-15-talks", "title: !!python/object:os.system echo\ndate: 2025-08-15\n")
+    assert "YAML tag 'tag:yaml.org,2002:python/object:os.system' is not allowed" in only_error(site)["message"]

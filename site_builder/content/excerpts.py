@@ -72,8 +72,13 @@ def _normalized_source(text: str) -> NormalText:
     return normalize(text)
 
 
+def fold(text: str) -> str:
+    """The normalized text alone, without the offset map (quotes need no map)."""
+    return " ".join(text.translate(_FOLD).split())
+
+
 def quote_parts(quote: str) -> list[str]:
-    return [p for p in (normalize(part).text for part in _ELISION.split(quote)) if p]
+    return [p for p in (fold(part) for part in _ELISION.split(quote)) if p]
 
 
 def locate_quote(quote: str, source_text: str) -> tuple[tuple[int, int], ...] | None:

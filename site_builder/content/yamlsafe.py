@@ -8,6 +8,7 @@ only produces events; composing them is ours, so none of that can happen.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import yaml
 
@@ -18,12 +19,22 @@ try:  # the C parser is several times faster; the pure-Python one gives the same
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader
 
+_STD = "tag:yaml.org,2002:"
+ALLOWED_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")} | {"!"}
+_PLAIN_TAGS = {yaml.ScalarNode: _STD + "str", yaml.SequenceNode: _STD + "seq", yaml.MappingNode: _STD + "map"}
+
+
+class _StringLoader(_Loader):
+    """Every scalar is a string to us, so skip PyYAML's type guessing altogether."""
+
+    def resolve(self, kind, value, implicit):
+        return _PLAIN_TAGS[kind]
+
 MAX_FILE_BYTES = 1024 * 1024
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
-@dataclass(frozen=True)
-class Scalar:
+class Scalar(NamedTuple):
     text: str
     loc: Location
     plain: bool = True
@@ -33,14 +44,12 @@ class Scalar:
         return self.plain and self.text in _NULLS
 
 
-@dataclass(frozen=True)
-class Sequence:
+class Sequence(NamedTuple):
     items: list
     loc: Location
 
 
-@dataclass(frozen=True)
-class Mapping:
+class Mapping(NamedTuple):
     items: dict  # key -> (key Location, value node)
     loc: Location
 
@@ -77,9 +86,16 @@ def parse_yaml(text: str, path: str, report: Report, line_offset: int = 0) -> No
     """One YAML document as located nodes; errors go to the report and give None."""
     builder = _Composer(path, report, line_offset)
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if not builder.feed(event):
+        if "&" not in text:
+            # No anchor means no alias can resolve: the C composer is safe and much faster.
+            node = yaml.compose(text, Loader=_StringLoader)
+            builder.root = _from_node(node, builder) if node is not None else None
+            if builder.failed:
                 return None
+        else:
+            for event in yaml.parse(text, Loader=_Loader):
+                if not builder.feed(event):
+                    return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or exc.context or "malformed YAML"
@@ -105,6 +121,7 @@ class _Composer:
     line_offset: int
     root: Node | None = None
     documents: int = 0
+    failed: bool = False
     stack: list = field(default_factory=list)  # [container, pending key or None]
 
     def loc(self, event) -> Location:
@@ -129,7 +146,7 @@ class _Composer:
             if event.anchor:
                 return self.fail(event, f"anchors (&{event.anchor}) are not allowed in content",
                                  hint="write the value out in full")
-            if event.tag and not event.tag.startswith("tag:yaml.org,2002:") and event.tag != "!":
+            if event.tag and event.tag not in ALLOWED_TAGS:
                 return self.fail(event, f"YAML tag '{event.tag}' is not allowed in content")
         if isinstance(event, yaml.ScalarEvent):
             return self.add(event, Scalar(event.value, self.loc(event), plain=not event.style))
@@ -170,3 +187,33 @@ class _Composer:
         if key != "__duplicate__":
             container.items[key] = (key_loc, node)
         return True
+
+
+def _from_node(node: yaml.Node, builder: _Composer) -> Node | None:
+    """Our located tree from a node PyYAML's C composer built (documents with no anchors)."""
+    mark = node.start_mark
+    loc = Location(builder.path, mark.line + 1 + builder.line_offset, mark.column + 1)
+    if node.tag not in ALLOWED_TAGS:
+        builder.report.at(loc, f"YAML tag '{node.tag}' is not allowed in content")
+        builder.failed = True
+        return None
+    if isinstance(node, yaml.ScalarNode):
+        return Scalar(node.value, loc, plain=not node.style)
+    if isinstance(node, yaml.SequenceNode):
+        return Sequence([_from_node(item, builder) for item in node.value], loc)
+    items: dict = {}
+    for key_node, value_node in node.value:
+        key = _from_node(key_node, builder)
+        if not isinstance(key, Scalar):
+            if key is not None:
+                builder.report.at(key.loc, "a field name must be a plain word",
+                                  hint="keys like `? [a, b]` are not used in content")
+            builder.failed = True
+            continue
+        if key.text in items:
+            first = items[key.text][0]
+            builder.report.at(key.loc, f"duplicate field '{key.text}'",
+                              hint=f"it is already set on line {first.line}; YAML would silently keep only the last one")
+            continue
+        items[key.text] = (key.loc, _from_node(value_node, builder))
+    return Mapping(items, loc)
