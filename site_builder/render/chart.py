@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import textwrap
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -21,6 +22,7 @@ PLOTLY_JS = "js/plotly.min.js"  # logical asset name: shipped from the plotly pa
 PAD_DAYS = 10  # room on either side of the first and last event
 STACK_STEP = 0.22  # vertical offset between events drawn at the same spot of a lane
 SPAN_THICKNESS = 0.16
+HOVER_WIDTH = 44  # characters per line of a hover label (fits a 360 px screen)
 
 
 @dataclass(frozen=True)
@@ -145,8 +147,13 @@ def plotly_style_guards() -> tuple[str, ...]:
 
 
 def _hover_text(point: ChartPoint) -> str:
-    # plotly renders a few HTML tags in hover labels: everything from content is escaped.
-    return f"<b>{html.escape(point.event.when.format())}</b><br>{html.escape(point.event.title)}"
+    """Date, then the title wrapped for narrow screens.
+
+    plotly renders a few HTML tags in hover labels, so everything from content is escaped; the
+    only tag is <br> (<b> would make plotly set a style attribute, which the CSP refuses).
+    """
+    lines = [point.event.when.format(), *textwrap.wrap(point.event.title, HOVER_WIDTH)]
+    return "<br>".join(html.escape(line) for line in lines)
 
 
 def _extent(event: Event) -> tuple[date, date]:

@@ -1,0 +1,81 @@
+"""The home page's interactive chart: one marker per event, click or Enter to reach its card."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from playwright.sync_api import expect
+
+from reader import card, expect_chart_matches_list, marker_ids, markers, visible_card_ids, wake_chart
+
+ISTANBUL = "2025-06-istanbul-direct-talks"
+
+
+def test_list_is_complete_before_the_chart_loads(page, site_server):
+    page.goto(site_server.url(""))
+    assert len(visible_card_ids(page)) == 11
+    assert not any("plotly" in path for path in site_server.requests[-20:]), "plotly.js loaded before any interaction"
+    expect(page.locator(".chart-preview circle")).to_have_count(11)
+
+
+def test_chart_draws_one_marker_per_event(page, site_server):
+    page.goto(site_server.url(""))
+    wake_chart(page)
+    assert marker_ids(page) == visible_card_ids(page)
+    assert len(marker_ids(page)) == 11
+
+
+def test_clicking_a_marker_moves_to_its_card_and_puts_its_id_in_the_url(page, site_server):
+    page.goto(site_server.url(""))
+    wake_chart(page)
+    target = next(m for m in markers(page) if m["id"] == ISTANBUL)
+    page.mouse.move(target["x"], target["y"])
+    expect(page.locator("#chart-plot .hoverlayer .hovertext")).to_contain_text("Direct Russian–Ukrainian talks")
+    page.mouse.click(target["x"], target["y"])
+    expect(page).to_have_url(site_server.url(f"#{ISTANBUL}"))
+    landed = card(page, ISTANBUL)
+    expect(landed).to_be_in_viewport()
+    expect(landed).to_be_focused()
+    assert landed.evaluate("c => c.matches(':target')")
+
+
+def test_keyboard_walks_the_chart_and_enter_opens_the_event(page, site_server):
+    page.goto(site_server.url(""))
+    wake_chart(page)
+    page.locator("#chart-plot").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#chart-status")).to_contain_text("June 2025: Direct Russian–Ukrainian talks in Istanbul")
+    expect(page.locator("#chart-plot .hoverlayer .hovertext")).to_have_count(1)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(site_server.url(f"#{ISTANBUL}"))
+    expect(card(page, ISTANBUL)).to_be_focused()
+
+
+def test_the_chart_is_named_and_the_list_is_its_text_alternative(page, site_server):
+    page.goto(site_server.url(""))
+    wake_chart(page)
+    chart = page.get_by_role("figure", name="The events on a time line, one row per lane")
+    expect(chart).to_be_visible()
+    expect(page.locator("#chart-plot")).to_have_attribute("aria-label", "Timeline chart. Left and right arrows move between events, Enter opens one.")
+    expect(page.locator(".chart-caption")).to_contain_text("Every event is also in the list below.")
+
+
+def test_range_buttons_zoom_the_chart_and_narrow_the_list_to_that_period(page, site_server):
+    page.goto(site_server.url(""))
+    wake_chart(page)
+    page.get_by_role("button", name="1 month").click()
+    expect(page).to_have_url(re.compile(r"[?&]from=2025-"))
+    expect(card(page, ISTANBUL)).to_be_hidden()
+    expect_chart_matches_list(page)
+    page.get_by_role("button", name="All").click()
+    expect(card(page, ISTANBUL)).to_be_visible()
+    expect_chart_matches_list(page)
+
+
+def test_hover_labels_show_content_as_text_never_as_markup(page, site_server):
+    page.goto(site_server.url(""))
+    figure = json.loads(page.locator("#timeline-figure").text_content())
+    texts = [t for trace in figure["data"] for t in trace["text"]]
+    # Line breaks are the only markup; a title's own "<" or "&" would arrive escaped.
+    assert all("<" not in t.replace("<br>", "") for t in texts)
