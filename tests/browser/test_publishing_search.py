@@ -1,0 +1,58 @@
+"""Search in a real browser: the Pagefind bundle the build wrote, under the production headers."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+
+def search(page, site_server, query: str):
+    page.goto(site_server.url(f"search/?q={quote(query)}"))
+    page.wait_for_selector(".search-result")
+    return page.locator(".search-result")
+
+
+def test_search_finds_an_event_by_words_of_its_summary_and_links_to_its_page(page, site_server):
+    results = search(page, site_server, "red carpet")
+    assert "result" in page.locator(".search-status").inner_text()
+    first = results.first
+    titles = results.locator("h2 a").all_inner_texts()
+    assert "Putin and Trump hold summit talks in Anchorage, Alaska" in titles
+    assert first.locator("mark").count() >= 1
+    summit = results.filter(has_text="Putin and Trump hold summit talks in Anchorage").first
+    summit.locator("h2 a").click()
+    page.wait_for_url("**/events/2025-08-15-anchorage-summit/")
+
+
+def test_search_finds_a_passage_of_a_source_and_links_to_it(page, site_server):
+    results = search(page, site_server, "symbolic")  # "So far, it's merely symbolic", TASS
+    passage = results.filter(has=page.locator(".search-kind", has_text="Source passage")).first
+    href = passage.locator("h2 a").get_attribute("href")
+    assert href.startswith("/sources/tass-2025-08-16-putin-alaska-takeaways/#")
+    passage.locator("h2 a").click()
+    page.wait_for_url("**/sources/tass-2025-08-16-putin-alaska-takeaways/**")
+
+
+def test_a_search_that_matches_a_cited_passage_links_to_the_excerpt_anchor(page, site_server):
+    results = search(page, site_server, "tarmac")
+    passage = results.filter(has=page.locator(".search-kind", has_text="Source passage")).first
+    href = passage.locator("h2 a").get_attribute("href")
+    assert href == "/sources/tass-2025-08-16-putin-alaska-takeaways/#excerpt-2025-08-15-anchorage-summit-1"
+
+
+def test_search_loads_nothing_until_it_is_used(page, site_server):
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(site_server.url("events/2025-08-15-anchorage-summit/"))
+    page.wait_for_load_state("networkidle")
+    assert fetched and not [u for u in fetched if "/pagefind/" in u or "/search." in u]
+    page.fill("#site-search-q", "Moscow")
+    page.press("#site-search-q", "Enter")
+    page.wait_for_url("**/search/?q=Moscow")
+    page.wait_for_selector(".search-result")
+    assert any(u.endswith("/pagefind/pagefind.js") for u in fetched)
+
+
+def test_nothing_found_is_said_plainly(page, site_server):
+    page.goto(site_server.url("search/?q=zzzyyyxxx"))
+    page.locator(".search-status", has_text="Nothing found for “zzzyyyxxx”.").wait_for()
+    assert page.locator(".search-result").count() == 0
