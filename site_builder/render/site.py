@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterable
 
 import jinja2
 
@@ -24,9 +24,14 @@ def plain_context(site: Site, asset_names: dict[str, str], env: jinja2.Environme
     return RenderContext(site, Urls(site, asset_names), env)
 
 
+def run_renderer(renderer: Callable, ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
+    return renderer(ctx)
+
+
 def render_site(site: Site, theme: Theme, env: jinja2.Environment | None = None,
-                make_context: ContextFactory = plain_context) -> dict[str, bytes]:
-    """Every output file. `serve` passes its long-lived environment and a caching context."""
+                make_context: ContextFactory = plain_context, run: Callable = run_renderer) -> dict[str, bytes]:
+    """Every output file. `serve` passes its long-lived environment, a caching context and a
+    `run` that skips renderers whose inputs did not change (site_builder/incremental.py)."""
     env = env if env is not None else theme.environment()
     static = theme.static_files()
     for name in env.list_templates(filter_func=lambda n: n.startswith(GENERATED_ASSETS)):
@@ -36,7 +41,7 @@ def render_site(site: Site, theme: Theme, env: jinja2.Environment | None = None,
     asset_names, outputs = collect_assets(static)
     ctx = make_context(site, asset_names, env)
     for renderer in (*PAGE_RENDERERS, *PUBLISHING_RENDERERS):
-        for path, data in renderer(ctx):
+        for path, data in run(renderer, ctx):
             outputs[path] = data
     outputs.update(schema_files())  # editors point their YAML plugin here
     return outputs

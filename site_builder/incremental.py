@@ -1,0 +1,409 @@
+"""Incremental rebuilds for the preview server: the build pipeline, memoized.
+
+Nothing here knows what a page shows. Each step records what it actually read, and
+is redone only when one of those inputs changed:
+
+- loading: a file's parse is kept while its stat is the same; an event's excerpt
+  verification is kept while its record, the site settings and the sources it
+  looked up are the same objects (so editing a source re-verifies only its citers);
+- rendering: each renderer, and each page inside it, records the parts of the site
+  it read (through SiteView), the templates it uses and the values it was given.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+import jinja2.meta
+
+from site_builder.content.events import build_event, read_event_record
+from site_builder.content.load import FileSteps, load_site
+from site_builder.content.sources import load_source
+from site_builder.errors import ContentError, Diagnostic, Report
+from site_builder.model import Site
+from site_builder.render.pages import RenderContext
+from site_builder.render.site import render_site
+from site_builder.render.theme import Theme, ThemeError
+from site_builder.render.urls import Urls, output_path
+
+_MISSING = object()
+# A method of Site (neighbours, ...) may read anything of the content.
+_CONTENT = frozenset({("events",), ("sources",), ("config",)})
+
+
+class Recorder(Mapping):
+    """A read-only view of a dict that notes each key read, or that it was read whole."""
+
+    __slots__ = ("_data", "_name", "_note")
+
+    def __init__(self, data: dict, name: str, note: Callable[[tuple], None]):
+        self._data, self._name, self._note = data, name, note
+
+    def __getitem__(self, key):
+        self._note((self._name, key))
+        return self._data[key]
+
+    def get(self, key, default=None):
+        self._note((self._name, key))
+        return self._data.get(key, default)
+
+    def __contains__(self, key):
+        self._note((self._name, key))
+        return key in self._data
+
+    def __iter__(self):
+        self._note((self._name,))
+        return iter(self._data)
+
+    def __len__(self):
+        self._note((self._name,))
+        return len(self._data)
+
+
+class SiteView:
+    """The Site as renderers and templates see it, noting every attribute (or dict key) read.
+
+    A dependency is ("events",) for a whole attribute or ("events_by_id", "some-id") for one key.
+    """
+
+    __slots__ = ("_site", "deps")
+
+    def __init__(self, site: Site):
+        self._site = site
+        self.deps: set = set()
+
+    def __getattr__(self, name: str):
+        value = getattr(self._site, name)
+        if isinstance(value, dict):
+            return Recorder(value, name, self._note)
+        if callable(value):
+            self.deps |= _CONTENT
+        else:
+            self.deps.add((name,))
+        return value
+
+    def _note(self, dep: tuple) -> None:
+        self.deps.add(dep)
+
+
+def _same(a, b) -> bool:
+    return a is b or a == b
+
+
+def dependency_value(site: Site, dep: tuple):
+    value = getattr(site, dep[0])
+    return value.get(dep[1], _MISSING) if len(dep) == 2 else value
+
+
+# --- loading ---------------------------------------------------------------------------
+
+
+def _stamp(path: Path) -> tuple:
+    st = os.stat(path)
+    return st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns
+
+
+@dataclass
+class _Verified:
+    record: Any
+    eid: str
+    config: Any
+    whole: dict | None  # every source, when the step looked at all of them (an unknown id's hint)
+    looked_up: dict  # source id -> the Source (or _MISSING) it saw
+    event: Any
+    diagnostics: list
+
+
+class CachedSteps:
+    """FileSteps that remember: the loader calls these instead of the plain functions."""
+
+    def __init__(self) -> None:
+        self.parsed: dict[tuple[str, str], tuple[tuple, Any, list]] = {}
+        self.verified: dict[str, _Verified] = {}
+        self.counts = {"parsed": 0, "verified": 0}
+
+    def steps(self) -> FileSteps:
+        return FileSteps(load_source=self.load_source, read_event_record=self.read_event_record,
+                         build_event=self.build_event)
+
+    def forget(self, paths) -> None:
+        """Drop what is known about these files even if their stat looks the same."""
+        gone = {str(p) for p in paths}
+        for key in [k for k in self.parsed if k[1] in gone]:
+            del self.parsed[key]
+        for key in [k for k in self.verified if k in gone]:
+            del self.verified[key]
+
+    def _parse(self, kind: str, read: Callable, path: Path, report: Report):
+        key = (kind, str(path))
+        stamp = _stamp(path)
+        cached = self.parsed.get(key)
+        if cached is None or cached[0] != stamp:
+            own = Report()
+            cached = (stamp, read(path, own), own.diagnostics)
+            self.parsed[key] = cached
+            self.counts["parsed"] += 1
+        report.diagnostics.extend(cached[2])
+        return cached[1]
+
+    def load_source(self, path: Path, report: Report):
+        return self._parse("source", load_source, path, report)
+
+    def read_event_record(self, path: Path, report: Report):
+        return self._parse("event", read_event_record, path, report)
+
+    def build_event(self, path, record, eid, config, sources, report):
+        cached = self.verified.get(str(path))
+        if cached is None or not self._still_valid(cached, record, eid, config, sources):
+            looked_up: dict = {}
+            whole = []
+            view = Recorder(sources, "sources", lambda dep: looked_up.__setitem__(dep[1], sources.get(dep[1], _MISSING))
+                            if len(dep) == 2 else whole.append(True))
+            own = Report()
+            event = build_event(path, record, eid, config, view, own)
+            cached = _Verified(record, eid, config, dict(sources) if whole else None, looked_up, event, own.diagnostics)
+            self.verified[str(path)] = cached
+            self.counts["verified"] += 1
+        report.diagnostics.extend(cached.diagnostics)
+        return cached.event
+
+    @staticmethod
+    def _still_valid(cached: _Verified, record, eid, config, sources) -> bool:
+        if cached.record is not record or cached.eid != eid or not _same(cached.config, config):
+            return False
+        if cached.whole is not None and (cached.whole.keys() != sources.keys()
+                                         or any(sources[k] is not v for k, v in cached.whole.items())):
+            return False
+        return all(sources.get(k, _MISSING) is v for k, v in cached.looked_up.items())
+
+
+# --- rendering -------------------------------------------------------------------------
+
+
+@dataclass
+class _Page:
+    template: str
+    page: Any
+    values: dict
+    deps: frozenset
+    site: Site  # the site these deps were last checked against
+    templates: frozenset | None  # the templates it uses; None: cannot tell (a dynamic include)
+    version: int  # template version it was rendered with
+    data: bytes
+
+
+@dataclass
+class _Run:
+    deps: frozenset
+    site: Site
+    version: int
+    outputs: list
+
+
+@dataclass
+class RenderStats:
+    pages_rendered: int = 0
+    pages_reused: int = 0
+    renderers_run: int = 0
+    renderers_reused: int = 0
+
+
+class Templates:
+    """The theme's Jinja environment, kept while no template changes, and what each template uses."""
+
+    def __init__(self) -> None:
+        self.env: jinja2.Environment | None = None
+        self.files: dict[str, tuple] = {}
+        self.version = 0
+        self.changes: list[set | None] = []  # changes[v] = names changed going to version v+1
+        self._closures: dict[str, frozenset | None] = {}
+
+    def refresh(self, theme: Theme) -> None:
+        files = {}
+        for folder in reversed(theme.template_dirs):  # the first folder wins, as in the loader
+            for path in folder.rglob("*"):
+                if path.is_file():
+                    files[path.relative_to(folder).as_posix()] = (str(path), *_stamp(path))
+        if self.env is not None and files == self.files:
+            return
+        changed = {n for n in files.keys() | self.files.keys() if files.get(n) != self.files.get(n)}
+        self.changes.append(changed if self.env is not None else None)
+        self.version += 1
+        self.files = files
+        self.env = theme.environment()
+        self._closures = {}
+
+    def changed_since(self, version: int, names: frozenset | None) -> bool:
+        for changed in self.changes[version:]:
+            if changed is None or names is None or changed & names:
+                return True
+        return False
+
+    def closure(self, name: str) -> frozenset | None:
+        """The template and everything it extends, includes or imports."""
+        if name in self._closures:
+            return self._closures[name]
+        self._closures[name] = None  # a cycle reads as "cannot tell"
+        seen, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            source = self.env.loader.get_source(self.env, current)[0]
+            for ref in jinja2.meta.find_referenced_templates(self.env.parse(source)):
+                if ref is None:
+                    return None
+                todo.append(ref)
+        self._closures[name] = frozenset(seen)
+        return self._closures[name]
+
+
+class IncrementalRenderer:
+    """render_site with memory: renderers and pages are reused while their inputs are unchanged."""
+
+    def __init__(self) -> None:
+        self.templates = Templates()
+        self.pages: dict[str, _Page] = {}
+        self.runs: dict[Any, _Run] = {}
+        self.assets: dict[str, str] | None = None
+        self._compared: dict[tuple, bool] = {}
+        self.stats = RenderStats()
+
+    def render(self, site: Site, theme: Theme) -> dict[str, bytes]:
+        self.templates.refresh(theme)
+        self._compared = {}
+        self.stats = RenderStats()
+        self._site = site
+        seen_pages: set[str] = set()
+        try:
+            return render_site(site, theme, self.templates.env, self._context(seen_pages), self._run)
+        finally:
+            for path in [p for p in self.pages if p not in seen_pages]:
+                self.pages.pop(path)  # a page no longer produced (or unknown after a failure)
+
+    def _context(self, seen_pages: set[str]):
+        renderer = self
+
+        def make(site: Site, asset_names: dict[str, str], env: jinja2.Environment) -> RenderContext:
+            if asset_names != renderer.assets:  # new CSS means new hashed names in every page
+                renderer.assets = asset_names
+                renderer.pages.clear()
+                renderer.runs.clear()
+            view = SiteView(site)
+            return _CachingContext(view, Urls(view, asset_names), env, renderer=renderer, seen=seen_pages)
+        return make
+
+    def unchanged(self, since: Site, deps) -> bool:
+        now = self._site
+        if since is now:
+            return True
+        for dep in deps:
+            key = (id(since), dep)
+            same = self._compared.get(key)
+            if same is None:
+                same = self._compared[key] = _same(dependency_value(since, dep), dependency_value(now, dep))
+            if not same:
+                return False
+        return True
+
+    def _run(self, renderer: Callable, ctx: "_CachingContext"):
+        key = getattr(renderer, "__qualname__", renderer)
+        run = self.runs.get(key)
+        if run is not None and run.version == self.templates.version and self.unchanged(run.site, run.deps):
+            run.site = self._site
+            self.stats.renderers_reused += 1
+            ctx.seen.update(p for p, _ in run.outputs if p in self.pages)
+            return run.outputs
+        self.stats.renderers_run += 1
+        view = ctx.site
+        view.deps = set()
+        outputs = list(renderer(ctx))
+        self.runs[key] = _Run(frozenset(view.deps), self._site, self.templates.version, outputs)
+        return outputs
+
+
+class _CachingContext(RenderContext):
+    def __init__(self, site, urls, env, *, renderer: IncrementalRenderer, seen: set[str]):
+        super().__init__(site, urls, env)
+        self.renderer = renderer
+        self.seen = seen
+
+    def render(self, template: str, page, **values) -> tuple[str, bytes]:
+        r = self.renderer
+        path = output_path(page.url, self.urls.base)
+        self.seen.add(path)
+        view: SiteView = self.site
+        cached = r.pages.get(path)
+        if (cached is not None and cached.template == template and _same(cached.page, page)
+                and cached.values.keys() == values.keys()
+                and all(_same(cached.values[k], v) for k, v in values.items())
+                and not r.templates.changed_since(cached.version, cached.templates)
+                and r.unchanged(cached.site, cached.deps)):
+            cached.site = r._site
+            cached.version = r.templates.version
+            view.deps |= cached.deps
+            r.stats.pages_reused += 1
+            return path, cached.data
+        outer, view.deps = view.deps, set()
+        try:
+            path, data = super().render(template, page, **values)
+        finally:
+            inner, view.deps = view.deps, outer
+        outer |= inner
+        r.pages[path] = _Page(template, page, values, frozenset(inner), r._site,
+                              r.templates.closure(template), r.templates.version, data)
+        r.stats.pages_rendered += 1
+        return path, data
+
+
+# --- the session -----------------------------------------------------------------------
+
+
+@dataclass
+class Generation:
+    """One successful rebuild: the site, every output file, and what it took."""
+
+    site: Site
+    files: dict[str, bytes]
+    seconds: float
+    stats: RenderStats
+    verified: int  # events whose excerpts were verified again
+    parsed: int  # files read and parsed again
+
+
+@dataclass
+class Session:
+    """A long-lived build of one site folder, as the preview server keeps it."""
+
+    root: Path
+    drafts: bool = False
+    base_url: str | None = None
+    steps: CachedSteps = field(default_factory=CachedSteps)
+    renderer: IncrementalRenderer = field(default_factory=IncrementalRenderer)
+
+    def rebuild(self, changed: set[Path] | None = None) -> Generation:
+        """The site after these files changed (None: check every file's stat). Raises ContentError."""
+        from site_builder.build import template_diagnostic
+
+        started = time.perf_counter()
+        if changed:
+            self.steps.forget(changed)
+        before = dict(self.steps.counts)
+        site = load_site(self.root, include_drafts=self.drafts, base_url=self.base_url, steps=self.steps.steps())
+        try:
+            theme = Theme.for_site(Path(self.root), site.config.theme)
+            files = self.renderer.render(site, theme)
+        except ThemeError as exc:
+            raise ContentError([Diagnostic(str(Path(self.root) / "site.yaml"), 1, 1, str(exc))])
+        except jinja2.TemplateError as exc:
+            raise ContentError([template_diagnostic(exc)])
+        counts = self.steps.counts
+        return Generation(site, files, time.perf_counter() - started, self.renderer.stats,
+                          counts["verified"] - before["verified"], counts["parsed"] - before["parsed"])
