@@ -40,3 +40,9 @@ def test_unknown_addresses_get_the_404_page_with_status_404(page, site_server):
     response = page.goto(site_server.url("no/such/page/"))
     assert response.status == 404
     assert page.locator("h1").inner_text() == "Page not found"
+
+
+def test_axe_reports_a_violation_when_there_is_one(page, site_server, axe):
+    page.goto(site_server.url(""))
+    page.evaluate("() => document.querySelector('main').append(document.createElement('img'))")
+    assert "image-alt" in [v["id"] for v in axe(page)]

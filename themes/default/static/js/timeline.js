@@ -211,6 +211,7 @@
     var figure = JSON.parse(document.getElementById('timeline-figure').textContent);
     var fullRange = figure.layout.xaxis.range.slice();
     var wide = window.matchMedia('(min-width: 40rem)');
+    var dark = window.matchMedia('(prefers-color-scheme: dark)');
     var gd = null, requested = false, syncing = false, shown = [], focusIndex = -1, lookup = {};
 
     function colours() {
@@ -232,8 +233,19 @@
       l.xaxis.range = state.from || state.to ? rangeOf(state) : fullRange.slice();
       // The slider's overview is worth its height on wide screens; phones pan with a finger.
       l.xaxis.rangeslider.visible = wide.matches;
+      if (!wide.matches) {  // fewer, shorter dates on a phone
+        l.xaxis.nticks = 5;
+        l.xaxis.tickformatstops = [{ dtickrange: [null, 2419200000], value: '%b %-d' }, { dtickrange: [2419200000, null], value: '%b' }];
+      }
       l.uirevision = 'timeline';
       return l;
+    }
+
+    // Lane colours as the stylesheet shows them: lighter on a dark background (as lanes.css does).
+    function laneColour(hex) {
+      if (!dark.matches || !/^#[0-9a-f]{6}$/i.test(hex)) return hex;
+      var mix = [1, 3, 5].map(function (i) { return Math.round(parseInt(hex.substr(i, 2), 16) * 0.68 + 255 * 0.32); });
+      return 'rgb(' + mix.join(',') + ')';
     }
 
     function rangeOf(state) {
@@ -261,6 +273,7 @@
         });
         if (Array.isArray(t.marker.symbol)) t.marker.symbol = idx.map(function (i) { return trace.marker.symbol[i]; });
         if (t.marker.line && t.type === 'scatter') t.marker.line.color = bg;
+        t.marker.color = laneColour(trace.marker.color);
         if (t.meta.kind === 'events') t.customdata.forEach(function (id, n) { lookup[id] = { curveNumber: curve, pointNumber: n }; });
         return t;
       });
@@ -368,7 +381,7 @@
     });
     plotEl.addEventListener('blur', function () { if (gd) window.Plotly.Fx.unhover(gd); });
 
-    window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', function () { show(shown, current); });
+    dark.addEventListener('change', function () { show(shown, current); });
 
     // plotly.js is large: it loads when the reader first does something (moves, touches, scrolls,
     // types), never before the list is painted, and never in the way of reading it.
