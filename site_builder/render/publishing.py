@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from site_builder.render.calendar import events_ics
+from site_builder.render.embed import embed_page
 from site_builder.render.exports import events_csv, events_json, timelinejs_json
 from site_builder.render.feeds import atom_feed
 from site_builder.render.search_page import search_page
@@ -14,6 +15,7 @@ from site_builder.search import index_site
 # Each renderer takes the RenderContext and yields (output path, bytes), like the page renderers.
 PUBLISHING_RENDERERS: list[Callable] = [
     atom_feed, events_ics, events_json, events_csv, timelinejs_json, sitemap_xml, robots_txt, search_page,
+    embed_page,
 ]
 
 # Each post-processor takes (output folder being staged, Site) and may add files to it
