@@ -212,6 +212,7 @@ class RenderStats:
     pages_reused: int = 0
     renderers_run: int = 0
     renderers_reused: int = 0
+    rendered: list[str] = field(default_factory=list)  # paths of the pages rendered again
 
 
 class Templates:
@@ -360,6 +361,7 @@ class _CachingContext(RenderContext):
         r.pages[path] = _Page(template, page, values, frozenset(inner), r._site,
                               r.templates.closure(template), r.templates.version, data)
         r.stats.pages_rendered += 1
+        r.stats.rendered.append(path)
         return path, data
 
 

@@ -260,12 +260,15 @@ class Rebuilder:
 
     def _failed(self, diagnostics: tuple[Diagnostic, ...]) -> None:
         self.preview.publish(Snapshot(self.preview.snapshot.files, diagnostics, self.version))
+        count = len(diagnostics)
+        errors = f"{count} error{'s' if count != 1 else ''}"
         if diagnostics != self._shown_errors:  # each distinct set of errors once
             for d in diagnostics:
                 print(d.format(), file=self.out)
-            count = len(diagnostics)
-            print(f"{count} error{'s' if count != 1 else ''}; the browser shows "
-                  f"{'it' if count == 1 else 'them'} until fixed, the last good site is kept", file=self.out, flush=True)
+            print(f"{errors}; the browser shows {'it' if count == 1 else 'them'} until fixed, "
+                  "the last good site is kept", file=self.out, flush=True)
+        else:
+            print(f"still the same {errors} as above", file=self.out, flush=True)
         self._shown_errors = diagnostics
         self.reload()
 
@@ -327,8 +330,8 @@ class _QuietServer(Server):
 
 
 def watched_paths(root: Path) -> list[Path]:
-    return [p for p in (root / "site.yaml", root / "content", root / "themes", root / "templates", root / "static")
-            if p.exists()]
+    """Also those that do not exist yet: a templates/ folder made while serving counts."""
+    return [root / "site.yaml", root / "content", root / "themes", root / "templates", root / "static"]
 
 
 def serve(root: Path, bind: str = "127.0.0.1", port: int = 8000, drafts: bool = False,

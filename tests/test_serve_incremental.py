@@ -1,0 +1,125 @@
+"""Incremental rebuilds: only what an edit affects is redone, and the result equals a full build."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from site_builder.build import Options, render
+from site_builder.errors import ContentError
+from site_builder.incremental import Session
+
+from .conftest import EVENT_YAML
+
+
+def full_build(root) -> dict[str, bytes]:
+    return render(Options(root=root))[1]
+
+
+def touch_later(path) -> None:
+    """A save on a file system with coarse timestamps still counts: move mtime on explicitly."""
+    st = os.stat(path)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+
+
+@pytest.fixture
+def session(real_site):
+    s = Session(real_site.root)
+    s.rebuild()
+    return s
+
+
+def edit(path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    touch_later(path)
+
+
+def test_first_rebuild_equals_the_full_build(real_site):
+    generation = Session(real_site.root).rebuild()
+    assert generation.files == full_build(real_site.root)
+
+
+def test_a_rebuild_with_nothing_changed_reads_and_renders_nothing(session):
+    generation = session.rebuild()
+    assert (generation.parsed, generation.verified) == (0, 0)
+    assert generation.stats.pages_rendered == 0 and generation.stats.renderers_run == 0
+
+
+def test_editing_one_event_renders_its_page_its_neighbours_and_the_lists_not_every_page(session, real_site):
+    path = real_site.root / "content/events/2025-09-01-putin-briefed-xi.yaml"
+    edit(path, "title: ", "title: Edited ")
+    generation = session.rebuild({path})
+    assert (generation.parsed, generation.verified) == (1, 1)
+    total = sum(1 for p in generation.files if p.endswith(".html"))
+    assert 0 < generation.stats.pages_rendered < total / 2
+    assert generation.stats.pages_reused > 0
+    assert generation.files == full_build(real_site.root)
+
+
+def test_pages_that_do_not_show_the_edited_event_are_not_rendered_again(session, real_site):
+    path = real_site.root / "content/events/2025-06-istanbul-direct-talks.yaml"
+    edit(path, "summary: ", "summary: Edited. ")
+    generation = session.rebuild({path})
+    rendered = set(generation.stats.rendered)
+    assert {"index.html", "events/2025-06-istanbul-direct-talks/index.html"} <= rendered
+    next_event = generation.site.neighbours(generation.site.events_by_id["2025-06-istanbul-direct-talks"])[1]
+    assert f"events/{next_event.id}/index.html" in rendered  # its pager names the edited event
+    # Not a neighbour, not related, cites no source the edited event cites:
+    assert "events/2025-09-01-putin-sco-blames-west/index.html" not in rendered
+    assert "sources/index.html" not in rendered and "404.html" not in rendered
+    assert generation.files == full_build(real_site.root)
+
+
+def test_editing_a_source_reverifies_only_the_events_that_cite_it(session, real_site):
+    path = real_site.root / "content/sources/tass-2025-08-16-putin-alaska-takeaways.md"
+    edit(path, "TASS has gathered", "TASS has  gathered")
+    generation = session.rebuild({path})
+    citing = {e.id for e in generation.site.events
+              if any(x.source_id == "tass-2025-08-16-putin-alaska-takeaways" for x in e.excerpts)}
+    assert 0 < generation.verified == len(citing) < len(generation.site.events)
+    assert generation.files == full_build(real_site.root)
+
+
+def test_editing_a_template_rerenders_only_the_pages_that_use_it(session, real_site):
+    path = real_site.root / "themes/default/templates/source.html"
+    edit(path, '<p class="kicker">Archived source</p>', '<p class="kicker">Archived copy</p>')
+    generation = session.rebuild({path})
+    sources = len(generation.site.sources)
+    assert generation.stats.pages_rendered == sources
+    assert generation.files == full_build(real_site.root)
+
+
+def test_editing_site_yaml_rerenders_everything(session, real_site):
+    path = real_site.root / "site.yaml"
+    edit(path, 'title: "Ukraine war diplomacy, 2025"', 'title: "Diplomacy, 2025"')
+    generation = session.rebuild({path})
+    assert generation.stats.pages_reused == 0
+    assert generation.files == full_build(real_site.root)
+
+
+def test_a_failed_rebuild_raises_and_the_next_good_one_matches_a_full_build(session, real_site):
+    path = real_site.root / "content/events/2025-08-15-anchorage-summit.yaml"
+    original = path.read_text()
+    edit(path, "date: 2025-08-15", "date: 2025-13-15")
+    with pytest.raises(ContentError) as raised:
+        session.rebuild({path})
+    assert any(d.path.endswith("2025-08-15-anchorage-summit.yaml") and d.line == 2 for d in raised.value.diagnostics)
+    path.write_text(original.replace("lasted over three hours.", "lasted over three hours."))
+    touch_later(path)
+    assert session.rebuild({path}).files == full_build(real_site.root)
+
+
+def test_adding_and_removing_an_event_adds_and_removes_its_page(site):
+    session = Session(site.root)
+    session.rebuild()
+    added = site.event("2025-08-20-more-talks", EVENT_YAML.replace("Talks in Anchorage", "More talks"))
+    generation = session.rebuild({added})
+    assert "events/2025-08-20-more-talks/index.html" in generation.files
+    assert generation.files == full_build(site.root)
+    added.unlink()
+    generation = session.rebuild({added})
+    assert "events/2025-08-20-more-talks/index.html" not in generation.files
+    assert generation.files == full_build(site.root)
