@@ -86,7 +86,7 @@ def figure(chart: Chart, site: Site) -> dict:
         spans = [p for p in points if p.is_span]
         if spans:
             fig.add_trace(go.Bar(
-                name=lane.label, legendgroup=lane.id, showlegend=False, orientation="h",
+                name=html.escape(lane.label), legendgroup=lane.id, showlegend=False, orientation="h",
                 base=[p.start.isoformat() for p in spans],
                 x=[_milliseconds(p.end - p.start) for p in spans],
                 y=[p.y for p in spans], width=SPAN_THICKNESS,
@@ -97,7 +97,7 @@ def figure(chart: Chart, site: Site) -> dict:
                 meta={"kind": "span", "lane": lane.id},
             ))
         fig.add_trace(go.Scatter(
-            name=lane.label, legendgroup=lane.id, mode="markers",
+            name=html.escape(lane.label), legendgroup=lane.id, mode="markers",
             x=[p.x.isoformat() for p in points], y=[p.y for p in points],
             marker={"color": lane.color, "size": 13, "line": {"width": 2, "color": "#ffffff"},
                     "symbol": ["diamond" if p.is_span else "circle" for p in points]},
@@ -117,7 +117,7 @@ def figure(chart: Chart, site: Site) -> dict:
         xaxis={"type": "date", "range": [lo.isoformat(), hi.isoformat()], "showgrid": True,
                "rangeslider": {"visible": True, "thickness": 0.12, "range": [lo.isoformat(), hi.isoformat()]},
                "automargin": True, "ticks": "outside", "ticklen": 4},
-        yaxis={"tickvals": list(range(len(chart.lanes))), "ticktext": [lane.label for lane in chart.lanes],
+        yaxis={"tickvals": list(range(len(chart.lanes))), "ticktext": [html.escape(lane.label) for lane in chart.lanes],
                "range": [len(chart.lanes) - 0.5, -0.5], "fixedrange": True, "showgrid": False,
                "zeroline": False, "automargin": True},
     )
