@@ -119,6 +119,7 @@
     count.textContent = (visible.length === events.length ? 'All ' + events.length + ' events'
       : visible.length + ' of ' + events.length + ' events');
     noMatch.hidden = visible.length > 0;
+    form.querySelector('.clear-filters').hidden = isEmpty(state);
     syncForm(state);
     chart.show(visible, state);
   }
