@@ -49,6 +49,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=run_check)
 
     add_authoring_commands(commands)
+    add_import_commands(commands)
     return parser
 
 
@@ -173,3 +174,44 @@ def report_errors(diagnostics: list[Diagnostic], what: str) -> int:
     count = len(diagnostics)
     print(f"{count} error{'s' if count != 1 else ''}; {what}", file=sys.stderr)
     return 1
+
+
+def add_import_commands(commands) -> None:
+    """import: bring a timeline in from another tool (issue 5)."""
+    p = commands.add_parser("import", help="turn another tool's timeline into event files")
+    formats = p.add_subparsers(dest="format", metavar="FORMAT", required=True)
+    t = formats.add_parser("timelinejs", help="a TimelineJS JSON file, or its Google Sheets template as CSV")
+    t.add_argument("file", type=Path, help="timeline.json or the sheet exported as .csv")
+    t.add_argument("--out", type=Path, help="folder for the event files (default: content/events/ in the site)")
+    t.set_defaults(run=run_import_timelinejs)
+
+
+def run_import_timelinejs(args) -> int:
+    from site_builder.content.load import SitePaths, load_config
+    from site_builder.errors import Report
+    from site_builder.importers.timelinejs import TimelineReadError, import_timelinejs, lanes_yaml
+
+    report = Report()
+    config = load_config(SitePaths(args.site), report, None)
+    if report:
+        return report_errors(report.errors, "import needs a site: run it in the site's folder or pass -C DIR")
+    out = args.out or SitePaths(args.site).events
+    try:
+        result, written, skipped = import_timelinejs(args.file, out, {lane.id: lane.label for lane in config.lanes})
+    except (OSError, TimelineReadError) as exc:
+        line, column = getattr(exc, "line", 1), getattr(exc, "column", 1)
+        return report_errors([Diagnostic(str(args.file), line, column, str(exc))], "nothing imported")
+    print(f"imported {len(written)} event{'s' if len(written) != 1 else ''} from {args.file} into {out}/ as drafts")
+    for path in skipped:
+        print(f"  kept as it was (a file of that name exists): {path}")
+    if result.notes:
+        print("not carried over:")
+        for note in result.notes:
+            print(f"  - {note}")
+    if result.lanes:
+        print("add these lanes to site.yaml (pick the colours):")
+        print("  " + lanes_yaml(result.lanes).replace("\n", "\n  ").rstrip())
+    if written:
+        print("next: every event needs a verified excerpt from an archived source; "
+              "`site-builder check` lists each one still missing.")
+    return 0

@@ -1,0 +1,1 @@
+"""Importers: other tools' timelines to event files."""
