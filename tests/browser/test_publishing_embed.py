@@ -84,3 +84,10 @@ def test_event_page_offers_a_snippet_that_embeds_the_timeline_at_that_event(new_
     frame = frame_of(host)
     frame.locator('[id="2025-06-istanbul-direct-talks"]').wait_for()
     assert {c.get_attribute("data-lane") for c in frame.locator(".event-card:visible").all()} == {"russia-ukraine"}
+
+
+def test_the_embed_view_and_the_snippet_meet_wcag_aa(page, site_server, axe):
+    page.goto(site_server.url("embed/"))
+    assert axe(page) == []
+    page.goto(site_server.url("events/2025-08-15-anchorage-summit/"))
+    assert axe(page) == []  # the whole page, with its embed snippet

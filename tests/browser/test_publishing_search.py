@@ -56,3 +56,25 @@ def test_nothing_found_is_said_plainly(page, site_server):
     page.goto(site_server.url("search/?q=zzzyyyxxx"))
     page.locator(".search-status", has_text="Nothing found for “zzzyyyxxx”.").wait_for()
     assert page.locator(".search-result").count() == 0
+
+
+def test_the_search_page_meets_wcag_aa(page, site_server, axe):
+    search(page, site_server, "Anchorage")
+    assert axe(page) == []
+
+
+def test_under_a_sub_path_search_finds_and_links_inside_it(page, serve_site, tmp_path):
+    from site_builder.build import Options, build
+    from conftest import REPO
+
+    root = tmp_path / "host"
+    server = serve_site(root)
+    base = server.url("deploy/sub/")
+    build(Options(root=REPO, out=root / "deploy" / "sub", base_url=base))
+    page.goto(base + "search/?q=Tianjin")
+    page.wait_for_selector(".search-result")
+    hrefs = page.locator(".search-result h2 a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert hrefs and all(h.startswith("/deploy/sub/") for h in hrefs)
+    page.locator(".search-result h2 a").first.click()
+    page.wait_for_url(base + "**")
+    assert page.locator("h1").count() == 1
