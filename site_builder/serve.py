@@ -254,7 +254,8 @@ class Rebuilder:
         if self._shown_errors:
             print("fixed: the content builds again", file=self.out)
         self._shown_errors = ()
-        print(f"rebuilt in {time.perf_counter() - started:.2f} s ({what}): {stats.pages_rendered} pages rendered, "
+        print(f"{'rebuilt' if changed else 'built'} in {time.perf_counter() - started:.2f} s ({what}): "
+              f"{stats.pages_rendered} pages rendered, "
               f"{stats.pages_reused} reused; {generation.verified} events verified", file=self.out, flush=True)
         self.reload()
 
@@ -349,7 +350,7 @@ def serve(root: Path, bind: str = "127.0.0.1", port: int = 8000, drafts: bool = 
             loop.add_callback(LiveReloadHandler.reload_waiters, "/")
 
     rebuilder = Rebuilder(session, preview, watched_paths(root), reload_browsers, out)
-    print(f"building {display_path(str(root.resolve()))} ...", file=out, flush=True)
+    print(f"building {root.resolve()} ...", file=out, flush=True)
     rebuilder.build_now(None)
     server = _QuietServer(app=preview, watcher=_NoWatcher())
     LiveReloadHandler.live_css = False  # hashed asset names: a CSS change reloads the page

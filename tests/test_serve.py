@@ -185,12 +185,12 @@ def test_a_burst_of_saves_gives_one_rebuild(site, serve):
     server = serve(site.root)
     for n in range(10):  # like a git checkout: many files at once
         site.event(f"2025-08-{n + 10:02d}-talks-{n}", EVENT_YAML.replace("Talks in Anchorage", f"Talks {n}"))
-    server.wait_for_output("rebuilt in", 2)  # the first build, then this burst
+    server.wait_for_output("rebuilt in")
     assert server.wait_until("events/2025-08-19-talks-9/", lambda s, b: s == 200)[0] == 200
     time.sleep(0.6)  # room for a second rebuild, which must not come
     rebuilds = [line for line in server.lines if line.startswith("rebuilt in")]
-    assert len(rebuilds) == 2, server.output
-    assert "10 events verified" in rebuilds[1]
+    assert len(rebuilds) == 1, server.output
+    assert "10 events verified" in rebuilds[0]
 
 
 def test_drafts_appear_only_with_the_drafts_flag_and_are_marked(site, serve):
