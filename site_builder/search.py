@@ -15,10 +15,10 @@ import re
 import subprocess
 import tempfile
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 from site_builder.content.excerpts import text_fragment
+from site_builder.htmltext import html_to_text
 from site_builder.model import Event, Site, Source
 from site_builder.render.markdown import render_markdown
 from site_builder.render.urls import Urls
@@ -51,7 +51,7 @@ def _event_record(site: Site, urls: Urls, event: Event) -> Record:
     quotes = [" … ".join(x.selector.quoted) for x in event.excerpts]
     notes = [x.note for x in event.excerpts if x.note]
     text = [event.title, event.when.format(), event.place or "", " ".join(event.actors), " ".join(event.tags),
-            _plain(render_markdown(event.summary)), *quotes, *notes]
+            html_to_text(render_markdown(event.summary)), *quotes, *notes]
     lane = site.lanes_by_id[event.lane].label
     return Record(urls.event(event), "\n".join(t for t in text if t),
                   {"title": event.title, "kind": "Event", "date": event.when.format(), "lane": lane},
@@ -85,21 +85,6 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
             spans.append((start, end))
         start = brk.end() if brk else end
     return spans
-
-
-class _Text(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.parts: list[str] = []
-
-    def handle_data(self, data):
-        self.parts.append(data)
-
-
-def _plain(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    return " ".join("".join(parser.parts).split())
 
 
 def index_site(staging: Path, site: Site) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import tomllib
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
 import pytest

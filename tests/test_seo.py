@@ -51,7 +51,7 @@ class Head(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built():
     from tests.conftest import REPO
     return render(Options(root=REPO))[1]
 

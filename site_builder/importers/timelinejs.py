@@ -20,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from site_builder.htmltext import html_to_text
 from site_builder.slugs import slugify
 
 CSV_COLUMNS = ("Year", "Month", "Day", "Time", "End Year", "End Month", "End Day", "End Time", "Display Date",
@@ -268,22 +269,6 @@ def html_to_markdown(html: str) -> str:
     paragraphs = ["\n".join(" ".join(line.split()) for line in p.split("\n")).strip()
                   for p in "".join(parser.out).split("\n\n")]
     return "\n\n".join(p for p in paragraphs if p)
-
-
-class _Text(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data):
-        self.parts.append(data)
-
-
-def html_to_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    return " ".join("".join(parser.parts).split())
 
 
 def event_yaml(event: ImportedEvent, origin: str) -> str:

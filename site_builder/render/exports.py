@@ -13,7 +13,7 @@ import json
 from typing import Iterable
 
 from site_builder import __version__
-from site_builder.model import Event, Excerpt, Site, Source
+from site_builder.model import Event, Excerpt, Source
 from site_builder.render.pages import RenderContext
 
 SCHEMA_VERSION = 1
