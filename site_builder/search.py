@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.content.excerpts import text_fragment
+from site_builder.errors import ContentError, Diagnostic
 from site_builder.htmltext import html_to_text
 from site_builder.model import Event, Site, Source
 from site_builder.render.markdown import render_markdown
@@ -88,10 +89,19 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 
 
 def index_site(staging: Path, site: Site) -> None:
-    """POSTPROCESSOR: write the Pagefind bundle to staging/pagefind/."""
+    """POSTPROCESSOR: write the Pagefind bundle to staging/pagefind/. Failing stops the build."""
+    try:
+        write_index(Path(staging) / BUNDLE_DIR, site)
+    except SearchIndexError as exc:
+        raise ContentError([Diagnostic(
+            "pagefind", 1, 1, f"the search index could not be built: {exc}",
+            hint="`pip install -e .` installs pagefind[bin]; PAGEFIND_BINARY_PATH may point at another pagefind"),
+        ]) from exc
+
+
+def write_index(output: Path, site: Site) -> None:
     # One language for the whole index: the search page loads the index of its own <html lang>.
     language = site.config.language.split("-")[0].lower()  # Pagefind wants ISO 639-1
-    output = Path(staging) / BUNDLE_DIR
     with PagefindService() as service:
         index_id = service.request({"type": "NewIndex", "config": {"force_language": language}})["index_id"]
         for r in search_records(site):
@@ -118,8 +128,12 @@ class PagefindService:
             raise SearchIndexError("the pagefind binary is missing: install the package with "
                                    "`pip install -e .`, which brings pagefind[bin]")
         self._errors = tempfile.TemporaryFile()
-        self._process = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=self._errors)
+        try:
+            self._process = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, stderr=self._errors)
+        except OSError as exc:
+            self._errors.close()
+            raise SearchIndexError(f"cannot run {binary}: {exc}") from exc
         self._next_id = 0
 
     def request(self, payload: dict) -> dict:

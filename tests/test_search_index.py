@@ -1,0 +1,66 @@
+"""The Pagefind index the build writes: what is in it, where results point, and what a failure does."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+
+from site_builder.build import Options, build
+from site_builder.content.load import load_site
+from site_builder.search import search_records
+
+
+def test_every_event_and_every_source_paragraph_is_a_record(real_site):
+    site = load_site(real_site.root)
+    records = search_records(site)
+    events = [r for r in records if r.meta["kind"] == "Event"]
+    passages = [r for r in records if r.meta["kind"] == "Source"]
+    assert [r.url for r in events] == [f"/events/{e.id}/" for e in site.events]
+    summit = next(r for r in events if r.url == "/events/2025-08-15-anchorage-summit/")
+    assert "lasted over three hours" in summit.content  # its quotations are searchable too
+    assert summit.filters == {"kind": ["Events"], "lane": ["Russia–US"]}
+    assert len(passages) > 20
+    assert all(r.url.startswith("/sources/") for r in passages)
+
+
+def test_a_passage_links_to_the_excerpt_cited_in_it_or_else_to_its_own_words(real_site):
+    passages = {r.content[:40]: r.url for r in search_records(load_site(real_site.root)) if r.meta["kind"] == "Source"}
+    cited = next(url for text, url in passages.items() if "have held closed-door talks in Alaska" in text
+                 or text.startswith("date 2025-08-16 ANCHORAGE"))
+    assert cited == "/sources/tass-2025-08-16-putin-alaska-takeaways/#excerpt-2025-08-15-anchorage-summit-1"
+    uncited = next(url for text, url in passages.items() if text.startswith("TASS has gathered the key takeaways"))
+    # A text fragment: its first and last words, which the browser scrolls to and highlights.
+    assert uncited == ("/sources/tass-2025-08-16-putin-alaska-takeaways/"
+                       "#:~:text=TASS%20has%20gathered%20the,the%20Russian%20president%20said.")
+
+
+def test_the_build_writes_the_pagefind_bundle_for_the_site_language(real_site, tmp_path):
+    out = tmp_path / "build"
+    build(Options(root=real_site.root, out=out))
+    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text())
+    assert list(entry["languages"]) == ["en"]
+    assert entry["languages"]["en"]["page_count"] > 11
+    assert (out / "pagefind" / "pagefind.js").is_file()
+
+
+def test_when_indexing_fails_the_build_fails_and_the_live_build_stays(real_site, tmp_path):
+    out = real_site.root / "build"
+    assert real_site.cli("build").returncode == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    broken = tmp_path / "pagefind"
+    broken.write_text("#!/bin/sh\necho 'pagefind: out of cheese' >&2\nexit 3\n")
+    broken.chmod(broken.stat().st_mode | stat.S_IXUSR)
+    real_site.write("content/events/2025-08-15-talks-new.yaml", (real_site.root / "content/events/"
+                    "2025-08-15-anchorage-summit.yaml").read_text().replace("summit talks", "more talks"))
+    env = {**os.environ, "PAGEFIND_BINARY_PATH": str(broken)}  # honoured by pagefind's own locator
+    result = subprocess.run([sys.executable, "-m", "site_builder", "-C", str(real_site.root), "build"],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 1
+    assert "pagefind:1:1: error: the search index could not be built" in result.stderr
+    assert "out of cheese" in result.stderr
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
