@@ -167,7 +167,10 @@ class PagefindService:
         return self
 
     def __exit__(self, *exc) -> None:
-        self._process.stdin.close()
+        try:
+            self._process.stdin.close()
+        except OSError:  # it already stopped: the error that ended the work is what to report
+            pass
         try:
             self._process.wait(timeout=10)
         except subprocess.TimeoutExpired:
