@@ -224,6 +224,7 @@ class Templates:
         self.version = 0
         self.changes: list[set | None] = []  # changes[v] = names changed going to version v+1
         self._closures: dict[str, frozenset | None] = {}
+        self._markdown: dict[str, Any] = {}
 
     def refresh(self, theme: Theme) -> None:
         files = {}
@@ -238,7 +239,23 @@ class Templates:
         self.version += 1
         self.files = files
         self.env = theme.environment()
+        if "markdown" in self.env.filters:
+            self.env.filters["markdown"] = self._remembered(self.env.filters["markdown"])
         self._closures = {}
+
+    def _remembered(self, render: Callable) -> Callable:
+        """Summaries are re-rendered on every list page: keep each one's HTML while serving.
+        (The filter's own LRU cache is smaller than a large site, so a full pass evicts it all.)"""
+        memo = self._markdown
+
+        def markdown(text: str):
+            html = memo.get(text)
+            if html is None:
+                if len(memo) > 100_000:
+                    memo.clear()
+                html = memo[text] = render(text)
+            return html
+        return markdown
 
     def changed_since(self, version: int, names: frozenset | None) -> bool:
         for changed in self.changes[version:]:
@@ -303,7 +320,7 @@ class IncrementalRenderer:
 
     def unchanged(self, since: Site, deps) -> bool:
         now = self._site
-        if since is now:
+        if since is now or self._same_content(since):
             return True
         for dep in deps:
             key = (id(since), dep)
@@ -313,6 +330,16 @@ class IncrementalRenderer:
             if not same:
                 return False
         return True
+
+    def _same_content(self, since: Site) -> bool:
+        """Everything a Site has is derived from these three: equal, and no dependency can differ."""
+        key = (id(since), "__all__")
+        same = self._compared.get(key)
+        if same is None:
+            now = self._site
+            same = self._compared[key] = (_same(since.config, now.config) and _same(since.events, now.events)
+                                          and _same(since.sources, now.sources))
+        return same
 
     def _run(self, renderer: Callable, ctx: "_CachingContext"):
         key = getattr(renderer, "__qualname__", renderer)

@@ -204,6 +204,25 @@ def test_drafts_appear_only_with_the_drafts_flag_and_are_marked(site, serve):
     assert status == 200 and "Unconfirmed talks" in body and 'class="draft-badge"' in body
 
 
+def test_serving_goes_on_during_a_rebuild_and_never_shows_a_half_built_site(site, serve):
+    for n in range(400):  # enough pages that re-rendering all of them takes a while
+        site.event(f"2025-08-15-talks-{n:03d}", EVENT_YAML)
+    server = serve(site.root)
+    site.write("site.yaml", (site.root / "site.yaml").read_text().replace("Test timeline", "Renamed timeline"))
+    during = []
+    while "rebuilt in" not in server.output:
+        status, home = server.get("")
+        event_status, event = server.get("events/2025-08-15-talks-399/")
+        if "rebuilt in" not in server.output:
+            during.append((status, home, event_status, event))
+    assert during, "no request was answered while the site was rebuilding"
+    for status, home, event_status, event in during:
+        assert status == event_status == 200
+        assert ("Test timeline" in home) != ("Renamed timeline" in home)
+        assert ("Test timeline" in event) != ("Renamed timeline" in event)
+    assert "Renamed timeline" in server.get("")[1]
+
+
 def test_a_taken_port_is_a_clear_message_not_a_traceback(site):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
