@@ -3,6 +3,8 @@ home page is screenshotted at phone and desktop widths (test-artifacts/, for peo
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -78,7 +80,7 @@ def test_home_page_screenshots(new_page, site_server, artifacts_dir, width, heig
                     has_touch=device == "phone")
     page.goto(site_server.url(""))
     wake_chart(page) if device == "desktop" else page.locator("#chart").tap()
-    expect(page.locator("#chart")).to_have_class("chart is-interactive")
+    expect(page.locator("#chart")).to_have_class(re.compile(r"\bis-interactive\b"), timeout=30_000)
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
     path = artifacts_dir / f"home-{device}-{scheme}.png"
     page.screenshot(path=path, full_page=False)

@@ -1,12 +1,15 @@
-// The home page, enhanced: filters whose state lives in the URL, event deep links, and the
-// interactive plotly chart. The page is complete without this file; it only adds.
+// The home page, enhanced: filters whose state lives in the URL and event deep links.
+// The page is complete without this file; it only adds. Other views of the same events (the
+// chart, in chart.js) follow along through events on document:
+//   timeline:change {ids, state}   sent after every change (and on timeline:hello)
+//   timeline:open {id}             asks to show an event's card
+//   timeline:range {from, to, how} asks to narrow the dates ('' for no limit)
 // Content is never parsed as HTML here: text goes through textContent, data through JSON.
 (function () {
   'use strict';
 
   var form = document.getElementById('filters');
-  var chartBox = document.getElementById('chart');
-  if (!form || !chartBox) return;
+  if (!form) return;
 
   var FACETS = ['lane', 'tag', 'actor'];
   var reduceMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
@@ -14,7 +17,6 @@
   var periods = Array.prototype.slice.call(document.querySelectorAll('.timeline .period'));
   var count = document.getElementById('match-count');
   var noMatch = document.getElementById('no-match');
-  var status = document.getElementById('chart-status');
 
   // ---- what each card is about, folded once for searching ----------------------------------
 
@@ -36,8 +38,7 @@
       actor: words(card.dataset.actors),
       start: card.dataset.start,
       end: card.dataset.end,
-      text: fold(Array.prototype.map.call(searchable, function (el) { return el.textContent; }).join(' ')),
-      label: card.querySelector('.event-meta time').textContent + ': ' + card.querySelector('.event-title').textContent
+      text: fold(Array.prototype.map.call(searchable, function (el) { return el.textContent; }).join(' '))
     };
   });
   var byId = {};
@@ -101,9 +102,15 @@
     return 'custom';
   }
 
+  function announce() {
+    document.dispatchEvent(new CustomEvent('timeline:change', { detail: { ids: shownIds.slice(), state: copy(current) } }));
+  }
+
+  function copy(state) { return JSON.parse(JSON.stringify(state)); }
+
   // ---- the list and the form follow the state --------------------------------------------------
 
-  var current = emptyState();
+  var current = emptyState(), shownIds = [];
 
   function apply(state) {
     current = state;
@@ -121,7 +128,8 @@
     noMatch.hidden = visible.length > 0;
     form.querySelector('.clear-filters').hidden = isEmpty(state);
     syncForm(state);
-    chart.show(visible, state);
+    shownIds = visible;
+    announce();
   }
 
   function syncForm(state) {
@@ -203,198 +211,16 @@
 
   window.addEventListener('hashchange', function () { revealTarget(true); });
 
-  // ---- the interactive chart ------------------------------------------------------------------
+  // ---- other views ----------------------------------------------------------------------------
 
-  var chart = (function () {
-    var plotEl = document.getElementById('chart-plot');
-    var preview = chartBox.querySelector('.chart-preview');
-    var toolbar = chartBox.querySelector('.chart-toolbar');
-    var figure = JSON.parse(document.getElementById('timeline-figure').textContent);
-    var fullRange = figure.layout.xaxis.range.slice();
-    var wide = window.matchMedia('(min-width: 40rem)');
-    var dark = window.matchMedia('(prefers-color-scheme: dark)');
-    var gd = null, requested = false, syncing = false, shown = [], focusIndex = -1, lookup = {};
-
-    function colours() {
-      var css = getComputedStyle(document.documentElement);
-      var v = function (name) { return css.getPropertyValue(name).trim(); };
-      return { text: v('--text'), muted: v('--muted'), rule: v('--rule'), bg: v('--bg'), surface: v('--surface') };
-    }
-
-    function layout(state) {
-      var c = colours();
-      var l = JSON.parse(JSON.stringify(figure.layout));
-      l.font.color = c.muted;
-      l.xaxis.gridcolor = c.rule; l.xaxis.linecolor = c.rule; l.xaxis.tickcolor = c.rule;
-      l.xaxis.rangeslider.bgcolor = c.surface; l.xaxis.rangeslider.bordercolor = c.rule;
-      l.xaxis.rangeslider.borderwidth = 1;
-      l.yaxis.tickfont = { color: c.text, size: 13 };
-      l.hoverlabel.bgcolor = c.surface; l.hoverlabel.bordercolor = c.rule;
-      l.hoverlabel.font = { color: c.text, size: 14, family: l.font.family };
-      l.xaxis.range = state.from || state.to ? rangeOf(state) : fullRange.slice();
-      // The slider's overview is worth its height on wide screens; phones pan with a finger.
-      l.xaxis.rangeslider.visible = wide.matches;
-      if (!wide.matches) {  // fewer, shorter dates on a phone
-        l.xaxis.nticks = 5;
-        l.xaxis.tickformatstops = [{ dtickrange: [null, 2419200000], value: '%b %-d' }, { dtickrange: [2419200000, null], value: '%b' }];
-      }
-      l.uirevision = 'timeline';
-      return l;
-    }
-
-    // Lane colours as the stylesheet shows them: lighter on a dark background (as lanes.css does).
-    function laneColour(hex) {
-      if (!dark.matches || !/^#[0-9a-f]{6}$/i.test(hex)) return hex;
-      var mix = [1, 3, 5].map(function (i) { return Math.round(parseInt(hex.substr(i, 2), 16) * 0.68 + 255 * 0.32); });
-      return 'rgb(' + mix.join(',') + ')';
-    }
-
-    function rangeOf(state) {
-      return [state.from || fullRange[0], state.to ? addDays(state.to, 1) : fullRange[1]];
-    }
-
-    function addDays(day, n) {
-      var d = new Date(day + 'T00:00:00Z');
-      d.setUTCDate(d.getUTCDate() + n);
-      return d.toISOString().slice(0, 10);
-    }
-
-    // Only the visible events, trace by trace (arrays aligned with customdata are filtered alike).
-    function traces(ids) {
-      var keep = {};
-      ids.forEach(function (id) { keep[id] = true; });
-      var bg = colours().bg;
-      lookup = {};
-      return figure.data.map(function (trace, curve) {
-        var t = JSON.parse(JSON.stringify(trace));
-        var idx = [];
-        trace.customdata.forEach(function (id, i) { if (keep[id]) idx.push(i); });
-        ['x', 'y', 'base', 'customdata', 'text'].forEach(function (key) {
-          if (Array.isArray(t[key])) t[key] = idx.map(function (i) { return trace[key][i]; });
-        });
-        if (Array.isArray(t.marker.symbol)) t.marker.symbol = idx.map(function (i) { return trace.marker.symbol[i]; });
-        if (t.marker.line && t.type === 'scatter') t.marker.line.color = bg;
-        t.marker.color = laneColour(trace.marker.color);
-        if (t.meta.kind === 'events') t.customdata.forEach(function (id, n) { lookup[id] = { curveNumber: curve, pointNumber: n }; });
-        return t;
-      });
-    }
-
-    function load() {
-      if (requested) return;
-      requested = true;
-      // plotly.js would inject <style> elements, which the CSP refuses; these markers tell it the
-      // rules are already here (the ones the chart needs are in site.css).
-      chartBox.dataset.plotlyStyleGuards.split(' ').forEach(function (id) {
-        var marker = document.createElement('meta');
-        marker.id = id;
-        marker.className = 'no-inline-styles';
-        document.head.appendChild(marker);
-      });
-      var script = document.createElement('script');
-      script.src = chartBox.dataset.plotlySrc;
-      script.async = true;
-      script.onload = draw;
-      script.onerror = function () { chartBox.classList.add('chart-failed'); };
-      document.head.appendChild(script);
-    }
-
-    function draw() {
-      plotEl.hidden = false;
-      var config = { displayModeBar: false, responsive: true, scrollZoom: false, showTips: false,
-                     doubleClick: 'reset', displaylogo: false };
-      window.Plotly.newPlot(plotEl, traces(shown), layout(current), config).then(function (div) {
-        gd = div;
-        preview.hidden = true;
-        toolbar.hidden = false;
-        chartBox.classList.add('is-interactive');
-        plotEl.setAttribute('tabindex', '0');
-        plotEl.setAttribute('role', 'application');
-        plotEl.setAttribute('aria-roledescription', 'timeline chart');
-        plotEl.setAttribute('aria-label', 'Timeline chart. Left and right arrows move between events, Enter opens one.');
-        gd.on('plotly_click', function (e) {
-          var point = e.points && e.points[0];
-          if (point && point.customdata) goTo(point.customdata);
-        });
-        gd.on('plotly_relayout', onZoom);
-        chartBox.dispatchEvent(new CustomEvent('chart:ready', { bubbles: true }));
-      });
-    }
-
-    function onZoom(change) {
-      if (syncing) return;
-      var lo = change['xaxis.range[0]'], hi = change['xaxis.range[1]'];
-      if (change['xaxis.range']) { lo = change['xaxis.range'][0]; hi = change['xaxis.range'][1]; }
-      var state = JSON.parse(JSON.stringify(current));
-      if (change['xaxis.autorange']) { state.from = ''; state.to = ''; }
-      else if (lo && hi) {
-        state.from = String(lo).slice(0, 10);
-        state.to = addDays(String(hi).slice(0, 10), -1);
-        if (state.from <= fullRange[0].slice(0, 10) && state.to >= addDays(fullRange[1].slice(0, 10), -1)) {
-          state.from = ''; state.to = '';
-        }
-      } else return;
-      commit(state, 'replace');
-    }
-
-    function show(ids, state) {
-      shown = ids;
-      if (!gd) return;
-      syncing = true;
-      window.Plotly.react(gd, traces(ids), layout(state)).then(function () { syncing = false; });
-    }
-
-    function setRange(lo, hi) {
-      var state = JSON.parse(JSON.stringify(current));
-      state.from = lo <= fullRange[0] ? '' : lo;
-      state.to = hi >= fullRange[1] ? '' : addDays(hi, -1);
-      commit(state, 'push');
-    }
-
-    toolbar.addEventListener('click', function (e) {
-      var button = e.target.closest('button');
-      if (!button || !gd) return;
-      var r = gd.layout.xaxis.range.map(function (v) { return new Date(String(v).slice(0, 10) + 'T00:00:00Z').getTime(); });
-      var day = 86400000, iso = function (t) { return new Date(t).toISOString().slice(0, 10); };
-      var last = new Date(fullRange[1] + 'T00:00:00Z').getTime();
-      if (button.dataset.range === 'all') setRange(fullRange[0], fullRange[1]);
-      else if (button.dataset.range) setRange(iso(last - (button.dataset.range === '1m' ? 31 : 92) * day), fullRange[1]);
-      else {
-        var mid = (r[0] + r[1]) / 2, half = (r[1] - r[0]) / 2 * (button.dataset.zoom === 'in' ? 0.6 : 1.6);
-        half = Math.max(half, 3 * day);
-        setRange(iso(Math.max(mid - half, new Date(fullRange[0] + 'T00:00:00Z').getTime())), iso(Math.min(mid + half, last)));
-      }
-    });
-
-    // Keyboard: arrows walk the visible events in time order, Enter opens the one shown.
-    plotEl.addEventListener('keydown', function (e) {
-      if (!gd || !shown.length) return;
-      var moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1, Home: -Infinity, End: Infinity };
-      if (e.key === 'Enter' && focusIndex >= 0) { e.preventDefault(); goTo(shown[focusIndex]); return; }
-      if (!(e.key in moves)) return;
-      e.preventDefault();
-      var step = moves[e.key];
-      focusIndex = !isFinite(step) ? (step < 0 ? 0 : shown.length - 1)
-        : Math.min(shown.length - 1, Math.max(0, focusIndex < 0 ? 0 : focusIndex + step));
-      var id = shown[focusIndex];
-      window.Plotly.Fx.hover(gd, [lookup[id]]);
-      status.textContent = byId[id].label + '. Event ' + (focusIndex + 1) + ' of ' + shown.length + '. Press Enter to read it.';
-    });
-    plotEl.addEventListener('blur', function () { if (gd) window.Plotly.Fx.unhover(gd); });
-
-    dark.addEventListener('change', function () { show(shown, current); });
-
-    // plotly.js is large: it loads when the reader first does something (moves, touches, scrolls,
-    // types), never before the list is painted, and never in the way of reading it.
-    var intents = ['pointermove', 'pointerdown', 'touchstart', 'keydown', 'wheel', 'scroll', 'focusin'];
-    function onIntent() {
-      intents.forEach(function (t) { window.removeEventListener(t, onIntent, true); });
-      load();
-    }
-    intents.forEach(function (t) { window.addEventListener(t, onIntent, { capture: true, passive: true }); });
-
-    return { show: show, load: load };
-  })();
+  document.addEventListener('timeline:hello', announce);
+  document.addEventListener('timeline:open', function (e) { goTo(e.detail.id); });
+  document.addEventListener('timeline:range', function (e) {
+    var state = copy(current);
+    state.from = e.detail.from;
+    state.to = e.detail.to;
+    commit(state, e.detail.how);
+  });
 
   // ---- start: the form appears, the URL's state applies, a deep link lands ----------------------
 
