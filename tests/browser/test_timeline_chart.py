@@ -19,6 +19,12 @@ def test_list_is_complete_before_the_chart_loads(page, site_server):
     expect(page.locator(".chart-preview circle")).to_have_count(11)
 
 
+def test_before_plotly_loads_the_static_chart_follows_the_filters_too(page, site_server):
+    page.goto(site_server.url("?lane=russia-us"))
+    expect(page.locator(".chart-preview circle:visible")).to_have_count(5)
+    expect(page.locator(".timeline .event-card:visible")).to_have_count(5)
+
+
 def test_chart_draws_one_marker_per_event(page, site_server):
     page.goto(site_server.url(""))
     wake_chart(page)

@@ -204,8 +204,16 @@
 
 
 
+  // Until plotly.js is here, the static preview follows the filters too.
+  function showInPreview(ids) {
+    preview.querySelectorAll('[data-event]').forEach(function (point) {
+      point.classList.toggle('is-filtered-out', ids.indexOf(point.dataset.event) === -1);
+    });
+  }
+
   document.addEventListener('timeline:change', function (e) {
     current = e.detail.state;
+    showInPreview(e.detail.ids);
     show(e.detail.ids, current);
   });
   send('timeline:hello', {});
