@@ -37,6 +37,8 @@ class Record:
     url: str
     content: str
     meta: dict[str, str]
+    # Pagefind writes filters in a random order (a hash map), and builds must repeat byte for
+    # byte; results show their kind from meta, so no filters for now.
     filters: dict[str, list[str]]
 
 
@@ -56,7 +58,7 @@ def _event_record(site: Site, urls: Urls, event: Event) -> Record:
     lane = site.lanes_by_id[event.lane].label
     return Record(urls.event(event), "\n".join(t for t in text if t),
                   {"title": event.title, "kind": "Event", "date": event.when.format(), "lane": lane},
-                  {"kind": ["Events"], "lane": [lane]})
+                  {})
 
 
 def _source_records(site: Site, urls: Urls, source: Source) -> list[Record]:
@@ -73,7 +75,7 @@ def _source_records(site: Site, urls: Urls, source: Source) -> list[Record]:
             url, " ".join(source.text[start:end].split()),
             {"title": source.title, "kind": "Source",
              "date": f"{source.publisher}, {source.published.format(short=True)}"},
-            {"kind": ["Sources"]}))
+            {}))
     return records
 
 
