@@ -232,6 +232,7 @@ class Rebuilder:
         self._shown_errors: tuple = ()
         self._stop = threading.Event()
         self.last_generation: Generation | None = None
+        self.known = snapshot_tree(watched)  # before the first build: a save during it still counts
 
     def build_now(self, changed: set[Path] | None = None) -> None:
         self.version += 1
@@ -275,7 +276,7 @@ class Rebuilder:
 
     def watch_forever(self, interval: float = 0.1) -> None:
         """Poll the watched files; rebuild once per burst of changes, never losing one."""
-        known = snapshot_tree(self.watched)
+        known = self.known
         pending: set[Path] = set()
         last_change = 0.0
         while not self._stop.is_set():

@@ -27,7 +27,7 @@ def free_port() -> int:
 class ServeProcess:
     """`site-builder serve` in a subprocess; its terminal output is collected line by line."""
 
-    def __init__(self, root: Path, *args: str):
+    def __init__(self, root: Path, *args: str, wait: bool = True):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.proc = subprocess.Popen(
@@ -35,7 +35,7 @@ class ServeProcess:
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=root)
         self.lines: list[str] = []
         threading.Thread(target=self._collect, daemon=True).start()
-        self.wait_for_output("serving ")
+        self.wait_for_output("serving " if wait else "building ")
 
     def _collect(self) -> None:
         for line in self.proc.stdout:
@@ -82,8 +82,8 @@ class ServeProcess:
 def serve():
     started: list[ServeProcess] = []
 
-    def start(root: Path, *args: str) -> ServeProcess:
-        server = ServeProcess(root, *args)
+    def start(root: Path, *args: str, wait: bool = True) -> ServeProcess:
+        server = ServeProcess(root, *args, wait=wait)
         started.append(server)
         return server
 
@@ -221,6 +221,18 @@ def test_serving_goes_on_during_a_rebuild_and_never_shows_a_half_built_site(site
         assert ("Test timeline" in home) != ("Renamed timeline" in home)
         assert ("Test timeline" in event) != ("Renamed timeline" in event)
     assert "Renamed timeline" in server.get("")[1]
+
+
+def test_a_save_during_the_first_build_is_not_lost(site, serve):
+    for n in range(400):  # a first build that takes a moment
+        site.event(f"2025-08-15-talks-{n:03d}", EVENT_YAML)
+    server = serve(site.root, wait=False)
+    time.sleep(0.5)  # site.yaml is the first file read: by now the build has read it and moved on
+    site.write("site.yaml", (site.root / "site.yaml").read_text().replace("Test timeline", "Saved while building"))
+    assert "serving " not in server.output  # the save really came during the first build
+    server.wait_for_output("serving ")
+    _, body = server.wait_until(EVENT_PAGE, lambda s, b: "Saved while building" in b)
+    assert "Saved while building" in body, server.output
 
 
 def test_a_taken_port_is_a_clear_message_not_a_traceback(site):
