@@ -124,3 +124,25 @@ excerpts:
     assert str(event["summary"]) == 'Talks, begin; "late"'
     assert "Commas, semicolons; and back\\slashes survive." in str(event["description"])
     assert "dtend" not in event  # a moment, not a duration
+
+
+def test_feed_entries_have_what_atom_requires(real_site):
+    root = ET.fromstring(outputs(real_site)["feed.xml"])
+    for name in ("id", "title", "updated", "author"):
+        assert root.find(f"{ATOM}{name}") is not None, name
+    for entry in root.iter(f"{ATOM}entry"):
+        for name in ("id", "title", "updated", "published", "content"):
+            assert (entry.find(f"{ATOM}{name}").text or "").strip(), name
+        alternate = [l for l in entry.iter(f"{ATOM}link") if l.get("rel") == "alternate"]
+        assert len(alternate) == 1 and alternate[0].get("href").startswith("https://")
+
+
+def test_calendar_lines_follow_rfc_5545_folding_and_line_endings(real_site):
+    raw = outputs(real_site)["events.ics"]
+    assert raw.startswith(b"BEGIN:VCALENDAR\r\n") and raw.endswith(b"END:VCALENDAR\r\n")
+    lines = raw.split(b"\r\n")[:-1]
+    assert all(len(line) <= 75 for line in lines), "content lines are folded at 75 octets"
+    assert b"\n" not in b"".join(lines)  # no bare line feeds
+    cal = icalendar.Calendar.from_ical(raw)
+    assert str(cal["method"]) == "PUBLISH" and str(cal["version"]) == "2.0"
+    assert all("dtstamp" in e and "uid" in e for e in cal.walk("VEVENT"))

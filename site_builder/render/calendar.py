@@ -31,6 +31,7 @@ def events_ics(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     cal.add("prodid", f"-//site-builder//site-builder {__version__}//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")  # a published calendar to subscribe to, not an invitation
     cal.add("x-wr-calname", site.config.title)
     if site.config.description:
         cal.add("x-wr-caldesc", site.config.description)
