@@ -38,6 +38,14 @@ def test_embed_view_has_the_chart_and_list_without_site_chrome(page, site_server
     assert page.locator("base").get_attribute("target") == "_blank"
 
 
+def test_embed_view_runs_the_same_scripts_as_the_home_page(page, site_server):
+    scripts = "els => els.map(e => e.getAttribute('src') || e.id)"
+    page.goto(site_server.url(""))
+    home = page.eval_on_selector_all("script:not([type='application/ld+json'])", scripts)
+    page.goto(site_server.url("embed/"))
+    assert page.eval_on_selector_all("script", scripts) == home
+
+
 def test_embed_view_takes_its_filter_from_the_url(page, site_server):
     page.goto(site_server.url("embed/?lane=russia-us"))
     visible = page.locator(".timeline .event-card:visible")
