@@ -78,3 +78,12 @@ def test_under_a_sub_path_search_finds_and_links_inside_it(page, serve_site, tmp
     page.locator(".search-result h2 a").first.click()
     page.wait_for_url(base + "**")
     assert page.locator("h1").count() == 1
+
+
+def test_results_come_ten_at_a_time(page, site_server):
+    results = search(page, site_server, "Putin")
+    total = int(page.locator(".search-status").inner_text().split()[0])
+    assert total > 10 and results.count() == 10
+    page.get_by_role("button", name="More results").click()
+    page.wait_for_function("n => document.querySelectorAll('.search-result').length > n", arg=10)
+    assert results.count() == min(total, 20)
