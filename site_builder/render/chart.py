@@ -115,7 +115,6 @@ def figure(chart: Chart, site: Site) -> dict:
         showlegend=False, hovermode="closest", dragmode="pan", barmode="overlay",
         hoverlabel={"align": "left", "namelength": -1},
         xaxis={"type": "date", "range": [lo.isoformat(), hi.isoformat()], "showgrid": True,
-               "rangeslider": {"visible": True, "thickness": 0.12, "range": [lo.isoformat(), hi.isoformat()]},
                "automargin": True, "ticks": "outside", "ticklen": 4},
         yaxis={"tickvals": list(range(len(chart.lanes))), "ticktext": [html.escape(lane.label) for lane in chart.lanes],
                "range": [len(chart.lanes) - 0.5, -0.5], "fixedrange": True, "showgrid": False,

@@ -74,6 +74,7 @@ def test_range_buttons_zoom_the_chart_and_narrow_the_list_to_that_period(page, s
     expect(page).to_have_url(re.compile(r"[?&]from=2025-"))
     expect(card(page, ISTANBUL)).to_be_hidden()
     expect_chart_matches_list(page)
+    page.wait_for_function("() => document.getElementById('chart-plot').layout.xaxis.range[0].startsWith('2025-08')")
     page.get_by_role("button", name="All").click()
     expect(card(page, ISTANBUL)).to_be_visible()
     expect_chart_matches_list(page)
@@ -85,3 +86,13 @@ def test_hover_labels_show_content_as_text_never_as_markup(page, site_server):
     texts = [t for trace in figure["data"] for t in trace["text"]]
     # Line breaks are the only markup; a title's own "<" or "&" would arrive escaped.
     assert all("<" not in t.replace("<br>", "") for t in texts)
+
+
+def test_range_buttons_work_even_before_plotly_has_arrived(page, site_server):
+    page.goto(site_server.url(""))
+    page.get_by_role("button", name="1 month").focus()  # focus is an interaction: plotly starts loading
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"\?from=2025-"))
+    expect(card(page, ISTANBUL)).to_be_hidden()
+    wake_chart(page)
+    expect_chart_matches_list(page)

@@ -38,19 +38,15 @@
     var l = JSON.parse(JSON.stringify(figure.layout));
     l.font.color = c.muted;
     l.xaxis.gridcolor = c.rule; l.xaxis.linecolor = c.rule; l.xaxis.tickcolor = c.rule;
-    l.xaxis.rangeslider.bgcolor = c.surface; l.xaxis.rangeslider.bordercolor = c.rule;
-    l.xaxis.rangeslider.borderwidth = 1;
     l.yaxis.tickfont = { color: c.text, size: 13 };
     l.hoverlabel.bgcolor = c.surface; l.hoverlabel.bordercolor = c.rule;
     l.hoverlabel.font = { color: c.text, size: 14, family: l.font.family };
     l.xaxis.range = state.from || state.to ? rangeOf(state) : fullRange.slice();
-    // The slider's overview is worth its height on wide screens; phones pan with a finger.
-    l.xaxis.rangeslider.visible = wide.matches;
     if (!wide.matches) {  // fewer, shorter dates on a phone
       l.xaxis.nticks = 5;
       l.xaxis.tickformatstops = [{ dtickrange: [null, 2419200000], value: '%b %-d' }, { dtickrange: [2419200000, null], value: '%b' }];
     }
-    l.uirevision = 'timeline';
+    l.uirevision = (state.from || '') + '/' + (state.to || '');  // a new period is a new view
     return l;
   }
 
@@ -118,7 +114,6 @@
     window.Plotly.newPlot(plotEl, traces(shown), layout(current), config).then(function (div) {
       gd = div;
       preview.hidden = true;
-      toolbar.hidden = false;
       chartBox.classList.add('is-interactive');
       plotEl.setAttribute('tabindex', '0');
       plotEl.setAttribute('role', 'application');
@@ -162,8 +157,11 @@
 
   toolbar.addEventListener('click', function (e) {
     var button = e.target.closest('button');
-    if (!button || !gd) return;
-    var r = gd.layout.xaxis.range.map(function (v) { return new Date(String(v).slice(0, 10) + 'T00:00:00Z').getTime(); });
+    if (!button) return;
+    // Works before plotly.js is here too: the buttons set the period, which the list (and the
+    // preview) follow at once and the chart draws when it comes.
+    var shownRange = gd ? gd.layout.xaxis.range : (current.from || current.to ? rangeOf(current) : fullRange);
+    var r = shownRange.map(function (v) { return new Date(String(v).slice(0, 10) + 'T00:00:00Z').getTime(); });
     var day = 86400000, iso = function (t) { return new Date(t).toISOString().slice(0, 10); };
     var last = new Date(fullRange[1] + 'T00:00:00Z').getTime();
     if (button.dataset.range === 'all') setRange(fullRange[0], fullRange[1]);
@@ -211,6 +209,7 @@
     });
   }
 
+  toolbar.hidden = false;
   document.addEventListener('timeline:change', function (e) {
     current = e.detail.state;
     showInPreview(e.detail.ids);
