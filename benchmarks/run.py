@@ -1,0 +1,195 @@
+"""Measure the build, the preview server and the output on synthetic sites of N events.
+
+    .venv/bin/python benchmarks/run.py [--sizes 1000 10000] [--repeat 3]
+
+For each N it generates a site (benchmarks/generate_site.py, fixed seed) and reports:
+cold full build (a fresh `site-builder build` process), no-change and one-event-edit
+rebuilds (the preview server's incremental Session), save-to-reload in `serve` (file
+saved -> livereload's reload message on its websocket), peak memory, output size,
+and the home page's compressed weight (HTML + CSS + our own JS; plotly.js apart).
+Every figure is measured here, on this machine, when the script runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+from generate_site import generate  # noqa: E402
+
+CHILD_BUILD = """
+import json, resource, sys, time
+t0 = time.perf_counter()
+from site_builder.cli import main
+code = main(["-C", sys.argv[1], "build", "--out", sys.argv[2]])
+print(json.dumps({"code": code, "seconds": time.perf_counter() - t0,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+CHILD_SESSION = """
+import json, resource, sys, time
+from pathlib import Path
+from site_builder.incremental import Session
+root = Path(sys.argv[1])
+session = Session(root)
+t0 = time.perf_counter(); session.rebuild(); first = time.perf_counter() - t0
+nochange = []
+for _ in range(3):
+    t0 = time.perf_counter(); session.rebuild(); nochange.append(time.perf_counter() - t0)
+edits = []
+event = sorted((root / "content/events").glob("*.yaml"))[len(list((root / "content/events").glob("*.yaml"))) // 2]
+text = event.read_text()
+for i in range(3):
+    event.write_text(text.replace("title: ", f"title: Edited {i} ", 1))
+    t0 = time.perf_counter(); g = session.rebuild({event}); edits.append(time.perf_counter() - t0)
+event.write_text(text)
+print(json.dumps({"first": first, "nochange": min(nochange), "edit": min(edits),
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_child(code: str, *args: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=REPO)
+    if out.returncode != 0:
+        raise SystemExit(f"benchmark child failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def home_weight(out: Path) -> dict:
+    html = (out / "index.html").read_bytes()
+    own = [html]
+    plotly = 0
+    for ref in re.findall(rb'(?:href|src)="/([^"]+\.(?:css|js))"', html):
+        data = (out / ref.decode()).read_bytes()
+        if b"plotly" in ref:
+            plotly += len(gzip.compress(data, 6))
+        else:
+            own.append(data)
+    return {"home_gz_kb": sum(len(gzip.compress(d, 6)) for d in own) / 1024, "plotly_gz_kb": plotly / 1024,
+            "home_html_kb": len(html) / 1024}
+
+
+def save_to_reload(site: Path, repeat: int) -> float | None:
+    """Seconds from saving an event file to livereload telling the browser to reload."""
+    from tornado.ioloop import IOLoop
+    from tornado.websocket import websocket_connect
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "site_builder", "-C", str(site), "serve", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO)
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read()
+                break
+            except OSError:
+                if server.poll() is not None:
+                    raise SystemExit(f"serve exited:\n{server.stderr.read().decode()[-2000:]}")
+                time.sleep(0.2)
+        event = sorted((site / "content/events").glob("*.yaml"))[0]
+        original = event.read_text()
+
+        async def measure() -> list[float]:
+            ws = await websocket_connect(f"ws://127.0.0.1:{port}/livereload")
+            await ws.write_message(json.dumps({"command": "hello", "protocols": [
+                "http://livereload.com/protocols/official-7"]}))
+            await ws.read_message()  # hello back
+            # livereload only sends reloads to clients that have told it their page (as livereload.js does).
+            await ws.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{port}/", "plugins": {}}))
+            times = []
+            for i in range(repeat):
+                time.sleep(1.2)
+                saved = time.perf_counter()
+                event.write_text(original.replace("title: ", f"title: Saved {i} ", 1))
+                while True:
+                    message = json.loads(await ws.read_message())
+                    if message.get("command") == "reload":
+                        times.append(time.perf_counter() - saved)
+                        break
+            ws.close()
+            return times
+
+        times = IOLoop.current().run_sync(measure, timeout=600)
+        event.write_text(original)
+        return statistics.median(times)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def bench(n: int, repeat: int, work: Path) -> dict:
+    site = generate(work / f"site-{n}", n, max(1, n // 20))
+    out = work / f"out-{n}"
+    cold = [run_child(CHILD_BUILD, str(site), str(out)) for _ in range(repeat)]
+    assert all(c["code"] == 0 for c in cold)
+    session = run_child(CHILD_SESSION, str(site))
+    files = [p for p in out.rglob("*") if p.is_file()]
+    result = {
+        "events": n,
+        "cold_build_s": min(c["seconds"] for c in cold),
+        "cold_build_peak_mb": max(c["peak_mb"] for c in cold),
+        "session_first_s": session["first"],
+        "nochange_rebuild_s": session["nochange"],
+        "one_edit_rebuild_s": session["edit"],
+        "session_peak_mb": session["peak_mb"],
+        "save_to_reload_s": save_to_reload(site, repeat),
+        "output_mb": sum(p.stat().st_size for p in files) / 1024 / 1024,
+        "output_files": len(files),
+        **home_weight(out),
+    }
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    print(f"machine: {machine}; load average before: {os.getloadavg()[0]:.2f}")
+    results = []
+    with tempfile.TemporaryDirectory(prefix="site-builder-bench-") as tmp:
+        for n in args.sizes:
+            results.append(bench(n, args.repeat, Path(tmp)))
+            print(json.dumps(results[-1]), flush=True)
+    rows = [("cold full build (s)", "cold_build_s"), ("peak memory, build (MB)", "cold_build_peak_mb"),
+            ("no-change rebuild, serve (s)", "nochange_rebuild_s"), ("one-event edit rebuild, serve (s)", "one_edit_rebuild_s"),
+            ("save to reload, serve (s)", "save_to_reload_s"), ("peak memory, serve (MB)", "session_peak_mb"),
+            ("output (MB / files)", None), ("home page, HTML+CSS+JS gzip (KB)", "home_gz_kb"),
+            ("plotly.js gzip (KB, loaded after)", "plotly_gz_kb")]
+    print("\n| measure | " + " | ".join(f"{r['events']:,} events" for r in results) + " |")
+    print("| --- | " + " | ".join("---" for _ in results) + " |")
+    for label, key in rows:
+        cells = [f"{r['output_mb']:.1f} / {r['output_files']:,}" if key is None else
+                 ("n/a" if r[key] is None else f"{r[key]:.2f}" if r[key] < 100 else f"{r[key]:.0f}") for r in results]
+        print(f"| {label} | " + " | ".join(cells) + " |")
+    print(f"\n{machine}; load average after: {os.getloadavg()[0]:.2f}")
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine, "results": results}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
