@@ -3,7 +3,7 @@
 Nothing here knows what a page shows. Each step records what it actually read, and
 is redone only when one of those inputs changed:
 
-- loading: a file's parse is kept while its stat is the same; an event's excerpt
+- loading (cached_steps.py): a file's parse is kept while its stat is the same; an event's excerpt
   verification is kept while its record, the site settings and the sources it
   looked up are the same objects (so editing a source re-verifies only its citers);
 - rendering: each renderer, and each page inside it, records the parts of the site
@@ -12,9 +12,7 @@ is redone only when one of those inputs changed:
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -22,48 +20,17 @@ from typing import Any, Callable
 import jinja2
 import jinja2.meta
 
-from site_builder.content.events import build_event, read_event_record
-from site_builder.content.load import FileSteps, load_site
-from site_builder.content.sources import load_source
-from site_builder.errors import ContentError, Diagnostic, Report
+from site_builder.cached_steps import MISSING, CachedSteps, Recorder, same, stamp
+from site_builder.content.load import load_site
+from site_builder.errors import ContentError, Diagnostic
 from site_builder.model import Site
 from site_builder.render.pages import RenderContext
 from site_builder.render.site import render_site
 from site_builder.render.theme import Theme, ThemeError
 from site_builder.render.urls import Urls, output_path
 
-_MISSING = object()
 # A method of Site (neighbours, ...) may read anything of the content.
 _CONTENT = frozenset({("events",), ("sources",), ("config",)})
-
-
-class Recorder(Mapping):
-    """A read-only view of a dict that notes each key read, or that it was read whole."""
-
-    __slots__ = ("_data", "_name", "_note")
-
-    def __init__(self, data: dict, name: str, note: Callable[[tuple], None]):
-        self._data, self._name, self._note = data, name, note
-
-    def __getitem__(self, key):
-        self._note((self._name, key))
-        return self._data[key]
-
-    def get(self, key, default=None):
-        self._note((self._name, key))
-        return self._data.get(key, default)
-
-    def __contains__(self, key):
-        self._note((self._name, key))
-        return key in self._data
-
-    def __iter__(self):
-        self._note((self._name,))
-        return iter(self._data)
-
-    def __len__(self):
-        self._note((self._name,))
-        return len(self._data)
 
 
 class SiteView:
@@ -92,95 +59,9 @@ class SiteView:
         self.deps.add(dep)
 
 
-def _same(a, b) -> bool:
-    return a is b or a == b
-
-
 def dependency_value(site: Site, dep: tuple):
     value = getattr(site, dep[0])
-    return value.get(dep[1], _MISSING) if len(dep) == 2 else value
-
-
-# --- loading ---------------------------------------------------------------------------
-
-
-def _stamp(path: Path) -> tuple:
-    st = os.stat(path)
-    return st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns
-
-
-@dataclass
-class _Verified:
-    record: Any
-    eid: str
-    config: Any
-    whole: dict | None  # every source, when the step looked at all of them (an unknown id's hint)
-    looked_up: dict  # source id -> the Source (or _MISSING) it saw
-    event: Any
-    diagnostics: list
-
-
-class CachedSteps:
-    """FileSteps that remember: the loader calls these instead of the plain functions."""
-
-    def __init__(self) -> None:
-        self.parsed: dict[tuple[str, str], tuple[tuple, Any, list]] = {}
-        self.verified: dict[str, _Verified] = {}
-        self.counts = {"parsed": 0, "verified": 0}
-
-    def steps(self) -> FileSteps:
-        return FileSteps(load_source=self.load_source, read_event_record=self.read_event_record,
-                         build_event=self.build_event)
-
-    def forget(self, paths) -> None:
-        """Drop what is known about these files even if their stat looks the same."""
-        gone = {str(p) for p in paths}
-        for key in [k for k in self.parsed if k[1] in gone]:
-            del self.parsed[key]
-        for key in [k for k in self.verified if k in gone]:
-            del self.verified[key]
-
-    def _parse(self, kind: str, read: Callable, path: Path, report: Report):
-        key = (kind, str(path))
-        stamp = _stamp(path)
-        cached = self.parsed.get(key)
-        if cached is None or cached[0] != stamp:
-            own = Report()
-            cached = (stamp, read(path, own), own.diagnostics)
-            self.parsed[key] = cached
-            self.counts["parsed"] += 1
-        report.diagnostics.extend(cached[2])
-        return cached[1]
-
-    def load_source(self, path: Path, report: Report):
-        return self._parse("source", load_source, path, report)
-
-    def read_event_record(self, path: Path, report: Report):
-        return self._parse("event", read_event_record, path, report)
-
-    def build_event(self, path, record, eid, config, sources, report):
-        cached = self.verified.get(str(path))
-        if cached is None or not self._still_valid(cached, record, eid, config, sources):
-            looked_up: dict = {}
-            whole = []
-            view = Recorder(sources, "sources", lambda dep: looked_up.__setitem__(dep[1], sources.get(dep[1], _MISSING))
-                            if len(dep) == 2 else whole.append(True))
-            own = Report()
-            event = build_event(path, record, eid, config, view, own)
-            cached = _Verified(record, eid, config, dict(sources) if whole else None, looked_up, event, own.diagnostics)
-            self.verified[str(path)] = cached
-            self.counts["verified"] += 1
-        report.diagnostics.extend(cached.diagnostics)
-        return cached.event
-
-    @staticmethod
-    def _still_valid(cached: _Verified, record, eid, config, sources) -> bool:
-        if cached.record is not record or cached.eid != eid or not _same(cached.config, config):
-            return False
-        if cached.whole is not None and (cached.whole.keys() != sources.keys()
-                                         or any(sources[k] is not v for k, v in cached.whole.items())):
-            return False
-        return all(sources.get(k, _MISSING) is v for k, v in cached.looked_up.items())
+    return value.get(dep[1], MISSING) if len(dep) == 2 else value
 
 
 # --- rendering -------------------------------------------------------------------------
@@ -231,7 +112,7 @@ class Templates:
         for folder in reversed(theme.template_dirs):  # the first folder wins, as in the loader
             for path in folder.rglob("*"):
                 if path.is_file():
-                    files[path.relative_to(folder).as_posix()] = (str(path), *_stamp(path))
+                    files[path.relative_to(folder).as_posix()] = (str(path), *stamp(path))
         if self.env is not None and files == self.files:
             return
         changed = {n for n in files.keys() | self.files.keys() if files.get(n) != self.files.get(n)}
@@ -324,22 +205,22 @@ class IncrementalRenderer:
             return True
         for dep in deps:
             key = (id(since), dep)
-            same = self._compared.get(key)
-            if same is None:
-                same = self._compared[key] = _same(dependency_value(since, dep), dependency_value(now, dep))
-            if not same:
+            kept = self._compared.get(key)
+            if kept is None:
+                kept = self._compared[key] = same(dependency_value(since, dep), dependency_value(now, dep))
+            if not kept:
                 return False
         return True
 
     def _same_content(self, since: Site) -> bool:
         """Everything a Site has is derived from these three: equal, and no dependency can differ."""
         key = (id(since), "__all__")
-        same = self._compared.get(key)
-        if same is None:
+        kept = self._compared.get(key)
+        if kept is None:
             now = self._site
-            same = self._compared[key] = (_same(since.config, now.config) and _same(since.events, now.events)
-                                          and _same(since.sources, now.sources))
-        return same
+            kept = self._compared[key] = (same(since.config, now.config) and same(since.events, now.events)
+                                          and same(since.sources, now.sources))
+        return kept
 
     def _run(self, renderer: Callable, ctx: "_CachingContext"):
         key = getattr(renderer, "__qualname__", renderer)
@@ -369,9 +250,9 @@ class _CachingContext(RenderContext):
         self.seen.add(path)
         view: SiteView = self.site
         cached = r.pages.get(path)
-        if (cached is not None and cached.template == template and _same(cached.page, page)
+        if (cached is not None and cached.template == template and same(cached.page, page)
                 and cached.values.keys() == values.keys()
-                and all(_same(cached.values[k], v) for k, v in values.items())
+                and all(same(cached.values[k], v) for k, v in values.items())
                 and not r.templates.changed_since(cached.version, cached.templates)
                 and r.unchanged(cached.site, cached.deps)):
             cached.site = r._site

@@ -1,0 +1,131 @@
+"""Memoized loading steps: a file is parsed again only when its stat changes, and an event's
+excerpts are verified again only when its record, the site settings or a source it looked up
+changed. The loader (content/load.py) calls these in place of the plain per-file functions.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from site_builder.content.events import build_event, read_event_record
+from site_builder.content.load import FileSteps
+from site_builder.content.sources import load_source
+from site_builder.errors import Report
+
+MISSING = object()
+
+
+class Recorder(Mapping):
+    """A read-only view of a dict that notes each key read, or that it was read whole."""
+
+    __slots__ = ("_data", "_name", "_note")
+
+    def __init__(self, data: dict, name: str, note: Callable[[tuple], None]):
+        self._data, self._name, self._note = data, name, note
+
+    def __getitem__(self, key):
+        self._note((self._name, key))
+        return self._data[key]
+
+    def get(self, key, default=None):
+        self._note((self._name, key))
+        return self._data.get(key, default)
+
+    def __contains__(self, key):
+        self._note((self._name, key))
+        return key in self._data
+
+    def __iter__(self):
+        self._note((self._name,))
+        return iter(self._data)
+
+    def __len__(self):
+        self._note((self._name,))
+        return len(self._data)
+
+
+def same(a, b) -> bool:
+    return a is b or a == b
+
+
+def stamp(path: Path) -> tuple:
+    st = os.stat(path)
+    return st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns
+
+
+@dataclass
+class _Verified:
+    record: Any
+    eid: str
+    config: Any
+    whole: dict | None  # every source, when the step looked at all of them (an unknown id's hint)
+    looked_up: dict  # source id -> the Source (or MISSING) it saw
+    event: Any
+    diagnostics: list
+
+
+class CachedSteps:
+    """FileSteps that remember: the loader calls these instead of the plain functions."""
+
+    def __init__(self) -> None:
+        self.parsed: dict[tuple[str, str], tuple[tuple, Any, list]] = {}
+        self.verified: dict[str, _Verified] = {}
+        self.counts = {"parsed": 0, "verified": 0}
+
+    def steps(self) -> FileSteps:
+        return FileSteps(load_source=self.load_source, read_event_record=self.read_event_record,
+                         build_event=self.build_event)
+
+    def forget(self, paths) -> None:
+        """Drop what is known about these files even if their stat looks the same."""
+        gone = {str(p) for p in paths}
+        for key in [k for k in self.parsed if k[1] in gone]:
+            del self.parsed[key]
+        for key in [k for k in self.verified if k in gone]:
+            del self.verified[key]
+
+    def _parse(self, kind: str, read: Callable, path: Path, report: Report):
+        key = (kind, str(path))
+        now = stamp(path)
+        cached = self.parsed.get(key)
+        if cached is None or cached[0] != now:
+            own = Report()
+            cached = (now, read(path, own), own.diagnostics)
+            self.parsed[key] = cached
+            self.counts["parsed"] += 1
+        report.diagnostics.extend(cached[2])
+        return cached[1]
+
+    def load_source(self, path: Path, report: Report):
+        return self._parse("source", load_source, path, report)
+
+    def read_event_record(self, path: Path, report: Report):
+        return self._parse("event", read_event_record, path, report)
+
+    def build_event(self, path, record, eid, config, sources, report):
+        cached = self.verified.get(str(path))
+        if cached is None or not self._still_valid(cached, record, eid, config, sources):
+            looked_up: dict = {}
+            whole = []
+            view = Recorder(sources, "sources", lambda dep: looked_up.__setitem__(dep[1], sources.get(dep[1], MISSING))
+                            if len(dep) == 2 else whole.append(True))
+            own = Report()
+            event = build_event(path, record, eid, config, view, own)
+            cached = _Verified(record, eid, config, dict(sources) if whole else None, looked_up, event, own.diagnostics)
+            self.verified[str(path)] = cached
+            self.counts["verified"] += 1
+        report.diagnostics.extend(cached.diagnostics)
+        return cached.event
+
+    @staticmethod
+    def _still_valid(cached: _Verified, record, eid, config, sources) -> bool:
+        if cached.record is not record or cached.eid != eid or not same(cached.config, config):
+            return False
+        if cached.whole is not None and (cached.whole.keys() != sources.keys()
+                                         or any(sources[k] is not v for k, v in cached.whole.items())):
+            return False
+        return all(sources.get(k, MISSING) is v for k, v in cached.looked_up.items())
