@@ -209,7 +209,6 @@
     });
   }
 
-  toolbar.hidden = false;
   document.addEventListener('timeline:change', function (e) {
     current = e.detail.state;
     showInPreview(e.detail.ids);

@@ -222,9 +222,8 @@
     commit(state, e.detail.how);
   });
 
-  // ---- start: the form appears, the URL's state applies, a deep link lands ----------------------
+  // ---- start: the URL's state applies, a deep link lands -------------------------------------------
 
-  form.hidden = false;
   apply(readState(location.search));
   if (location.hash) revealTarget(false);
 })();
