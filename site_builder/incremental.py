@@ -39,16 +39,21 @@ class SiteView:
     A dependency is ("events",) for a whole attribute or ("events_by_id", "some-id") for one key.
     """
 
-    __slots__ = ("_site", "deps")
+    __slots__ = ("_site", "deps", "_recorders")
 
     def __init__(self, site: Site):
         self._site = site
         self.deps: set = set()
+        self._recorders: dict[str, Recorder] = {}
 
     def __getattr__(self, name: str):
+        recorder = self._recorders.get(name)
+        if recorder is not None:  # the same dict is read for every page: one Recorder will do
+            return recorder
         value = getattr(self._site, name)
         if isinstance(value, dict):
-            return Recorder(value, name, self._note)
+            recorder = self._recorders[name] = Recorder(value, name, self._note)
+            return recorder
         if callable(value):
             self.deps |= _CONTENT
         else:
