@@ -96,3 +96,13 @@ def test_range_buttons_work_even_before_plotly_has_arrived(page, site_server):
     expect(card(page, ISTANBUL)).to_be_hidden()
     wake_chart(page)
     expect_chart_matches_list(page)
+
+
+def test_tapping_a_marker_on_a_phone_opens_its_card(phone_page, site_server):
+    phone_page.goto(site_server.url(""))
+    phone_page.locator("#chart").tap()
+    expect(phone_page.locator("#chart")).to_have_class(re.compile(r"\bis-interactive\b"), timeout=30_000)
+    target = next(m for m in markers(phone_page) if m["id"] == ISTANBUL)
+    phone_page.touchscreen.tap(target["x"], target["y"])
+    expect(phone_page).to_have_url(site_server.url(f"#{ISTANBUL}"))
+    expect(card(phone_page, ISTANBUL)).to_be_in_viewport()

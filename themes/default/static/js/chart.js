@@ -25,6 +25,7 @@
   var fullRange = figure.layout.xaxis.range.slice();
   var wide = window.matchMedia('(min-width: 40rem)');
   var dark = window.matchMedia('(prefers-color-scheme: dark)');
+  var touch = window.matchMedia('(pointer: coarse)');
   var gd = null, requested = false, syncing = false, shown = [], focusIndex = -1, lookup = {};
 
   function colours() {
@@ -45,6 +46,10 @@
     if (!wide.matches) {  // fewer, shorter dates on a phone
       l.xaxis.nticks = 5;
       l.xaxis.tickformatstops = [{ dtickrange: [null, 2419200000], value: '%b %-d' }, { dtickrange: [2419200000, null], value: '%b' }];
+    }
+    if (touch.matches) {  // a finger on the chart should scroll the page; the buttons zoom
+      l.dragmode = false;
+      l.xaxis.fixedrange = true;
     }
     l.uirevision = (state.from || '') + '/' + (state.to || '');  // a new period is a new view
     return l;
