@@ -26,6 +26,6 @@ def _parser() -> MarkdownIt:
     return md
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)  # larger than a big site's summaries: list pages render each again
 def render_markdown(text: str) -> Markup:
     return Markup(_parser().render(text))

@@ -44,6 +44,9 @@ class Theme:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # Templates do not change during a build, and serve makes a new environment when
+            # one does: without this, every {% include %} of every page stats its file.
+            auto_reload=False,
         )
         env.filters["markdown"] = render_markdown
         from site_builder.render.publishing import TEMPLATE_GLOBALS  # late: publishing renders with themes
