@@ -87,3 +87,16 @@ def test_results_come_ten_at_a_time(page, site_server):
     page.get_by_role("button", name="More results").click()
     page.wait_for_function("n => document.querySelectorAll('.search-result').length > n", arg=10)
     assert results.count() == min(total, 20)
+
+
+def test_without_an_index_the_search_page_says_so(page, problems, built_site, serve_site, tmp_path):
+    import shutil
+
+    copy = tmp_path / "no-index"
+    shutil.copytree(built_site, copy, ignore=shutil.ignore_patterns("pagefind"))
+    server = serve_site(copy)
+    page.goto(server.url("search/?q=Moscow"))
+    page.locator(".search-status", has_text="Search is not available here").wait_for()
+    assert page.locator(".search-result").count() == 0
+    assert any("/pagefind/pagefind.js" in failed for failed in problems.failed_requests)
+    problems.clear()  # the missing bundle was the point

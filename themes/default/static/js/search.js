@@ -78,7 +78,15 @@ async function run(query) {
     return;
   }
   status.textContent = "Searching…";
-  const pf = await engine();
+  let pf;
+  try {
+    pf = await engine();
+  } catch (error) {
+    // The index is written by `site-builder build`; a preview without it says so instead of failing.
+    status.textContent = "Search is not available here: its index is written by site-builder build.";
+    pagefind = null;
+    return;
+  }
   const search = await pf.debouncedSearch(query, {}, 200);
   if (search === null) return; // a newer query superseded this one
   list.replaceChildren();
