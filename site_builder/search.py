@@ -36,10 +36,7 @@ class SearchIndexError(RuntimeError):
 class Record:
     url: str
     content: str
-    meta: dict[str, str]
-    # Pagefind writes filters in a random order (a hash map), and builds must repeat byte for
-    # byte; results show their kind from meta, so no filters for now.
-    filters: dict[str, list[str]]
+    meta: dict[str, str]  # title, kind, date (and lane): what a result shows
 
 
 def search_records(site: Site) -> list[Record]:
@@ -57,8 +54,7 @@ def _event_record(site: Site, urls: Urls, event: Event) -> Record:
             html_to_text(render_markdown(event.summary)), *quotes, *notes]
     lane = site.lanes_by_id[event.lane].label
     return Record(urls.event(event), "\n".join(t for t in text if t),
-                  {"title": event.title, "kind": "Event", "date": event.when.format(), "lane": lane},
-                  {})
+                  {"title": event.title, "kind": "Event", "date": event.when.format(), "lane": lane})
 
 
 def _source_records(site: Site, urls: Urls, source: Source) -> list[Record]:
@@ -74,8 +70,7 @@ def _source_records(site: Site, urls: Urls, source: Source) -> list[Record]:
         records.append(Record(
             url, " ".join(source.text[start:end].split()),
             {"title": source.title, "kind": "Source",
-             "date": f"{source.publisher}, {source.published.format(short=True)}"},
-            {}))
+             "date": f"{source.publisher}, {source.published.format(short=True)}"}))
     return records
 
 
@@ -108,7 +103,10 @@ def write_index(output: Path, site: Site) -> None:
         index_id = service.request({"type": "NewIndex", "config": {"force_language": language}})["index_id"]
         for r in search_records(site):
             service.request({"type": "AddRecord", "index_id": index_id, "url": r.url, "content": r.content,
-                             "language": language, "meta": r.meta, "filters": r.filters, "sort": None})
+                             "language": language, "meta": r.meta,
+                             # No filters: Pagefind writes them from a hash map in a random order,
+                             # and the same content must build the same bytes.
+                             "filters": None, "sort": None})
         service.request({"type": "WriteFiles", "index_id": index_id, "output_path": str(output)})
     if not (output / "pagefind.js").is_file():
         raise SearchIndexError(f"pagefind wrote no search bundle to {output}")
