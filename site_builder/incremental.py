@@ -110,7 +110,6 @@ class Templates:
         self.version = 0
         self.changes: list[set | None] = []  # changes[v] = names changed going to version v+1
         self._closures: dict[str, frozenset | None] = {}
-        self._markdown: dict[str, Any] = {}
 
     def refresh(self, theme: Theme) -> None:
         files = {}
@@ -125,23 +124,7 @@ class Templates:
         self.version += 1
         self.files = files
         self.env = theme.environment()
-        if "markdown" in self.env.filters:
-            self.env.filters["markdown"] = self._remembered(self.env.filters["markdown"])
         self._closures = {}
-
-    def _remembered(self, render: Callable) -> Callable:
-        """Summaries are re-rendered on every list page: keep each one's HTML while serving.
-        (The filter's own LRU cache is smaller than a large site, so a full pass evicts it all.)"""
-        memo = self._markdown
-
-        def markdown(text: str):
-            html = memo.get(text)
-            if html is None:
-                if len(memo) > 100_000:
-                    memo.clear()
-                html = memo[text] = render(text)
-            return html
-        return markdown
 
     def changed_since(self, version: int, names: frozenset | None) -> bool:
         for changed in self.changes[version:]:
