@@ -98,6 +98,14 @@ def test_hostile_text_stays_text_and_cannot_escape_the_yaml_or_its_comments(site
     assert "[not a link](javascript:alert(1))" in html  # shown as the text it was
 
 
+def test_a_display_date_on_the_start_date_is_kept_too(site, tmp_path):
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"events": [{"text": {"headline": "Talks"},
+                                            "start_date": {"year": "2025", "month": "6", "display_date": "Early June"}}]}))
+    assert site.cli("import", "timelinejs", str(path)).returncode == 0
+    assert imported(site, "2025-06-talks")["display_date"] == "Early June"
+
+
 def test_existing_event_files_are_never_overwritten(site, tmp_path):
     path = tmp_path / "t.json"
     path.write_text(json.dumps({"events": [{"unique_id": "2025-08-15-talks", "text": {"headline": "New"},

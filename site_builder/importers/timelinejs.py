@@ -162,8 +162,9 @@ def _convert_slide(slide: dict, where: str, known_lanes: dict[str, str], report:
                                     "(TimelineJS has none); add `timezone:` where that is wrong")
         else:
             report.notes.append(f"{where}: a time without a full date ({clock})")
-    if slide.get("display_date"):
-        record["display_date"] = html_to_text(str(slide["display_date"])).strip()
+    shown = slide.get("display_date") or (slide.get("start_date") or {}).get("display_date")
+    if shown:  # the slide's own, else the start date's (TimelineJS allows both)
+        record["display_date"] = html_to_text(str(shown)).strip()
     group = str(slide.get("group") or "").strip()
     if group:
         lane = _lane_id(group, known_lanes)
