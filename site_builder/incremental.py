@@ -275,6 +275,10 @@ class Generation:
     verified: int  # events whose excerpts were verified again
     parsed: int  # files read and parsed again
 
+    @property
+    def pages(self) -> int:
+        return sum(1 for path in self.files if path.endswith(".html"))
+
 
 @dataclass
 class Session:

@@ -256,8 +256,8 @@ class Rebuilder:
             print("fixed: the content builds again", file=self.out)
         self._shown_errors = ()
         print(f"{'rebuilt' if changed else 'built'} in {time.perf_counter() - started:.2f} s ({what}): "
-              f"{stats.pages_rendered} pages rendered, "
-              f"{stats.pages_reused} reused; {generation.verified} events verified", file=self.out, flush=True)
+              f"{stats.pages_rendered} of {generation.pages} pages rendered, "
+              f"{generation.verified} events verified", file=self.out, flush=True)
         self.reload()
 
     def _failed(self, diagnostics: tuple[Diagnostic, ...]) -> None:
