@@ -13,6 +13,7 @@ import os
 import sys
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote
@@ -23,7 +24,7 @@ from livereload.handlers import LiveReloadHandler
 from tornado.ioloop import IOLoop
 
 from site_builder.errors import ContentError, Diagnostic, display_path
-from site_builder.incremental import Generation, Session
+from site_builder.incremental import Session
 from site_builder.render.theme import Theme, ThemeError, _packaged_themes
 
 ERROR_TEMPLATE = "serve_error.html"
@@ -46,7 +47,6 @@ class Snapshot:
 
     files: dict[str, bytes] = field(default_factory=dict)  # the last good site
     errors: tuple[Diagnostic, ...] = ()  # of the latest rebuild; empty when it succeeded
-    version: int = 0
 
 
 class Preview:
@@ -228,14 +228,11 @@ class Rebuilder:
         self.session, self.preview, self.watched = session, preview, watched
         self.reload = reload  # called (from this thread) after each publish
         self.out = out
-        self.version = 0
         self._shown_errors: tuple = ()
         self._stop = threading.Event()
-        self.last_generation: Generation | None = None
         self.known = snapshot_tree(watched)  # before the first build: a save during it still counts
 
     def build_now(self, changed: set[Path] | None = None) -> None:
-        self.version += 1
         started = time.perf_counter()
         try:
             generation = self.session.rebuild(changed)
@@ -243,12 +240,13 @@ class Rebuilder:
             self._failed(tuple(exc.diagnostics))
             return
         except Exception as exc:  # a bug of ours or a file yanked away mid-read: report, keep serving
+            if os.environ.get("SITE_BUILDER_DEBUG"):
+                traceback.print_exc()
             self._failed((Diagnostic(str(self.session.root), 1, 1,
                                      f"internal error while rebuilding: {type(exc).__name__}: {exc}",
                                      "this may be a bug in site-builder; the previous good site is still served"),))
             return
-        self.last_generation = generation
-        self.preview.publish(Snapshot(generation.files, (), self.version))
+        self.preview.publish(Snapshot(generation.files))
         stats = generation.stats
         what = ", ".join(display_path(str(p)) for p in sorted(changed)[:3]) + (" ..." if len(changed) > 3 else "") \
             if changed else "everything"
@@ -261,7 +259,7 @@ class Rebuilder:
         self.reload()
 
     def _failed(self, diagnostics: tuple[Diagnostic, ...]) -> None:
-        self.preview.publish(Snapshot(self.preview.snapshot.files, diagnostics, self.version))
+        self.preview.publish(Snapshot(self.preview.snapshot.files, diagnostics))
         count = len(diagnostics)
         errors = f"{count} error{'s' if count != 1 else ''}"
         if diagnostics != self._shown_errors:  # each distinct set of errors once
