@@ -35,7 +35,7 @@ _KINDS: dict[str, dict] = {
 def field_schema(spec: Field) -> dict:
     if spec.kind == "records":
         schema = {"type": "array", "items": record_schema(spec.fields)}
-        if spec.min_items:
+        if spec.min_items and not spec.unless:
             schema["minItems"] = spec.min_items
     elif spec.kind in ("lines", "ids"):
         item = _KINDS["line" if spec.kind == "lines" else "id"]
@@ -51,9 +51,18 @@ def record_schema(fields: tuple[Field, ...]) -> dict:
         "properties": {f.name: field_schema(f) for f in fields},
         "additionalProperties": False,
     }
-    required = [f.name for f in fields if f.required]
+    required = [f.name for f in fields if f.required and not f.unless]
     if required:
         schema["required"] = required
+    waivable = [f for f in fields if f.unless]
+    if waivable:  # e.g. excerpts: required and non-empty unless `draft: true`
+        flag = waivable[0].unless
+        assert all(f.unless == flag for f in waivable), "one waiving flag per record"
+        schema["if"] = {"not": {"properties": {flag: {"const": True}}, "required": [flag]}}
+        schema["then"] = {
+            "required": [f.name for f in waivable if f.required],
+            "properties": {f.name: {"minItems": f.min_items} for f in waivable if f.min_items},
+        }
     return schema
 
 

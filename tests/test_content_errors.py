@@ -230,3 +230,26 @@ def test_both_yaml_paths_report_duplicates_and_the_files_other_errors(site, extr
 def test_custom_yaml_tags_are_refused(site):
     site.event("2025-08-15-talks", "title: !!python/object:os.system echo\ndate: 2025-08-15\n")
     assert "YAML tag 'tag:yaml.org,2002:python/object:os.system' is not allowed" in only_error(site)["message"]
+
+
+def test_a_draft_may_have_no_excerpt_yet_but_a_published_event_must(site):
+    site.event("draft", "title: Still sourcing\ndate: 2025-08-16\ndraft: true\nexcerpts: []\n")
+    site.event("bare-draft", "title: Just an idea\ndate: 2025-08-17\ndraft: true\n")
+    assert site.cli("check").returncode == 0
+    assert site.cli("build", "--drafts").returncode == 0
+    assert "Just an idea" in (site.root / "build/events/bare-draft/index.html").read_text()
+    site.event("draft", "title: Still sourcing\ndate: 2025-08-16\nexcerpts: []\n")
+    err = only_error(site)
+    assert (err["line"], err["message"]) == ("3", "'excerpts' needs at least 1 item(s)")
+    assert "draft: true" in site.cli("check").stderr
+
+
+def test_schema_accepts_drafts_without_excerpts_and_refuses_published_ones():
+    import jsonschema
+    from site_builder.schema import json_schema
+
+    validator = jsonschema.Draft7Validator(json_schema("event"))
+    assert validator.is_valid({"title": "t", "date": "2025", "draft": True})
+    assert not validator.is_valid({"title": "t", "date": "2025"})
+    assert not validator.is_valid({"title": "t", "date": "2025", "excerpts": []})
+    assert validator.is_valid({"title": "t", "date": "2025", "excerpts": [{"source": "s", "quote": "q"}]})

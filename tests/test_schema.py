@@ -12,7 +12,8 @@ from site_builder.schema import json_schema
 def test_event_schema_has_exactly_the_fields_the_loader_reads():
     schema = json_schema("event")
     assert list(schema["properties"]) == [f.name for f in EVENT_FIELDS]
-    assert schema["required"] == [f.name for f in EVENT_FIELDS if f.required]
+    assert schema["required"] == [f.name for f in EVENT_FIELDS if f.required and not f.unless]
+    assert schema["then"]["required"] == [f.name for f in EVENT_FIELDS if f.required and f.unless]
     assert schema["additionalProperties"] is False
 
 
@@ -24,7 +25,9 @@ def test_every_field_carries_the_loaders_help_text_as_its_description():
 
 def test_excerpts_are_a_nonempty_list_of_source_and_quote():
     excerpts = json_schema("event")["properties"]["excerpts"]
-    assert excerpts["type"] == "array" and excerpts["minItems"] == 1
+    assert excerpts["type"] == "array"
+    published = json_schema("event")["then"]  # applies unless `draft: true`
+    assert "excerpts" in published["required"] and published["properties"]["excerpts"]["minItems"] == 1
     assert excerpts["items"]["required"] == ["source", "quote"]
     assert excerpts["items"]["additionalProperties"] is False
 

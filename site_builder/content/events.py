@@ -50,7 +50,8 @@ def build_event(path: Path, record: Record, eid: str, config: SiteConfig,
         report.at(record.loc_of("lane"), f"unknown lane '{lane}'", hint=f"lanes in site.yaml: {', '.join(lane_ids)}")
     excerpts = [verify_excerpt(eid, n, item, sources, report)
                 for n, item in enumerate(values.get("excerpts", ()), start=1)]
-    if len(report.errors) > errors_before or not start or "title" not in values or not values.get("excerpts"):
+    sourced = values.get("excerpts") or values.get("draft")  # a draft may have no excerpt yet
+    if len(report.errors) > errors_before or not start or "title" not in values or not sourced:
         return None
     return Event(
         id=eid,

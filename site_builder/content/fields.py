@@ -26,6 +26,7 @@ class Field:
     required: bool = False
     fields: tuple["Field", ...] = ()  # for kind "records"
     min_items: int = 0
+    unless: str | None = None  # a bool field that, when true, waives required and min_items
 
 
 @dataclass
@@ -63,8 +64,8 @@ EVENT_FIELDS = (
     Field("actors", "lines", "People or bodies involved."),
     Field("tags", "lines", "Topics for filtering."),
     Field("summary", "text", "Markdown summary in neutral wording; claims belong to who made them."),
-    Field("excerpts", "records", "Verbatim quotes from archived sources backing the event.",
-          required=True, fields=EXCERPT_FIELDS, min_items=1),
+    Field("excerpts", "records", "Verbatim quotes from archived sources backing the event "
+          "(a draft may have none yet).", required=True, fields=EXCERPT_FIELDS, min_items=1, unless="draft"),
     Field("related", "ids", "Ids of related events."),
     Field("order", "int", "Orders events that share a date: lower first (default 0)."),
     Field("draft", "bool", "true keeps the event out of the published build."),
@@ -120,8 +121,13 @@ def read_record(node: Node | None, fields: tuple[Field, ...], report: Report, wh
             record.values[key] = converted
             record.locs[key] = value.loc
     for spec in fields:
+        if spec.unless and record.values.get(spec.unless) is True:
+            continue
         if spec.required and spec.name not in record.values and not _reported_at(report, node, spec):
             report.at(node.loc, f"{what} is missing the required field '{spec.name}'", hint=spec.help)
+        elif spec.unless and spec.min_items and len(record.values.get(spec.name, ())) < spec.min_items:
+            hint = f"{spec.help} Or mark the event `{spec.unless}: true` until it has one."
+            report.at(record.loc_of(spec.name), f"'{spec.name}' needs at least {spec.min_items} item(s)", hint)
     return record
 
 
@@ -182,7 +188,7 @@ def _records(node, spec, report):
     if not isinstance(node, Sequence):
         report.at(node.loc, f"'{spec.name}' must be a list, each item starting with '- '", hint=spec.help)
         return INVALID
-    if len(node.items) < spec.min_items:
+    if len(node.items) < spec.min_items and not spec.unless:  # with `unless`, read_record decides
         report.at(node.loc, f"'{spec.name}' needs at least {spec.min_items} item(s)", hint=spec.help)
         return INVALID
     records = [read_record(item, spec.fields, report, f"each item of '{spec.name}'") for item in node.items]
