@@ -57,10 +57,17 @@ class _HeadScan(HTMLParser):
         self.scripts: list[dict] = []
         self.inline_scripts = 0
         self.text = []
+        self.noscript = 0  # inside <noscript>: fetched only when scripts are off
+
+    def handle_endtag(self, tag):
+        if tag == "noscript":
+            self.noscript -= 1
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "link" and "stylesheet" in (a.get("rel") or "").split():
+        if tag == "noscript":
+            self.noscript += 1
+        if tag == "link" and "stylesheet" in (a.get("rel") or "").split() and not self.noscript:
             self.stylesheets.append(a["href"])
         if tag == "script":
             kind = a.get("type", "text/javascript")
