@@ -93,3 +93,13 @@ def real_site(tmp_path: Path) -> SiteDir:
     shutil.copytree(REPO / "content", root / "content")
     shutil.copytree(REPO / "themes", root / "themes")
     return SiteDir(root)
+
+
+@pytest.fixture(scope="session")
+def shared_playwright():
+    """One Playwright for the whole run: its sync API refuses to start a second one while one
+    is running, so every browser a test launches comes from this one."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright

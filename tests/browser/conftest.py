@@ -90,14 +90,11 @@ def chromium_executable() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser(chromium_executable):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_executable, args=CHROMIUM_ARGS,
-                                             headless=True)
-        yield browser
-        browser.close()
+def browser(chromium_executable, shared_playwright):
+    browser = shared_playwright.chromium.launch(executable_path=chromium_executable, args=CHROMIUM_ARGS,
+                                                headless=True)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture(scope="session")
