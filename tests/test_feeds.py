@@ -146,3 +146,42 @@ def test_calendar_lines_follow_rfc_5545_folding_and_line_endings(real_site):
     cal = icalendar.Calendar.from_ical(raw)
     assert str(cal["method"]) == "PUBLISH" and str(cal["version"]) == "2.0"
     assert all("dtstamp" in e and "uid" in e for e in cal.walk("VEVENT"))
+
+
+def test_zone_definitions_come_in_order_of_name_so_rebuilds_are_byte_identical(site):
+    # Python's set order of strings changes between runs; the zones used to come in that order.
+    zones = ["Europe/Kyiv", "America/New_York", "Asia/Shanghai", "Europe/Moscow"]
+    for i, zone in enumerate(zones):
+        site.event(f"2025-08-1{i}-talks", f"""\
+title: Talks {i}
+date: 2025-08-1{i}
+time: "11:30"
+timezone: {zone}
+lane: main
+summary: Talks.
+excerpts:
+  - source: wire
+    quote: The talks took place in a trustful and constructive atmosphere.
+""")
+    cal = icalendar.Calendar.from_ical(outputs(site)["events.ics"])
+    assert [str(tz["tzid"]) for tz in cal.walk("VTIMEZONE")] == sorted(zones)
+    assert cal.get_missing_tzids() == set()
+
+
+def test_calendar_folding_matches_the_icalendar_library_byte_for_byte():
+    # events.ics folds the library's content lines itself (the library's folding is slow);
+    # the result must be exactly what the library writes, escapes and multi-byte characters included.
+    from site_builder.render.calendar import calendar_bytes
+
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//test//EN")
+    cal.add("version", "2.0")
+    for i, text in enumerate(["a" * 73 + "\\\\,;" + "b" * 200, "é" * 80 + "€😀" * 40, "^" * 150,
+                              "x" * 74, "x" * 75, "word " * 60 + "\nnext line; with, escapes"]):
+        event = icalendar.Event()
+        event.add("uid", f"{i}@example.org")
+        event.add("summary", text)
+        event.add("description", text[::-1])
+        event.add("categories", [text[:90], "tag"])
+        cal.add_component(event)
+    assert calendar_bytes(cal) == cal.to_ical()

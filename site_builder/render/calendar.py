@@ -36,10 +36,41 @@ def events_ics(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     if site.config.description:
         cal.add("x-wr-caldesc", site.config.description)
     host = urlsplit(site.config.base_url).hostname or "localhost"
-    for event in site.events:
-        cal.add_component(_vevent(ctx, event, host))
-    cal.add_missing_timezones()
-    yield CALENDAR_FILE, cal.to_ical()
+    vevents = [_vevent(ctx, event, host) for event in site.events]
+    # The zones' definitions come first, in order of name. (The library's add_missing_timezones
+    # walks every property again and adds them in set order, which changed between runs.)
+    zones = {vevent["dtstart"].params.get("TZID") for vevent in vevents} - {None, "UTC"}
+    for zone in sorted(zones):
+        cal.add_component(icalendar.Timezone.from_tzid(zone))
+    for vevent in vevents:
+        cal.add_component(vevent)
+    yield CALENDAR_FILE, calendar_bytes(cal)
+
+
+def calendar_bytes(cal: icalendar.Calendar) -> bytes:
+    """The same bytes as `cal.to_ical()`: the library builds and escapes every content line, and
+    the lines are folded here, because its per-character folding took most of the time of a big
+    calendar (7 of 8.5 s for 10,000 events)."""
+    return b"".join(fold_line(line.encode("utf-8")) + b"\r\n" for line in cal.content_lines() if line)
+
+
+def fold_line(line: bytes, limit: int = 75) -> bytes:
+    """RFC 5545 folding as icalendar does it: pieces of at most limit - 1 octets, never inside a
+    UTF-8 character nor right after a backslash or caret (an escape stays whole), joined by CRLF
+    and a space."""
+    if len(line) < limit:
+        return line
+    pieces, start = [], 0
+    while len(line) - start >= limit:
+        cut = start + limit - 1
+        while line[cut] & 0xC0 == 0x80:  # a continuation byte: the character started before
+            cut -= 1
+        if cut - start > 1 and line[cut - 1] in b"\\^":
+            cut -= 1
+        pieces.append(line[start:cut])
+        start = cut
+    pieces.append(line[start:])
+    return b"\r\n ".join(pieces)
 
 
 def _vevent(ctx: RenderContext, event: Event, host: str) -> icalendar.Event:
