@@ -7,7 +7,6 @@ import shutil
 import time
 from pathlib import Path
 
-import playwright.sync_api as playwright
 import pytest
 
 from .conftest import EVENT_YAML
