@@ -30,8 +30,14 @@ def event_text_html(ctx: RenderContext, event: Event) -> str:
         site=ctx.site, config=ctx.site.config, urls=ctx.urls, event=event).strip()
 
 
-def _json_bytes(data) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+def _json_bytes(data, readable: bool = False) -> bytes:
+    """Compact JSON for the data files: with `indent`, json falls back to its pure-Python encoder,
+    which took 1.9 s for events.json at 10,000 events (compact: 0.2 s)."""
+    if readable:
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+    else:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return (text + "\n").encode("utf-8")
 
 
 # --- events.json --------------------------------------------------------------------------------
@@ -50,7 +56,7 @@ def events_json(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
         "sources": [_source_record(ctx, source) for source in site.sources],
     }
     yield "events.json", _json_bytes(data)
-    yield SCHEMA_FILE, _json_bytes(EVENTS_SCHEMA)
+    yield SCHEMA_FILE, _json_bytes(EVENTS_SCHEMA, readable=True)  # read by people writing readers
 
 
 def _event_record(ctx: RenderContext, event: Event) -> dict:
