@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import base64
 import json
+import queue
 import re
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from site_builder.content.excerpts import text_fragment
 from site_builder.errors import ContentError, Diagnostic
@@ -40,11 +43,15 @@ class Record:
 
 
 def search_records(site: Site) -> list[Record]:
+    return list(iter_search_records(site))
+
+
+def iter_search_records(site: Site) -> Iterator[Record]:
     urls = Urls(site, {})
-    records = [_event_record(site, urls, event) for event in site.events]
+    for event in site.events:
+        yield _event_record(site, urls, event)
     for source in site.sources:
-        records += _source_records(site, urls, source)
-    return records
+        yield from _source_records(site, urls, source)
 
 
 def _event_record(site: Site, urls: Urls, event: Event) -> Record:
@@ -101,12 +108,12 @@ def write_index(output: Path, site: Site) -> None:
     language = site.config.language.split("-")[0].lower()  # Pagefind wants ISO 639-1
     with PagefindService() as service:
         index_id = service.request({"type": "NewIndex", "config": {"force_language": language}})["index_id"]
-        for r in search_records(site):
-            service.request({"type": "AddRecord", "index_id": index_id, "url": r.url, "content": r.content,
+        # All records in one stream: Pagefind indexes one while the next is being built here.
+        service.request_all({"type": "AddRecord", "index_id": index_id, "url": r.url, "content": r.content,
                              "language": language, "meta": r.meta,
                              # No filters: Pagefind writes them from a hash map in a random order,
                              # and the same content must build the same bytes.
-                             "filters": None, "sort": None})
+                             "filters": None, "sort": None} for r in iter_search_records(site))
         service.request({"type": "WriteFiles", "index_id": index_id, "output_path": str(output)})
     if not (output / "pagefind.js").is_file():
         raise SearchIndexError(f"pagefind wrote no search bundle to {output}")
@@ -116,8 +123,10 @@ class PagefindService:
     """`pagefind --service`, spoken to directly: base64 JSON messages, each ended by a comma.
 
     This is the protocol of the official `pagefind` Python wrapper (whose binary locator we use),
-    talked to synchronously: the wrapper polls for each answer every 0.1 s, which made indexing
-    a thousand-event site take minutes instead of a second.
+    without its polling for each answer every 0.1 s (a thousand-event site took minutes). Requests
+    may be sent without waiting for the answers (`request_all`): Pagefind handles them one after
+    another and answers in order, which is checked, so the index is the one sending them one at
+    a time would build. A thread reads the answers, so neither side ever waits on a full pipe.
     """
 
     def __init__(self):
@@ -134,29 +143,56 @@ class PagefindService:
         except OSError as exc:
             self._errors.close()
             raise SearchIndexError(f"cannot run {binary}: {exc}") from exc
-        self._next_id = 0
+        self._sent = self._answered = 0
+        self._answers: queue.Queue[bytes | None] = queue.Queue()  # None: pagefind's output ended
+        self._reader = threading.Thread(target=self._read_answers, daemon=True)
+        self._reader.start()
 
     def request(self, payload: dict) -> dict:
-        self._next_id += 1
-        message = {"message_id": self._next_id, "payload": payload}
+        return self.request_all([payload])[-1]
+
+    def request_all(self, payloads: Iterable[dict]) -> list[dict]:
+        """Send every request, then collect their answers; the first refusal raises."""
+        types = []
         try:
-            self._process.stdin.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
+            for payload in payloads:
+                self._sent += 1
+                message = {"message_id": self._sent, "payload": payload}
+                self._process.stdin.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
+                types.append(payload["type"])
             self._process.stdin.flush()
-            answer = json.loads(base64.b64decode(self._read_message()))
+        except OSError as exc:
+            raise SearchIndexError(f"pagefind stopped answering ({exc}){self._stderr()}") from exc
+        return [self._answer(kind) for kind in types]
+
+    def _answer(self, kind: str) -> dict:
+        raw = self._answers.get()
+        self._answered += 1
+        try:
+            if raw is None:
+                raise OSError("end of output")
+            answer = json.loads(base64.b64decode(raw))
         except (OSError, ValueError) as exc:
             raise SearchIndexError(f"pagefind stopped answering ({exc}){self._stderr()}") from exc
         reply = answer.get("payload", {})
-        if reply.get("type") == "Error" or answer.get("message_id") != self._next_id:
-            raise SearchIndexError(f"pagefind refused {payload['type']}: {reply.get('message', reply)}")
+        if reply.get("type") == "Error":
+            raise SearchIndexError(f"pagefind refused {kind}: {reply.get('message', reply)}")
+        if answer.get("message_id") != self._answered:
+            raise SearchIndexError(f"pagefind answered message {answer.get('message_id')} "
+                                   f"when {self._answered} was next ({kind})")
         return reply
 
-    def _read_message(self) -> bytes:
-        chunks = []
-        while (byte := self._process.stdout.read(1)) not in (b",", b""):
-            chunks.append(byte)
-        if not chunks:
-            raise OSError("end of output")
-        return b"".join(chunks)
+    def _read_answers(self) -> None:
+        """Reader thread: each comma-ended message from pagefind's output, then None."""
+        pending = b""
+        try:
+            while chunk := self._process.stdout.read1(1 << 16):
+                *messages, pending = (pending + chunk).split(b",")
+                for message in messages:
+                    self._answers.put(message)
+        except (OSError, ValueError):  # the pipe was closed under us: the service is going away
+            pass
+        self._answers.put(None)
 
     def _stderr(self) -> str:
         self._errors.seek(0)
@@ -176,4 +212,5 @@ class PagefindService:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
+        self._reader.join(timeout=10)
         self._errors.close()

@@ -8,9 +8,11 @@ import stat
 import subprocess
 import sys
 
+import pytest
+
 from site_builder.build import Options, build
 from site_builder.content.load import load_site
-from site_builder.search import search_records
+from site_builder.search import SearchIndexError, search_records, write_index
 
 
 def test_every_event_and_every_source_paragraph_is_a_record(real_site):
@@ -64,3 +66,45 @@ def test_when_indexing_fails_the_build_fails_and_the_live_build_stays(real_site,
     assert "out of cheese" in result.stderr
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
+
+
+FAKE_PAGEFIND = '''#!{python}
+# A stand-in for `pagefind --service`: answers the first message, then the next two as the test says.
+import base64, json, sys
+def read():
+    raw = b""
+    while (byte := sys.stdin.buffer.read(1)) != b",":
+        raw += byte
+    return json.loads(base64.b64decode(raw))
+def answer(message_id, payload):
+    sys.stdout.buffer.write(base64.b64encode(json.dumps({{"message_id": message_id, "payload": payload}}).encode()) + b",")
+    sys.stdout.buffer.flush()
+answer(read()["message_id"], {{"type": "NewIndex", "index_id": 0}})
+{body}
+sys.stdin.buffer.read()
+'''
+
+
+def fake_pagefind(tmp_path, monkeypatch, body: str):
+    fake = tmp_path / "pagefind"
+    fake.write_text(FAKE_PAGEFIND.format(python=sys.executable, body=body))
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
+
+
+def test_records_go_to_pagefind_without_waiting_but_answers_out_of_order_stop_the_index(
+        real_site, tmp_path, monkeypatch):
+    # Records are sent in one stream; the index is only the same as sending them one at a time
+    # if Pagefind handles them in order, so an answer out of order is an error, not a shuffle.
+    fake_pagefind(tmp_path, monkeypatch, "first, second = read(), read()\n"
+                                         "answer(second['message_id'], {'type': 'IndexedFile'})")
+    with pytest.raises(SearchIndexError, match="answered message 3 when 2 was next"):
+        write_index(tmp_path / "out", load_site(real_site.root))
+
+
+def test_a_record_pagefind_refuses_in_the_stream_stops_the_index_with_its_message(
+        real_site, tmp_path, monkeypatch):
+    fake_pagefind(tmp_path, monkeypatch, "answer(read()['message_id'], {'type': 'IndexedFile'})\n"
+                                         "answer(read()['message_id'], {'type': 'Error', 'message': 'record too odd'})")
+    with pytest.raises(SearchIndexError, match="pagefind refused AddRecord: record too odd"):
+        write_index(tmp_path / "out", load_site(real_site.root))
