@@ -16,13 +16,18 @@ from functools import lru_cache
 
 import plotly.graph_objects as go
 
+from site_builder.content.dates import PartialDate
 from site_builder.model import Event, Site
+from site_builder.render.archive import is_large
 
 PLOTLY_JS = "js/plotly.min.js"  # logical asset name: shipped from the plotly package, hashed like any asset
 PAD_DAYS = 10  # room on either side of the first and last event
 STACK_STEP = 0.22  # vertical offset between events drawn at the same spot of a lane
 SPAN_THICKNESS = 0.16
 HOVER_WIDTH = 44  # characters per line of a hover label (fits a 360 px screen)
+# A large site's chart (archive.is_large) starts with one circle per lane and month, sized by its
+# number of events; chart.js draws single events once a filter or a zoom leaves few enough.
+MONTH_MIN_SIZE, MONTH_MAX_SIZE = 6, 26  # marker diameter (px) of the emptiest and the fullest month
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,23 @@ class ChartPoint:
 
 
 @dataclass(frozen=True)
+class MonthPoint:
+    """A large site's events of one lane in one month (or one year, for year-only dates)."""
+
+    lane: str
+    row: int
+    key: str  # "2025-08"
+    label: str  # "August 2025"
+    count: int
+    x: datetime  # the middle of the month
+    size: float  # marker diameter, px
+
+    @property
+    def radius(self) -> float:
+        return round(self.size / 2, 1)
+
+
+@dataclass(frozen=True)
 class Tick:
     day: date
     label: str
@@ -48,6 +70,7 @@ class Chart:
     points: tuple[ChartPoint, ...]
     domain: tuple[date, date]
     ticks: tuple[Tick, ...]
+    months: tuple[MonthPoint, ...] = ()  # a large site: drawn instead of points (which stay empty)
 
     def fraction(self, moment: date | datetime) -> float:
         """Where a moment sits across the x axis, 0..1 (the SVG preview uses percentages)."""
@@ -75,13 +98,51 @@ def build_chart(site: Site) -> Chart:
     else:
         today = date.today()
         lo, hi = today - timedelta(days=30), today + timedelta(days=30)
+    if is_large(site):
+        return Chart(tuple(lanes), (), (lo, hi), _year_ticks(lo, hi), _months(site, rows))
     return Chart(tuple(lanes), points, (lo, hi), _month_ticks(lo, hi))
+
+
+def _months(site: Site, rows: dict[str, int]) -> tuple[MonthPoint, ...]:
+    counts: dict[tuple[str, int, int], int] = {}
+    for event in site.events:
+        start = event.when.start
+        key = (event.lane, start.year, start.month or 0)
+        counts[key] = counts.get(key, 0) + 1
+    most = max(counts.values(), default=1)
+    points = []
+    for (lane, year, month), count in counts.items():
+        first = date(year, month or 1, 1)
+        last = date(year + (month in (0, 12)), (month % 12) + 1, 1)  # the day after the period
+        points.append(MonthPoint(lane, rows[lane], first.isoformat()[:7] if month else str(year),
+                                 PartialDate(year, month or None).format(), count,
+                                 _as_datetime(first) + (_as_datetime(last) - _as_datetime(first)) / 2,
+                                 month_size(count, most)))
+    return tuple(sorted(points, key=lambda p: (p.row, p.x)))
+
+
+def month_size(count: int, most: int) -> float:
+    """Marker diameter: area grows with the number of events (chart.js sizes its own the same way)."""
+    return round(MONTH_MIN_SIZE + (MONTH_MAX_SIZE - MONTH_MIN_SIZE) * (count / most) ** 0.5, 1)
 
 
 def figure(chart: Chart, site: Site) -> dict:
     """The plotly figure as plain JSON data (no functions, no HTML from content unescaped)."""
     fig = go.Figure()
-    for lane in chart.lanes:
+    for lane in chart.lanes if chart.months else ():
+        months = [m for m in chart.months if m.lane == lane.id]
+        fig.add_trace(go.Scatter(
+            name=html.escape(lane.label), legendgroup=lane.id, mode="markers",
+            x=[m.x.isoformat() for m in months], y=[m.row for m in months],
+            marker={"color": lane.color, "size": [m.size for m in months], "opacity": 0.8,
+                    "line": {"width": 1, "color": "#ffffff"}},
+            customdata=[m.key for m in months],
+            text=[html.escape(f"{m.label}, {lane.label}: {m.count} event{'s' if m.count != 1 else ''}")
+                  for m in months],
+            hovertemplate="%{text}<extra></extra>",
+            meta={"kind": "months", "lane": lane.id},
+        ))
+    for lane in chart.lanes if not chart.months else ():
         points = [p for p in chart.points if p.event.lane == lane.id]
         spans = [p for p in points if p.is_span]
         if spans:
@@ -185,6 +246,11 @@ def _month_ticks(lo: date, hi: date) -> tuple[Tick, ...]:
             ticks.append(Tick(day, label))
         day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
     return tuple(ticks)
+
+
+def _year_ticks(lo: date, hi: date) -> tuple[Tick, ...]:
+    """A tick a year (months would crowd a chart of many years)."""
+    return tuple(Tick(date(year, 1, 1), str(year)) for year in range(lo.year + 1, hi.year + 1))
 
 
 def _as_datetime(moment: date | datetime) -> datetime:

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from site_builder.render.chart import build_chart, figure, plotly_style_guards
-from site_builder.render.pages import Page, RenderContext, facets
+from site_builder.render.pages import Page, RenderContext, timeline_values
 
 EMBED_PATH = "embed/"
 
 
 def embed_page(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     site = ctx.site
-    chart = build_chart(site)
     page = Page(ctx.urls.page(EMBED_PATH), f"{site.config.title} (timeline)", site.config.description, "embed")
-    yield ctx.render("embed.html", page, chart=chart, figure=figure(chart, site), facets=facets(site),
-                     plotly_style_guards=plotly_style_guards())
+    yield ctx.render("embed.html", page, **timeline_values(ctx))

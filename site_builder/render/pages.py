@@ -1,4 +1,4 @@
-"""The HTML pages: home, one per event, one per source, and the 404 page."""
+"""The HTML pages: home (and a large site's pages by period), one per event, one per source, and the 404 page."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Callable, Iterable
 import jinja2
 
 from site_builder.model import Site
+from site_builder.render.archive import Archive, PeriodPage, build_archive, data_assets, is_large
 from site_builder.render.chart import build_chart, figure, plotly_style_guards
 from site_builder.render.source_text import source_paragraphs
 from site_builder.render.urls import Urls, output_path
@@ -38,10 +39,55 @@ class RenderContext:
 
 def home_page(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     config = ctx.site.config
-    chart = build_chart(ctx.site)
     yield ctx.render("index.html", Page(ctx.urls.home(), config.title, config.description, "home"),
-                     chart=chart, figure=figure(chart, ctx.site), facets=facets(ctx.site),
-                     plotly_style_guards=plotly_style_guards())
+                     **timeline_values(ctx))
+
+
+def timeline_values(ctx: RenderContext) -> dict:
+    """What the home page and the embed view show: the chart, the filters and the list, which on
+    a large site is the latest period's, with the index of periods and the data for the filters."""
+    site = ctx.site
+    chart = build_chart(site)
+    values = dict(chart=chart, figure=figure(chart, site), facets=facets(site),
+                  plotly_style_guards=plotly_style_guards())
+    if not is_large(site):
+        return values | dict(groups=site.periods, archive=None, listing=None, position=None, data=None)
+    archive = build_archive(site)
+    return values | listing_values(ctx, archive, archive.latest)
+
+
+def listing_values(ctx: RenderContext, archive: Archive, listing: PeriodPage) -> dict:
+    """A large site's list: `groups` of cards (Site.periods' shape) of the period `listing`, the
+    `archive`, the `position` of the listing among its pages and `data`, the filters' data files."""
+    assets = data_assets(ctx.site, archive, ctx.urls.base)
+    at = [n for n, p in enumerate(archive.pages) if p is listing or p is (listing.months or (None,))[0]]
+    # a year listed month by month with no year-only event is on no page: it comes before its months
+    position: float = at[0] if archive.pages[at[0]] is listing else at[0] - 0.5
+    return dict(groups=listing.groups, archive=archive, listing=listing, position=position,
+                data={"index": ctx.urls.base + assets.index[0], "text": ctx.urls.base + assets.text[0]})
+
+
+def period_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
+    """A large site's pages by period (see archive.py); nothing for a smaller site."""
+    if not is_large(ctx.site):
+        return
+    archive = build_archive(ctx.site)
+    config = ctx.site.config
+    options = facets(ctx.site)
+    for period in archive.every_page():
+        before, after = archive.neighbours(period)
+        description = f"{config.title}: the {period.total} events of {period.label}."
+        yield ctx.render("period.html", Page(ctx.urls.page(period.path), period.label, description, "period"),
+                         facets=options, previous=before, next=after, **listing_values(ctx, archive, period))
+
+
+def timeline_data(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
+    """A large site's filter data (archive.py), under content-hashed names."""
+    if not is_large(ctx.site):
+        return
+    assets = data_assets(ctx.site, build_archive(ctx.site), ctx.urls.base)
+    yield assets.index
+    yield assets.text
 
 
 @dataclass(frozen=True)
@@ -72,12 +118,21 @@ def facets(site: Site) -> tuple[Facet, ...]:
 
 
 def event_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
+    archive = build_archive(ctx.site) if is_large(ctx.site) else None
     for event in ctx.site.events:
         before, after = ctx.site.neighbours(event)
         related = [ctx.site.events_by_id[r] for r in event.related if r in ctx.site.events_by_id]
         description = f"{event.when.format()}: {event.title}"
         yield ctx.render("event.html", Page(ctx.urls.event(event), event.title, description, "event"),
-                         event=event, previous=before, next=after, related=related)
+                         event=event, previous=before, next=after, related=related,
+                         listed_at=listed_at(ctx, archive, event.id))
+
+
+def listed_at(ctx: RenderContext, archive: Archive | None, event_id: str) -> str:
+    """The page whose list holds this event's card, with the card's anchor."""
+    if archive is None or archive.pages[archive.page_of[event_id]] is archive.latest:
+        return f"{ctx.urls.home()}#{event_id}"
+    return f"{ctx.urls.page(archive.pages[archive.page_of[event_id]].path)}#{event_id}"
 
 
 def source_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
@@ -99,5 +154,5 @@ def not_found_page(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
 
 
 PAGE_RENDERERS: list[Callable[[RenderContext], Iterable[tuple[str, bytes]]]] = [
-    home_page, event_pages, source_pages, sources_index, not_found_page,
+    home_page, period_pages, timeline_data, event_pages, source_pages, sources_index, not_found_page,
 ]

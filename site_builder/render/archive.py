@@ -1,0 +1,184 @@
+"""Large sites, listed by period: which page lists each event's card, and the compact data the
+browser filters every event with (the cards of other periods are not on the page it is reading).
+
+A site with more than LARGE_SITE events gets one page per year (/years/2025/), or per month for a
+year denser than PAGE_EVENTS (/years/2025/08/; the year's page then lists its year-only events and
+links its months). The home page and the embed view list the latest period and link every other,
+so each card is one link away with JavaScript off. Smaller sites keep every card on the home page.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from site_builder.content.dates import PartialDate
+from site_builder.htmltext import html_to_text
+from site_builder.model import Event, Site
+from site_builder.render.assets import hashed_name
+from site_builder.render.markdown import render_markdown
+from site_builder.slugs import slugify
+
+LARGE_SITE = 300  # more events than this: the home page lists one period and links the others
+PAGE_EVENTS = 300  # a year with more events than this is listed month by month
+INDEX_ASSET = "data/timeline-index.json"  # every event, small: id, dates, lane, tags, actors, title
+TEXT_ASSET = "data/timeline-text.json"  # every event's searchable text, folded: fetched for a text query
+
+Group = tuple[str, str, tuple[Event, ...]]  # as Site.periods: (period id, label, events)
+
+
+@dataclass(frozen=True)
+class PeriodPage:
+    key: str  # "2025" or "2025-08"
+    label: str  # "2025" or "August 2025"
+    short: str  # what the index of periods shows: "2025" or "Aug"
+    path: str  # relative to the site's base: "years/2025/"
+    groups: tuple[Group, ...]  # the month groups (Site.periods) it lists
+    months: tuple["PeriodPage", ...] = ()  # a year listed month by month: its months' pages
+
+    @property
+    def count(self) -> int:
+        return sum(len(events) for _, _, events in self.groups)
+
+    @property
+    def total(self) -> int:
+        """Events of the whole period, its months' included."""
+        return self.count + sum(m.count for m in self.months)
+
+
+@dataclass(frozen=True)
+class Archive:
+    years: tuple[PeriodPage, ...]  # the index of periods: years, each with its months if split
+    pages: tuple[PeriodPage, ...]  # every page listing cards, in reading order (previous/next)
+    page_of: dict[str, int]  # event id -> index in pages
+    latest: PeriodPage  # what the home page lists
+
+    def neighbours(self, page: PeriodPage) -> tuple[PeriodPage | None, PeriodPage | None]:
+        at = [n for n, p in enumerate(self.pages) if p is page]
+        if not at:  # a year listed month by month with no year-only event: its months link on
+            return None, None
+        n = at[0]
+        return (self.pages[n - 1] if n else None), (self.pages[n + 1] if n + 1 < len(self.pages) else None)
+
+    def every_page(self) -> Iterable[PeriodPage]:
+        for year in self.years:
+            yield year
+            yield from year.months
+
+
+def is_large(site: Site) -> bool:
+    return len(site.events) > LARGE_SITE
+
+
+def build_archive(site: Site) -> Archive:
+    by_year: dict[int, list[Group]] = {}
+    for group in site.periods:
+        by_year.setdefault(group[2][0].when.start.year, []).append(group)
+    years, pages = [], []
+    for year, groups in by_year.items():
+        count = sum(len(events) for _, _, events in groups)
+        if count <= PAGE_EVENTS:
+            page = PeriodPage(str(year), str(year), str(year), f"years/{year}/", tuple(groups))
+            years.append(page)
+            pages.append(page)
+            continue
+        months, year_only = [], []
+        for group in groups:
+            start = group[2][0].when.start
+            if start.month is None:
+                year_only.append(group)
+                continue
+            key = PartialDate(year, start.month)
+            months.append(PeriodPage(key.iso(), key.format(), key.format(short=True).split()[0],
+                                     f"years/{year}/{start.month:02d}/", (group,)))
+        page = PeriodPage(str(year), str(year), str(year), f"years/{year}/", tuple(year_only), tuple(months))
+        years.append(page)
+        pages += months  # year-only events sort after December: so does their page
+        if year_only:
+            pages.append(page)
+    page_of = {event.id: n for n, page in enumerate(pages) for _, _, events in page.groups for event in events}
+    with_months = [p for p in pages if not p.months] or pages
+    return Archive(tuple(years), tuple(pages), page_of, with_months[-1])
+
+
+# ---- what the browser filters with -------------------------------------------------------------
+
+def index_data(site: Site, archive: Archive, base: str) -> bytes:
+    """Every event as one short row; tags and actors as positions in the filter's option lists.
+
+    Row: [id, first day, last day ("" when the same), lane, [tags], [actors], page, date, title];
+    a page is [url, label, key ("2025" or "2025-08")].
+    """
+    lanes = {lane.id: n for n, lane in enumerate(site.config.lanes)}
+    tags = {slug: n for n, (slug, _) in enumerate(site.tags)}
+    actors = {slug: n for n, (slug, _) in enumerate(site.actors)}
+    rows = []
+    for event in site.events:
+        first = event.when.start.first_day().isoformat()
+        last = (event.when.end or event.when.start).last_day().isoformat()
+        rows.append([event.id, first, "" if last == first else last, lanes[event.lane],
+                     sorted({tags[slugify(t)] for t in event.tags}),
+                     sorted({actors[slugify(a)] for a in event.actors}),
+                     archive.page_of[event.id], event.when.format(), event.title])
+    data = {
+        "lanes": [[lane.id, lane.label] for lane in site.config.lanes],
+        "tags": [slug for slug, _ in site.tags],
+        "actors": [slug for slug, _ in site.actors],
+        "pages": [[base + page.path, page.label, page.key] for page in archive.pages],
+        "events_base": base + "events/",
+        "events": rows,
+    }
+    return _compact_json(data)
+
+
+def text_data(site: Site) -> bytes:
+    """Each event's title, summary and quotations as the text filter reads them, already folded
+    (timeline.js folds the reader's words the same way), in the order of the index's rows."""
+    texts = []
+    for event in site.events:
+        summary = html_to_text(str(render_markdown(event.summary))) if event.summary else ""
+        quotes = " ".join(" ".join(excerpt.selector.quoted) for excerpt in event.excerpts)
+        texts.append(fold(f"{event.title} {summary} {quotes}"))
+    return _compact_json(texts)
+
+
+_MARKS = re.compile("[\u0300-\u036f]")
+_FOLDS = [(re.compile("[\u2018\u2019\u201b\u2032]"), "'"), (re.compile("[\u201c\u201d\u201e\u2033]"), '"'),
+          (re.compile("[\u2010-\u2015\u2212]"), "-")]
+
+
+def fold(text: str) -> str:
+    """timeline.js's fold(), in Python: accents, typographic quotes and dashes, case, spaces."""
+    if not text.isascii():  # (ASCII text has none of these)
+        text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
+        for pattern, replacement in _FOLDS:
+            text = pattern.sub(replacement, text)
+    return " ".join(text.split()).lower()
+
+
+def _compact_json(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class DataAssets:
+    index: tuple[str, bytes]  # (output path, bytes)
+    text: tuple[str, bytes]
+
+
+_memo: dict = {}
+
+
+def data_assets(site: Site, archive: Archive, base: str) -> DataAssets:
+    """The two data files under content-hashed names; computed once per site and base path."""
+    inputs = (site.events, site.config)  # the same objects: the same files
+    kept = _memo.get("assets")
+    if kept is not None and kept[0] == base and all(a is b for a, b in zip(kept[1], inputs)):
+        return kept[2]
+    index, text = index_data(site, archive, base), text_data(site)
+    found = DataAssets((hashed_name(INDEX_ASSET, index), index), (hashed_name(TEXT_ASSET, text), text))
+    _memo["assets"] = (base, inputs, found)
+    return found
