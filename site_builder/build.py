@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import time
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import jinja2
 
 from site_builder.content.load import load_site
 from site_builder.errors import ContentError, Diagnostic
 from site_builder.model import Site
-from site_builder.output import write_site
+from site_builder.output import staged, write_files
+from site_builder.parallel import worker_count
+from site_builder.render.forked import render_into
 from site_builder.render.publishing import POSTPROCESSORS
 from site_builder.render.site import render_site
 from site_builder.render.theme import Theme, ThemeError
@@ -24,6 +28,7 @@ class Options:
     out: Path | None = None  # default: <root>/build
     drafts: bool = False
     base_url: str | None = None
+    jobs: int | None = None  # processes for a full build; None: one per core on a big site (parallel.py)
 
     @property
     def out_dir(self) -> Path:
@@ -33,13 +38,16 @@ class Options:
 @dataclass(frozen=True)
 class Result:
     site: Site
-    files: dict[str, bytes]
-    written: int
+    paths: tuple[str, ...]  # the files written (the postprocessors' apart)
     seconds: float
 
     @property
+    def written(self) -> int:
+        return len(self.paths)
+
+    @property
     def pages(self) -> int:
-        return sum(1 for path in self.files if path.endswith(".html"))
+        return sum(1 for path in self.paths if path.endswith(".html"))
 
     def summary(self, verb: str, dest: Path | None = None) -> str:
         site = self.site
@@ -54,31 +62,53 @@ def check(options: Options) -> Result:
     """Load and verify everything, write nothing. Raises ContentError."""
     started = time.perf_counter()
     site = load_site(options.root, include_drafts=True, base_url=options.base_url)
-    return Result(site, {}, 0, time.perf_counter() - started)
+    return Result(site, (), time.perf_counter() - started)
 
 
 def render(options: Options) -> tuple[Site, dict[str, bytes]]:
+    """Every output file in memory, in this one process (the incremental tests compare with it)."""
     site = load_site(options.root, include_drafts=options.drafts, base_url=options.base_url)
-    try:
-        theme = Theme.for_site(Path(options.root), site.config.theme)
+    theme = _theme(options, site)
+    with _template_errors():
         return site, render_site(site, theme)
-    except ThemeError as exc:
-        raise ContentError([Diagnostic(str(Path(options.root) / "site.yaml"), 1, 1, str(exc))])
-    except jinja2.TemplateError as exc:
-        raise ContentError([template_diagnostic(exc)])
 
 
 def build(options: Options) -> Result:
     """Render and write the site atomically. On any error build/ is left as it was."""
     started = time.perf_counter()
-    site, files = render(options)
+    site = load_site(options.root, include_drafts=options.drafts, base_url=options.base_url, workers=options.jobs)
+    theme = _theme(options, site)
+    workers = worker_count(len(site.events), options.jobs)
 
-    def finish(staging: Path) -> None:
-        for postprocess in POSTPROCESSORS:
-            postprocess(staging, site)
+    def postprocess(staging: Path) -> None:
+        for postprocessor in POSTPROCESSORS:
+            postprocessor(staging, site)
 
-    written = write_site(files, options.out_dir, finish)
-    return Result(site, files, written, time.perf_counter() - started)
+    with staged(options.out_dir) as staging:
+        if workers > 1:  # the postprocessors (the search index) read the model, not the pages: run them alongside
+            with _template_errors():
+                paths = render_into(staging, site, theme, workers, lambda: postprocess(staging))
+        else:
+            with _template_errors():
+                files = render_site(site, theme)
+            paths = write_files(staging, sorted(files.items()))
+            postprocess(staging)
+    return Result(site, tuple(paths), time.perf_counter() - started)
+
+
+def _theme(options: Options, site: Site) -> Theme:
+    try:
+        return Theme.for_site(Path(options.root), site.config.theme)
+    except ThemeError as exc:
+        raise ContentError([Diagnostic(str(Path(options.root) / "site.yaml"), 1, 1, str(exc))])
+
+
+@contextmanager
+def _template_errors() -> Iterator[None]:
+    try:
+        yield
+    except jinja2.TemplateError as exc:
+        raise ContentError([template_diagnostic(exc)])
 
 
 def template_diagnostic(exc: jinja2.TemplateError) -> Diagnostic:

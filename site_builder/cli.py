@@ -42,6 +42,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="output folder (default: build/ in the site folder)")
     p.add_argument("--base-url", help="absolute URL the site is served from (overrides site.yaml)")
     p.add_argument("--drafts", action="store_true", help="include events marked draft: true")
+    p.add_argument("--jobs", "-j", type=_positive, metavar="N",
+                   help="processes to build with (default: one per core for sites of 500 events or more)")
     p.set_defaults(run=run_build)
 
     p = commands.add_parser("check", help="verify the content, write nothing")
@@ -53,8 +55,14 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, 1 or more, not {text!r}")
+    return int(text)
+
+
 def run_build(args) -> int:
-    options = Options(root=args.site, out=args.out, drafts=args.drafts, base_url=args.base_url)
+    options = Options(root=args.site, out=args.out, drafts=args.drafts, base_url=args.base_url, jobs=args.jobs)
     try:
         result = build(options)
     except ContentError as exc:

@@ -13,7 +13,8 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterable, Iterator
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -57,17 +58,24 @@ def write_site(files: dict[str, bytes], dest: Path, finish: Callable[[Path], Non
     finish(staging) may add to the staged folder before it goes live; if it raises,
     dest is left as it was.
     """
+    with staged(dest) as staging:
+        write_files(staging, sorted(files.items()))
+        if finish is not None:
+            finish(staging)
+    return len(files)
+
+
+@contextmanager
+def staged(dest: Path) -> Iterator[Path]:
+    """A fresh, empty folder beside dest to write the new site into. When the block ends
+    normally the folder replaces dest in one step; when it raises, dest is left as it was.
+    Several processes may write into the folder (site_builder/parallel.py)."""
     dest = Path(dest).absolute()
     dest.parent.mkdir(parents=True, exist_ok=True)
     recover(dest)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.new-", dir=dest.parent))
+    staging: Path | None = Path(tempfile.mkdtemp(prefix=f".{dest.name}.new-", dir=dest.parent))
     try:
-        for rel in sorted(files):
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[rel])
-        if finish is not None:
-            finish(staging)
+        yield staging
         os.chmod(staging, 0o755)
         if dest.exists():
             if not _exchange(staging, dest):
@@ -81,4 +89,20 @@ def write_site(files: dict[str, bytes], dest: Path, finish: Callable[[Path], Non
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
-    return len(files)
+
+
+def write_files(folder: Path, files: Iterable[tuple[str, bytes]]) -> list[str]:
+    """Write (relative path, bytes) pairs under folder; returns the paths written."""
+    made: set[str] = set()
+    written = []
+    base = os.fspath(folder)
+    for rel, data in files:
+        target = os.path.join(base, rel)
+        parent = os.path.dirname(target)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        with open(target, "wb") as handle:
+            handle.write(data)
+        written.append(rel)
+    return written

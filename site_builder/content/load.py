@@ -6,17 +6,19 @@ import difflib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from site_builder.content.events import build_event, event_id, read_event_record
-from site_builder.content.fields import SITE_FIELDS, read_record
+from site_builder.content.fields import SITE_FIELDS, Record, read_record
 from site_builder.content.sources import load_source
 from site_builder.content.yamlsafe import decode_text, parse_yaml
 from site_builder.errors import ContentError, Report
 from site_builder.model import Event, Lane, Site, SiteConfig, Source
+from site_builder.parallel import ForkedWorkers, worker_count
 from site_builder.slugs import is_slug
 
 DEFAULT_LANE = Lane("events", "Events", "#3d5a80")
+EVENTS_PER_CHUNK = 500  # files a worker reads per task: small enough to share the work out evenly
 
 
 @dataclass(frozen=True)
@@ -51,13 +53,14 @@ class FileSteps:
 
 
 def load_site(root: Path, include_drafts: bool = False, base_url: str | None = None,
-              steps: FileSteps = FileSteps()) -> Site:
-    """The site model, or ContentError carrying every error found."""
+              steps: FileSteps = FileSteps(), workers: int | None = 1) -> Site:
+    """The site model, or ContentError carrying every error found. workers: processes to load
+    the events in (None: as many as the site's size is worth; site_builder/parallel.py)."""
     paths = SitePaths(Path(root))
     report = Report()
     config = load_config(paths, report, base_url)
     sources = load_sources(paths, report, steps)
-    events = load_events(paths, config, sources, report, steps) if config else []
+    events = load_events(paths, config, sources, report, steps, workers) if config else []
     if report:
         raise ContentError(report.errors)
     visible = tuple(sorted((e for e in events if include_drafts or not e.draft), key=Event.sort_key))
@@ -153,26 +156,30 @@ def load_sources(paths: SitePaths, report: Report, steps: FileSteps = FileSteps(
 
 
 def load_events(paths: SitePaths, config: SiteConfig, sources: dict[str, Source], report: Report,
-                steps: FileSteps = FileSteps()) -> list[Event]:
+                steps: FileSteps = FileSteps(), workers: int | None = 1) -> list[Event]:
+    """workers: processes to read and verify the files in (None: by the site's size)."""
+    files = content_files(paths.events, (".yaml", ".yml"), paths.root, report)
+    count = worker_count(len(files), workers) if workers != 1 else 1
+    if count > 1:
+        read = _read_events_forked(files, config, sources, steps, count)
+    else:
+        read = (_read_event(path, config, sources, steps) for path in files)
     events: dict[str, Event] = {}
     claimed: dict[str, str] = {}
     related_refs = []
-    for path in content_files(paths.events, (".yaml", ".yml"), paths.root, report):
-        record = steps.read_event_record(path, report)
-        if record is None:
+    for item in read:
+        report.diagnostics.extend(item.errors)
+        if item.record is None or item.eid is None:
             continue
-        eid = event_id(path, record, report)
-        if eid is None:
+        if item.eid in claimed:  # the first file (in path order) keeps the id; the other is not built
+            report.at(item.record.loc_of("id"), f"duplicate event id '{item.eid}'",
+                      hint=f"also used by {claimed[item.eid]}")
             continue
-        if eid in claimed:
-            loc = record.loc_of("id")
-            report.at(loc, f"duplicate event id '{eid}'", hint=f"also used by {claimed[eid]}")
-            continue
-        claimed[eid] = str(path)
-        related_refs.append((record, eid))
-        event = steps.build_event(path, record, eid, config, sources, report)
+        claimed[item.eid] = str(item.path)
+        related_refs.append((item.record, item.eid))
+        event = item.build(report)
         if event is not None:
-            events[eid] = event
+            events[item.eid] = event
     for record, eid in related_refs:
         for other in record.get("related", ()):
             if other not in claimed:
@@ -182,3 +189,59 @@ def load_events(paths: SitePaths, config: SiteConfig, sources: dict[str, Source]
             elif other == eid:
                 report.at(record.loc_of("related"), "an event cannot be related to itself")
     return list(events.values())
+
+
+@dataclass
+class _EventFile:
+    """One event file read and named; build(report) verifies it into an Event (or reports why not)."""
+
+    path: Path
+    record: Record | None
+    eid: str | None
+    errors: list  # of reading and naming it
+    build: Callable[[Report], Event | None]
+
+
+def _read_event(path: Path, config: SiteConfig, sources: dict[str, Source], steps: FileSteps) -> _EventFile:
+    report = Report()
+    record = steps.read_event_record(path, report)
+    eid = event_id(path, record, report) if record is not None else None
+    return _EventFile(path, record, eid, report.diagnostics,
+                      lambda into: steps.build_event(path, record, eid, config, sources, into))
+
+
+def _read_events_forked(files: list[Path], config: SiteConfig, sources: dict[str, Source], steps: FileSteps,
+                        count: int) -> Iterator[_EventFile]:
+    """The same files read, named and built by `count` forked workers, in the same order. A worker
+    also builds an event whose id turns out to be a duplicate; its verdict is then never used."""
+
+    def read_chunk(chunk: list[Path]) -> list[tuple]:
+        done = []
+        for path in chunk:
+            item = _read_event(path, config, sources, steps)
+            built = Report()
+            event = item.build(built) if item.eid is not None else None
+            done.append((item.path, _kept(item.record), item.eid, item.errors, event, built.diagnostics))
+        return done
+
+    size = max(1, min(EVENTS_PER_CHUNK, -(-len(files) // (count * 4))))
+    chunks = [files[i:i + size] for i in range(0, len(files), size)]
+    with ForkedWorkers(read_chunk, chunks, count) as workers:
+        for done in workers.results(ordered=True):
+            for path, record, eid, errors, event, build_errors in done:
+                yield _EventFile(path, record, eid, errors, _replay(event, build_errors))
+
+
+def _kept(record: Record | None) -> Record | None:
+    """What the cross-file checks read of a record (its id and related events): less to send back."""
+    if record is None:
+        return None
+    return Record({k: record.values[k] for k in ("id", "related") if k in record.values},
+                  {k: record.locs[k] for k in ("id", "related") if k in record.locs}, record.loc)
+
+
+def _replay(event: Event | None, diagnostics: list) -> Callable[[Report], Event | None]:
+    def build(report: Report) -> Event | None:
+        report.diagnostics.extend(diagnostics)
+        return event
+    return build

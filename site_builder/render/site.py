@@ -28,20 +28,31 @@ def run_renderer(renderer: Callable, ctx: RenderContext) -> Iterable[tuple[str, 
     return renderer(ctx)
 
 
+def renderers() -> tuple[Callable, ...]:
+    """Every renderer, in order: when two write the same path, the later one wins."""
+    return (*PAGE_RENDERERS, *PUBLISHING_RENDERERS)
+
+
 def render_site(site: Site, theme: Theme, env: jinja2.Environment | None = None,
                 make_context: ContextFactory = plain_context, run: Callable = run_renderer) -> dict[str, bytes]:
     """Every output file. `serve` passes its long-lived environment, a caching context and a
     `run` that skips renderers whose inputs did not change (site_builder/incremental.py)."""
     env = env if env is not None else theme.environment()
+    asset_names, outputs = static_outputs(site, theme, env)
+    ctx = make_context(site, asset_names, env)
+    for renderer in renderers():
+        for path, data in run(renderer, ctx):
+            outputs[path] = data
+    outputs.update(schema_files())  # editors point their YAML plugin here
+    return outputs
+
+
+def static_outputs(site: Site, theme: Theme, env: jinja2.Environment) -> tuple[dict[str, str], dict[str, bytes]]:
+    """(logical asset name -> hashed output path, output path -> bytes) of the theme's static files
+    and the templates under assets/."""
     static = theme.static_files()
     for name in env.list_templates(filter_func=lambda n: n.startswith(GENERATED_ASSETS)):
         rendered = env.get_template(name).render(site=site, config=site.config)
         static[name[len(GENERATED_ASSETS):]] = rendered.encode("utf-8")
     static.setdefault(PLOTLY_JS, plotly_js())  # the theme or site may pin its own copy
-    asset_names, outputs = collect_assets(static)
-    ctx = make_context(site, asset_names, env)
-    for renderer in (*PAGE_RENDERERS, *PUBLISHING_RENDERERS):
-        for path, data in run(renderer, ctx):
-            outputs[path] = data
-    outputs.update(schema_files())  # editors point their YAML plugin here
-    return outputs
+    return collect_assets(static)

@@ -1,0 +1,88 @@
+"""Forked worker processes for the per-event work of a full build (loading, rendering).
+
+Workers are forked after the site is in memory, so they inherit it instead of receiving a
+pickled copy; only their (small) results travel back. A site under PARALLEL_FROM_EVENTS
+events builds in one process: forking costs more than it saves there.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import multiprocessing
+import os
+import signal
+from typing import Any, Callable, Iterator, Sequence
+
+PARALLEL_FROM_EVENTS = 500
+MAX_WORKERS = 8
+
+_job: tuple[Callable, Sequence] | None = None  # (function, items): read by the forked workers
+
+
+def worker_count(events: int, requested: int | None = None) -> int:
+    """How many processes to use: `requested` when given (--jobs), else one per core for big sites."""
+    if requested is not None:
+        return max(1, requested)
+    if events < PARALLEL_FROM_EVENTS:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS))
+
+
+class ForkedWorkers:
+    """function(item) for every item, in `count` forked processes.
+
+        with ForkedWorkers(load_chunk, chunks, 2) as workers:
+            for result in workers.results(): ...
+
+    The workers die with the build: a killed build leaves no process writing behind it.
+    """
+
+    def __init__(self, function: Callable[[Any], Any], items: Sequence, count: int):
+        self.function, self.items, self.count = function, items, count
+        self._pool = None
+
+    def __enter__(self) -> "ForkedWorkers":
+        global _job
+        if _job is not None:
+            raise RuntimeError("ForkedWorkers do not nest")
+        _job = (self.function, self.items)
+        try:
+            self._pool = multiprocessing.get_context("fork").Pool(self.count, initializer=_die_with_parent)
+        except BaseException:
+            _job = None
+            raise
+        return self
+
+    def results(self, ordered: bool = True) -> Iterator:
+        """Each item's result: in the items' order, or as soon as each is ready."""
+        run = self._pool.imap if ordered else self._pool.imap_unordered
+        return run(_call, range(len(self.items)), chunksize=1)
+
+    def __exit__(self, *exc) -> None:
+        global _job
+        try:
+            self._pool.terminate()
+            self._pool.join()
+        finally:
+            _job = None
+
+
+def _call(index: int):
+    function, items = _job
+    return function(items[index])
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this worker when the build process dies (even by SIGKILL)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError, TypeError):
+        pass
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)

@@ -1,0 +1,133 @@
+"""A big site builds in forked workers (site_builder/parallel.py): same bytes, same errors, same safety."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from site_builder.build import Options, build
+from site_builder.errors import ContentError
+from site_builder.parallel import PARALLEL_FROM_EVENTS, worker_count
+
+from .test_build_site import tree_digest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+from generate_site import generate  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> Path:
+    """A site listed by period (more than 300 events): every kind of page is shared out."""
+    return generate(tmp_path_factory.mktemp("synthetic") / "site", events=320, sources=12)
+
+
+def both_ways(root: Path, tmp_path: Path, **options) -> tuple[dict, dict]:
+    """Both trees but the search bundle, which Pagefind writes after the pages either way
+    (tests/test_search_index.py checks it)."""
+    one = build(Options(root=root, out=tmp_path / "one", jobs=1, **options))
+    two = build(Options(root=root, out=tmp_path / "two", jobs=3, **options))
+    assert one.paths and sorted(one.paths) == sorted(two.paths)
+    for out in ("one", "two"):
+        assert (tmp_path / out / "pagefind/pagefind.js").is_file()
+    return pages(tmp_path / "one"), pages(tmp_path / "two")
+
+
+def pages(folder: Path) -> dict:
+    return {path: digest for path, digest in tree_digest(folder).items() if not path.startswith("pagefind/")}
+
+
+def test_workers_build_byte_identical_output_to_one_process(synthetic, tmp_path):
+    one, two = both_ways(synthetic, tmp_path)
+    assert len(one) > 320 and one == two
+
+
+def test_the_real_site_built_by_workers_is_byte_identical_too(real_site, tmp_path):
+    one, two = both_ways(real_site.root, tmp_path, drafts=True, base_url="https://example.net/sub/")
+    assert one == two
+
+
+def errors_of(root: Path, jobs: int) -> list:
+    with pytest.raises(ContentError) as caught:
+        build(Options(root=root, out=root / "build", jobs=jobs))
+    return caught.value.diagnostics
+
+
+def test_workers_report_exactly_the_errors_one_process_reports(synthetic, tmp_path):
+    root = tmp_path / "broken"
+    generate(root, events=240, sources=12)
+    events = sorted((root / "content/events").glob("*.yaml"))
+    for path in events[::40]:  # misquotes in files every worker reads (0, 40, ... 200)
+        path.write_text(path.read_text().replace("    quote: ", "    quote: Nobody said ", 1))
+    events[7].write_text(events[7].read_text().replace("lane: ", "lane: no-such-", 1))
+    events[200].write_text("id: event-000003\n" + events[200].read_text())  # a duplicate id, read by another worker ...
+    events[201].write_text("id: event-000004\n" + events[201].read_text().replace("quote: ", "quote: Never ", 1))
+    # ... the second one also misquotes, which is not reported: a duplicate is not built
+    one, two = errors_of(root, 1), errors_of(root, 3)
+    assert one == two
+    messages = [d.message for d in two]
+    assert sum("the quote is not in source" in m for m in messages) == 5  # not 200's nor 201's
+    assert sum("duplicate event id" in m for m in messages) == 2
+    assert any("unknown lane 'no-such-" in m for m in messages)
+
+
+def test_a_template_error_in_a_worker_is_located_and_leaves_the_previous_build(synthetic, tmp_path):
+    root = tmp_path / "site"
+    generate(root, events=240, sources=12)
+    assert subprocess.run(cli(root, "build", "--jobs", "2"), capture_output=True).returncode == 0
+    before = tree_digest(root / "build")
+    (root / "templates").mkdir()
+    (root / "templates/event.html").write_text('{% extends "base.html" %}\n{% block main %}{{ event.nope() }}{% endblock %}')
+    result = subprocess.run(cli(root, "build", "--jobs", "2"), capture_output=True, text=True)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "templates/event.html:2:1: error: template error:" in result.stderr
+    assert "previous output was left as it was" in result.stderr
+    assert tree_digest(root / "build") == before
+    assert [p.name for p in root.iterdir() if p.name.startswith(".")] == []
+
+
+def cli(root: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "site_builder", "-C", str(root), *args]
+
+
+def test_a_killed_parallel_build_leaves_the_previous_build_and_no_worker_behind(tmp_path):
+    root = generate(tmp_path / "site", events=PARALLEL_FROM_EVENTS, sources=25)
+    assert subprocess.run(cli(root, "build"), capture_output=True).returncode == 0
+    before = tree_digest(root / "build")
+    (root / "site.yaml").write_text((root / "site.yaml").read_text().replace("Synthetic timeline", "Renamed"))
+    child = subprocess.Popen(cli(root, "build", "--jobs", "2"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not any((p / "events").is_dir() for p in tmp_path.glob("site/.build.new-*")):  # workers are writing pages
+        assert child.poll() is None and time.monotonic() < deadline, "the build ended before it could be killed"
+        time.sleep(0.02)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=10)
+    while builders_of(root):  # the workers die with it (PR_SET_PDEATHSIG)
+        assert time.monotonic() < deadline, f"workers still running: {builders_of(root)}"
+        time.sleep(0.05)
+    assert tree_digest(root / "build") == before
+    assert subprocess.run(cli(root, "build"), capture_output=True).returncode == 0  # and the next build cleans up
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".")) == []
+
+
+def builders_of(root: Path) -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and str(root).encode() in (proc / "cmdline").read_bytes():
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_small_sites_build_in_one_process_unless_asked():
+    assert worker_count(PARALLEL_FROM_EVENTS - 1) == 1
+    assert worker_count(10, requested=2) == 2
+    assert worker_count(PARALLEL_FROM_EVENTS) == min(len(os.sched_getaffinity(0)), 8)
