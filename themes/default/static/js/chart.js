@@ -1,7 +1,10 @@
 // The home page chart, interactive: plotly draws the figure the build put in the page as JSON,
 // showing the same events as the list (see timeline.js for the events exchanged with it).
 // plotly.js is large, so it is fetched on the reader's first interaction, never before the list
-// is painted. Content reaches plotly escaped (by the build) and the page only as textContent.
+// is painted. Content reaches plotly escaped (by the build, or escapeHTML here) and the page only
+// as textContent. A large site's figure is one circle per lane and month; once timeline.js has
+// every event (timeline:data), the chart draws the matching events one by one when there are at
+// most MAX_MARKERS of them, and counts them by month otherwise.
 (function () {
   'use strict';
 
@@ -9,11 +12,16 @@
   if (!chartBox) return;
   var status = document.getElementById('chart-status');
   var current = { from: '', to: '' };
+  var MAX_MARKERS = 1000;
+  var MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September',
+    'October', 'November', 'December'];
+  var data = null, dataById = {};  // a large site's every event, from timeline.js
 
   function send(name, detail) { document.dispatchEvent(new CustomEvent(name, { detail: detail })); }
   function goTo(id) { send('timeline:open', { id: id }); }
 
   function label(id) {
+    if (dataById[id]) return dataById[id].date + ': ' + dataById[id].title;
     var card = document.getElementById(id);
     return card.querySelector('.event-meta time').textContent + ': ' + card.querySelector('.event-title').textContent;
   }
@@ -72,8 +80,16 @@
     return d.toISOString().slice(0, 10);
   }
 
+  var byMonth = figure.data.some(function (t) { return t.meta.kind === 'months'; });
+
   // Only the visible events, trace by trace (arrays aligned with customdata are filtered alike).
   function traces(ids) {
+    if (byMonth && data) return ids.length <= MAX_MARKERS ? eventTraces(ids) : monthTraces(ids);
+    if (byMonth) return figure.data.map(function (trace) {  // every event's months, until the data is here
+      var t = JSON.parse(JSON.stringify(trace));
+      t.marker.color = laneColour(trace.marker.color);
+      return t;
+    });
     var keep = {};
     ids.forEach(function (id) { keep[id] = true; });
     var bg = colours().bg;
@@ -91,6 +107,105 @@
       if (t.meta.kind === 'events') t.customdata.forEach(function (id, n) { lookup[id] = { curveNumber: curve, pointNumber: n }; });
       return t;
     });
+  }
+
+  // ---- a large site: traces made here from timeline.js's data ----------------------------------
+
+  function escapeHTML(text) {  // plotly reads a few tags in hover text; content must not be one
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
+  }
+
+  function wrap(text, width) {
+    var lines = [], line = '';
+    text.split(' ').forEach(function (word) {
+      if (line && (line + ' ' + word).length > width) { lines.push(line); line = word; }
+      else line = line ? line + ' ' + word : word;
+    });
+    if (line) lines.push(line);
+    return lines;
+  }
+
+  function laneTrace(lane) {
+    return figure.data.filter(function (t) { return t.meta.lane === lane; })[0];
+  }
+
+  function dayNumber(iso) { return Date.parse(iso + 'T00:00:00Z') / 86400000; }
+
+  function eventTraces(ids) {
+    var rows = {}, spots = {}, bg = colours().bg;
+    data.lanes.forEach(function (lane, n) { rows[lane[0]] = n; });
+    var points = ids.map(function (id) {
+      var e = dataById[id], span = e.end !== e.start;
+      var x = span ? new Date((dayNumber(e.start) + dayNumber(e.end) + 1) / 2 * 86400000).toISOString() : e.start;
+      var spot = e.lane + ' ' + x.slice(0, 10);
+      spots[spot] = (spots[spot] || 0) + 1;
+      return { e: e, x: x, span: span, spot: spot };
+    });
+    var seen = {};
+    lookup = {};
+    return data.lanes.map(function (lane, curve) {
+      var own = points.filter(function (p) { return p.e.lane === lane[0]; });
+      var y = own.map(function (p) {  // events on the same day of a lane spread above and below it
+        var n = spots[p.spot], k = seen[p.spot] = (seen[p.spot] || 0) + 1;
+        return rows[lane[0]] + (k - 1 - (n - 1) / 2) * Math.min(0.22, 0.8 / Math.max(n - 1, 1));
+      });
+      own.forEach(function (p, n) { lookup[p.e.id] = { curveNumber: curve, pointNumber: n }; });
+      return {
+        type: 'scatter', mode: 'markers', name: escapeHTML(lane[1]),
+        x: own.map(function (p) { return p.x; }), y: y,
+        marker: { color: laneColour(laneTrace(lane[0]).marker.color), size: 13, line: { width: 2, color: bg },
+                  symbol: own.map(function (p) { return p.span ? 'diamond' : 'circle'; }) },
+        customdata: own.map(function (p) { return p.e.id; }),
+        text: own.map(function (p) { return [p.e.date].concat(wrap(p.e.title, 44)).map(escapeHTML).join('<br>'); }),
+        hovertemplate: '%{text}<extra></extra>',
+        meta: { kind: 'events', lane: lane[0] }
+      };
+    });
+  }
+
+  function periodKey(e) {  // a whole year (a year-only date) counts apart from its months
+    var year = e.start.slice(0, 4);
+    return e.start === year + '-01-01' && e.end === year + '-12-31' ? year : e.start.slice(0, 7);
+  }
+
+  function periodMiddle(key) {
+    var y = +key.slice(0, 4), m = key.length > 4 ? +key.slice(5, 7) - 1 : 0;
+    var lo = Date.UTC(y, m, 1), hi = key.length > 4 ? Date.UTC(y, m + 1, 1) : Date.UTC(y + 1, 0, 1);
+    return new Date((lo + hi) / 2).toISOString();
+  }
+
+  function monthTraces(ids) {
+    var counts = {}, most = 1;
+    ids.forEach(function (id) {
+      var e = dataById[id], key = e.lane + ' ' + periodKey(e);
+      counts[key] = (counts[key] || 0) + 1;
+      most = Math.max(most, counts[key]);
+    });
+    lookup = {};
+    var traces = data.lanes.map(function (lane, curve) {
+      var keys = Object.keys(counts).filter(function (k) { return k.split(' ')[0] === lane[0]; })
+        .map(function (k) { return k.split(' ')[1]; }).sort();
+      var n = function (key) { return counts[lane[0] + ' ' + key]; };
+      return {
+        type: 'scatter', mode: 'markers', name: escapeHTML(lane[1]),
+        x: keys.map(periodMiddle), y: keys.map(function () { return curve; }),
+        marker: { color: laneColour(laneTrace(lane[0]).marker.color), opacity: 0.8, line: { width: 1, color: colours().bg },
+                  size: keys.map(function (key) { return Math.round((6 + 20 * Math.sqrt(n(key) / most)) * 10) / 10; }) },
+        customdata: keys,
+        text: keys.map(function (key) {
+          var when = key.length > 4 ? MONTHS[+key.slice(5, 7) - 1] + ' ' + key.slice(0, 4) : key;
+          return escapeHTML(when + ', ' + lane[1] + ': ' + n(key) + (n(key) === 1 ? ' event' : ' events'));
+        }),
+        hovertemplate: '%{text}<extra></extra>',
+        meta: { kind: 'months', lane: lane[0] }
+      };
+    });
+    ids.forEach(function (id) {
+      var e = dataById[id], curve = data.lanes.findIndex(function (l) { return l[0] === e.lane; });
+      lookup[id] = { curveNumber: curve, pointNumber: traces[curve].customdata.indexOf(periodKey(e)) };
+    });
+    return traces;
   }
 
   function load() {
@@ -126,7 +241,9 @@
       plotEl.setAttribute('aria-label', 'Timeline chart. Left and right arrows move between events, Enter opens one.');
       gd.on('plotly_click', function (e) {
         var point = e.points && e.points[0];
-        if (point && point.customdata) goTo(point.customdata);
+        if (!point || !point.customdata) return;
+        if (point.data.meta.kind === 'months') showPeriod(point.customdata);  // a month: zoom into it
+        else goTo(point.customdata);
       });
       gd.on('plotly_relayout', onZoom);
       chartBox.dispatchEvent(new CustomEvent('chart:ready', { bubbles: true }));
@@ -154,6 +271,13 @@
     if (!gd) return;
     syncing = true;
     window.Plotly.react(gd, traces(ids), layout(state)).then(function () { syncing = false; });
+  }
+
+  function showPeriod(key) {  // "2025-08" or "2025"
+    var y = +key.slice(0, 4), m = key.length > 4 ? +key.slice(5, 7) - 1 : 0;
+    var iso = function (t) { return new Date(t).toISOString().slice(0, 10); };
+    send('timeline:range', { from: iso(Date.UTC(y, m, 1)), how: 'push',
+      to: iso((key.length > 4 ? Date.UTC(y, m + 1, 1) : Date.UTC(y + 1, 0, 1)) - 86400000) });
   }
 
   function setRange(lo, hi) {
@@ -189,7 +313,7 @@
     focusIndex = !isFinite(step) ? (step < 0 ? 0 : shown.length - 1)
       : Math.min(shown.length - 1, Math.max(0, focusIndex < 0 ? 0 : focusIndex + step));
     var id = shown[focusIndex];
-    window.Plotly.Fx.hover(gd, [lookup[id]]);
+    if (lookup[id]) window.Plotly.Fx.hover(gd, [lookup[id]]);
     status.textContent = label(id) + '. Event ' + (focusIndex + 1) + ' of ' + shown.length + '. Press Enter to read it.';
   });
   plotEl.addEventListener('blur', function () { if (gd) window.Plotly.Fx.unhover(gd); });
@@ -213,6 +337,12 @@
       point.classList.toggle('is-filtered-out', ids.indexOf(point.dataset.event) === -1);
     });
   }
+
+  document.addEventListener('timeline:data', function (e) {
+    data = e.detail;
+    dataById = {};
+    data.events.forEach(function (event) { dataById[event.id] = event; });
+  });
 
   document.addEventListener('timeline:change', function (e) {
     current = e.detail.state;

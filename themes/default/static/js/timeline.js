@@ -4,6 +4,12 @@
 //   timeline:change {ids, state}   sent after every change (and on timeline:hello)
 //   timeline:open {id}             asks to show an event's card
 //   timeline:range {from, to, how} asks to narrow the dates ('' for no limit)
+//   timeline:data {events, ...}    a large site's every event (below), once fetched
+// A large site (more events than its pages list at once: site_builder/render/archive.py) lists one
+// period per page. Its filters still cover every event: a compact index of all of them is fetched
+// on the reader's first interaction (at once when the URL asks for a filter or an event elsewhere),
+// their text only when a text query needs it; matches on other pages are listed as links before
+// and after this page's cards, and the index of periods counts them.
 // Content is never parsed as HTML here: text goes through textContent, data through JSON.
 (function () {
   'use strict';
@@ -17,6 +23,12 @@
   var periods = Array.prototype.slice.call(document.querySelectorAll('.timeline .period'));
   var count = document.getElementById('match-count');
   var noMatch = document.getElementById('no-match');
+  var list = document.getElementById('timeline');
+  var large = list.dataset.index ? {
+    position: parseFloat(list.dataset.page),
+    embed: list.hasAttribute('data-embed'),
+    index: null, indexLoading: null, text: null, textLoading: null, total: 0
+  } : null;
 
   // ---- what each card is about, folded once for searching ----------------------------------
 
@@ -43,6 +55,69 @@
   });
   var byId = {};
   events.forEach(function (e) { byId[e.id] = e; });
+  var pageEvents = events;  // the events whose cards are on this page
+
+  // ---- a large site: every event, from the index (see archive.py for its rows) -----------------
+
+  function fetchJSON(url) {
+    return fetch(url, { credentials: 'same-origin' }).then(function (r) {
+      if (!r.ok) throw new Error(url + ': ' + r.status);
+      return r.json();
+    });
+  }
+
+  function loadIndex() {
+    if (!large.indexLoading) {
+      large.indexLoading = fetchJSON(list.dataset.index).then(function (data) {
+        var lanes = data.lanes.map(function (l) { return l[0]; });
+        var all = data.events.map(function (row) {
+          var onPage = byId[row[0]];
+          return {
+            id: row[0], start: row[1], end: row[2] || row[1], lane: lanes[row[3]],
+            tag: row[4].map(function (n) { return data.tags[n]; }),
+            actor: row[5].map(function (n) { return data.actors[n]; }),
+            page: row[6], date: row[7], title: row[8],
+            card: onPage ? onPage.card : null, text: null
+          };
+        });
+        large.index = data;
+        large.total = all.length;
+        events = all;
+        byId = {};
+        events.forEach(function (e) { byId[e.id] = e; });
+        pageEvents = events.filter(function (e) { return e.card; });
+        sendData();
+        apply(current);
+      });
+    }
+    return large.indexLoading;
+  }
+
+  function loadText() {
+    if (!large.textLoading) {
+      large.textLoading = loadIndex().then(function () { return fetchJSON(list.dataset.text); }).then(function (texts) {
+        events.forEach(function (e, n) { e.text = texts[n]; });
+        large.text = true;
+        apply(current);
+      });
+    }
+    return large.textLoading;
+  }
+
+  function sendData() {
+    if (!large || !large.index) return;
+    document.dispatchEvent(new CustomEvent('timeline:data', { detail: {
+      lanes: large.index.lanes, pages: large.index.pages, eventsBase: large.index.events_base, events: events
+    } }));
+  }
+
+  // What this page cannot answer alone waits for the data: a filter, or an event on another page.
+  function needs(state) {
+    if (!large) return null;
+    if (state.q && !large.text) return loadText();
+    if (!isEmpty(state) && !large.index) return loadIndex();
+    return null;
+  }
 
   // ---- state <-> URL -------------------------------------------------------------------------
 
@@ -71,7 +146,7 @@
 
   function emptyState() { return readState(''); }
 
-  function matches(event, state) {
+  function matches(event, state, queryWords) {
     for (var i = 0; i < FACETS.length; i++) {
       var wanted = state[FACETS[i]];
       if (!wanted.length) continue;
@@ -80,7 +155,7 @@
     }
     if (state.from && event.end < state.from) return false;
     if (state.to && event.start > state.to) return false;
-    return words(fold(state.q)).every(function (w) { return event.text.indexOf(w) !== -1; });
+    return queryWords.every(function (w) { return event.text.indexOf(w) !== -1; });
   }
 
   // ---- month periods (the Period menu) ---------------------------------------------------------
@@ -114,20 +189,28 @@
 
   function apply(state) {
     current = state;
-    var visible = [];
+    form.querySelector('.clear-filters').hidden = isEmpty(state);
+    syncForm(state);
+    if (needs(state)) {  // apply() runs again when the data is here
+      count.textContent = 'Searching all ' + list.dataset.total + ' events…';
+      return;
+    }
+    var queryWords = words(fold(state.q)), visible = [], matched = [];
     events.forEach(function (event) {
-      var shown = matches(event, state);
-      event.card.hidden = !shown;
-      if (shown) visible.push(event.id);
+      if (!matches(event, state, queryWords)) return;
+      visible.push(event.id);
+      matched.push(event);
     });
+    pageEvents.forEach(function (event) { event.card.hidden = true; });
+    matched.forEach(function (event) { if (event.card) event.card.hidden = false; });
     periods.forEach(function (period) {
       period.hidden = !period.querySelector('.event-card:not([hidden])');
     });
-    count.textContent = (visible.length === events.length ? 'All ' + events.length + ' events'
-      : visible.length + ' of ' + events.length + ' events');
+    var total = large ? +list.dataset.total : events.length;  // before the index: this page's are all there is
+    count.textContent = (visible.length === events.length ? 'All ' + total + ' events'
+      : visible.length + ' of ' + total + ' events');
     noMatch.hidden = visible.length > 0;
-    form.querySelector('.clear-filters').hidden = isEmpty(state);
-    syncForm(state);
+    if (large && large.index) elsewhere.show(isEmpty(state) ? [] : matched, state);
     shownIds = visible;
     announce();
   }
@@ -189,12 +272,111 @@
   });
   window.addEventListener('popstate', function () { apply(readState(location.search)); revealTarget(false); });
 
+  // ---- a large site: matches on other pages, and how many each period has ----------------------
+
+  var ROWS = 100;  // links shown at a time on either side of this page's cards
+
+  var elsewhere = large && (function () {
+    var boxes = { before: document.getElementById('elsewhere-before'), after: document.getElementById('elsewhere-after') };
+    var counts = Array.prototype.slice.call(document.querySelectorAll('[data-period-count]'));
+    counts.forEach(function (el) { el.dataset.all = el.textContent; });
+    var links = Array.prototype.slice.call(document.querySelectorAll('.period-index a.period-link'));
+    links.forEach(function (a) { a.dataset.path = a.getAttribute('href'); });
+    var shown = { before: ROWS, after: ROWS }, sides = { before: [], after: [] }, search = '';
+
+    function el(tag, className, text) {
+      var node = document.createElement(tag);
+      if (className) node.className = className;
+      if (text !== undefined) node.textContent = text;
+      return node;
+    }
+
+    function row(event) {
+      var item = el('li', 'elsewhere-event lane-' + event.lane);
+      var link = el('a', '', event.title);
+      link.href = large.index.events_base + event.id + '/';
+      var when = el('time', 'muted', event.date);
+      when.dateTime = event.start;
+      item.append(link, ' ', when);
+      return item;
+    }
+
+    function render(side) {
+      var box = boxes[side], matched = sides[side], limit = shown[side];
+      box.replaceChildren();
+      box.hidden = !matched.length;
+      if (!matched.length) return;
+      var picked = side === 'before' ? matched.slice(Math.max(0, matched.length - limit)) : matched.slice(0, limit);
+      var rest = matched.length - picked.length;
+      var note = el('p', 'elsewhere-note', matched.length + (matched.length === 1 ? ' match' : ' matches') +
+        (side === 'before' ? ' in earlier periods' : ' in later periods') + (rest ? ', the ' + picked.length + ' nearest shown' : ''));
+      var more = null;
+      if (rest) {
+        more = el('button', 'elsewhere-more', 'Show ' + Math.min(ROWS, rest) + (side === 'before' ? ' earlier' : ' later'));
+        more.type = 'button';
+        more.addEventListener('click', function () { shown[side] += ROWS; render(side); });
+      }
+      box.append(note);
+      if (more && side === 'before') box.append(more);
+      var group = null, page = -1, pages = large.index.pages;
+      picked.forEach(function (event) {
+        if (event.page !== page) {
+          page = event.page;
+          var section = el('section', 'elsewhere-period');
+          var heading = el('h2', 'period-label elsewhere-label');
+          var link = el('a', '', pages[page][1]);
+          link.href = pages[page][0] + search;
+          heading.append(link);
+          group = el('ul', 'elsewhere-list');
+          section.append(heading, group);
+          box.append(section);
+        }
+        group.append(row(event));
+      });
+      if (more && side === 'after') box.append(more);
+    }
+
+    return {
+      show: function (matched, state) {
+        search = query(state);
+        sides.before = matched.filter(function (e) { return e.page < large.position; });
+        sides.after = matched.filter(function (e) { return e.page > large.position; });
+        shown.before = shown.after = ROWS;
+        render('before');
+        render('after');
+        var perPeriod = {};
+        matched.forEach(function (e) {
+          var key = large.index.pages[e.page][2];
+          perPeriod[key] = (perPeriod[key] || 0) + 1;
+          if (key.length > 4) perPeriod[key.slice(0, 4)] = (perPeriod[key.slice(0, 4)] || 0) + 1;
+        });
+        var filtering = !isEmpty(state);
+        counts.forEach(function (el) {
+          el.textContent = filtering ? String(perPeriod[el.dataset.periodCount] || 0) : el.dataset.all;
+          el.closest('li').classList.toggle('is-empty', filtering && !perPeriod[el.dataset.periodCount]);
+        });
+        links.forEach(function (a) { a.setAttribute('href', a.dataset.path + search); });
+      }
+    };
+  })();
+
   // ---- deep links: #event-id scrolls to and highlights that card -------------------------------
+
+  // An event listed on another page of a large site: go there (the embed view, framed, opens its page).
+  function visitElsewhere(event, push) {
+    if (large.embed) window.open(large.index.events_base + event.id + '/', '_blank', 'noopener');
+    else location[push ? 'assign' : 'replace'](large.index.pages[event.page][0] + '#' + encodeURIComponent(event.id));
+  }
 
   function revealTarget(focus) {
     var id = decodeURIComponent(location.hash.slice(1));
     var event = byId[id];
     cards.forEach(function (card) { card.classList.toggle('is-target', card.id === id); });
+    if (large && id && !(event && event.card)) {
+      if (!large.index) { loadIndex().then(function () { revealTarget(focus); }); return; }
+      if (event && !large.embed) visitElsewhere(event, false);
+      return;
+    }
     if (!event) return;
     if (event.card.hidden) {  // a shared link to an event the filters hide: show everything instead
       history.replaceState(null, '', location.pathname + location.hash);
@@ -205,7 +387,9 @@
   }
 
   function goTo(id) {
-    if (location.hash === '#' + id) revealTarget(true);
+    var event = byId[id];
+    if (large && event && !event.card) visitElsewhere(event, true);
+    else if (location.hash === '#' + id) revealTarget(true);
     else location.hash = id;  // a history entry, :target, and the hashchange below
   }
 
@@ -213,7 +397,7 @@
 
   // ---- other views ----------------------------------------------------------------------------
 
-  document.addEventListener('timeline:hello', announce);
+  document.addEventListener('timeline:hello', function () { sendData(); announce(); });
   document.addEventListener('timeline:open', function (e) { goTo(e.detail.id); });
   document.addEventListener('timeline:range', function (e) {
     var state = copy(current);
@@ -226,4 +410,14 @@
 
   apply(readState(location.search));
   if (location.hash) revealTarget(false);
+
+  // A large site's index arrives with the reader's first interaction (as the chart's plotly.js does).
+  if (large) {
+    var intents = ['pointermove', 'pointerdown', 'touchstart', 'keydown', 'wheel', 'scroll', 'focusin'];
+    var onIntent = function () {
+      intents.forEach(function (t) { window.removeEventListener(t, onIntent, true); });
+      loadIndex();
+    };
+    intents.forEach(function (t) { window.addEventListener(t, onIntent, { capture: true, passive: true }); });
+  }
 })();

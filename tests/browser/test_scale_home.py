@@ -1,0 +1,166 @@
+"""A large site (benchmarks/generate_site.py, 1,500 events): the home page lists one period and
+stays light, every card is one link away with JavaScript off, and the filters, deep links and
+the chart still cover every event."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import sys
+from collections import deque
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from reader import markers, wake_chart
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate_site import generate  # noqa: E402
+
+EVENTS = 1500
+WEIGHT_BUDGET = 250 * 1024  # README "Performance budgets": the home page before plotly.js, gzip
+# The generator spreads the events evenly over 11 years (136 or 137 each): listing a year of more
+# than 136 month by month gives the test site pages of both kinds.
+PAGE_EVENTS = 136
+
+
+@pytest.fixture(scope="module")
+def large_site(tmp_path_factory):
+    from site_builder.build import Options, build
+    from site_builder.content.load import load_site
+    from site_builder.render import archive
+
+    root = generate(tmp_path_factory.mktemp("large") / "site", EVENTS, EVENTS // 20)
+    out = root.parent / "build"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(archive, "PAGE_EVENTS", PAGE_EVENTS)
+        build(Options(root=root, out=out))
+        site = load_site(root)
+        plan = archive.build_archive(site)
+    assert archive.is_large(site)
+    assert any(year.months for year in plan.years) and any(not year.months for year in plan.years)
+    return site, plan, out
+
+
+@pytest.fixture(scope="module")
+def large_server(large_site, serve_site):
+    return serve_site(large_site[2])
+
+
+def card_ids(page) -> set[str]:
+    return set(page.locator(".timeline .event-card").evaluate_all("cards => cards.map(c => c.id)"))
+
+
+def shown_ids(page) -> set[str]:
+    """Events the page shows for the filters: its visible cards and the links to other pages' matches."""
+    cards = page.locator(".timeline .event-card:visible").evaluate_all("cards => cards.map(c => c.id)")
+    rows = page.locator(".elsewhere-event a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href').split('/').filter(Boolean).pop())")
+    return set(cards) | set(rows)
+
+
+def show_every_match(page) -> None:
+    """Click "Show ... earlier/later" until the links to other pages' matches are all there."""
+    while page.locator(".elsewhere-more").count():
+        page.locator(".elsewhere-more").first.click()
+
+
+def test_the_home_page_lists_the_latest_period_under_the_weight_budget(large_site):
+    site, plan, out = large_site
+    html = (out / "index.html").read_bytes()
+    own = [html] + [(out / ref.decode()).read_bytes()
+                    for ref in re.findall(rb'(?:href|src)="/([^"]+\.(?:css|js))"', html) if b"plotly" not in ref]
+    weight = sum(len(gzip.compress(data, 6)) for data in own)
+    assert weight < WEIGHT_BUDGET, f"{weight / 1024:.0f} KB"
+    cards = re.findall(rb'<article class="event-card[^"]*" id="([^"]+)"', html)
+    assert [c.decode() for c in cards] == [e.id for _, _, events in plan.latest.groups for e in events]
+    assert 0 < len(cards) < EVENTS
+    assert len(re.findall(rb'<article class="event-card', (out / "embed/index.html").read_bytes())) == len(cards)
+
+
+def test_every_event_is_reachable_by_links_with_javascript_off(large_site, large_server, new_page):
+    site, _, _ = large_site
+    page = new_page(java_script_enabled=False)
+    found: set[str] = set()
+    todo, seen = deque([large_server.url("")]), set()
+    while todo:
+        url = todo.popleft()
+        page.goto(url)
+        found |= card_ids(page)
+        for href in page.locator("a[href]").evaluate_all("links => links.map(a => a.href)"):
+            target = urldefrag(href).url
+            if urlsplit(target).path.startswith("/years/") and target not in seen:
+                seen.add(target)
+                todo.append(target)
+    assert found == {event.id for event in site.events}
+    assert len(seen) > 11  # the years, and the months of the dense ones
+
+
+def test_filters_find_the_events_of_every_period(large_site, large_server, page):
+    site, plan, _ = large_site
+    actor = site.events[3].actors[0]  # an event of the first year, far from the home page's period
+    slug = re.sub(r"[^a-z0-9]+", "-", actor.lower()).strip("-")
+    page.goto(large_server.url(f"?actor={slug}"))
+    expected = {e.id for e in site.events if actor in e.actors}
+    expect(page.locator("#match-count")).to_have_text(f"{len(expected)} of {EVENTS} events")
+    show_every_match(page)
+    assert shown_ids(page) == expected
+    # each period in the index counts its matches, and its link keeps the filter
+    first_year = plan.years[0]
+    count = page.locator(f'[data-period-count="{first_year.key}"]')
+    expect(count).to_have_text(str(sum(1 for e in site.events if actor in e.actors
+                                       and e.when.start.year == int(first_year.key))))
+    href = page.locator(".period-index a.period-link").first.get_attribute("href")
+    assert href == f"/{first_year.path}?actor={slug}"
+
+
+def test_the_text_filter_searches_quotations_of_other_periods(large_site, large_server, page):
+    site, _, out = large_site
+    target = site.events[5]
+    words = target.excerpts[0].selector.quoted[0].split()[:8]  # the generator's quotes are 5+ words long
+    page.goto(large_server.url(""))
+    page.fill("#filter-q", " ".join(words))
+    expect(page.locator("#match-count")).to_have_text(re.compile(rf"^\d+ of {EVENTS} events$"))
+    show_every_match(page)
+    link = page.locator(f'.elsewhere-event a[href="/events/{target.id}/"]')
+    expect(link).to_be_visible()
+    assert target.id in shown_ids(page)
+    expect(page).to_have_url(re.compile(r"\?q="))
+    link.click()
+    expect(page.locator("h1")).to_have_text(target.title)
+
+
+def test_a_deep_link_to_an_event_on_another_period_lands_on_its_card(large_site, large_server, page):
+    site, plan, _ = large_site
+    target = site.events[200]
+    listed = plan.pages[plan.page_of[target.id]]
+    assert listed is not plan.latest
+    page.goto(large_server.url(f"#{target.id}"))
+    expect(page).to_have_url(large_server.url(f"{listed.path}#{target.id}"))
+    card = page.locator(f'.event-card[id="{target.id}"]')
+    expect(card).to_be_in_viewport()
+    # the event page's way back leads to the same card, without any script
+    page.goto(large_server.url(f"events/{target.id}/"))
+    assert page.locator(".breadcrumb a").get_attribute("href") == f"/{listed.path}#{target.id}"
+
+
+def test_the_chart_counts_months_and_draws_single_events_when_few_enough(large_site, large_server, page):
+    site, _, _ = large_site
+    page.goto(large_server.url("?from=2016-03-01&to=2016-05-31"))
+    wake_chart(page)
+    from datetime import date
+    lo, hi = date(2016, 3, 1), date(2016, 5, 31)
+    expected = {e.id for e in site.events
+                if e.when.start.first_day() <= hi and (e.when.end or e.when.start).last_day() >= lo}
+    page.wait_for_function("n => document.querySelectorAll('#chart-plot .scatterlayer .point').length === n",
+                           arg=len(expected))
+    assert {m["id"] for m in markers(page)} == expected
+    assert shown_ids(page) == expected
+    # every event at once: one circle per lane and month, not one per event
+    page.locator("[data-range='all']").click()
+    expect(page.locator("#match-count")).to_have_text(f"All {EVENTS} events")
+    page.wait_for_function("n => { const p = document.querySelectorAll('#chart-plot .scatterlayer .point').length;"
+                           " return p > 0 && p < n; }", arg=EVENTS // 2)
