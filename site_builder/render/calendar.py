@@ -12,6 +12,7 @@ How dates become calendar entries (documented in the README, "Exports and feeds"
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import lru_cache
 from typing import Iterable
 from urllib.parse import urlsplit
 
@@ -76,7 +77,7 @@ def fold_line(line: bytes, limit: int = 75) -> bytes:
 def _vevent(ctx: RenderContext, event: Event, host: str) -> icalendar.Event:
     when = event.when
     vevent = icalendar.Event()
-    vevent.add("uid", f"{event.id}@{host}")
+    _add_typed(vevent, "uid", f"{event.id}@{host}")
     vevent.add("dtstamp", event_updated(ctx.site, event))
     instant = when.instant()
     title = event.title
@@ -88,15 +89,26 @@ def _vevent(ctx: RenderContext, event: Event, host: str) -> icalendar.Event:
         vevent.add("dtend", last + timedelta(days=1))  # DTEND of an all-day entry is exclusive
         if when.start.precision != "day":
             title = f"{event.title} ({when.format()})"
-            vevent.add("transp", "TRANSPARENT")
-    vevent.add("summary", title)
-    vevent.add("description", _plain_description(ctx, event))
+            _add_typed(vevent, "transp", "TRANSPARENT")
+    _add_typed(vevent, "summary", title)
+    _add_typed(vevent, "description", _plain_description(ctx, event))
     if event.place:
-        vevent.add("location", event.place)
-    vevent.add("url", ctx.urls.absolute(ctx.urls.event(event)))
-    categories = [ctx.site.lanes_by_id[event.lane].label, *event.tags]
-    vevent.add("categories", categories)
+        _add_typed(vevent, "location", event.place)
+    _add_typed(vevent, "url", ctx.urls.absolute(ctx.urls.event(event)))
+    _add_typed(vevent, "categories", [ctx.site.lanes_by_id[event.lane].label, *event.tags])
     return vevent
+
+
+def _add_typed(vevent: icalendar.Event, name: str, value) -> None:
+    """vevent.add(name, value) for a property whose type does not depend on the value (text, URI,
+    categories): the value comes already in the library's type for that property, which spares
+    `add` inferring it for every event (a third of its time). Dates still go through `add`."""
+    vevent.add(name, _property_type(name)(value))
+
+
+@lru_cache(maxsize=None)
+def _property_type(name: str) -> type:
+    return icalendar.Event.types_factory.for_property(name)
 
 
 def _plain_description(ctx: RenderContext, event: Event) -> str:
