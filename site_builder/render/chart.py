@@ -27,7 +27,7 @@ SPAN_THICKNESS = 0.16
 HOVER_WIDTH = 44  # characters per line of a hover label (fits a 360 px screen)
 # A large site's chart (archive.is_large) starts with one circle per lane and month, sized by its
 # number of events; chart.js draws single events once a filter or a zoom leaves few enough.
-MONTH_MIN_SIZE, MONTH_MAX_SIZE = 6, 26  # marker diameter (px) of the emptiest and the fullest month
+MONTH_MIN_SIZE, MONTH_MAX_SIZE = 4, 16  # marker diameter (px) of the emptiest and the fullest month
 
 
 @dataclass(frozen=True)

@@ -164,3 +164,11 @@ def test_the_chart_counts_months_and_draws_single_events_when_few_enough(large_s
     expect(page.locator("#match-count")).to_have_text(f"All {EVENTS} events")
     page.wait_for_function("n => { const p = document.querySelectorAll('#chart-plot .scatterlayer .point').length;"
                            " return p > 0 && p < n; }", arg=EVENTS // 2)
+
+
+def test_pages_by_period_get_the_home_pages_strict_policy(large_site, large_server, page):
+    _, plan, _ = large_site
+    for period in (plan.years[0], plan.pages[0]):
+        response = page.goto(large_server.url(period.path))
+        policy = response.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in policy and "wasm-unsafe-eval" not in policy, period.path

@@ -191,7 +191,7 @@
         type: 'scatter', mode: 'markers', name: escapeHTML(lane[1]),
         x: keys.map(periodMiddle), y: keys.map(function () { return curve; }),
         marker: { color: laneColour(laneTrace(lane[0]).marker.color), opacity: 0.8, line: { width: 1, color: colours().bg },
-                  size: keys.map(function (key) { return Math.round((6 + 20 * Math.sqrt(n(key) / most)) * 10) / 10; }) },
+                  size: keys.map(function (key) { return Math.round((4 + 12 * Math.sqrt(n(key) / most)) * 10) / 10; }) },
         customdata: keys,
         text: keys.map(function (key) {
           var when = key.length > 4 ? MONTHS[+key.slice(5, 7) - 1] + ' ' + key.slice(0, 4) : key;
@@ -266,11 +266,17 @@
     send('timeline:range', range);
   }
 
+  // The chart redraws in the next frame: the list (already changed) paints first, and a burst of
+  // changes (typing) draws once.
+  var frame = 0;
   function show(ids, state) {
     shown = ids;
-    if (!gd) return;
-    syncing = true;
-    window.Plotly.react(gd, traces(ids), layout(state)).then(function () { syncing = false; });
+    if (!gd || frame) return;
+    frame = requestAnimationFrame(function () {
+      frame = 0;
+      syncing = true;
+      window.Plotly.react(gd, traces(shown), layout(current)).then(function () { syncing = false; });
+    });
   }
 
   function showPeriod(key) {  // "2025-08" or "2025"
