@@ -139,10 +139,18 @@ def text_data(site: Site) -> bytes:
     (timeline.js folds the reader's words the same way), in the order of the index's rows."""
     texts = []
     for event in site.events:
-        summary = html_to_text(str(render_markdown(event.summary))) if event.summary else ""
+        summary = _plain(event.summary)
         quotes = " ".join(" ".join(excerpt.selector.quoted) for excerpt in event.excerpts)
         texts.append(fold(f"{event.title} {summary} {quotes}"))
     return _compact_json(texts)
+
+
+_MARKDOWN = re.compile(r"[\\`*_\[\]<>&#!|~]")
+
+
+def _plain(markdown: str) -> str:
+    """The text a summary shows; most are plain sentences, which Markdown leaves as they are."""
+    return html_to_text(str(render_markdown(markdown))) if _MARKDOWN.search(markdown) else markdown
 
 
 _MARKS = re.compile("[\u0300-\u036f]")
