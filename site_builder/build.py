@@ -11,6 +11,7 @@ from typing import Iterator
 
 import jinja2
 
+from site_builder import manifest
 from site_builder.content.load import load_site
 from site_builder.errors import ContentError, Diagnostic
 from site_builder.model import Site
@@ -29,17 +30,24 @@ class Options:
     drafts: bool = False
     base_url: str | None = None
     jobs: int | None = None  # processes for a full build; None: one per core on a big site (parallel.py)
+    skip_unchanged: bool = False  # write nothing when the last build had the same inputs (manifest.py)
+    force: bool = False  # with skip_unchanged: build anyway, and note the inputs for the next one
 
     @property
     def out_dir(self) -> Path:
         return self.out if self.out is not None else self.root / "build"
 
+    def output_settings(self) -> dict:
+        """The options that change what is written (not jobs: the bytes are the same)."""
+        return {"out": str(Path(self.out_dir).absolute()), "drafts": self.drafts, "base_url": self.base_url}
+
 
 @dataclass(frozen=True)
 class Result:
-    site: Site
+    site: Site | None  # None when the output was up to date and nothing was loaded
     paths: tuple[str, ...]  # the files written (the postprocessors' apart)
     seconds: float
+    up_to_date: bool = False
 
     @property
     def written(self) -> int:
@@ -76,6 +84,9 @@ def render(options: Options) -> tuple[Site, dict[str, bytes]]:
 def build(options: Options) -> Result:
     """Render and write the site atomically. On any error build/ is left as it was."""
     started = time.perf_counter()
+    stamped = manifest.inputs(options.root, options.output_settings()) if options.skip_unchanged else None
+    if stamped is not None and not options.force and manifest.up_to_date(options.out_dir, stamped):
+        return Result(None, (), time.perf_counter() - started, up_to_date=True)
     site = load_site(options.root, include_drafts=options.drafts, base_url=options.base_url, workers=options.jobs)
     theme = _theme(options, site)
     workers = worker_count(len(site.events), options.jobs)
@@ -93,6 +104,8 @@ def build(options: Options) -> Result:
                 files = render_site(site, theme)
             paths = write_files(staging, sorted(files.items()))
             postprocess(staging)
+    if stamped is not None:
+        manifest.record(options.out_dir, stamped)
     return Result(site, tuple(paths), time.perf_counter() - started)
 
 

@@ -44,6 +44,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--drafts", action="store_true", help="include events marked draft: true")
     p.add_argument("--jobs", "-j", type=_positive, metavar="N",
                    help="processes to build with (default: one per core for sites of 500 events or more)")
+    p.add_argument("--force", action="store_true",
+                   help="build even when nothing changed since the last build into the same folder")
     p.set_defaults(run=run_build)
 
     p = commands.add_parser("check", help="verify the content, write nothing")
@@ -62,11 +64,16 @@ def _positive(text: str) -> int:
 
 
 def run_build(args) -> int:
-    options = Options(root=args.site, out=args.out, drafts=args.drafts, base_url=args.base_url, jobs=args.jobs)
+    options = Options(root=args.site, out=args.out, drafts=args.drafts, base_url=args.base_url, jobs=args.jobs,
+                      skip_unchanged=True, force=args.force)
     try:
         result = build(options)
     except ContentError as exc:
         return report_errors(exc.diagnostics, "build failed; the previous output was left as it was")
+    if result.up_to_date:
+        print(f"up to date: nothing changed since {options.out_dir} was built; nothing written "
+              f"(checked in {result.seconds:.2f} s; --force builds anyway)")
+        return 0
     print(result.summary("built", options.out_dir))
     return 0
 
