@@ -7,9 +7,7 @@ import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
-
-import jinja2
+from typing import TYPE_CHECKING, Iterator
 
 from site_builder import manifest
 from site_builder.content.load import load_site
@@ -17,10 +15,14 @@ from site_builder.errors import ContentError, Diagnostic
 from site_builder.model import Site
 from site_builder.output import staged, write_files
 from site_builder.parallel import worker_count
-from site_builder.render.forked import render_into
-from site_builder.render.publishing import POSTPROCESSORS
-from site_builder.render.site import render_site
-from site_builder.render.theme import Theme, ThemeError
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from site_builder.render.theme import Theme
+
+# The renderers (Jinja, plotly, icalendar, ...) are imported when a build renders: a build with
+# nothing to do answers before they would have loaded.
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ def check(options: Options) -> Result:
 
 def render(options: Options) -> tuple[Site, dict[str, bytes]]:
     """Every output file in memory, in this one process (the incremental tests compare with it)."""
+    from site_builder.render.site import render_site
+
     site = load_site(options.root, include_drafts=options.drafts, base_url=options.base_url)
     theme = _theme(options, site)
     with _template_errors():
@@ -87,6 +91,10 @@ def build(options: Options) -> Result:
     stamped = manifest.inputs(options.root, options.output_settings()) if options.skip_unchanged else None
     if stamped is not None and not options.force and manifest.up_to_date(options.out_dir, stamped):
         return Result(None, (), time.perf_counter() - started, up_to_date=True)
+    from site_builder.render.forked import render_into
+    from site_builder.render.publishing import POSTPROCESSORS
+    from site_builder.render.site import render_site
+
     site = load_site(options.root, include_drafts=options.drafts, base_url=options.base_url, workers=options.jobs)
     theme = _theme(options, site)
     workers = worker_count(len(site.events), options.jobs)
@@ -110,6 +118,8 @@ def build(options: Options) -> Result:
 
 
 def _theme(options: Options, site: Site) -> Theme:
+    from site_builder.render.theme import Theme, ThemeError
+
     try:
         return Theme.for_site(Path(options.root), site.config.theme)
     except ThemeError as exc:
@@ -118,6 +128,8 @@ def _theme(options: Options, site: Site) -> Theme:
 
 @contextmanager
 def _template_errors() -> Iterator[None]:
+    import jinja2
+
     try:
         yield
     except jinja2.TemplateError as exc:
@@ -126,6 +138,8 @@ def _template_errors() -> Iterator[None]:
 
 def template_diagnostic(exc: jinja2.TemplateError) -> Diagnostic:
     """A template error located in the template file, as content errors are."""
+    import jinja2
+
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         return Diagnostic(exc.filename, exc.lineno or 1, 1, f"template error: {exc.message}")
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
