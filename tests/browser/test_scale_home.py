@@ -172,3 +172,16 @@ def test_pages_by_period_get_the_home_pages_strict_policy(large_site, large_serv
         response = page.goto(large_server.url(period.path))
         policy = response.headers["content-security-policy"]
         assert "frame-ancestors 'none'" in policy and "wasm-unsafe-eval" not in policy, period.path
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_large_site_pages_have_no_accessibility_violations(large_site, large_server, new_page, axe, color_scheme):
+    _, plan, _ = large_site
+    page = new_page(color_scheme=color_scheme)
+    page.goto(large_server.url("?lane=diplomacy"))  # with matches from other pages listed
+    expect(page.locator(".elsewhere-event").first).to_be_visible()
+    assert axe(page) == []
+    month_split = next(year for year in plan.years if year.months)
+    for period in (month_split, month_split.months[0]):
+        page.goto(large_server.url(period.path))
+        assert axe(page) == [], period.path
