@@ -266,8 +266,10 @@ def main(argv=None) -> int:
 
             first = result.site.events[0].title if result.site.events else ""
             in_html = first in weight["text"]
-            if args.events:  # a large site lists its latest period: the last event is on the page
-                in_html = result.site.events[-1].title in weight["text"]
+            if args.events:  # a large site lists its latest period: its last event is on the page
+                from site_builder.render.archive import build_archive
+
+                in_html = build_archive(result.site).latest.groups[-1][2][-1].title in weight["text"]
             listed = (root / "index.html").read_text(encoding="utf-8").count('<article class="event-card')
             timing = chart_timing(server.url(""))
             print(f"First paint: the event list is in the HTML ({timing['cards_at_load']} cards before any script "
