@@ -249,8 +249,11 @@ def _month_ticks(lo: date, hi: date) -> tuple[Tick, ...]:
 
 
 def _year_ticks(lo: date, hi: date) -> tuple[Tick, ...]:
-    """A tick a year (months would crowd a chart of many years)."""
-    return tuple(Tick(date(year, 1, 1), str(year)) for year in range(lo.year + 1, hi.year + 1))
+    """A tick a year (months would crowd a chart of many years); none so near the end that its
+    label would stick out of the chart."""
+    room = (hi - lo) / 30
+    return tuple(Tick(date(year, 1, 1), str(year)) for year in range(lo.year + 1, hi.year + 1)
+                 if hi - date(year, 1, 1) > room)
 
 
 def _as_datetime(moment: date | datetime) -> datetime:
