@@ -71,7 +71,7 @@ class Result:
 def check(options: Options) -> Result:
     """Load and verify everything, write nothing. Raises ContentError."""
     started = time.perf_counter()
-    site = load_site(options.root, include_drafts=True, base_url=options.base_url)
+    site = load_site(options.root, include_drafts=True, base_url=options.base_url, workers=options.jobs)
     return Result(site, (), time.perf_counter() - started)
 
 

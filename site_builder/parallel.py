@@ -13,6 +13,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import threading
 from typing import Any, Callable, Iterator, Sequence
 
 PARALLEL_FROM_EVENTS = 500
@@ -23,9 +24,11 @@ _job: tuple[Callable, Sequence] | None = None  # (function, items): read by the 
 
 def worker_count(events: int, requested: int | None = None) -> int:
     """How many processes to use: `requested` when given (--jobs), else one per core for big sites."""
+    if "fork" not in multiprocessing.get_all_start_methods():  # Windows: one process
+        return 1
     if requested is not None:
         return max(1, requested)
-    if events < PARALLEL_FROM_EVENTS:
+    if events < PARALLEL_FROM_EVENTS or threading.active_count() > 1:  # forking a threaded program may deadlock
         return 1
     try:
         cores = len(os.sched_getaffinity(0))

@@ -127,7 +127,15 @@ def builders_of(root: Path) -> list[int]:
     return found
 
 
-def test_small_sites_build_in_one_process_unless_asked():
-    assert worker_count(PARALLEL_FROM_EVENTS - 1) == 1
-    assert worker_count(10, requested=2) == 2
-    assert worker_count(PARALLEL_FROM_EVENTS) == min(len(os.sched_getaffinity(0)), 8)
+AUTO_COUNTS = """
+import os, threading
+from site_builder.parallel import PARALLEL_FROM_EVENTS, worker_count
+small, big = worker_count(PARALLEL_FROM_EVENTS - 1), worker_count(PARALLEL_FROM_EVENTS)
+threading.Thread(target=threading.Event().wait, args=(5,), daemon=True).start()
+print(small, big, worker_count(PARALLEL_FROM_EVENTS), worker_count(10, requested=2))
+"""
+
+
+def test_small_sites_and_threaded_programs_build_in_one_process_unless_asked():
+    out = subprocess.run([sys.executable, "-c", AUTO_COUNTS], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["1", str(min(len(os.sched_getaffinity(0)), 8)), "1", "2"]
