@@ -66,14 +66,10 @@ def render_into(folder: Path, site: Site, theme: Theme, workers: int,
     def run(task: tuple[int, int, int]):
         index, share, count = task
         ctx = ShareContext(site, Urls(site, asset_names), env, share, count)
-        files = []
-        try:
-            for path, data in ordered[index](ctx):
-                if data is not None:
-                    files.append((path, data))
+        try:  # each page written as soon as it is rendered
+            return index, 0, write_files(folder, ((p, d) for p, d in ordered[index](ctx) if d is not None)), None
         except jinja2.TemplateError as exc:
             return index, ctx.calls, None, template_diagnostic(exc)
-        return index, 0, write_files(folder, files), None
 
     errors = []
     by_renderer: dict[int, list[str]] = {}
