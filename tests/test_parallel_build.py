@@ -13,7 +13,7 @@ import pytest
 
 from site_builder.build import Options, build
 from site_builder.errors import ContentError
-from site_builder.parallel import PARALLEL_FROM_EVENTS, worker_count
+from site_builder.parallel import PARALLEL_FROM_EVENTS
 
 from .test_build_site import tree_digest
 

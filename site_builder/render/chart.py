@@ -224,7 +224,7 @@ def _extent(event: Event) -> tuple[date, date]:
 def _offsets(placed) -> list[float]:
     """Spread events that would sit on the same spot of the same lane above and below its line."""
     groups: dict[tuple, list[int]] = {}
-    for n, (event, row, start, end, x, is_span) in enumerate(placed):
+    for n, (_event, row, _start, _end, x, _is_span) in enumerate(placed):
         groups.setdefault((row, x.date()), []).append(n)
     offsets = [0.0] * len(placed)
     for members in groups.values():
