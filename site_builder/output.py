@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 from contextlib import contextmanager
-from typing import Callable, Iterable, Iterator
+from typing import Iterable, Iterator
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -50,19 +50,6 @@ def recover(dest: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
     if parked.exists() and dest.exists():
         shutil.rmtree(parked, ignore_errors=True)
-
-
-def write_site(files: dict[str, bytes], dest: Path, finish: Callable[[Path], None] | None = None) -> int:
-    """Replace dest with exactly these files; returns how many were written.
-
-    finish(staging) may add to the staged folder before it goes live; if it raises,
-    dest is left as it was.
-    """
-    with staged(dest) as staging:
-        write_files(staging, sorted(files.items()))
-        if finish is not None:
-            finish(staging)
-    return len(files)
 
 
 @contextmanager

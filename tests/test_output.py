@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.output import recover, write_site
+from site_builder.output import recover, staged, write_files
+
+
+def write_site(files: dict[str, bytes], dest: Path, finish=None) -> None:
+    """What a build does: stage the files (and whatever finish adds), then swap them in."""
+    with staged(dest) as staging:
+        write_files(staging, sorted(files.items()))
+        if finish is not None:
+            finish(staging)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -53,11 +61,13 @@ def test_recover_restores_a_build_parked_by_a_run_killed_mid_swap(tmp_path):
 KILLED_WRITER = """
 import sys, time
 from pathlib import Path
-from site_builder.output import write_site
+from site_builder.output import staged, write_files
 def finish(staging):
     print("staged", flush=True)
     time.sleep(60)
-write_site({f"page{i}.html": b"new" * 1000 for i in range(200)}, Path(sys.argv[1]), finish=finish)
+with staged(Path(sys.argv[1])) as staging:
+    write_files(staging, [(f"page{i}.html", b"new" * 1000) for i in range(200)])
+    finish(staging)
 """
 
 
