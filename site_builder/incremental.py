@@ -13,6 +13,7 @@ is redone only when one of those inputs changed:
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -24,13 +25,15 @@ from site_builder.cached_steps import MISSING, CachedSteps, Recorder, same, stam
 from site_builder.content.load import load_site
 from site_builder.errors import ContentError, Diagnostic
 from site_builder.model import Site
-from site_builder.render.pages import RenderContext
+from site_builder.render.pages import CARD_TEMPLATE, RenderContext
 from site_builder.render.site import render_site
 from site_builder.render.theme import Theme, ThemeError
 from site_builder.render.urls import Urls, output_path
 
 # A method of Site (neighbours, ...) may read anything of the content.
 _CONTENT = frozenset({("events",), ("sources",), ("config",)})
+# Sequences of the Site whose length alone is often all a page reads ("All 10,000 events").
+_COUNTED = frozenset({"events", "sources"})
 
 
 class SiteView:
@@ -54,6 +57,9 @@ class SiteView:
         if isinstance(value, dict):
             recorder = self._recorders[name] = Recorder(value, name, self._note)
             return recorder
+        if name in _COUNTED:
+            recorder = self._recorders[name] = Counted(value, name, self._note)
+            return recorder
         if callable(value):
             self.deps |= _CONTENT
         else:
@@ -64,7 +70,42 @@ class SiteView:
         self.deps.add(dep)
 
 
+class Counted(Sequence):
+    """A read-only view of a tuple of the Site that notes whether only its length was read
+    (dependency ("len", name)) or its items (the whole attribute)."""
+
+    __slots__ = ("_data", "_name", "_note")
+
+    def __init__(self, data: tuple, name: str, note: Callable[[tuple], None]):
+        self._data, self._name, self._note = data, name, note
+
+    def __len__(self):
+        self._note(("len", self._name))
+        return len(self._data)
+
+    def __bool__(self):
+        self._note(("len", self._name))
+        return bool(self._data)
+
+    def __getitem__(self, index):
+        self._note((self._name,))
+        return self._data[index]
+
+    def __iter__(self):
+        self._note((self._name,))
+        return iter(self._data)
+
+    def __eq__(self, other):
+        self._note((self._name,))
+        return self._data == (other._data if isinstance(other, Counted) else other)
+
+    def __hash__(self):
+        return hash(self._data)
+
+
 def dependency_value(site: Site, dep: tuple):
+    if dep[0] == "len":
+        return len(getattr(site, dep[1]))
     value = getattr(site, dep[0])
     return value.get(dep[1], MISSING) if len(dep) == 2 else value
 
@@ -82,6 +123,16 @@ class _Page:
     templates: frozenset | None  # the templates it uses; None: cannot tell (a dynamic include)
     version: int  # template version it was rendered with
     data: bytes
+    key: tuple | None = None  # render_keyed's key
+
+
+@dataclass
+class _Card:
+    event: Any
+    deps: frozenset
+    site: Site
+    version: int
+    html: Any  # Markup
 
 
 @dataclass
@@ -158,6 +209,7 @@ class IncrementalRenderer:
     def __init__(self) -> None:
         self.templates = Templates()
         self.pages: dict[str, _Page] = {}
+        self.cards: dict[str, _Card] = {}  # event id -> its card, as the lists show it
         self.runs: dict[Any, _Run] = {}
         self.assets: dict[str, str] | None = None
         self._compared: dict[tuple, bool] = {}
@@ -174,6 +226,8 @@ class IncrementalRenderer:
         finally:
             for path in [p for p in self.pages if p not in seen_pages]:
                 self.pages.pop(path)  # a page no longer produced (or unknown after a failure)
+            for event_id in [e for e in self.cards if e not in site.events_by_id]:
+                self.cards.pop(event_id)
 
     def _context(self, seen_pages: set[str]):
         renderer = self
@@ -182,6 +236,7 @@ class IncrementalRenderer:
             if asset_names != renderer.assets:  # new CSS means new hashed names in every page
                 renderer.assets = asset_names
                 renderer.pages.clear()
+                renderer.cards.clear()
                 renderer.runs.clear()
             view = SiteView(site)
             return _CachingContext(view, Urls(view, asset_names), env, renderer=renderer, seen=seen_pages)
@@ -259,6 +314,46 @@ class _CachingContext(RenderContext):
         r.stats.pages_rendered += 1
         r.stats.rendered.append(path)
         return path, data
+
+    def render_keyed(self, template: str, url: str, key: tuple, make) -> tuple[str, bytes]:
+        r = self.renderer
+        path = output_path(url, self.urls.base)
+        cached = r.pages.get(path)
+        if (cached is not None and cached.key is not None and cached.template == template and cached.key == key
+                and not r.templates.changed_since(cached.version, cached.templates)
+                and r.unchanged(cached.site, cached.deps)):
+            self.seen.add(path)
+            cached.site = r._site
+            cached.version = r.templates.version
+            self.site.deps |= cached.deps
+            r.stats.pages_reused += 1
+            return path, cached.data
+        page, values = make()
+        path, data = self.render(template, page, **values)
+        r.pages[path].key = key
+        return path, data
+
+    def card(self, event):
+        """A card kept across rebuilds while its event (the same object), the site parts it read
+        and its templates are unchanged; what it read counts as read by the page showing it."""
+        r = self.renderer
+        view: SiteView = self.site
+        cached = r.cards.get(event.id)
+        if (cached is not None and cached.event is event
+                and not r.templates.changed_since(cached.version, r.templates.closure(CARD_TEMPLATE))
+                and r.unchanged(cached.site, cached.deps)):
+            cached.site = r._site
+            cached.version = r.templates.version
+            view.deps |= cached.deps
+            return cached.html
+        outer, view.deps = view.deps, set()
+        try:
+            html = self.render_card(event)
+        finally:
+            inner, view.deps = view.deps, outer
+        outer |= inner
+        r.cards[event.id] = _Card(event, frozenset(inner), r._site, r.templates.version, html)
+        return html
 
 
 # --- the session -----------------------------------------------------------------------

@@ -10,20 +10,21 @@ so each card is one link away with JavaScript off. Smaller sites keep every card
 from __future__ import annotations
 
 import json
-import unicodedata
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from site_builder.content.dates import PartialDate
 from site_builder.htmltext import html_to_text
 from site_builder.model import Event, Site
-from site_builder.render.assets import hashed_name
 from site_builder.render.markdown import render_markdown
 from site_builder.slugs import slugify
 
 LARGE_SITE = 300  # more events than this: the home page lists one period and links the others
 PAGE_EVENTS = 300  # a year with more events than this is listed month by month
+# Fixed names, served with revalidation (not under /assets/, which is cached forever): a page
+# names them, and a page must not change when another period's event does (see data_assets).
 INDEX_ASSET = "data/timeline-index.json"  # every event, small: id, dates, lane, tags, actors, title
 TEXT_ASSET = "data/timeline-text.json"  # every event's searchable text, folded: fetched for a text query
 
@@ -32,16 +33,21 @@ Group = tuple[str, str, tuple[Event, ...]]  # as Site.periods: (period id, label
 
 @dataclass(frozen=True)
 class PeriodPage:
+    """A page of cards. Two are equal when they show the same in the index of periods (key,
+    labels, path, counts): the events themselves are compared apart, so a page listing other
+    events is not rendered again when one event's text changes (site_builder/incremental.py)."""
+
     key: str  # "2025" or "2025-08"
     label: str  # "2025" or "August 2025"
     short: str  # what the index of periods shows: "2025" or "Aug"
     path: str  # relative to the site's base: "years/2025/"
-    groups: tuple[Group, ...]  # the month groups (Site.periods) it lists
+    groups: tuple[Group, ...] = field(compare=False)  # the month groups (Site.periods) it lists
     months: tuple["PeriodPage", ...] = ()  # a year listed month by month: its months' pages
+    count: int = -1  # events it lists (computed from groups)
 
-    @property
-    def count(self) -> int:
-        return sum(len(events) for _, _, events in self.groups)
+    def __post_init__(self):
+        if self.count < 0:
+            object.__setattr__(self, "count", sum(len(events) for _, _, events in self.groups))
 
     @property
     def total(self) -> int:
@@ -53,8 +59,8 @@ class PeriodPage:
 class Archive:
     years: tuple[PeriodPage, ...]  # the index of periods: years, each with its months if split
     pages: tuple[PeriodPage, ...]  # every page listing cards, in reading order (previous/next)
-    page_of: dict[str, int]  # event id -> index in pages
-    latest: PeriodPage  # what the home page lists
+    page_of: dict[str, int] = field(compare=False)  # event id -> index in pages
+    latest: PeriodPage | None = None  # what the home page lists
 
     def neighbours(self, page: PeriodPage) -> tuple[PeriodPage | None, PeriodPage | None]:
         at = [n for n, p in enumerate(self.pages) if p is page]
@@ -73,9 +79,21 @@ def is_large(site: Site) -> bool:
     return len(site.events) > LARGE_SITE
 
 
+_archives: list = []  # [(Site.periods, PAGE_EVENTS, its Archive)]: the home page, the embed view, every page ask
+
+
 def build_archive(site: Site) -> Archive:
+    periods = site.periods
+    if _archives and _archives[0][0] is periods and _archives[0][1] == PAGE_EVENTS:
+        return _archives[0][2]
+    found = _build_archive(periods)
+    _archives[:] = [(periods, PAGE_EVENTS, found)]
+    return found
+
+
+def _build_archive(periods) -> Archive:
     by_year: dict[int, list[Group]] = {}
-    for group in site.periods:
+    for group in periods:
         by_year.setdefault(group[2][0].when.start.year, []).append(group)
     years, pages = [], []
     for year, groups in by_year.items():
@@ -117,12 +135,10 @@ def index_data(site: Site, archive: Archive, base: str) -> bytes:
     actors = {slug: n for n, (slug, _) in enumerate(site.actors)}
     rows = []
     for event in site.events:
-        first = event.when.start.first_day().isoformat()
-        last = (event.when.end or event.when.start).last_day().isoformat()
-        rows.append([event.id, first, "" if last == first else last, lanes[event.lane],
-                     sorted({tags[slugify(t)] for t in event.tags}),
-                     sorted({actors[slugify(a)] for a in event.actors}),
-                     archive.page_of[event.id], event.when.format(), event.title])
+        facts = _facts(event)
+        rows.append([event.id, facts.first, facts.last, lanes[event.lane],
+                     sorted({tags[t] for t in facts.tags}), sorted({actors[a] for a in facts.actors}),
+                     archive.page_of[event.id], facts.date, event.title])
     data = {
         "lanes": [[lane.id, lane.label] for lane in site.config.lanes],
         "tags": [slug for slug, _ in site.tags],
@@ -137,12 +153,38 @@ def index_data(site: Site, archive: Archive, base: str) -> bytes:
 def text_data(site: Site) -> bytes:
     """Each event's title, summary and quotations as the text filter reads them, already folded
     (timeline.js folds the reader's words the same way), in the order of the index's rows."""
-    texts = []
-    for event in site.events:
-        summary = _plain(event.summary)
-        quotes = " ".join(" ".join(excerpt.selector.quoted) for excerpt in event.excerpts)
-        texts.append(fold(f"{event.title} {summary} {quotes}"))
-    return _compact_json(texts)
+    return _compact_json([_facts(event).text for event in site.events])
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the data files say of one event, worked out once per Event object."""
+
+    first: str
+    last: str  # "" when the same day
+    tags: tuple[str, ...]  # slugs
+    actors: tuple[str, ...]
+    date: str
+    text: str  # folded
+
+
+_facts_of: dict[int, tuple[Event, _Facts]] = {}  # id(event) -> (the event, kept alive; its facts)
+
+
+def _facts(event: Event) -> _Facts:
+    kept = _facts_of.get(id(event))
+    if kept is not None and kept[0] is event:
+        return kept[1]
+    first = event.when.start.first_day().isoformat()
+    last = (event.when.end or event.when.start).last_day().isoformat()
+    quotes = " ".join(" ".join(excerpt.selector.quoted) for excerpt in event.excerpts)
+    facts = _Facts(first, "" if last == first else last, tuple(slugify(t) for t in event.tags),
+                   tuple(slugify(a) for a in event.actors), event.when.format(),
+                   fold(f"{event.title} {_plain(event.summary)} {quotes}"))
+    if len(_facts_of) > 200_000:  # events of sites no longer built (the preview of many sites)
+        _facts_of.clear()
+    _facts_of[id(event)] = (event, facts)
+    return facts
 
 
 _MARKDOWN = re.compile(r"[\\`*_\[\]<>&#!|~]")
@@ -181,12 +223,12 @@ _memo: dict = {}
 
 
 def data_assets(site: Site, archive: Archive, base: str) -> DataAssets:
-    """The two data files under content-hashed names; computed once per site and base path."""
+    """The two data files; computed once per site and base path. Their names do not change with
+    their content, so no page has to be written again when another page's event changes."""
     inputs = (site.events, site.config)  # the same objects: the same files
     kept = _memo.get("assets")
     if kept is not None and kept[0] == base and all(a is b for a, b in zip(kept[1], inputs)):
         return kept[2]
-    index, text = index_data(site, archive, base), text_data(site)
-    found = DataAssets((hashed_name(INDEX_ASSET, index), index), (hashed_name(TEXT_ASSET, text), text))
+    found = DataAssets((INDEX_ASSET, index_data(site, archive, base)), (TEXT_ASSET, text_data(site)))
     _memo["assets"] = (base, inputs, found)
     return found

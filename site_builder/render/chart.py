@@ -84,6 +84,10 @@ class Chart:
 def build_chart(site: Site) -> Chart:
     lanes = site.config.lanes
     rows = {lane.id: n for n, lane in enumerate(lanes)}
+    if is_large(site):  # circles by month: no event is placed one by one
+        extents = [_kept_extent(event) for event in site.events]
+        lo, hi = _domain(min((e[0] for e in extents), default=None), max((e[1] for e in extents), default=None))
+        return Chart(tuple(lanes), (), (lo, hi), _year_ticks(lo, hi), _months(site, rows))
     placed = []
     for event in site.events:
         start, end = _extent(event)
@@ -92,15 +96,15 @@ def build_chart(site: Site) -> Chart:
         placed.append((event, rows[event.lane], start, end, x, is_span))
     points = tuple(ChartPoint(event, row, row + offset, start, end, x, is_span)
                    for (event, row, start, end, x, is_span), offset in zip(placed, _offsets(placed)))
-    if points:
-        lo = min(p.start for p in points) - timedelta(days=PAD_DAYS)
-        hi = max(p.end for p in points) + timedelta(days=PAD_DAYS)
-    else:
-        today = date.today()
-        lo, hi = today - timedelta(days=30), today + timedelta(days=30)
-    if is_large(site):
-        return Chart(tuple(lanes), (), (lo, hi), _year_ticks(lo, hi), _months(site, rows))
+    lo, hi = _domain(min((p.start for p in points), default=None), max((p.end for p in points), default=None))
     return Chart(tuple(lanes), points, (lo, hi), _month_ticks(lo, hi))
+
+
+def _domain(first: date | None, last: date | None) -> tuple[date, date]:
+    if first is None or last is None:
+        today = date.today()
+        return today - timedelta(days=30), today + timedelta(days=30)
+    return first - timedelta(days=PAD_DAYS), last + timedelta(days=PAD_DAYS)
 
 
 def _months(site: Site, rows: dict[str, int]) -> tuple[MonthPoint, ...]:
@@ -126,8 +130,20 @@ def month_size(count: int, most: int) -> float:
     return round(MONTH_MIN_SIZE + (MONTH_MAX_SIZE - MONTH_MIN_SIZE) * (count / most) ** 0.5, 1)
 
 
+_last_figure: list = []  # [(chart, figure)]: the home page and the embed view draw the same chart
+
+
 def figure(chart: Chart, site: Site) -> dict:
-    """The plotly figure as plain JSON data (no functions, no HTML from content unescaped)."""
+    """The plotly figure as plain JSON data (no functions, no HTML from content unescaped).
+    Made once per chart: plotly's validation takes a while, and an edit rarely changes the chart."""
+    if _last_figure and _last_figure[0][0] == chart:
+        return _last_figure[0][1]
+    made = _figure(chart)
+    _last_figure[:] = [(chart, made)]
+    return made
+
+
+def _figure(chart: Chart) -> dict:
     fig = go.Figure()
     for lane in chart.lanes if chart.months else ():
         months = [m for m in chart.months if m.lane == lane.id]
@@ -214,6 +230,19 @@ def _hover_text(point: ChartPoint) -> str:
     """
     lines = [point.event.when.format(), *textwrap.wrap(point.event.title, HOVER_WIDTH)]
     return "<br>".join(html.escape(line) for line in lines)
+
+
+_extents: dict[int, tuple] = {}  # id(event) -> (event, kept alive; its extent)
+
+
+def _kept_extent(event: Event) -> tuple[date, date]:
+    """_extent, worked out once per Event object (the preview keeps unchanged events)."""
+    kept = _extents.get(id(event))
+    if kept is None or kept[0] is not event:
+        if len(_extents) > 200_000:
+            _extents.clear()
+        kept = _extents[id(event)] = (event, _extent(event))
+    return kept[1]
 
 
 def _extent(event: Event) -> tuple[date, date]:

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 import jinja2
+from markupsafe import Markup
 
-from site_builder.model import Site
-from site_builder.render.archive import Archive, PeriodPage, build_archive, data_assets, is_large
+from site_builder.model import Event, Site
+from site_builder.render.archive import (INDEX_ASSET, TEXT_ASSET, Archive, PeriodPage, build_archive, data_assets,
+                                         is_large)
 from site_builder.render.chart import build_chart, figure, plotly_style_guards
 from site_builder.render.source_text import source_paragraphs
 from site_builder.render.urls import Urls, output_path
@@ -25,6 +27,9 @@ class Page:
     kind: str
 
 
+CARD_TEMPLATE = "partials/event_card.html"
+
+
 @dataclass
 class RenderContext:
     site: Site
@@ -33,8 +38,29 @@ class RenderContext:
 
     def render(self, template: str, page: Page, **values) -> tuple[str, bytes]:
         html = self.env.get_template(template).render(
-            site=self.site, config=self.site.config, urls=self.urls, page=page, slug=slugify, **values)
+            site=self.site, config=self.site.config, urls=self.urls, page=page, slug=slugify, card=self.card, **values)
         return output_path(page.url, self.urls.base), html.encode("utf-8")
+
+    def render_keyed(self, template: str, url: str, key: tuple, make: Callable[[], tuple[Page, dict]]
+                     ) -> tuple[str, bytes]:
+        """render(template, *make()) for the page at `url`, where `key` holds everything make()
+        reads that may change (compared item by item, the same object first): the preview server
+        skips make() and the rendering while the key is the same (incremental.py)."""
+        page, values = make()
+        return self.render(template, page, **values)
+
+    def card(self, event: Event) -> Markup:
+        """An event's card (partials/event_card.html), as every list shows it: made once per event.
+        It knows the site, config, urls, slug and event, not the page it is on."""
+        cards = self.__dict__.setdefault("_cards", {})
+        kept = cards.get(event.id)
+        if kept is None or kept[0] is not event:
+            kept = cards[event.id] = (event, self.render_card(event))
+        return kept[1]
+
+    def render_card(self, event: Event) -> Markup:
+        return Markup(self.env.get_template(CARD_TEMPLATE).render(
+            site=self.site, config=self.site.config, urls=self.urls, slug=slugify, event=event))
 
 
 def home_page(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
@@ -49,22 +75,28 @@ def timeline_values(ctx: RenderContext) -> dict:
     site = ctx.site
     chart = build_chart(site)
     values = dict(chart=chart, figure=figure(chart, site), facets=facets(site),
-                  plotly_style_guards=plotly_style_guards())
+                  period_options=period_options(site), plotly_style_guards=plotly_style_guards())
     if not is_large(site):
         return values | dict(groups=site.periods, archive=None, listing=None, position=None, data=None)
     archive = build_archive(site)
     return values | listing_values(ctx, archive, archive.latest)
 
 
+def period_options(site: Site) -> tuple[tuple[str, str], ...]:
+    """The filter's periods: (period id, label), as Site.periods has them."""
+    return tuple((period_id, label) for period_id, label, _ in site.periods)
+
+
 def listing_values(ctx: RenderContext, archive: Archive, listing: PeriodPage) -> dict:
     """A large site's list: `groups` of cards (Site.periods' shape) of the period `listing`, the
-    `archive`, the `position` of the listing among its pages and `data`, the filters' data files."""
-    assets = data_assets(ctx.site, archive, ctx.urls.base)
+    `archive`, the `position` of the listing among its pages and `data`, the filters' data files.
+    Apart from `groups`, these compare equal while the index of periods is the same, so the
+    preview renders again only the pages whose own events changed."""
     at = [n for n, p in enumerate(archive.pages) if p is listing or p is (listing.months or (None,))[0]]
     # a year listed month by month with no year-only event is on no page: it comes before its months
     position: float = at[0] if archive.pages[at[0]] is listing else at[0] - 0.5
     return dict(groups=listing.groups, archive=archive, listing=listing, position=position,
-                data={"index": ctx.urls.base + assets.index[0], "text": ctx.urls.base + assets.text[0]})
+                data={"index": ctx.urls.page(INDEX_ASSET), "text": ctx.urls.page(TEXT_ASSET)})
 
 
 def period_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
@@ -74,11 +106,13 @@ def period_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     archive = build_archive(ctx.site)
     config = ctx.site.config
     options = facets(ctx.site)
+    periods = period_options(ctx.site)
     for period in archive.every_page():
         before, after = archive.neighbours(period)
         description = f"{config.title}: the {period.total} events of {period.label}."
         yield ctx.render("period.html", Page(ctx.urls.page(period.path), period.label, description, "period"),
-                         facets=options, previous=before, next=after, **listing_values(ctx, archive, period))
+                         facets=options, period_options=periods, previous=before, next=after,
+                         **listing_values(ctx, archive, period))
 
 
 def timeline_data(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
@@ -100,16 +134,16 @@ class Facet:
 
 
 def facets(site: Site) -> tuple[Facet, ...]:
-    def count(values_of) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for event in site.events:
-            for slug in {slugify(v) for v in values_of(event)}:
-                found[slug] = found.get(slug, 0) + 1
-        return found
-
-    lanes = count(lambda e: [e.lane])
-    tags = count(lambda e: e.tags)
-    actors = count(lambda e: e.actors)
+    lanes: dict[str, int] = {}
+    tags: dict[str, int] = {}
+    actors: dict[str, int] = {}
+    for event in site.events:
+        slugs = _slugs(event)
+        lanes[slugs[2]] = lanes.get(slugs[2], 0) + 1
+        for slug in slugs[0]:
+            tags[slug] = tags.get(slug, 0) + 1
+        for slug in slugs[1]:
+            actors[slug] = actors.get(slug, 0) + 1
     return (
         Facet("lane", "Lanes", tuple((lane.id, lane.label, lanes.get(lane.id, 0)) for lane in site.config.lanes)),
         Facet("tag", "Tags", tuple((slug, label, tags[slug]) for slug, label in site.tags)),
@@ -117,15 +151,33 @@ def facets(site: Site) -> tuple[Facet, ...]:
     )
 
 
+_slugs_of: dict[int, tuple] = {}  # id(event) -> (event, kept alive; its tag slugs, its actor slugs)
+
+
+def _slugs(event: Event) -> tuple[frozenset, frozenset, str]:
+    """(tag slugs, actor slugs, lane slug): facets count each once per event."""
+    kept = _slugs_of.get(id(event))
+    if kept is None or kept[0] is not event:
+        if len(_slugs_of) > 200_000:
+            _slugs_of.clear()
+        kept = _slugs_of[id(event)] = (event, (frozenset(map(slugify, event.tags)),
+                                               frozenset(map(slugify, event.actors)), slugify(event.lane)))
+    return kept[1]
+
+
 def event_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
-    archive = build_archive(ctx.site) if is_large(ctx.site) else None
-    for event in ctx.site.events:
-        before, after = ctx.site.neighbours(event)
-        related = [ctx.site.events_by_id[r] for r in event.related if r in ctx.site.events_by_id]
-        description = f"{event.when.format()}: {event.title}"
-        yield ctx.render("event.html", Page(ctx.urls.event(event), event.title, description, "event"),
-                         event=event, previous=before, next=after, related=related,
-                         listed_at=listed_at(ctx, archive, event.id))
+    site = ctx.site
+    archive = build_archive(site) if is_large(site) else None
+    events_by_id = site.events_by_id
+    for event in site.events:
+        before, after = site.neighbours(event)
+        related = tuple(events_by_id[r] for r in event.related if r in events_by_id)
+        at = listed_at(ctx, archive, event.id)
+
+        def make(event=event, before=before, after=after, related=related, at=at) -> tuple[Page, dict]:
+            page = Page(ctx.urls.event(event), event.title, f"{event.when.format()}: {event.title}", "event")
+            return page, dict(event=event, previous=before, next=after, related=list(related), listed_at=at)
+        yield ctx.render_keyed("event.html", ctx.urls.event(event), (event, before, after, related, at), make)
 
 
 def listed_at(ctx: RenderContext, archive: Archive | None, event_id: str) -> str:
@@ -138,9 +190,12 @@ def listed_at(ctx: RenderContext, archive: Archive | None, event_id: str) -> str
 def source_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     for source in ctx.site.sources:
         excerpts = ctx.site.excerpts_by_source[source.id]
-        description = f"{source.publisher}, {source.published.format()}: {source.title} (archived text)"
-        yield ctx.render("source.html", Page(ctx.urls.source(source.id), source.title, description, "source"),
-                         source=source, paragraphs=source_paragraphs(source, excerpts), excerpts=excerpts)
+
+        def make(source=source, excerpts=excerpts) -> tuple[Page, dict]:
+            description = f"{source.publisher}, {source.published.format()}: {source.title} (archived text)"
+            page = Page(ctx.urls.source(source.id), source.title, description, "source")
+            return page, dict(source=source, paragraphs=source_paragraphs(source, excerpts), excerpts=excerpts)
+        yield ctx.render_keyed("source.html", ctx.urls.source(source.id), (source, excerpts), make)
 
 
 def sources_index(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
