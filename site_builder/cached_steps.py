@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from site_builder.content.events import build_event, read_event_record
-from site_builder.content.load import FileSteps
+from site_builder.content.load import FileSteps, LoadMemo
 from site_builder.content.sources import load_source
 from site_builder.errors import Report
 
@@ -66,6 +66,7 @@ class _Verified:
     looked_up: dict  # source id -> the Source (or MISSING) it saw
     event: Any
     diagnostics: list
+    sources: Any = None  # the last sources dict the verdict was found to hold for
 
 
 class CachedSteps:
@@ -75,10 +76,11 @@ class CachedSteps:
         self.parsed: dict[tuple[str, str], tuple[tuple, Any, list]] = {}
         self.verified: dict[str, _Verified] = {}
         self.counts = {"parsed": 0, "verified": 0}
+        self.memo = LoadMemo()
 
     def steps(self) -> FileSteps:
         return FileSteps(load_source=self.load_source, read_event_record=self.read_event_record,
-                         build_event=self.build_event)
+                         build_event=self.build_event, memo=self.memo)
 
     def forget(self, paths) -> None:
         """Drop what is known about these files even if their stat looks the same."""
@@ -88,16 +90,18 @@ class CachedSteps:
         for key in [k for k in self.verified if k in gone]:
             del self.verified[key]
 
-    def _parse(self, kind: str, read: Callable, path: Path, report: Report):
-        key = (kind, str(path))
-        now = stamp(path)
+    def _parse(self, kind: str, read: Callable, path: Path | str, report: Report):
+        key = (kind, os.fspath(path))
+        st = os.stat(path)
+        now = st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns  # stamp(path), without a call
         cached = self.parsed.get(key)
         if cached is None or cached[0] != now:
             own = Report()
             cached = (now, read(path, own), own.diagnostics)
             self.parsed[key] = cached
             self.counts["parsed"] += 1
-        report.diagnostics.extend(cached[2])
+        if cached[2]:
+            report.diagnostics.extend(cached[2])
         return cached[1]
 
     def load_source(self, path: Path, report: Report):
@@ -107,7 +111,7 @@ class CachedSteps:
         return self._parse("event", read_event_record, path, report)
 
     def build_event(self, path, record, eid, config, sources, report):
-        cached = self.verified.get(str(path))
+        cached = self.verified.get(os.fspath(path))
         if cached is None or not self._still_valid(cached, record, eid, config, sources):
             looked_up: dict = {}
             whole = []
@@ -115,17 +119,26 @@ class CachedSteps:
                             if len(dep) == 2 else whole.append(True))
             own = Report()
             event = build_event(path, record, eid, config, view, own)
-            cached = _Verified(record, eid, config, dict(sources) if whole else None, looked_up, event, own.diagnostics)
-            self.verified[str(path)] = cached
+            cached = _Verified(record, eid, config, dict(sources) if whole else None, looked_up, event, own.diagnostics,
+                               sources)
+            self.verified[os.fspath(path)] = cached
             self.counts["verified"] += 1
-        report.diagnostics.extend(cached.diagnostics)
+        if cached.diagnostics:
+            report.diagnostics.extend(cached.diagnostics)
         return cached.event
 
     @staticmethod
     def _still_valid(cached: _Verified, record, eid, config, sources) -> bool:
         if cached.record is not record or cached.eid != eid or not same(cached.config, config):
             return False
+        if cached.sources is sources:
+            # The loader hands back the very dict of the last load while every source in it is the
+            # same object (content/load.py), and never changes a dict it handed out.
+            return True
         if cached.whole is not None and (cached.whole.keys() != sources.keys()
                                          or any(sources[k] is not v for k, v in cached.whole.items())):
             return False
-        return all(sources.get(k, MISSING) is v for k, v in cached.looked_up.items())
+        if all(sources.get(k, MISSING) is v for k, v in cached.looked_up.items()):
+            cached.sources = sources
+            return True
+        return False

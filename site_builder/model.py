@@ -104,7 +104,13 @@ class Event:
     order: int = 0
 
     def sort_key(self) -> tuple:
-        return (*self.when.sort_key(), self.order, self.id)
+        # Kept on the event: every load sorts all events again, and working a timed event's key
+        # out means a zone lookup and a datetime.
+        try:
+            return self.__dict__["_sort_key"]
+        except KeyError:
+            key = self.__dict__["_sort_key"] = (*self.when.sort_key(), self.order, self.id)
+            return key
 
 
 @dataclass(frozen=True)

@@ -80,3 +80,54 @@ def test_closest_passage_reports_the_differing_words():
 
 def test_closest_passage_is_none_when_nothing_is_shared():
     assert closest_passage("zebra quokka", SOURCE) is None
+
+
+def test_other_spaces_are_every_white_space_character_but_the_plain_space():
+    import sys
+
+    from site_builder.content.excerpts import OTHER_SPACES
+
+    assert OTHER_SPACES == "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c != " ")
+    assert OTHER_SPACES[:9] == "".join(c for c in OTHER_SPACES if c.isascii())
+
+
+def _normalize_word_by_word(text):
+    """The map as it used to be made: one entry per run of non-space text."""
+    import re
+
+    from site_builder.content.excerpts import _FOLD
+
+    words = list(re.finditer(r"\S+", text.translate(_FOLD)))
+    normal, starts, origins = " ".join(m.group() for m in words), [], []
+    at = 0
+    for m in words:
+        starts.append(at)
+        origins.append(m.start())
+        at += len(m.group()) + 1
+    return normal, starts, origins
+
+
+@pytest.mark.parametrize("text", [
+    "", "   ", "a", "  a  ", "a b", "a  b", "a\nb", "a \n\n b  c\td e", "\u201cq\u201d \u2014\u00a0x\u3000y",
+    " \x1c a\x85b\u2028\u2029c ", SOURCE,
+])
+def test_normalize_maps_every_offset_back_as_a_map_per_word_does(text):
+    from bisect import bisect_right
+
+    from site_builder.content.excerpts import normalize
+
+    normal, starts, origins = _normalize_word_by_word(text)
+    norm = normalize(text)
+    assert norm.text == normal
+    for index in range(len(normal)):
+        run = bisect_right(starts, index) - 1
+        assert norm.original(index) == origins[run] + index - starts[run], (text, index)
+
+
+@pytest.mark.parametrize("text", ["Russia-US trade, & more", "caf\u00e9 \u4e2d\U0001f600 a_b.c~d%e+f/g?h#i", "\x00\x7f"])
+def test_fragment_escape_is_quote_with_dashes_escaped(text):
+    from urllib.parse import quote
+
+    from site_builder.content.excerpts import _fragment_escape
+
+    assert _fragment_escape(text) == quote(text, safe="").replace("-", "%2D")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 
 from site_builder.content.dates import When
@@ -14,26 +15,38 @@ from site_builder.model import Event, Excerpt, Source, SiteConfig
 from site_builder.slugs import is_slug, slugify
 
 
-def read_event_record(path: Path, report: Report) -> Record | None:
-    text = decode_text(path.read_bytes(), str(path), report)
+def read_event_record(path: str | Path, report: Report) -> Record | None:
+    path = os.fspath(path)
+    with open(path, "rb") as file:
+        data = file.read()
+    text = decode_text(data, path, report)
     if text is None:
         return None
-    return read_record(parse_yaml(text, str(path), report), EVENT_FIELDS, report, "the event")
+    return read_record(parse_yaml(text, path, report), EVENT_FIELDS, report, "the event")
 
 
-def event_id(path: Path, record: Record, report: Report) -> str | None:
+def event_id(path: str | Path, record: Record, report: Report) -> str | None:
     if "id" in record.values:
         return record.values["id"]
-    if is_slug(path.stem):
-        return path.stem
-    report.error(str(path), 1, 1, f"the file name '{path.stem}' cannot be an event id",
-                 hint=f"rename the file to '{slugify(path.stem)}{path.suffix}' or add an `id:` field")
+    stem, suffix = _stem_and_suffix(os.path.basename(path))
+    if is_slug(stem):
+        return stem
+    report.error(os.fspath(path), 1, 1, f"the file name '{stem}' cannot be an event id",
+                 hint=f"rename the file to '{slugify(stem)}{suffix}' or add an `id:` field")
     return None
 
 
-def build_event(path: Path, record: Record, eid: str, config: SiteConfig,
+def _stem_and_suffix(name: str) -> tuple[str, str]:
+    """Path(name).stem and .suffix, without making a Path."""
+    dot = name.rfind(".")
+    if 0 < dot < len(name) - 1:
+        return name[:dot], name[dot:]
+    return name, ""
+
+
+def build_event(path: str | Path, record: Record, eid: str, config: SiteConfig,
                 sources: dict[str, Source], report: Report) -> Event | None:
-    errors_before = len(report.errors)
+    diagnostics_before = len(report.diagnostics)
     values = record.values
     start, end = values.get("date"), values.get("end")
     if start and end and end.last_day() < start.first_day():
@@ -51,7 +64,8 @@ def build_event(path: Path, record: Record, eid: str, config: SiteConfig,
     excerpts = [verify_excerpt(eid, n, item, sources, report)
                 for n, item in enumerate(values.get("excerpts", ()), start=1)]
     sourced = values.get("excerpts") or values.get("draft")  # a draft may have no excerpt yet
-    if len(report.errors) > errors_before or not start or "title" not in values or not sourced:
+    failed = any(d.severity == "error" for d in report.diagnostics[diagnostics_before:])
+    if failed or not start or "title" not in values or not sourced:
         return None
     return Event(
         id=eid,
@@ -65,7 +79,7 @@ def build_event(path: Path, record: Record, eid: str, config: SiteConfig,
         excerpts=tuple(excerpts),
         related=values.get("related", ()),
         draft=values.get("draft", False),
-        path=str(path),
+        path=os.fspath(path),
         order=values.get("order", 0),
     )
 

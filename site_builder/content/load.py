@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import gc
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import is_
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from site_builder.content.events import build_event, event_id, read_event_record
 from site_builder.content.fields import SITE_FIELDS, Record, read_record
@@ -50,21 +53,71 @@ class FileSteps:
     load_source: Callable = load_source
     read_event_record: Callable = read_event_record
     build_event: Callable = build_event
+    memo: Any = None  # a LoadMemo the loads of one site share (serve's), or None
+
+
+class LoadMemo:
+    """What the previous load of the same site gave, so that the next one can hand back the same
+    objects when nothing changed: the same SiteConfig when site.yaml says the same, the same
+    sources dict while every source is the same object, and the same Site while in addition
+    every event is. The memoized steps (cached_steps.py) then compare by identity, and the
+    renderer sees at once that the site is the one it rendered (incremental.py)."""
+
+    def __init__(self) -> None:
+        self.config: SiteConfig | None = None
+        self.sources: dict[str, Source] | None = None
+        self.site: Site | None = None
+        self.site_key: tuple | None = None  # (include_drafts, config, sources dict, events as loaded)
+        self.named: dict[str, tuple] = {}  # event file -> (record, id, errors of naming it)
 
 
 def load_site(root: Path, include_drafts: bool = False, base_url: str | None = None,
               steps: FileSteps = FileSteps(), workers: int | None = 1) -> Site:
     """The site model, or ContentError carrying every error found. workers: processes to load
     the events in (None: as many as the site's size is worth; site_builder/parallel.py)."""
-    paths = SitePaths(Path(root))
-    report = Report()
-    config = load_config(paths, report, base_url)
-    sources = load_sources(paths, report, steps)
-    events = load_events(paths, config, sources, report, steps, workers) if config else []
-    if report:
-        raise ContentError(report.errors)
-    visible = tuple(sorted((e for e in events if include_drafts or not e.draft), key=Event.sort_key))
-    return Site(config, visible, tuple(sorted(sources.values(), key=lambda s: s.id)))
+    with _collector_paused():
+        paths = SitePaths(Path(root))
+        report = Report()
+        config = load_config(paths, report, base_url)
+        sources = load_sources(paths, report, steps)
+        memo = steps.memo
+        if memo is not None and config is not None:
+            if memo.config is not None and memo.config == config:
+                config = memo.config
+            memo.config = config
+        events = load_events(paths, config, sources, report, steps, workers) if config else []
+        if report:
+            raise ContentError(report.errors)
+        if memo is not None:
+            key = (include_drafts, config, sources, events)
+            last = memo.site_key
+            if (last is not None and last[0] == include_drafts and last[1] is config and last[2] is sources
+                    and len(last[3]) == len(events) and all(map(is_, last[3], events))):
+                return memo.site
+        visible = tuple(sorted((e for e in events if include_drafts or not e.draft), key=Event.sort_key))
+        site = Site(config, visible, tuple(sorted(sources.values(), key=lambda s: s.id)))
+        if memo is not None:
+            memo.site, memo.site_key = site, key
+        return site
+
+
+@contextmanager
+def _collector_paused():
+    """Loading makes a million objects that all stay alive: the cyclic garbage collector, set off
+    by so many allocations, walked them over and over (a third of a cold load's time). It is off
+    while loading; then what loading made goes straight to the oldest generation (freeze moves
+    every tracked object to the permanent one, unfreeze moves those to the oldest), so that the
+    first young collection after it does not walk the whole new site either."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            if gc.get_freeze_count() == 0:  # nobody froze objects on purpose (ForkedWorkers does, for a while)
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()
 
 
 def load_config(paths: SitePaths, report: Report, base_url: str | None) -> SiteConfig | None:
@@ -98,7 +151,12 @@ def load_config(paths: SitePaths, report: Report, base_url: str | None) -> SiteC
 
 
 def content_files(folder: Path, suffixes: tuple[str, ...], root: Path, report: Report) -> list[Path]:
-    """Files under folder, refusing links that lead outside the site.
+    """Files under folder, refusing links that lead outside the site."""
+    return [Path(name) for name in _content_names(folder, suffixes, root, report)]
+
+
+def _content_names(folder: Path, suffixes: tuple[str, ...], root: Path, report: Report) -> list[str]:
+    """content_files as strings (no Path object per file: 10,000 of them cost a rebuild 0.1 s).
 
     Only links are resolved: a plain file reached without following links is inside the
     site when its folder is (resolving all 10,000 event files took 0.6 s of every rebuild).
@@ -108,78 +166,107 @@ def content_files(folder: Path, suffixes: tuple[str, ...], root: Path, report: R
     found = []
     limit = root.resolve()
     folder_inside = folder.resolve().is_relative_to(limit)
-    for name, is_link, is_file in sorted(_walk(str(folder)), key=lambda entry: entry[0].split(os.sep)):
-        path = Path(name)
-        if path.suffix not in suffixes or path.name.startswith("."):
+    entries, nested = _walk(str(folder))
+    if nested:  # by path components, as sorting Paths does ("a/x" before "a-b/x")
+        entries.sort(key=lambda entry: entry[0].split(os.sep))
+    else:  # one folder: its names share the prefix, and plain order is the same
+        entries.sort()
+    for name, base, is_link, is_file in entries:
+        if base.startswith(".") or not base.endswith(suffixes):  # Path.suffix in suffixes, as before
             continue
         if folder_inside and not is_link:
             if is_file:
-                found.append(path)
+                found.append(name)
             continue
-        real = path.resolve()
+        real = Path(name).resolve()
         if not real.is_relative_to(limit):
-            report.error(str(path), 1, 1, "this file links to a place outside the site folder",
+            report.error(name, 1, 1, "this file links to a place outside the site folder",
                          hint="copy the file into content/ instead of linking to it")
             continue
         if real.is_file():
-            found.append(path)
+            found.append(name)
     return found
 
 
-def _walk(folder: str):
-    """(path, is a link, is a file) of everything under folder, not following linked folders (as rglob)."""
+def _walk(folder: str) -> tuple[list[tuple[str, str, bool, bool]], bool]:
+    """(path, name, is a link, is a file) of everything under folder, not following linked folders
+    (as rglob), and whether there were folders inside it."""
+    found = []
     stack = [folder]
+    nested = False
     while stack:
         with os.scandir(stack.pop()) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(entry.path)
+                    nested = True
                 else:
-                    yield entry.path, entry.is_symlink(), entry.is_file(follow_symlinks=False)
+                    found.append((entry.path, entry.name, entry.is_symlink(), entry.is_file(follow_symlinks=False)))
+    return found, nested
 
 
 def load_sources(paths: SitePaths, report: Report, steps: FileSteps = FileSteps()) -> dict[str, Source]:
     sources: dict[str, Source] = {}
-    for path in content_files(paths.sources, (".md", ".txt"), paths.root, report):
-        source = steps.load_source(path, report)
+    for name in _content_names(paths.sources, (".md", ".txt"), paths.root, report):
+        source = steps.load_source(Path(name), report)
         if source is None:
             continue
         if not is_slug(source.id):
-            report.error(str(path), 1, 1, f"'{source.id}' cannot be a source id",
+            report.error(name, 1, 1, f"'{source.id}' cannot be a source id",
                          hint="name the file with lowercase letters, digits and dashes, or add an `id:` field")
         elif source.id in sources:
-            report.error(str(path), 1, 1, f"duplicate source id '{source.id}'",
+            report.error(name, 1, 1, f"duplicate source id '{source.id}'",
                          hint=f"also used by {sources[source.id].path}")
         else:
             sources[source.id] = source
+    memo = steps.memo
+    if memo is not None:
+        last = memo.sources
+        if (last is not None and last.keys() == sources.keys()
+                and all(map(is_, last.values(), sources.values()))):
+            return last  # the very dict the last load verified excerpts against: unchanged
+        memo.sources = sources
     return sources
+
+
+_NOT_BUILT = object()
 
 
 def load_events(paths: SitePaths, config: SiteConfig, sources: dict[str, Source], report: Report,
                 steps: FileSteps = FileSteps(), workers: int | None = 1) -> list[Event]:
     """workers: processes to read and verify the files in (None: by the site's size)."""
-    files = content_files(paths.events, (".yaml", ".yml"), paths.root, report)
+    files = _content_names(paths.events, (".yaml", ".yml"), paths.root, report)
     count = worker_count(len(files), workers) if workers != 1 else 1
     if count > 1:
         read = _read_events_forked(files, config, sources, steps, count)
+    elif steps.memo is not None:
+        read = _read_events_remembered(files, steps)
     else:
-        read = (_read_event(path, config, sources, steps) for path in files)
+        read = (_read_event(name, steps) for name in files)
+    build = steps.build_event
     events: dict[str, Event] = {}
     claimed: dict[str, str] = {}
     related_refs = []
-    for item in read:
-        report.diagnostics.extend(item.errors)
-        if item.record is None or item.eid is None:
+    diagnostics = report.diagnostics
+    for path, record, eid, errors, built in read:
+        if errors:
+            diagnostics.extend(errors)
+        if eid is None:  # no record, or a file name that cannot be an id
             continue
-        if item.eid in claimed:  # the first file (in path order) keeps the id; the other is not built
-            report.at(item.record.loc_of("id"), f"duplicate event id '{item.eid}'",
-                      hint=f"also used by {claimed[item.eid]}")
+        if eid in claimed:  # the first file (in path order) keeps the id; the other is not built
+            report.at(record.loc_of("id"), f"duplicate event id '{eid}'",
+                      hint=f"also used by {claimed[eid]}")
             continue
-        claimed[item.eid] = str(item.path)
-        related_refs.append((item.record, item.eid))
-        event = item.build(report)
+        claimed[eid] = path
+        if "related" in record.values:
+            related_refs.append((record, eid))
+        if built is _NOT_BUILT:
+            event = build(path, record, eid, config, sources, report)
+        else:
+            event, build_errors = built
+            diagnostics.extend(build_errors)
         if event is not None:
-            events[item.eid] = event
+            events[eid] = event
     for record, eid in related_refs:
         for other in record.get("related", ()):
             if other not in claimed:
@@ -191,45 +278,56 @@ def load_events(paths: SitePaths, config: SiteConfig, sources: dict[str, Source]
     return list(events.values())
 
 
-@dataclass
-class _EventFile:
-    """One event file read and named; build(report) verifies it into an Event (or reports why not)."""
-
-    path: Path
-    record: Record | None
-    eid: str | None
-    errors: list  # of reading and naming it
-    build: Callable[[Report], Event | None]
-
-
-def _read_event(path: Path, config: SiteConfig, sources: dict[str, Source], steps: FileSteps) -> _EventFile:
+def _read_event(path: str, steps: FileSteps) -> tuple:
+    """(path, record, id, errors of reading and naming it, _NOT_BUILT): the id is None when the
+    record is, or when the file's name cannot be an id."""
     report = Report()
     record = steps.read_event_record(path, report)
     eid = event_id(path, record, report) if record is not None else None
-    return _EventFile(path, record, eid, report.diagnostics,
-                      lambda into: steps.build_event(path, record, eid, config, sources, into))
+    return path, record, eid, report.diagnostics, _NOT_BUILT
 
 
-def _read_events_forked(files: list[Path], config: SiteConfig, sources: dict[str, Source], steps: FileSteps,
-                        count: int) -> Iterator[_EventFile]:
+def _read_events_remembered(files: list[str], steps: FileSteps) -> Iterator[tuple]:
+    """_read_event of each file, the id kept from the last load while the step hands back the same
+    record (the id only depends on the record and the path)."""
+    memo = steps.memo
+    named, kept = memo.named, {}
+    read = steps.read_event_record
+    report = Report()
+    for path in files:
+        record = read(path, report)
+        errors = report.diagnostics
+        if errors:
+            report.diagnostics = []
+        last = named.get(path)
+        if last is None or last[0] is not record:
+            naming = Report()
+            eid = event_id(path, record, naming) if record is not None else None
+            last = (record, eid, naming.diagnostics)
+        kept[path] = last
+        yield path, record, last[1], errors + last[2] if last[2] else errors, _NOT_BUILT
+    memo.named = kept
+
+
+def _read_events_forked(files: list[str], config: SiteConfig, sources: dict[str, Source], steps: FileSteps,
+                        count: int) -> Iterator[tuple]:
     """The same files read, named and built by `count` forked workers, in the same order. A worker
     also builds an event whose id turns out to be a duplicate; its verdict is then never used."""
 
-    def read_chunk(chunk: list[Path]) -> list[tuple]:
+    def read_chunk(chunk: list[str]) -> list[tuple]:
         done = []
         for path in chunk:
-            item = _read_event(path, config, sources, steps)
+            path, record, eid, errors, _ = _read_event(path, steps)
             built = Report()
-            event = item.build(built) if item.eid is not None else None
-            done.append((item.path, _kept(item.record), item.eid, item.errors, event, built.diagnostics))
+            event = steps.build_event(path, record, eid, config, sources, built) if eid is not None else None
+            done.append((path, _kept(record), eid, errors, (event, built.diagnostics)))
         return done
 
     size = max(1, min(EVENTS_PER_CHUNK, -(-len(files) // (count * 4))))
     chunks = [files[i:i + size] for i in range(0, len(files), size)]
     with ForkedWorkers(read_chunk, chunks, count) as workers:
         for done in workers.results(ordered=True):
-            for path, record, eid, errors, event, build_errors in done:
-                yield _EventFile(path, record, eid, errors, _replay(event, build_errors))
+            yield from done
 
 
 def _kept(record: Record | None) -> Record | None:
@@ -238,10 +336,3 @@ def _kept(record: Record | None) -> Record | None:
         return None
     return Record({k: record.values[k] for k in ("id", "related") if k in record.values},
                   {k: record.locs[k] for k in ("id", "related") if k in record.locs}, record.loc)
-
-
-def _replay(event: Event | None, diagnostics: list) -> Callable[[Report], Event | None]:
-    def build(report: Report) -> Event | None:
-        report.diagnostics.extend(diagnostics)
-        return event
-    return build
