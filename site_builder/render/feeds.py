@@ -2,22 +2,28 @@
 
 Timestamps come from the content, never from the clock, so the same content always builds the
 same feed (readers do not see every rebuild as an update).
+
+What each entry shows is kept between rebuilds of the preview server (pieces.py).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time, timezone
 from typing import Iterable
 from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
 from site_builder.model import Event, Site
-from site_builder.render.exports import event_text_html
+from site_builder.render.exports import EVENT_TEXT_TEMPLATE, event_text_html
 from site_builder.render.pages import RenderContext
+from site_builder.render.pieces import Pieces
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_FILE = "feed.xml"
 FEED_SIZE = 50  # newest events in the feed; the full record is in events.json
+
+_ENTRIES = Pieces()  # each entry's values (see _entry)
 
 
 def event_published(site: Site, event: Event) -> datetime:
@@ -51,6 +57,9 @@ def atom_feed(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     site, urls = ctx.site, ctx.urls
     config = site.config
     events = list(reversed(site.events))[:FEED_SIZE]  # site.events is chronological
+    # The entries' HTML comes from the template (kept while no template changes): a setting.
+    with _ENTRIES.run(ctx, ctx.env.get_template(EVENT_TEXT_TEMPLATE)) as run:
+        entries = run.pieces(events, _entry)
 
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": config.language})
@@ -58,7 +67,7 @@ def atom_feed(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     _sub(feed, "title", config.title)
     if config.description:
         _sub(feed, "subtitle", config.description)
-    _sub(feed, "updated", _rfc3339(max((event_updated(site, e) for e in events),
+    _sub(feed, "updated", _rfc3339(max((entry.updated for entry in entries),
                                        default=datetime(1970, 1, 1, tzinfo=timezone.utc))))
     _sub(feed, "link", rel="self", type="application/atom+xml", href=urls.absolute(urls.page(FEED_FILE)))
     _sub(feed, "link", rel="alternate", type="text/html", href=urls.absolute(urls.home()))
@@ -67,22 +76,41 @@ def atom_feed(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     _sub(author, "uri", urls.absolute(urls.home()))
     _sub(feed, "generator", "site-builder")
 
-    for event in events:
+    for values in entries:
         entry = _sub(feed, "entry")
-        _sub(entry, "id", urls.absolute(urls.event(event)))
-        _sub(entry, "title", f"{event.when.format()}: {event.title}")
-        _sub(entry, "link", rel="alternate", type="text/html", href=urls.absolute(urls.event(event)))
-        _sub(entry, "published", _rfc3339(event_published(site, event)))
-        _sub(entry, "updated", _rfc3339(event_updated(site, event)))
-        lane = site.lanes_by_id[event.lane]
-        _sub(entry, "category", term=lane.id, label=lane.label)
-        for tag in event.tags:
-            _sub(entry, "category", term=tag)
+        _sub(entry, "id", values.url)
+        _sub(entry, "title", values.title)
+        _sub(entry, "link", rel="alternate", type="text/html", href=values.url)
+        _sub(entry, "published", _rfc3339(values.published))
+        _sub(entry, "updated", _rfc3339(values.updated))
+        for term, label in values.categories:
+            if label is None:
+                _sub(entry, "category", term=term)
+            else:
+                _sub(entry, "category", term=term, label=label)
         # The HTML travels as escaped text (type="html"): ElementTree does the escaping.
-        _sub(entry, "content", event_text_html(ctx, event), type="html")
+        _sub(entry, "content", values.content, type="html")
 
     ET.indent(feed)
     yield FEED_FILE, ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    url: str
+    title: str
+    published: datetime
+    updated: datetime
+    categories: tuple[tuple[str, str | None], ...]  # (term, label): the lane's, then the tags
+    content: str  # HTML
+
+
+def _entry(ctx: RenderContext, event: Event) -> _Entry:
+    site, urls = ctx.site, ctx.urls
+    lane = site.lanes_by_id[event.lane]
+    return _Entry(urls.absolute(urls.event(event)), f"{event.when.format()}: {event.title}",
+                  event_published(site, event), event_updated(site, event),
+                  ((lane.id, lane.label), *((tag, None) for tag in event.tags)), event_text_html(ctx, event))
 
 
 def _sub(parent: ET.Element, name: str, text: str | None = None, **attrs: str) -> ET.Element:

@@ -31,12 +31,29 @@ def sitemap_urls(ctx: RenderContext) -> list[str]:
 
 
 def sitemap_xml(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
+    urls = sitemap_urls(ctx)
+    kept = _last_sitemap
+    if kept is not None and kept[0] == urls:  # the file is made of the URLs only: the same again
+        yield "sitemap.xml", kept[1]
+        return
     ET.register_namespace("", SITEMAP)
     root = ET.Element(f"{{{SITEMAP}}}urlset")
-    for url in sitemap_urls(ctx):
+    for url in urls:
         ET.SubElement(ET.SubElement(root, f"{{{SITEMAP}}}url"), f"{{{SITEMAP}}}loc").text = url
     ET.indent(root)
-    yield "sitemap.xml", ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    data = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    _keep_sitemap(urls, data)
+    yield "sitemap.xml", data
+
+
+# The last sitemap and its URLs: the preview server's rebuild after an edit that adds or removes
+# no page writes the same file again (one site's URLs and file: a few MB at 10,000 events).
+_last_sitemap: tuple[list[str], bytes] | None = None
+
+
+def _keep_sitemap(urls: list[str], data: bytes) -> None:
+    global _last_sitemap
+    _last_sitemap = (urls, data)
 
 
 def robots_txt(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
