@@ -16,6 +16,7 @@ import re
 import subprocess
 import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -30,6 +31,15 @@ from site_builder.render.urls import Urls
 BUNDLE_DIR = "pagefind"  # relative to the site root; the search page loads BUNDLE_DIR/pagefind.js
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 
+# Pagefind's memory grows with the records and the text of one index (about 20 KB a record and
+# 50 bytes a character while it writes its files: 770 MB for 15,000 records, 9 million characters).
+# A large site is therefore indexed in parts, each by a `pagefind --service` process of its own,
+# at most PARALLEL_PARTS at a time, and the search page merges them in the browser (mergeIndex).
+# A part of 2,500 records or 2 million characters peaks at about 150 MB.
+MAX_PART_RECORDS = 2_500
+MAX_PART_CHARS = 2_000_000
+PARALLEL_PARTS = 2
+_PART_KEEP = ("pagefind-entry.json", ".pf_meta", "index", "fragment", "filter")  # what mergeIndex reads
 
 class SearchIndexError(RuntimeError):
     """Pagefind could not index the site; the build stops before anything goes live."""
@@ -46,12 +56,22 @@ def search_records(site: Site) -> list[Record]:
     return list(iter_search_records(site))
 
 
-def iter_search_records(site: Site) -> Iterator[Record]:
+def iter_search_records(site: Site, part: int = 0, parts: int = 1) -> Iterator[Record]:
+    """The records in model order, or those of one part: record i belongs to part i % parts.
+
+    Parts taken round the records (not in runs) mix events and passages alike, so every part's
+    word statistics, and so the scores of merged results, are those of the whole site."""
     urls = Urls(site, {})
-    for event in site.events:
-        yield _event_record(site, urls, event)
+    for i, event in enumerate(site.events):
+        if i % parts == part:
+            yield _event_record(site, urls, event)
+    i = len(site.events)
     for source in site.sources:
-        yield from _source_records(site, urls, source)
+        spans = paragraph_spans(source.text)
+        mine = [span for n, span in enumerate(spans, i) if n % parts == part]
+        i += len(spans)
+        if mine:
+            yield from _source_records(site, urls, source, mine)
 
 
 def _event_record(site: Site, urls: Urls, event: Event) -> Record:
@@ -64,11 +84,11 @@ def _event_record(site: Site, urls: Urls, event: Event) -> Record:
                   {"title": event.title, "kind": "Event", "date": event.when.format(), "lane": lane})
 
 
-def _source_records(site: Site, urls: Urls, source: Source) -> list[Record]:
+def _source_records(site: Site, urls: Urls, source: Source, spans: list[tuple[int, int]]) -> list[Record]:
     """One record per paragraph, so a result can point at the passage it matched."""
     excerpts = site.excerpts_by_source.get(source.id, ())
     records = []
-    for start, end in paragraph_spans(source.text):
+    for start, end in spans:
         cited = next((x for x in excerpts if start <= x.selector.start < end), None)
         if cited is not None:
             url = urls.excerpt(cited)
@@ -79,6 +99,29 @@ def _source_records(site: Site, urls: Urls, source: Source) -> list[Record]:
             {"title": source.title, "kind": "Source",
              "date": f"{source.publisher}, {source.published.format(short=True)}"}))
     return records
+
+
+def part_count(site: Site) -> int:
+    """How many parts the index is written in: from counts the model gives at once, so the
+    search page (rendered alongside the index) names the same parts the index writes."""
+    records = len(site.events)
+    chars = 0
+    for event in site.events:
+        chars += 2 * len(event.title) + len(event.summary) + len(event.place or "") + 60
+        chars += sum(len(a) + 1 for a in event.actors) + sum(len(t) + 1 for t in event.tags)
+        chars += sum(len(x.quote) + len(x.note or "") for x in event.excerpts)
+    for source in site.sources:
+        spans = paragraph_spans(source.text)
+        records += len(spans)
+        chars += sum(end - start for start, end in spans)
+        chars += len(spans) * (len(source.title) + len(source.publisher) + 20)
+    return max(1, -(-records // MAX_PART_RECORDS), -(-chars // MAX_PART_CHARS))
+
+
+def part_dirs(parts: int) -> list[str]:
+    """Where each part's bundle goes, relative to the site root: the first is the bundle the
+    search page loads, the others sit inside it and are merged into it."""
+    return [BUNDLE_DIR] + [f"{BUNDLE_DIR}/part-{n}" for n in range(2, parts + 1)]
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -104,8 +147,33 @@ def index_site(staging: Path, site: Site) -> None:
 
 
 def write_index(output: Path, site: Site) -> None:
+    """Write the bundle to output/ and, on a large site, the other parts to output/part-N/."""
     # One language for the whole index: the search page loads the index of its own <html lang>.
     language = site.config.language.split("-")[0].lower()  # Pagefind wants ISO 639-1
+    parts = part_count(site)
+    folders = [output / Path(d).relative_to(BUNDLE_DIR) for d in part_dirs(parts)]
+    if parts == 1:
+        _write_part(folders[0], site, language, 0, 1)
+    else:
+        # Each part in its own process, which exits before the next starts: Pagefind's memory is
+        # one part's (two at a time on two cores). The first error, in the order of the parts, stops the build.
+        with ThreadPoolExecutor(max_workers=PARALLEL_PARTS, thread_name_prefix="pagefind") as pool:
+            futures = [pool.submit(_write_part, folder, site, language, part, parts)
+                       for part, folder in enumerate(folders)]
+            try:
+                for future in futures:
+                    future.result()
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+        for folder in folders[1:]:
+            _keep_only_the_index(folder)
+    if not (output / "pagefind.js").is_file():
+        raise SearchIndexError(f"pagefind wrote no search bundle to {output}")
+
+
+def _write_part(output: Path, site: Site, language: str, part: int, parts: int) -> None:
     with PagefindService() as service:
         index_id = service.request({"type": "NewIndex", "config": {"force_language": language}})["index_id"]
         # All records in one stream: Pagefind indexes one while the next is being built here.
@@ -113,10 +181,17 @@ def write_index(output: Path, site: Site) -> None:
                              "language": language, "meta": r.meta,
                              # No filters: Pagefind writes them from a hash map in a random order,
                              # and the same content must build the same bytes.
-                             "filters": None, "sort": None} for r in iter_search_records(site))
+                             "filters": None, "sort": None} for r in iter_search_records(site, part, parts))
         service.request({"type": "WriteFiles", "index_id": index_id, "output_path": str(output)})
-    if not (output / "pagefind.js").is_file():
-        raise SearchIndexError(f"pagefind wrote no search bundle to {output}")
+    if not (output / "pagefind-entry.json").is_file():
+        raise SearchIndexError(f"pagefind wrote no search index to {output}")
+
+
+def _keep_only_the_index(folder: Path) -> None:
+    """A merged part needs its index, not another copy of Pagefind's scripts, styles and WASM."""
+    for path in folder.iterdir():
+        if not any(path.name == keep or path.name.endswith(keep) for keep in _PART_KEEP):
+            path.unlink()
 
 
 class PagefindService:

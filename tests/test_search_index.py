@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from site_builder.build import Options, build
+from site_builder import search
 from site_builder.content.load import load_site
 from site_builder.search import SearchIndexError, search_records, write_index
 
@@ -106,5 +109,70 @@ def test_a_record_pagefind_refuses_in_the_stream_stops_the_index_with_its_messag
         real_site, tmp_path, monkeypatch):
     fake_pagefind(tmp_path, monkeypatch, "answer(read()['message_id'], {'type': 'IndexedFile'})\n"
                                          "answer(read()['message_id'], {'type': 'Error', 'message': 'record too odd'})")
+    with pytest.raises(SearchIndexError, match="pagefind refused AddRecord: record too odd"):
+        write_index(tmp_path / "out", load_site(real_site.root))
+
+
+# A large site's index comes in parts (MAX_PART_RECORDS records or MAX_PART_CHARS characters each),
+# each written by a Pagefind process of its own, so Pagefind's memory is one part's. Here the real
+# site (49 records) is cut into parts of 12 records at most.
+
+def tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_records_are_dealt_round_the_parts_each_to_exactly_one(real_site, monkeypatch):
+    site = load_site(real_site.root)
+    every = search_records(site)
+    assert search.part_count(site) == 1
+    monkeypatch.setattr(search, "MAX_PART_RECORDS", 12)
+    parts = search.part_count(site)
+    assert parts == -(-len(every) // 12) == 5
+    for part in range(parts):  # record i in part i % parts: each part mixes events and passages
+        records = list(search.iter_search_records(site, part, parts))
+        assert records == every[part::parts]
+        assert {r.meta["kind"] for r in records} == {"Event", "Source"}
+    monkeypatch.setattr(search, "MAX_PART_CHARS", 2_000)  # long text makes parts too, not only many records
+    assert search.part_count(site) > 5
+    assert search.part_dirs(3) == ["pagefind", "pagefind/part-2", "pagefind/part-3"]
+
+
+def test_the_parts_are_written_into_the_bundle_as_indexes_only_and_the_same_each_time(real_site, tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "MAX_PART_RECORDS", 12)
+    site = load_site(real_site.root)
+    write_index(tmp_path / "one", site)
+    write_index(tmp_path / "two", site)
+    one = tree(tmp_path / "one")
+    assert one == tree(tmp_path / "two")  # byte-identical rebuilds
+    every = search_records(site)
+    folders = [tmp_path / "one" / Path(d).relative_to("pagefind") for d in search.part_dirs(5)]
+    counts = [json.loads((f / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"] for f in folders]
+    assert counts == [len(every[part::5]) for part in range(5)]
+    assert (tmp_path / "one" / "pagefind.js").is_file()
+    for folder in folders[1:]:  # merged into the first: no second copy of Pagefind's scripts or WASM
+        names = {p.name for p in folder.iterdir()}
+        assert {n for n in names if not n.endswith(".pf_meta")} == {"pagefind-entry.json", "index", "fragment"}
+    assert not [p for p in tmp_path.glob("one/**/part-*/part-*")]
+
+
+def test_the_search_page_names_the_parts_the_build_writes(real_site, tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "MAX_PART_RECORDS", 12)
+    out = tmp_path / "build"
+    build(Options(root=real_site.root, out=out, base_url="https://example.net/sub/"))
+    html = (out / "search" / "index.html").read_text()
+    merge = re.search(r'data-pagefind-merge="([^"]*)"', html).group(1).split()
+    assert merge == [f"/sub/pagefind/part-{n}/" for n in range(2, 6)]
+    for url in merge:
+        assert (out / url.removeprefix("/sub/") / "pagefind-entry.json").is_file()
+    single = tmp_path / "single"
+    monkeypatch.setattr(search, "MAX_PART_RECORDS", 2_500)
+    build(Options(root=real_site.root, out=single))
+    assert "data-pagefind-merge" not in (single / "search" / "index.html").read_text()
+    assert not list((single / "pagefind").glob("part-*"))
+
+
+def test_a_part_pagefind_refuses_stops_the_whole_index(real_site, tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "MAX_PART_RECORDS", 12)
+    fake_pagefind(tmp_path, monkeypatch, "answer(read()['message_id'], {'type': 'Error', 'message': 'record too odd'})")
     with pytest.raises(SearchIndexError, match="pagefind refused AddRecord: record too odd"):
         write_index(tmp_path / "out", load_site(real_site.root))

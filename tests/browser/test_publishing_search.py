@@ -100,3 +100,33 @@ def test_without_an_index_the_search_page_says_so(page, problems, built_site, se
     assert page.locator(".search-result").count() == 0
     assert any("/pagefind/pagefind.js" in failed for failed in problems.failed_requests)
     problems.clear()  # the missing bundle was the point
+
+
+def test_an_index_in_parts_is_merged_and_a_search_finds_a_record_of_every_part(page, serve_site, tmp_path, monkeypatch):
+    # A large site's index is written in parts (site_builder/search.py); cut the real site's
+    # 49 records into 5 parts and search, in one page, for an event of each part.
+    from site_builder import search as index
+    from site_builder.build import Options, build
+    from site_builder.content.load import load_site
+    from conftest import REPO
+
+    monkeypatch.setattr(index, "MAX_PART_RECORDS", 12)
+    site = load_site(REPO)
+    parts = index.part_count(site)
+    assert parts == 5
+    out = tmp_path / "build"
+    build(Options(root=REPO, out=out))
+    server = serve_site(out)
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(server.url("search/"))
+    for part in range(parts):
+        event = next(r for r in index.iter_search_records(site, part, parts) if r.meta["kind"] == "Event")
+        page.fill("#search-query", event.meta["title"])
+        page.locator(".search-results h2 a").first.wait_for()
+        page.wait_for_function("url => [...document.querySelectorAll('.search-result h2 a')]"
+                               ".some(a => a.getAttribute('href') === url)", arg=event.url)
+    for n in range(2, parts + 1):  # each part's own index was read, never a second Pagefind
+        assert any(f"/pagefind/part-{n}/pagefind-entry.json" in u for u in fetched)
+        assert not any(f"/pagefind/part-{n}/pagefind" in u and u.endswith(".js") for u in fetched)
+    assert sum(u.endswith("/pagefind.js") for u in fetched) == 1

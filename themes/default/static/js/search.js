@@ -8,17 +8,24 @@ const list = document.querySelector(".search-results");
 const more = document.querySelector(".search-more");
 const PAGE_SIZE = 10;
 
-let pagefind = null;
+let pagefind = null; // the promise of the loaded engine, shared by every search
 let shown = [];
 let pending = [];
 
-async function engine() {
-  if (!pagefind) {
-    pagefind = await import(form.dataset.pagefindBundle);
-    // Record URLs already carry the site's base path.
-    await pagefind.options({ baseUrl: "/", excerptLength: 24 });
-    await pagefind.init();
-  }
+async function load() {
+  const pf = await import(form.dataset.pagefindBundle);
+  // Record URLs already carry the site's base path.
+  const options = { baseUrl: "/", excerptLength: 24 };
+  await pf.options(options);
+  await pf.init();
+  // A large site's index is written in parts: merged here, and one search ranks them all together.
+  const parts = (form.dataset.pagefindMerge || "").split(" ").filter(Boolean);
+  await Promise.all(parts.map((part) => pf.mergeIndex(part, options)));
+  return pf;
+}
+
+function engine() {
+  if (!pagefind) pagefind = load();
   return pagefind;
 }
 
