@@ -76,6 +76,7 @@ class PartialDate:
         return self.iso()
 
 
+@lru_cache(maxsize=65536)  # many events share a date; a PartialDate is immutable
 def parse_partial_date(text: str) -> PartialDate:
     """`2025`, `2025-06` or `2025-06-02`; never more precise than written."""
     m = _DATE_RE.match(text.strip())
@@ -94,6 +95,7 @@ def parse_partial_date(text: str) -> PartialDate:
     return PartialDate(year, month, day)
 
 
+@lru_cache(maxsize=4096)  # a datetime.time is immutable
 def parse_time(text: str) -> time:
     m = _TIME_RE.match(text.strip())
     if not m:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from site_builder.content import dates
-from site_builder.content.yamlsafe import KIND_NAMES, Mapping, Node, Scalar, Sequence
+from site_builder.content.yamlsafe import _NULLS, KIND_NAMES, Mapping, Node, Scalar, Sequence
 from site_builder.errors import Location, Report
 from site_builder.slugs import is_slug, slugify
 
@@ -105,21 +105,24 @@ def read_record(node: Node | None, fields: tuple[Field, ...], report: Report, wh
         report.at(node.loc, f"{what} must be {KIND_NAMES[Mapping]}, not {KIND_NAMES[type(node)]}",
                   hint="write one `name: value` per line")
         return None
-    known = {f.name: f for f in fields}
-    record = Record({}, {}, node.loc)
+    known = _known(fields)
+    values: dict[str, Any] = {}
+    locs: dict[str, Location] = {}
+    record = Record(values, locs, node.loc)
     for key, (key_loc, value) in node.items.items():
-        spec = known.get(key)
-        if spec is None:
+        entry = known.get(key)
+        if entry is None:
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else f"known fields: {', '.join(known)}"
             report.at(key_loc, f"unknown field '{key}' in {what}", hint)
             continue
-        if isinstance(value, Scalar) and value.is_null:
+        if value.__class__ is Scalar and value.plain and value.text in _NULLS:  # value.is_null
             continue
-        converted = CONVERTERS[spec.kind](value, spec, report)
+        spec, convert = entry
+        converted = convert(value, spec, report)
         if converted is not INVALID:
-            record.values[key] = converted
-            record.locs[key] = value.loc
+            values[key] = converted
+            locs[key] = value.loc
     for spec in fields:
         if spec.unless and record.values.get(spec.unless) is True:
             continue
@@ -129,6 +132,18 @@ def read_record(node: Node | None, fields: tuple[Field, ...], report: Report, wh
             hint = f"{spec.help} Or mark the event `{spec.unless}: true` until it has one."
             report.at(record.loc_of(spec.name), f"'{spec.name}' needs at least {spec.min_items} item(s)", hint)
     return record
+
+
+_KNOWN: dict[int, tuple[tuple[Field, ...], dict]] = {}
+
+
+def _known(fields: tuple[Field, ...]) -> dict[str, tuple[Field, Callable]]:
+    """Each field by name, with its converter: worked out once per tuple of fields (held by the
+    cache, so that its id stays its own), not for every record read."""
+    hit = _KNOWN.get(id(fields))
+    if hit is None or hit[0] is not fields:
+        hit = _KNOWN[id(fields)] = (fields, {f.name: (f, CONVERTERS[f.kind]) for f in fields})
+    return hit[1]
 
 
 def _reported_at(report: Report, node: Mapping, spec: Field) -> bool:
