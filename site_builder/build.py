@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 # nothing to do answers before they would have loaded.
 
 
+BACKGROUND_DISCARD = 2000  # events: from here the previous build/ is deleted in the background
+
+
 @dataclass(frozen=True)
 class Options:
     root: Path = Path(".")
@@ -103,7 +106,8 @@ def build(options: Options) -> Result:
         for postprocessor in POSTPROCESSORS:
             postprocessor(staging, site)
 
-    with staged(options.out_dir) as staging:
+    # A big site's previous build is deleted after this build is live, by a process of its own.
+    with staged(options.out_dir, discard_in_background=len(site.events) >= BACKGROUND_DISCARD) as staging:
         if workers > 1:  # the postprocessors (the search index) read the model, not the pages: run them alongside
             with _template_errors():
                 paths = render_into(staging, site, theme, workers, lambda: postprocess(staging))

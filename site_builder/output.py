@@ -11,9 +11,11 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
-from pathlib import Path
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterable, Iterator
 
 _RENAME_EXCHANGE = 2
@@ -46,17 +48,23 @@ def recover(dest: Path) -> None:
     if not dest.exists() and parked.exists():
         os.replace(parked, dest)
     for leftover in dest.parent.glob(f".{dest.name}.*"):
-        if leftover != parked:
+        if leftover.name.startswith(f".{dest.name}.old-"):  # a previous site a background process is deleting
+            _discard_in_background(leftover)
+        elif leftover != parked:
             shutil.rmtree(leftover, ignore_errors=True)
     if parked.exists() and dest.exists():
         shutil.rmtree(parked, ignore_errors=True)
 
 
 @contextmanager
-def staged(dest: Path) -> Iterator[Path]:
+def staged(dest: Path, discard_in_background: bool = False) -> Iterator[Path]:
     """A fresh, empty folder beside dest to write the new site into. When the block ends
     normally the folder replaces dest in one step; when it raises, dest is left as it was.
-    Several processes may write into the folder (site_builder/parallel.py)."""
+    Several processes may write into the folder (site_builder/parallel.py).
+
+    discard_in_background: the previous site, once replaced, is deleted by a process of its
+    own that outlives this one (deleting 10,000 pages took longer than building them here);
+    the next build removes whatever such a process left (recover)."""
     dest = Path(dest).absolute()
     dest.parent.mkdir(parents=True, exist_ok=True)
     recover(dest)
@@ -73,9 +81,23 @@ def staged(dest: Path) -> Iterator[Path]:
         else:
             os.replace(staging, dest)
             staging = None
+        if staging is not None and discard_in_background:
+            trash = staging.with_name(staging.name.replace(".new-", ".old-", 1))
+            os.replace(staging, trash)
+            staging = None
+            _discard_in_background(trash)
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _discard_in_background(folder: Path) -> None:
+    try:
+        subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
+                          os.fspath(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def write_files(folder: Path, files: Iterable[tuple[str, bytes]]) -> list[str]:

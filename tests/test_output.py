@@ -83,3 +83,30 @@ def test_a_build_killed_with_sigkill_leaves_the_previous_build_intact(tmp_path):
     write_site({"index.html": b"next"}, dest)  # the next run clears what the killed one left
     assert snapshot(dest) == {"index.html": b"next"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
+
+
+def test_a_big_sites_previous_build_is_deleted_by_a_process_of_its_own(tmp_path):
+    import time
+
+    dest = tmp_path / "build"
+    write_site({"index.html": b"one", "events/a/index.html": b"a"}, dest)
+    with staged(dest, discard_in_background=True) as staging:
+        write_files(staging, [("index.html", b"two")])
+    assert snapshot(dest) == {"index.html": b"two"}  # live at once; the old tree is not in it
+    deadline = time.monotonic() + 20
+    while [p.name for p in tmp_path.iterdir()] != ["build"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [p.name for p in tmp_path.iterdir()] == ["build"]
+
+
+def test_a_trash_folder_a_killed_background_delete_left_is_removed_by_the_next_build(tmp_path):
+    import time
+
+    dest = tmp_path / "build"
+    write_site({"index.html": b"one"}, dest)
+    (tmp_path / ".build.old-x" / "events").mkdir(parents=True)
+    write_site({"index.html": b"two"}, dest)
+    deadline = time.monotonic() + 20
+    while [p.name for p in tmp_path.iterdir()] != ["build"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [p.name for p in tmp_path.iterdir()] == ["build"] and snapshot(dest) == {"index.html": b"two"}
