@@ -333,6 +333,22 @@ class _CachingContext(RenderContext):
         r.pages[path].key = key
         return path, data
 
+    def once(self, template: str, kind: str = ""):
+        """As RenderContext.once, for this rebuild; what the fragment read counts as read by
+        every page showing it."""
+        fragments = self.__dict__.setdefault("_fragments", {})
+        view: SiteView = self.site
+        kept = fragments.get((template, kind))
+        if kept is None:
+            outer, view.deps = view.deps, set()
+            try:
+                html = self.render_fragment(template, kind)
+            finally:
+                inner, view.deps = view.deps, outer
+            kept = fragments[(template, kind)] = (html, frozenset(inner))
+        view.deps |= kept[1]
+        return kept[0]
+
     def card(self, event):
         """A card kept across rebuilds while its event (the same object), the site parts it read
         and its templates are unchanged; what it read counts as read by the page showing it."""

@@ -38,7 +38,8 @@ class RenderContext:
 
     def render(self, template: str, page: Page, **values) -> tuple[str, bytes]:
         html = self.env.get_template(template).render(
-            site=self.site, config=self.site.config, urls=self.urls, page=page, slug=slugify, card=self.card, **values)
+            site=self.site, config=self.site.config, urls=self.urls, page=page, slug=slugify, card=self.card,
+            once=self.once, **values)
         return output_path(page.url, self.urls.base), html.encode("utf-8")
 
     def render_keyed(self, template: str, url: str, key: tuple, make: Callable[[], tuple[Page, dict]]
@@ -57,6 +58,20 @@ class RenderContext:
         if kept is None or kept[0] is not event:
             kept = cards[event.id] = (event, self.render_card(event))
         return kept[1]
+
+    def once(self, template: str, kind: str = "") -> Markup:
+        """A partial that is the same on every page (or every page of one `kind`): the site
+        header and footer, the links in <head>. It knows site, config, urls, slug and kind."""
+        fragments = self.__dict__.setdefault("_fragments", {})
+        kept = fragments.get((template, kind))
+        if kept is None:
+            kept = fragments[(template, kind)] = self.render_fragment(template, kind)
+        return kept
+
+    def render_fragment(self, template: str, kind: str) -> Markup:
+        html = self.env.get_template(template).render(
+            site=self.site, config=self.site.config, urls=self.urls, slug=slugify, kind=kind)
+        return Markup(html.removesuffix("\n"))  # `{{ once(...) }}` stands on a line of its own
 
     def render_card(self, event: Event) -> Markup:
         return Markup(self.env.get_template(CARD_TEMPLATE).render(
