@@ -85,6 +85,7 @@ class CachedSteps:
     def forget(self, paths) -> None:
         """Drop what is known about these files even if their stat looks the same."""
         gone = {str(p) for p in paths}
+        self.memo.forget(gone)
         for key in [k for k in self.parsed if k[1] in gone]:
             del self.parsed[key]
         for key in [k for k in self.verified if k in gone]:
