@@ -13,8 +13,10 @@ is redone only when one of those inputs changed:
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
 
@@ -149,6 +151,7 @@ class RenderStats:
     pages_reused: int = 0
     renderers_run: int = 0
     renderers_reused: int = 0
+    renderers_deferred: int = 0  # made when first asked for (DEFERRED)
     rendered: list[str] = field(default_factory=list)  # paths of the pages rendered again
 
 
@@ -206,7 +209,8 @@ class Templates:
 class IncrementalRenderer:
     """render_site with memory: renderers and pages are reused while their inputs are unchanged."""
 
-    def __init__(self) -> None:
+    def __init__(self, deferred: frozenset = frozenset()) -> None:
+        self.deferred = deferred  # names of renderers whose files are made when asked for (DEFERRED)
         self.templates = Templates()
         self.pages: dict[str, _Page] = {}
         self.cards: dict[str, _Card] = {}  # event id -> its card, as the lists show it
@@ -273,12 +277,80 @@ class IncrementalRenderer:
             self.stats.renderers_reused += 1
             ctx.seen.update(p for p, _ in run.outputs if p in self.pages)
             return run.outputs
+        if (run is not None and run.outputs and run.version == self.templates.version
+                and getattr(renderer, "__name__", "") in self.deferred):
+            # Content changed: its files again, made when first asked for. (A template change runs
+            # it now, so a template error shows at once.) The deps are those of its last real run:
+            # these renderers read the same parts of the site (events, sources, config) every time.
+            view = SiteView(self._site)  # as in a real run (the export pieces are kept for a SiteView)
+            later = Deferred(renderer, RenderContext(view, Urls(view, ctx.urls.assets), ctx.env))
+            outputs = [(path, LazyFile(path, later)) for path, _ in run.outputs]
+            self.runs[key] = _Run(run.deps, self._site, self.templates.version, outputs)
+            self.stats.renderers_deferred += 1
+            return outputs
         self.stats.renderers_run += 1
         view = ctx.site
         view.deps = set()
         outputs = list(renderer(ctx))
         self.runs[key] = _Run(frozenset(view.deps), self._site, self.templates.version, outputs)
         return outputs
+
+
+# Renderers of whole-site files no page needs to show (feeds, exports, the filters' data, the
+# sitemap): after an edit the preview makes them again only when one of their files is asked for.
+DEFERRED = frozenset({"timeline_data", "atom_feed", "events_ics", "events_json", "events_csv",
+                      "timelinejs_json", "sitemap_xml"})
+
+
+class Deferred:
+    """A renderer's run, done on first use (by whichever thread asks first) and then kept."""
+
+    def __init__(self, renderer: Callable, ctx: RenderContext):
+        self._renderer, self._ctx = renderer, ctx
+        self._lock = threading.Lock()
+        self._files: dict[str, bytes] | None = None
+
+    def files(self) -> dict[str, bytes]:
+        with self._lock:
+            if self._files is None:
+                self._files = dict(self._renderer(self._ctx))
+                self._renderer = self._ctx = None
+            return self._files
+
+
+@dataclass(frozen=True)
+class LazyFile:
+    path: str
+    run: Deferred
+
+    def data(self) -> bytes | None:
+        """None: the renderer no longer makes this file."""
+        return self.run.files().get(self.path)
+
+
+class LazyFiles(Mapping):
+    """A rebuild's files for serving: deferred ones are made when read (a template error then
+    raises jinja2.TemplateError to the reader)."""
+
+    def __init__(self, outputs: dict):
+        self._outputs = outputs
+
+    def __getitem__(self, path: str) -> bytes:
+        data = self._outputs[path]
+        if isinstance(data, LazyFile):
+            data = data.data()
+            if data is None:
+                raise KeyError(path)
+        return data
+
+    def __contains__(self, path) -> bool:
+        return path in self._outputs
+
+    def __iter__(self):
+        return iter(self._outputs)
+
+    def __len__(self) -> int:
+        return len(self._outputs)
 
 
 class _CachingContext(RenderContext):
@@ -380,7 +452,7 @@ class Generation:
     """One successful rebuild: the site, every output file, and what it took."""
 
     site: Site
-    files: dict[str, bytes]
+    outputs: dict  # output path -> bytes, or a LazyFile the preview makes when it is asked for
     seconds: float
     stats: RenderStats
     verified: int  # events whose excerpts were verified again
@@ -388,7 +460,16 @@ class Generation:
 
     @property
     def pages(self) -> int:
-        return sum(1 for path in self.files if path.endswith(".html"))
+        return sum(1 for path in self.outputs if path.endswith(".html"))
+
+    @cached_property
+    def files(self) -> dict[str, bytes]:
+        """Every output file, the deferred ones made now."""
+        lazy = LazyFiles(self.outputs)
+        return {path: data for path in self.outputs if (data := lazy.get(path)) is not None}
+
+    def serving(self) -> LazyFiles:
+        return LazyFiles(self.outputs)
 
 
 @dataclass
@@ -399,7 +480,7 @@ class Session:
     drafts: bool = False
     base_url: str | None = None
     steps: CachedSteps = field(default_factory=CachedSteps)
-    renderer: IncrementalRenderer = field(default_factory=IncrementalRenderer)
+    renderer: IncrementalRenderer = field(default_factory=lambda: IncrementalRenderer(DEFERRED))
 
     def rebuild(self, changed: set[Path] | None = None) -> Generation:
         """The site after these files changed (None: check every file's stat). Raises ContentError."""

@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote
@@ -45,7 +46,7 @@ class PortInUse(Exception):
 class Snapshot:
     """Everything one request needs, replaced as a whole after each rebuild."""
 
-    files: dict[str, bytes] = field(default_factory=dict)  # the last good site
+    files: Mapping[str, bytes] = field(default_factory=dict)  # the last good site (incremental.LazyFiles)
     errors: tuple[Diagnostic, ...] = ()  # of the latest rebuild; empty when it succeeded
 
 
@@ -69,7 +70,13 @@ class Preview:
         if rel and not rel.endswith("/") and f"{rel}/index.html" in snap.files:
             return self._redirect(start_response, "/" + quote(rel) + "/")
         name = rel + "index.html" if rel.endswith("/") or not rel else rel
-        data = snap.files.get(name)
+        try:
+            data = snap.files.get(name)
+        except jinja2.TemplateError as exc:  # a file made on request (incremental.DEFERRED)
+            from site_builder.build import template_diagnostic
+
+            html = render_error_page(self.root, (template_diagnostic(exc),), None)
+            return self._respond(start_response, "500 Content Error", html, "text/html; charset=utf-8")
         is_page = name.endswith(".html") or data is None
         if snap.errors and is_page and not ("last-good" in query and data is not None):
             last_good = f"{quote(path)}?last-good" if data is not None and name.endswith(".html") else None
@@ -246,7 +253,7 @@ class Rebuilder:
                                      f"internal error while rebuilding: {type(exc).__name__}: {exc}",
                                      "this may be a bug in site-builder; the previous good site is still served"),))
             return
-        self.preview.publish(Snapshot(generation.files))
+        self.preview.publish(Snapshot(generation.serving()))
         stats = generation.stats
         what = ", ".join(display_path(str(p)) for p in sorted(changed)[:3]) + (" ..." if len(changed) > 3 else "") \
             if changed else "everything"

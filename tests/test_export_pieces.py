@@ -11,7 +11,7 @@ import pytest
 
 from site_builder.build import Options, render
 from site_builder.content.load import load_site
-from site_builder.incremental import Session, SiteView
+from site_builder.incremental import IncrementalRenderer, Session, SiteView
 from site_builder.render import calendar, exports, feeds
 from site_builder.render.calendar import events_ics, vevent_properties
 from site_builder.render.pages import RenderContext
@@ -47,7 +47,9 @@ def assert_exports_equal(files: dict[str, bytes], expected: dict[str, bytes]) ->
 
 @pytest.fixture
 def session(real_site):
-    s = Session(real_site.root)
+    # Every renderer run at each rebuild, as the memo is meant for (the preview server makes these
+    # files only when asked for: incremental.DEFERRED, tested in test_serve_incremental.py).
+    s = Session(real_site.root, renderer=IncrementalRenderer())
     s.rebuild()
     return s
 

@@ -123,3 +123,40 @@ def test_adding_and_removing_an_event_adds_and_removes_its_page(site):
     generation = session.rebuild({added})
     assert "events/2025-08-20-more-talks/index.html" not in generation.files
     assert generation.files == full_build(site.root)
+
+
+def test_after_an_edit_the_whole_site_files_are_made_when_asked_for_and_equal_a_full_build(session, real_site):
+    from site_builder.incremental import DEFERRED, LazyFile
+
+    path = real_site.root / "content/events/2025-09-01-putin-briefed-xi.yaml"
+    edit(path, "title: ", "title: Edited ")
+    generation = session.rebuild({path})
+    lazy = {p for p, data in generation.outputs.items() if isinstance(data, LazyFile)}
+    assert {"events.ics", "events.json", "events.csv", "timeline.json", "feed.xml", "sitemap.xml"} <= lazy
+    assert generation.stats.renderers_deferred == len([n for n in DEFERRED if n != "timeline_data"])  # small site: no data files
+    serving = generation.serving()
+    assert b"Edited " in serving["events.ics"] and b"Edited " in serving["timeline.json"]
+    assert generation.files == full_build(real_site.root)
+    # unchanged since: the same deferred files, made once
+    again = session.rebuild()
+    assert again.outputs["events.ics"] is generation.outputs["events.ics"]
+
+
+def test_a_template_edit_runs_the_whole_site_renderers_at_once_so_errors_show(session, real_site):
+    path = real_site.root / "themes/default/templates/exports/event_text.html"
+    edit(path, "<blockquote>", "<blockquote>{{ broken(")
+    with pytest.raises(ContentError) as caught:
+        session.rebuild({path})
+    assert "event_text.html" in caught.value.diagnostics[0].path
+
+
+def test_the_preview_serves_a_deferred_file_with_the_edit(session, real_site):
+    from site_builder.serve import Preview, Snapshot
+
+    path = real_site.root / "content/events/2025-09-01-putin-briefed-xi.yaml"
+    edit(path, "title: ", "title: Edited ")
+    preview = Preview(real_site.root)
+    preview.publish(Snapshot(session.rebuild({path}).serving()))
+    answers = []
+    body = b"".join(preview({"PATH_INFO": "/events.json", "QUERY_STRING": ""}, lambda s, h: answers.append(s)))
+    assert answers == ["200 OK"] and b"Edited " in body

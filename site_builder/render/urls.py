@@ -14,6 +14,11 @@ class Urls:
         self._origin = "{0.scheme}://{0.netloc}".format(urlsplit(site.config.base_url))
         self._assets = assets
 
+    @property
+    def assets(self) -> dict[str, str]:
+        """Logical asset name -> output path (content-hashed)."""
+        return self._assets
+
     def home(self, query: str = "") -> str:
         return self.base + (f"?{query}" if query else "")
 
