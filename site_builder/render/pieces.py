@@ -179,20 +179,24 @@ class PieceRun:
         self.memo = memo
         self.keep = not isinstance(ctx.site, Site)  # a wrapped site: the preview server builds again
         self.reads = _Reads(ctx.site)
-        urls = copy.copy(ctx.urls)
-        urls.site = self.reads  # Urls.original looks sources up: those reads count too
-        self.ctx = RenderContext(self.reads, urls, ctx.env)
         self.items: list = []  # the sequences of items asked for
         memo.made = 0
         if self.keep:
+            urls = copy.copy(ctx.urls)
+            urls.site = self.reads  # Urls.original looks sources up: those reads count too
+            self.ctx = RenderContext(self.reads, urls, ctx.env)
             memo._refresh(ctx.site, (settings, _urls_settings(ctx.urls)))
-        else:
+        else:  # nothing kept: no reads to note
+            self.ctx = ctx
             memo.clear()
 
     def pieces(self, items, make: Callable[[RenderContext, Any], Any]) -> list:
         """Each item's piece: the kept one if still valid, else make(ctx, item)."""
         if not self.keep:
-            return [self._make(item, make) for item in items]
+            ctx = self.ctx
+            found = [make(ctx, item) for item in items]
+            self.memo.made += len(found)
+            return found
         get = self.memo._entries.get
         found = []
         append = found.append
