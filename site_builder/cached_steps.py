@@ -1,6 +1,10 @@
 """Memoized loading steps: a file is parsed again only when its stat changes, and an event's
 excerpts are verified again only when its record, the site settings or a source it looked up
 changed. The loader (content/load.py) calls these in place of the plain per-file functions.
+
+CachedSteps also hands the loader a LoadMemo (content/load.py): with it, an event file whose stat
+is unchanged skips even these steps while the config and sources are the same objects, and a
+load in which nothing changed gives back the very Site of the last one.
 """
 
 from __future__ import annotations
