@@ -214,6 +214,7 @@ class IncrementalRenderer:
         self.templates = Templates()
         self.pages: dict[str, _Page] = {}
         self.cards: dict[str, _Card] = {}  # event id -> its card, as the lists show it
+        self._interned: dict[frozenset, frozenset] = {}
         self.runs: dict[Any, _Run] = {}
         self.assets: dict[str, str] | None = None
         self._compared: dict[tuple, bool] = {}
@@ -232,6 +233,9 @@ class IncrementalRenderer:
                 self.pages.pop(path)  # a page no longer produced (or unknown after a failure)
             for event_id in [e for e in self.cards if e not in site.events_by_id]:
                 self.cards.pop(event_id)
+            if len(self._interned) > 4 * (len(self.pages) + len(self.cards)) + 1000:  # sets no page uses
+                used = [p.deps for p in self.pages.values()] + [c.deps for c in self.cards.values()]
+                self._interned = {d: d for d in used} | {r.deps: r.deps for r in self.runs.values()}
 
     def _context(self, seen_pages: set[str]):
         renderer = self
@@ -246,11 +250,23 @@ class IncrementalRenderer:
             return _CachingContext(view, Urls(view, asset_names), env, renderer=renderer, seen=seen_pages)
         return make
 
-    def unchanged(self, since: Site, deps) -> bool:
+    def unchanged(self, since: Site, deps: frozenset) -> bool:
         now = self._site
-        if since is now or self._same_content(since):
+        if since is now:
             return True
+        whole = (id(since), id(deps))  # deps are interned (intern()): many pages share one set
+        kept = self._compared.get(whole)
+        if kept is None:
+            kept = self._compared[whole] = self._same_content(since) or self._each_unchanged(since, deps)
+        return kept
+
+    def _each_unchanged(self, since: Site, deps: frozenset) -> bool:
+        now = self._site
         for dep in deps:
+            if len(dep) == 2 and dep[0] != "len":  # one key of a dict of the site
+                if dep[1] in self._changed_keys(since, dep[0]):
+                    return False
+                continue
             key = (id(since), dep)
             kept = self._compared.get(key)
             if kept is None:
@@ -258,6 +274,27 @@ class IncrementalRenderer:
             if not kept:
                 return False
         return True
+
+    def _changed_keys(self, since: Site, name: str) -> frozenset:
+        """The keys of a dict of the site (events_by_id, ...) whose value differs between `since`
+        and now: one pass over the dict, where a page asking about its few keys would do
+        thousands of lookups."""
+        key = (id(since), name, "keys")
+        found = self._compared.get(key)
+        if found is None:
+            old, new = getattr(since, name), getattr(self._site, name)
+            if old is new:
+                found = frozenset()
+            else:
+                found = frozenset(k for k, v in new.items() if not same(old.get(k, MISSING), v))
+                found |= old.keys() - new.keys()
+            self._compared[key] = found
+        return found
+
+    def intern(self, deps) -> frozenset:
+        """One object for equal sets of dependencies (unchanged() remembers its answer per object)."""
+        deps = frozenset(deps)
+        return self._interned.setdefault(deps, deps)
 
     def _same_content(self, since: Site) -> bool:
         """Everything a Site has is derived from these three: equal, and no dependency can differ."""
@@ -292,7 +329,7 @@ class IncrementalRenderer:
         view = ctx.site
         view.deps = set()
         outputs = list(renderer(ctx))
-        self.runs[key] = _Run(frozenset(view.deps), self._site, self.templates.version, outputs)
+        self.runs[key] = _Run(self.intern(view.deps), self._site, self.templates.version, outputs)
         return outputs
 
 
@@ -381,7 +418,7 @@ class _CachingContext(RenderContext):
         finally:
             inner, view.deps = view.deps, outer
         outer |= inner
-        r.pages[path] = _Page(template, page, values, frozenset(inner), r._site,
+        r.pages[path] = _Page(template, page, values, r.intern(inner), r._site,
                               r.templates.closure(template), r.templates.version, data)
         r.stats.pages_rendered += 1
         r.stats.rendered.append(path)
@@ -417,7 +454,7 @@ class _CachingContext(RenderContext):
                 html = self.render_fragment(template, kind)
             finally:
                 inner, view.deps = view.deps, outer
-            kept = fragments[(template, kind)] = (html, frozenset(inner))
+            kept = fragments[(template, kind)] = (html, self.renderer.intern(inner))
         view.deps |= kept[1]
         return kept[0]
 
@@ -440,7 +477,7 @@ class _CachingContext(RenderContext):
         finally:
             inner, view.deps = view.deps, outer
         outer |= inner
-        r.cards[event.id] = _Card(event, frozenset(inner), r._site, r.templates.version, html)
+        r.cards[event.id] = _Card(event, r.intern(inner), r._site, r.templates.version, html)
         return html
 
 

@@ -184,15 +184,19 @@ def event_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     site = ctx.site
     archive = build_archive(site) if is_large(site) else None
     events_by_id = site.events_by_id
-    for event in site.events:
-        before, after = site.neighbours(event)
-        related = tuple(events_by_id[r] for r in event.related if r in events_by_id)
+    events = tuple(site.events)  # neighbours are the events before and after (Site.neighbours)
+    last = len(events) - 1
+    for n, event in enumerate(events):
+        before = events[n - 1] if n else None
+        after = events[n + 1] if n < last else None
+        related = tuple(events_by_id[r] for r in event.related if r in events_by_id) if event.related else ()
         at = listed_at(ctx, archive, event.id)
+        url = ctx.urls.event(event)
 
-        def make(event=event, before=before, after=after, related=related, at=at) -> tuple[Page, dict]:
-            page = Page(ctx.urls.event(event), event.title, f"{event.when.format()}: {event.title}", "event")
+        def make(event=event, before=before, after=after, related=related, at=at, url=url) -> tuple[Page, dict]:
+            page = Page(url, event.title, f"{event.when.format()}: {event.title}", "event")
             return page, dict(event=event, previous=before, next=after, related=list(related), listed_at=at)
-        yield ctx.render_keyed("event.html", ctx.urls.event(event), (event, before, after, related, at), make)
+        yield ctx.render_keyed("event.html", url, (event, before, after, related, at), make)
 
 
 def listed_at(ctx: RenderContext, archive: Archive | None, event_id: str) -> str:
