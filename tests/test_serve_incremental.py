@@ -160,3 +160,54 @@ def test_the_preview_serves_a_deferred_file_with_the_edit(session, real_site):
     answers = []
     body = b"".join(preview({"PATH_INFO": "/events.json", "QUERY_STRING": ""}, lambda s, h: answers.append(s)))
     assert answers == ["200 OK"] and b"Edited " in body
+
+
+@pytest.fixture
+def large_site(tmp_path):
+    """A site listed by period (render/archive.py): 400 events, 20 sources."""
+    import sys
+
+    from .conftest import REPO
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from generate_site import generate
+
+    return generate(tmp_path / "site", 400, 20)
+
+
+def test_on_a_large_site_an_edit_renders_its_period_page_not_every_period_page(large_site):
+    session = Session(large_site)
+    first = session.rebuild()
+    periods = [p for p in first.outputs if p.startswith("years/")]
+    events = sorted((large_site / "content/events").glob("*.yaml"))
+    path = events[len(events) // 2]
+    edit(path, "title: ", "title: Edited ")
+    generation = session.rebuild({path})
+    rendered_periods = [p for p in generation.stats.rendered if p.startswith("years/")]
+    assert len(rendered_periods) == 1 and len(periods) > 10
+    assert b"Edited " in generation.files[rendered_periods[0]]
+    assert generation.files == full_build(large_site)
+
+
+def test_on_a_large_site_a_source_edit_reaches_every_card_that_quotes_it(large_site):
+    session = Session(large_site)
+    session.rebuild()
+    source = sorted((large_site / "content/sources").glob("*"))[0]
+    edit(source, "title: ", "title: Renamed ")
+    generation = session.rebuild({source})
+    assert generation.files == full_build(large_site)
+
+
+def test_on_a_large_site_moving_an_event_to_another_month_updates_every_index_of_periods(large_site):
+    session = Session(large_site)
+    session.rebuild()
+    events = sorted((large_site / "content/events").glob("*.yaml"))
+    path = events[3]
+    text = path.read_text()
+    import re
+
+    old = re.search(r"^date: (\S+)", text, re.M).group(1)
+    path.write_text(text.replace(f"date: {old}", "date: 2031-01-15", 1))
+    touch_later(path)
+    generation = session.rebuild({path})
+    assert generation.files == full_build(large_site)
