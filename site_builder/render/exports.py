@@ -12,8 +12,8 @@ between rebuilds of the preview server (pieces.py): after an edit only that even
 from __future__ import annotations
 
 import csv
-import io
 import json
+import threading
 from typing import Iterable
 
 from site_builder import __version__
@@ -275,9 +275,27 @@ def events_csv(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
 
 
 def _csv_line(cells: list[str]) -> bytes:
-    out = io.StringIO(newline="")
-    csv.writer(out, lineterminator="\r\n").writerow(cells)  # RFC 4180
-    return out.getvalue().encode("utf-8")
+    """One CSV record, RFC 4180 (a writer writes each row with one call of write)."""
+    line = _CSV_LINE.__dict__.get("writer")
+    if line is None:
+        line = _CSV_LINE.writer = _CsvLine()
+    return line.row(cells)
+
+
+class _CsvLine:
+    def __init__(self) -> None:
+        self.text = ""
+        self._writer = csv.writer(self, lineterminator="\r\n")
+
+    def write(self, text: str) -> None:
+        self.text = text
+
+    def row(self, cells: list[str]) -> bytes:
+        self._writer.writerow(cells)
+        return self.text.encode("utf-8")
+
+
+_CSV_LINE = threading.local()
 
 
 def _csv_row(ctx: RenderContext, event: Event) -> bytes:
