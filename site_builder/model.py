@@ -151,11 +151,12 @@ class Site:
     @cached_property
     def periods(self) -> tuple[tuple[str, str, tuple[Event, ...]], ...]:
         """Events grouped by month (or year, for year-precision dates): (id, label, events)."""
-        groups: dict[PartialDate, list[Event]] = {}
+        groups: dict[tuple, list[Event]] = {}
         for event in self.events:
             start = event.when.start
-            groups.setdefault(PartialDate(start.year, start.month), []).append(event)
-        return tuple((f"period-{key.iso()}", key.format(), tuple(events)) for key, events in groups.items())
+            groups.setdefault((start.year, start.month), []).append(event)
+        keys = [PartialDate(year, month) for year, month in groups]
+        return tuple((f"period-{key.iso()}", key.format(), tuple(events)) for key, events in zip(keys, groups.values()))
 
     @cached_property
     def _positions(self) -> dict[str, int]:
@@ -167,13 +168,13 @@ class Site:
         after = self.events[index + 1] if index + 1 < len(self.events) else None
         return before, after
 
-    @property
+    @cached_property
     def excerpt_count(self) -> int:
         return sum(len(e.excerpts) for e in self.events)
 
 
 def _labels(names) -> tuple[tuple[str, str], ...]:
     seen: dict[str, str] = {}
-    for name in names:
+    for name in dict.fromkeys(names):  # each name once, in order of first use
         seen.setdefault(slugify(name), name)
     return tuple(sorted(seen.items(), key=lambda kv: kv[1].casefold()))

@@ -152,8 +152,10 @@ def facets(site: Site) -> tuple[Facet, ...]:
     lanes: dict[str, int] = {}
     tags: dict[str, int] = {}
     actors: dict[str, int] = {}
+    kept = _slugs_of.get
     for event in site.events:
-        slugs = _slugs(event)
+        found = kept(id(event))
+        slugs = found[1] if found is not None and found[0] is event else _slugs(event)
         lanes[slugs[2]] = lanes.get(slugs[2], 0) + 1
         for slug in slugs[0]:
             tags[slug] = tags.get(slug, 0) + 1
