@@ -18,7 +18,7 @@ import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator
 
 from site_builder.content.excerpts import text_fragment
@@ -31,15 +31,18 @@ from site_builder.render.urls import Urls
 BUNDLE_DIR = "pagefind"  # relative to the site root; the search page loads BUNDLE_DIR/pagefind.js
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 
-# Pagefind's memory grows with the records and the text of one index (about 20 KB a record and
-# 50 bytes a character while it writes its files: 770 MB for 15,000 records, 9 million characters).
-# A large site is therefore indexed in parts, each by a `pagefind --service` process of its own,
-# at most PARALLEL_PARTS at a time, and the search page merges them in the browser (mergeIndex).
-# A part of 2,500 records or 2 million characters peaks at about 150 MB.
+# Pagefind's memory grows with the records and the text of one index, and peaks while it writes
+# its files (about 20 KB a record and 50 bytes a character: 770 MB for the 15,000 records and
+# 9 million characters of 10,000 events). A large site is therefore indexed in parts, each by a
+# `pagefind --service` process of its own that exits when its part is written, and the search page
+# merges them in the browser (Pagefind's mergeIndex). A part of 2,500 records or 2 million
+# characters peaks at about 170 MB; two run at a time (two cores: the index ends sooner, for the
+# same CPU time), so Pagefind holds at most about 300 MB at once.
 MAX_PART_RECORDS = 2_500
 MAX_PART_CHARS = 2_000_000
 PARALLEL_PARTS = 2
-_PART_KEEP = ("pagefind-entry.json", ".pf_meta", "index", "fragment", "filter")  # what mergeIndex reads
+_PART_KEEP = {"pagefind-entry.json", "index", "fragment", "filter"}  # and the .pf_meta: what mergeIndex reads
+
 
 class SearchIndexError(RuntimeError):
     """Pagefind could not index the site; the build stops before anything goes live."""
@@ -155,8 +158,8 @@ def write_index(output: Path, site: Site) -> None:
     if parts == 1:
         _write_part(folders[0], site, language, 0, 1)
     else:
-        # Each part in its own process, which exits before the next starts: Pagefind's memory is
-        # one part's (two at a time on two cores). The first error, in the order of the parts, stops the build.
+        # Each part in a process of its own, which exits once its part is written: Pagefind holds
+        # PARALLEL_PARTS parts' memory at most. The first error, in the order of the parts, stops the build.
         with ThreadPoolExecutor(max_workers=PARALLEL_PARTS, thread_name_prefix="pagefind") as pool:
             futures = [pool.submit(_write_part, folder, site, language, part, parts)
                        for part, folder in enumerate(folders)]
@@ -167,10 +170,6 @@ def write_index(output: Path, site: Site) -> None:
                 for future in futures:
                     future.cancel()
                 raise
-        for folder in folders[1:]:
-            _keep_only_the_index(folder)
-    if not (output / "pagefind.js").is_file():
-        raise SearchIndexError(f"pagefind wrote no search bundle to {output}")
 
 
 def _write_part(output: Path, site: Site, language: str, part: int, parts: int) -> None:
@@ -182,16 +181,31 @@ def _write_part(output: Path, site: Site, language: str, part: int, parts: int) 
                              # No filters: Pagefind writes them from a hash map in a random order,
                              # and the same content must build the same bytes.
                              "filters": None, "sort": None} for r in iter_search_records(site, part, parts))
-        service.request({"type": "WriteFiles", "index_id": index_id, "output_path": str(output)})
-    if not (output / "pagefind-entry.json").is_file():
-        raise SearchIndexError(f"pagefind wrote no search index to {output}")
+        # The files come back to be written here: Pagefind's own WriteFiles answers before its
+        # writes are done, and a file could still be empty when the process exits.
+        files = service.request({"type": "GetFiles", "index_id": index_id}).get("files") or []
+    written = _write_files(output, files, everything=part == 0)
+    if "pagefind-entry.json" not in written or (part == 0 and "pagefind.js" not in written):
+        raise SearchIndexError(f"pagefind wrote no search bundle to {output}")
 
 
-def _keep_only_the_index(folder: Path) -> None:
-    """A merged part needs its index, not another copy of Pagefind's scripts, styles and WASM."""
-    for path in folder.iterdir():
-        if not any(path.name == keep or path.name.endswith(keep) for keep in _PART_KEEP):
-            path.unlink()
+def _write_files(output: Path, files: list[dict], everything: bool) -> set[str]:
+    """Write Pagefind's files under output/; a merged part needs only its index, not another
+    copy of Pagefind's scripts, styles and WASM."""
+    written, folders = set(), set()
+    for file in files:
+        path = PurePosixPath(file["path"])
+        if path.is_absolute() or ".." in path.parts:
+            raise SearchIndexError(f"pagefind gave a file outside its bundle: {file['path']}")
+        if not everything and path.parts[0] not in _PART_KEEP and path.suffix != ".pf_meta":
+            continue
+        target = output.joinpath(*path.parts)
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        target.write_bytes(base64.b64decode(file["content"]))
+        written.add(str(path))
+    return written
 
 
 class PagefindService:
@@ -259,10 +273,14 @@ class PagefindService:
 
     def _read_answers(self) -> None:
         """Reader thread: each comma-ended message from pagefind's output, then None."""
-        pending = b""
+        pending: list[bytes] = []  # the start of a message longer than one read (GetFiles' answer)
         try:
             while chunk := self._process.stdout.read1(1 << 16):
-                *messages, pending = (pending + chunk).split(b",")
+                *messages, rest = chunk.split(b",")
+                if messages:
+                    messages[0] = b"".join([*pending, messages[0]])
+                    pending.clear()
+                pending.append(rest)
                 for message in messages:
                     self._answers.put(message)
         except (OSError, ValueError):  # the pipe was closed under us: the service is going away
