@@ -223,6 +223,7 @@ class IncrementalRenderer:
     def render(self, site: Site, theme: Theme) -> dict[str, bytes]:
         self.templates.refresh(theme)
         self._compared = {}
+        self._keep_alive: list = []
         self.stats = RenderStats()
         self._site = site
         seen_pages: set[str] = set()
@@ -290,6 +291,21 @@ class IncrementalRenderer:
                 found |= old.keys() - new.keys()
             self._compared[key] = found
         return found
+
+    def same_value(self, old, new) -> bool:
+        """same(old, new), answered once per pair of objects in a rebuild: the pages of one
+        renderer are often given the same object (the index of periods, the filters)."""
+        if old is new:
+            return True
+        if type(old) in (str, int, float, bool, type(None)):
+            return old == new
+        key = (id(old), id(new), "value")
+        kept = self._compared.get(key)
+        if kept is None:
+            kept = old == new
+            self._compared[key] = kept
+            self._keep_alive.append((old, new))  # no other object takes these ids during the rebuild
+        return kept
 
     def intern(self, deps) -> frozenset:
         """One object for equal sets of dependencies (unchanged() remembers its answer per object)."""
@@ -404,7 +420,7 @@ class _CachingContext(RenderContext):
         cached = r.pages.get(path)
         if (cached is not None and cached.template == template and same(cached.page, page)
                 and cached.values.keys() == values.keys()
-                and all(same(cached.values[k], v) for k, v in values.items())
+                and all(r.same_value(cached.values[k], v) for k, v in values.items())
                 and not r.templates.changed_since(cached.version, cached.templates)
                 and r.unchanged(cached.site, cached.deps)):
             cached.site = r._site
