@@ -36,8 +36,8 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 # 9 million characters of 10,000 events). A large site is therefore indexed in parts, each by a
 # `pagefind --service` process of its own that exits when its part is written, and the search page
 # merges them in the browser (Pagefind's mergeIndex). A part of 2,500 records or 2 million
-# characters peaks at about 170 MB; two run at a time (two cores: the index ends sooner, for the
-# same CPU time), so Pagefind holds at most about 300 MB at once.
+# characters peaks at about 195 MB; two run at a time (two cores: the index ends sooner, for the
+# same CPU time), so Pagefind holds at most about 290 MB at once.
 MAX_PART_RECORDS = 2_500
 MAX_PART_CHARS = 2_000_000
 PARALLEL_PARTS = 2
