@@ -24,6 +24,7 @@ from typing import Iterable, Iterator
 from site_builder.content.excerpts import text_fragment
 from site_builder.errors import ContentError, Diagnostic
 from site_builder.htmltext import html_to_text
+from site_builder.memo import PerObject
 from site_builder.model import Event, Site, Source
 from site_builder.render.markdown import render_markdown
 from site_builder.render.urls import Urls
@@ -108,17 +109,30 @@ def part_count(site: Site) -> int:
     """How many parts the index is written in: from counts the model gives at once, so the
     search page (rendered alongside the index) names the same parts the index writes."""
     records = len(site.events)
-    chars = 0
-    for event in site.events:
-        chars += 2 * len(event.title) + len(event.summary) + len(event.place or "") + 60
-        chars += sum(len(a) + 1 for a in event.actors) + sum(len(t) + 1 for t in event.tags)
-        chars += sum(len(x.quote) + len(x.note or "") for x in event.excerpts)
+    chars = sum(map(_event_chars, site.events))
     for source in site.sources:
-        spans = paragraph_spans(source.text)
-        records += len(spans)
-        chars += sum(end - start for start, end in spans)
-        chars += len(spans) * (len(source.title) + len(source.publisher) + 20)
+        paragraphs, text = _source_size(source)
+        records += paragraphs
+        chars += text
     return max(1, -(-records // MAX_PART_RECORDS), -(-chars // MAX_PART_CHARS))
+
+
+def _count_event_chars(event: Event) -> int:
+    chars = 2 * len(event.title) + len(event.summary) + len(event.place or "") + 60
+    chars += sum(len(a) + 1 for a in event.actors) + sum(len(t) + 1 for t in event.tags)
+    return chars + sum(len(x.quote) + len(x.note or "") for x in event.excerpts)
+
+
+def _count_source_size(source: Source) -> tuple[int, int]:
+    """(paragraphs, characters they and their records' titles add)."""
+    spans = paragraph_spans(source.text)
+    chars = sum(end - start for start, end in spans) + len(spans) * (len(source.title) + len(source.publisher) + 20)
+    return len(spans), chars
+
+
+# The search page asks at every rebuild of the preview: the unchanged events' counts are kept.
+_event_chars = PerObject(_count_event_chars)
+_source_size = PerObject(_count_source_size)
 
 
 def part_dirs(parts: int) -> list[str]:

@@ -17,6 +17,7 @@ from typing import Iterable
 
 from site_builder.content.dates import PartialDate
 from site_builder.htmltext import html_to_text
+from site_builder.memo import PerObject
 from site_builder.model import Event, Site
 from site_builder.render.markdown import render_markdown
 from site_builder.slugs import slugify
@@ -168,23 +169,16 @@ class _Facts:
     text: str  # folded
 
 
-_facts_of: dict[int, tuple[Event, _Facts]] = {}  # id(event) -> (the event, kept alive; its facts)
-
-
-def _facts(event: Event) -> _Facts:
-    kept = _facts_of.get(id(event))
-    if kept is not None and kept[0] is event:
-        return kept[1]
+def _event_facts(event: Event) -> _Facts:
     first = event.when.start.first_day().isoformat()
     last = (event.when.end or event.when.start).last_day().isoformat()
     quotes = " ".join(" ".join(excerpt.selector.quoted) for excerpt in event.excerpts)
-    facts = _Facts(first, "" if last == first else last, tuple(slugify(t) for t in event.tags),
-                   tuple(slugify(a) for a in event.actors), event.when.format(),
-                   fold(f"{event.title} {_plain(event.summary)} {quotes}"))
-    if len(_facts_of) > 200_000:  # events of sites no longer built (the preview of many sites)
-        _facts_of.clear()
-    _facts_of[id(event)] = (event, facts)
-    return facts
+    return _Facts(first, "" if last == first else last, tuple(slugify(t) for t in event.tags),
+                  tuple(slugify(a) for a in event.actors), event.when.format(),
+                  fold(f"{event.title} {_plain(event.summary)} {quotes}"))
+
+
+_facts = PerObject(_event_facts)
 
 
 _MARKDOWN = re.compile(r"[\\`*_\[\]<>&#!|~]")

@@ -17,6 +17,7 @@ from functools import lru_cache
 import plotly.graph_objects as go
 
 from site_builder.content.dates import PartialDate
+from site_builder.memo import PerObject
 from site_builder.model import Event, Site
 from site_builder.render.archive import is_large
 
@@ -85,7 +86,7 @@ def build_chart(site: Site) -> Chart:
     lanes = site.config.lanes
     rows = {lane.id: n for n, lane in enumerate(lanes)}
     if is_large(site):  # circles by month: no event is placed one by one
-        kept = _extents.get
+        kept = _kept_extent.lookup()
         extents = [found[1] if (found := kept(id(event))) is not None and found[0] is event else _kept_extent(event)
                    for event in site.events]
         lo, hi = _domain(min((e[0] for e in extents), default=None), max((e[1] for e in extents), default=None))
@@ -234,19 +235,6 @@ def _hover_text(point: ChartPoint) -> str:
     return "<br>".join(html.escape(line) for line in lines)
 
 
-_extents: dict[int, tuple] = {}  # id(event) -> (event, kept alive; its extent)
-
-
-def _kept_extent(event: Event) -> tuple[date, date]:
-    """_extent, worked out once per Event object (the preview keeps unchanged events)."""
-    kept = _extents.get(id(event))
-    if kept is None or kept[0] is not event:
-        if len(_extents) > 200_000:
-            _extents.clear()
-        kept = _extents[id(event)] = (event, _extent(event))
-    return kept[1]
-
-
 def _extent(event: Event) -> tuple[date, date]:
     last = (event.when.end or event.when.start).last_day()
     return event.when.start.first_day(), last + timedelta(days=1)
@@ -289,6 +277,9 @@ def _year_ticks(lo: date, hi: date) -> tuple[Tick, ...]:
 
 def _as_datetime(moment: date | datetime) -> datetime:
     return moment if isinstance(moment, datetime) else datetime.combine(moment, time())
+
+
+_kept_extent = PerObject(_extent)  # the preview keeps unchanged events: their extents too
 
 
 def _milliseconds(delta: timedelta) -> int:

@@ -8,6 +8,7 @@ from typing import Callable, Iterable
 import jinja2
 from markupsafe import Markup
 
+from site_builder.memo import PerObject
 from site_builder.model import Event, Site
 from site_builder.render.archive import (INDEX_ASSET, TEXT_ASSET, Archive, PeriodPage, build_archive, data_assets,
                                          is_large)
@@ -152,7 +153,7 @@ def facets(site: Site) -> tuple[Facet, ...]:
     lanes: dict[str, int] = {}
     tags: dict[str, int] = {}
     actors: dict[str, int] = {}
-    kept = _slugs_of.get
+    kept = _slugs.lookup()
     for event in site.events:
         found = kept(id(event))
         slugs = found[1] if found is not None and found[0] is event else _slugs(event)
@@ -168,18 +169,12 @@ def facets(site: Site) -> tuple[Facet, ...]:
     )
 
 
-_slugs_of: dict[int, tuple] = {}  # id(event) -> (event, kept alive; its tag slugs, its actor slugs)
-
-
-def _slugs(event: Event) -> tuple[frozenset, frozenset, str]:
+def _event_slugs(event: Event) -> tuple[frozenset, frozenset, str]:
     """(tag slugs, actor slugs, lane slug): facets count each once per event."""
-    kept = _slugs_of.get(id(event))
-    if kept is None or kept[0] is not event:
-        if len(_slugs_of) > 200_000:
-            _slugs_of.clear()
-        kept = _slugs_of[id(event)] = (event, (frozenset(map(slugify, event.tags)),
-                                               frozenset(map(slugify, event.actors)), slugify(event.lane)))
-    return kept[1]
+    return frozenset(map(slugify, event.tags)), frozenset(map(slugify, event.actors)), slugify(event.lane)
+
+
+_slugs = PerObject(_event_slugs)
 
 
 def event_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
