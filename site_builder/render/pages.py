@@ -89,13 +89,26 @@ def timeline_values(ctx: RenderContext) -> dict:
     """What the home page and the embed view show: the chart, the filters and the list, which on
     a large site is the latest period's, with the index of periods and the data for the filters."""
     site = ctx.site
+    inputs = (site.events, site.config, site.periods, ctx.urls)
+    kept = _timeline_kept[0] if _timeline_kept else None
+    if kept is not None and all(a is b for a, b in zip(kept[0], inputs)):
+        # The embed view after the home page: the same values. Read what making them reads, so
+        # the preview records the same dependencies for both (incremental.SiteView).
+        iter(site.events), site.tags, site.actors  # noqa: B018
+        return kept[1]
     chart = build_chart(site)
     values = dict(chart=chart, figure=figure(chart, site), facets=facets(site),
                   period_options=period_options(site), plotly_style_guards=plotly_style_guards())
     if not is_large(site):
-        return values | dict(groups=site.periods, archive=None, listing=None, position=None, data=None)
-    archive = build_archive(site)
-    return values | listing_values(ctx, archive, archive.latest)
+        values |= dict(groups=site.periods, archive=None, listing=None, position=None, data=None)
+    else:
+        archive = build_archive(site)
+        values |= listing_values(ctx, archive, archive.latest)
+    _timeline_kept[:] = [(inputs, values)]
+    return values
+
+
+_timeline_kept: list = []  # [((events, config, periods, urls), values)] of the last call
 
 
 def period_options(site: Site) -> tuple[tuple[str, str], ...]:
