@@ -91,7 +91,15 @@ def test_event_page_offers_a_snippet_that_embeds_the_timeline_at_that_event(new_
     host.goto(other_site(local))
     frame = frame_of(host)
     frame.locator('[id="2025-06-istanbul-direct-talks"]').wait_for()
-    assert {c.get_attribute("data-lane") for c in frame.locator(".event-card:visible").all()} == {"russia-ukraine"}
+    # The lane filter from the snippet's URL applies once timeline.js runs: read the visible cards'
+    # lanes in one go once it has (listing them card by card raced with the filter hiding some).
+    visible_lanes = """() => [...new Set([...document.querySelectorAll('.event-card')]
+                                  .filter(c => c.checkVisibility()).map(c => c.dataset.lane))]"""
+    try:
+        frame.wait_for_function(f"() => ({visible_lanes})().join() === 'russia-ukraine'", timeout=10_000)
+    except Exception:  # noqa: BLE001 - the assertion below says what was shown instead
+        pass
+    assert frame.evaluate(visible_lanes) == ["russia-ukraine"]
 
 
 def test_the_embed_view_and_the_snippet_meet_wcag_aa(page, site_server, axe):
