@@ -32,7 +32,7 @@ from site_builder.render.site import render_site
 from site_builder.render.theme import Theme, ThemeError
 from site_builder.render.urls import Urls, output_path
 
-# A method of Site (neighbours, ...) may read anything of the content.
+# A method of Site may read anything of the content.
 _CONTENT = frozenset({("events",), ("sources",), ("config",)})
 # Sequences of the Site whose length alone is often all a page reads ("All 10,000 events").
 _COUNTED = frozenset({"events", "sources"})

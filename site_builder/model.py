@@ -159,16 +159,6 @@ class Site:
         return tuple((f"period-{key.iso()}", key.format(), tuple(events)) for key, events in zip(keys, groups.values()))
 
     @cached_property
-    def _positions(self) -> dict[str, int]:
-        return {e.id: i for i, e in enumerate(self.events)}
-
-    def neighbours(self, event: Event) -> tuple[Event | None, Event | None]:
-        index = self._positions[event.id]
-        before = self.events[index - 1] if index > 0 else None
-        after = self.events[index + 1] if index + 1 < len(self.events) else None
-        return before, after
-
-    @cached_property
     def excerpt_count(self) -> int:
         return sum(len(e.excerpts) for e in self.events)
 

@@ -194,7 +194,7 @@ def event_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     site = ctx.site
     archive = build_archive(site) if is_large(site) else None
     events_by_id = site.events_by_id
-    events = tuple(site.events)  # neighbours are the events before and after (Site.neighbours)
+    events = tuple(site.events)  # an event page's neighbours: the events before and after it
     last = len(events) - 1
     for n, event in enumerate(events):
         before = events[n - 1] if n else None
