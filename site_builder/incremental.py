@@ -12,8 +12,9 @@ is redone only when one of those inputs changed:
 
 from __future__ import annotations
 
-import time
+import os
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -543,7 +544,13 @@ class Session:
         if changed:
             self.steps.forget(changed)
         before = dict(self.steps.counts)
-        site = load_site(self.root, include_drafts=self.drafts, base_url=self.base_url, steps=self.steps.steps())
+        # `changed` is every file that changed (the preview's watcher sees them all): the other
+        # event files are taken as they were, without walking the folder or a stat each.
+        self.steps.memo.trusted = frozenset(os.fspath(Path(p).absolute()) for p in changed) if changed else None
+        try:
+            site = load_site(self.root, include_drafts=self.drafts, base_url=self.base_url, steps=self.steps.steps())
+        finally:
+            self.steps.memo.trusted = None
         try:
             theme = Theme.for_site(Path(self.root), site.config.theme)
             files = self.renderer.render(site, theme)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -212,3 +213,29 @@ def test_on_a_large_site_moving_an_event_to_another_month_updates_every_index_of
     touch_later(path)
     generation = session.rebuild({path})
     assert generation.files == full_build(large_site)
+
+
+def test_the_files_named_changed_are_read_again_and_the_others_taken_as_they_were(session, real_site):
+    # The preview's watcher names every file that changed; the Session trusts it (no walk, no stat
+    # of the 10,000 others on a big site). Without a list, every file's stat is checked.
+    named = real_site.root / "content/events/2025-09-01-putin-briefed-xi.yaml"
+    unnamed = real_site.root / "content/events/2025-06-istanbul-direct-talks.yaml"
+    edit(named, "title: ", "title: Named ")
+    edit(unnamed, "title: ", "title: Unnamed ")
+    titles = {e.title for e in session.rebuild({named}).site.events}
+    assert any(t.startswith("Named ") for t in titles) and not any(t.startswith("Unnamed ") for t in titles)
+    generation = session.rebuild()
+    assert any(e.title.startswith("Unnamed ") for e in generation.site.events)
+    assert generation.files == full_build(real_site.root)
+
+
+def test_named_changes_are_found_whatever_form_the_site_folder_is_given_in(real_site, monkeypatch):
+    monkeypatch.chdir(real_site.root.parent)
+    session = Session(Path(real_site.root.name))  # relative, as `serve -C site` gives it
+    session.rebuild()
+    path = real_site.root / "content/events/2025-09-01-putin-briefed-xi.yaml"
+    relative = Path(real_site.root.name) / "content/events/2025-09-01-putin-briefed-xi.yaml"
+    for n, changed in enumerate(({path}, {relative})):
+        edit(path, "title: ", f"title: Edit{n} ")
+        generation = session.rebuild(changed)
+        assert any(e.title.startswith(f"Edit{n} ") for e in generation.site.events), changed

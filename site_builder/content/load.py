@@ -72,6 +72,13 @@ class LoadMemo:
         # building it) or _NOT_BUILT, errors of naming it], and the (config, sources) built with
         self.outcomes: dict[str, list] = {}
         self.outcomes_with: tuple | None = None
+        # The events folder as last walked: (file names, the errors the walk reported).
+        self.event_files: tuple[list[str], list] | None = None
+        self.known_files: frozenset[str] = frozenset()
+        self.trusted_names: frozenset[str] | None = None  # the edited event files, as the walk names them
+        # Set for one load by whoever knows every file that changed since the last one (the
+        # preview's watcher): the others are taken as they were, without a walk or a stat.
+        self.trusted: frozenset[str] | None = None
 
     def forget(self, paths) -> None:
         """These files must go through the steps again, whatever their stat says."""
@@ -242,7 +249,7 @@ _NOT_BUILT = object()
 def load_events(paths: SitePaths, config: SiteConfig, sources: dict[str, Source], report: Report,
                 steps: FileSteps = FileSteps(), workers: int | None = 1) -> list[Event]:
     """workers: processes to read and verify the files in (None: by the site's size)."""
-    files = _content_names(paths.events, (".yaml", ".yml"), paths.root, report)
+    files = _event_files(paths, report, steps.memo)
     count = worker_count(len(files), workers) if workers != 1 else 1
     if count > 1:
         read = _read_events_forked(files, config, sources, steps, count)
@@ -292,6 +299,29 @@ def load_events(paths: SitePaths, config: SiteConfig, sources: dict[str, Source]
     return list(events.values())
 
 
+def _event_files(paths: SitePaths, report: Report, memo: LoadMemo | None) -> list[str]:
+    """The event files, in order. When memo.trusted names only edits of files the last walk found
+    (none added, none gone), that walk's list and errors stand, and memo.trusted_names is set to
+    the edited files under the names the walk gives them; else the folder is walked."""
+    if memo is not None:
+        memo.trusted_names = None
+    if memo is not None and memo.trusted is not None and memo.event_files is not None:
+        names, errors = memo.event_files
+        folder = os.fspath(paths.events)
+        inside = os.path.abspath(folder) + os.sep
+        edited = {os.path.join(folder, p[len(inside):]) for p in memo.trusted if p.startswith(inside)}
+        if all(name in memo.known_files and os.path.isfile(name) for name in edited):
+            report.diagnostics.extend(errors)
+            memo.trusted_names = frozenset(edited)
+            return names
+    before = len(report.diagnostics)
+    names = _content_names(paths.events, (".yaml", ".yml"), paths.root, report)
+    if memo is not None:
+        memo.event_files = (names, report.diagnostics[before:])
+        memo.known_files = frozenset(names)
+    return names
+
+
 def _read_event(path: str, steps: FileSteps) -> tuple:
     """(path, record, id, errors of reading and naming it, _NOT_BUILT): the id is None when the
     record is, or when the file's name cannot be an id."""
@@ -316,17 +346,22 @@ def _read_events_remembered(files: list[str], config: SiteConfig, sources: dict[
     memo.outcomes = kept  # now, not at the first item: load_events fills in what it builds
     same_inputs = memo.outcomes_with is not None and memo.outcomes_with[0] is config and memo.outcomes_with[1] is sources
     memo.outcomes_with = (config, sources)
-    return _remembered(files, steps, last, kept, same_inputs)
+    return _remembered(files, steps, last, kept, same_inputs, memo.trusted_names)
 
 
-def _remembered(files: list[str], steps: FileSteps, last: dict, kept: dict, same_inputs: bool) -> Iterator[tuple]:
+def _remembered(files: list[str], steps: FileSteps, last: dict, kept: dict, same_inputs: bool,
+                trusted: frozenset[str] | None) -> Iterator[tuple]:
     read = steps.read_event_record
     report = Report()
     stat = os.stat
     for path in files:
+        old = last.get(path)
+        if trusted is not None and old is not None and same_inputs and path not in trusted:
+            kept[path] = old  # not among the files the caller knows changed
+            yield path, old[1], old[2], old[3], old[4]
+            continue
         st = stat(path)
         now = st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns
-        old = last.get(path)
         if old is not None and same_inputs and old[0] == now:
             kept[path] = old
             yield path, old[1], old[2], old[3], old[4]
