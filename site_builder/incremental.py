@@ -106,13 +106,6 @@ class Counted(Sequence):
         return hash(self._data)
 
 
-def dependency_value(site: Site, dep: tuple):
-    if dep[0] == "len":
-        return len(getattr(site, dep[1]))
-    value = getattr(site, dep[0])
-    return value.get(dep[1], MISSING) if len(dep) == 2 else value
-
-
 # --- rendering -------------------------------------------------------------------------
 
 
@@ -216,6 +209,8 @@ class IncrementalRenderer:
         self.pages: dict[str, _Page] = {}
         self.cards: dict[str, _Card] = {}  # event id -> its card, as the lists show it
         self._interned: dict[frozenset, frozenset] = {}
+        # the Site attributes dependencies name: whole, by length, by key (see SiteView)
+        self._dep_names: dict[str, set[str]] = {"whole": set(), "len": set(), "keyed": set()}
         self.runs: dict[Any, _Run] = {}
         self.assets: dict[str, str] | None = None
         self._compared: dict[tuple, bool] = {}
@@ -253,29 +248,27 @@ class IncrementalRenderer:
         return make
 
     def unchanged(self, since: Site, deps: frozenset) -> bool:
+        """Whether every dependency reads the same now as in `since`."""
         now = self._site
-        if since is now:
+        if since is now or self._same_content(since):
             return True
-        whole = (id(since), id(deps))  # deps are interned (intern()): many pages share one set
-        kept = self._compared.get(whole)
-        if kept is None:
-            kept = self._compared[whole] = self._same_content(since) or self._each_unchanged(since, deps)
-        return kept
+        return deps.isdisjoint(self._changed_deps(since))
 
-    def _each_unchanged(self, since: Site, deps: frozenset) -> bool:
-        now = self._site
-        for dep in deps:
-            if len(dep) == 2 and dep[0] != "len":  # one key of a dict of the site
-                if dep[1] in self._changed_keys(since, dep[0]):
-                    return False
-                continue
-            key = (id(since), dep)
-            kept = self._compared.get(key)
-            if kept is None:
-                kept = self._compared[key] = same(dependency_value(since, dep), dependency_value(now, dep))
-            if not kept:
-                return False
-        return True
+    def _changed_deps(self, since: Site) -> frozenset:
+        """Every dependency (of the shapes recorded so far) that reads differently now than in
+        `since`, worked out once per rebuild: a page's check is then one set operation."""
+        key = (id(since), "changed")
+        found = self._compared.get(key)
+        if found is None:
+            now = self._site
+            changed = {(name,) for name in self._dep_names["whole"]
+                       if not same(getattr(since, name), getattr(now, name))}
+            changed |= {("len", name) for name in self._dep_names["len"]
+                        if len(getattr(since, name)) != len(getattr(now, name))}
+            for name in self._dep_names["keyed"]:
+                changed |= {(name, k) for k in self._changed_keys(since, name)}
+            found = self._compared[key] = frozenset(changed)
+        return found
 
     def _changed_keys(self, since: Site, name: str) -> frozenset:
         """The keys of a dict of the site (events_by_id, ...) whose value differs between `since`
@@ -309,9 +302,20 @@ class IncrementalRenderer:
         return kept
 
     def intern(self, deps) -> frozenset:
-        """One object for equal sets of dependencies (unchanged() remembers its answer per object)."""
+        """One object for equal sets of dependencies, whose shapes _changed_deps then checks."""
         deps = frozenset(deps)
-        return self._interned.setdefault(deps, deps)
+        kept = self._interned.get(deps)
+        if kept is None:
+            kept = self._interned[deps] = deps
+            names = self._dep_names
+            for dep in deps:
+                if len(dep) == 1:
+                    names["whole"].add(dep[0])
+                elif dep[0] == "len":
+                    names["len"].add(dep[1])
+                else:
+                    names["keyed"].add(dep[0])
+        return kept
 
     def _same_content(self, since: Site) -> bool:
         """Everything a Site has is derived from these three: equal, and no dependency can differ."""
