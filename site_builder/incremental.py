@@ -208,7 +208,6 @@ class IncrementalRenderer:
         self.templates = Templates()
         self.pages: dict[str, _Page] = {}
         self.cards: dict[str, _Card] = {}  # event id -> its card, as the lists show it
-        self._interned: dict[frozenset, frozenset] = {}
         # the Site attributes dependencies name: whole, by length, by key (see SiteView)
         self._dep_names: dict[str, set[str]] = {"whole": set(), "len": set(), "keyed": set()}
         self.runs: dict[Any, _Run] = {}
@@ -230,9 +229,6 @@ class IncrementalRenderer:
                 self.pages.pop(path)  # a page no longer produced (or unknown after a failure)
             for event_id in [e for e in self.cards if e not in site.events_by_id]:
                 self.cards.pop(event_id)
-            if len(self._interned) > 4 * (len(self.pages) + len(self.cards)) + 1000:  # sets no page uses
-                used = [p.deps for p in self.pages.values()] + [c.deps for c in self.cards.values()]
-                self._interned = {d: d for d in used} | {r.deps: r.deps for r in self.runs.values()}
 
     def _context(self, seen_pages: set[str]):
         renderer = self
@@ -301,21 +297,18 @@ class IncrementalRenderer:
             self._keep_alive.append((old, new))  # no other object takes these ids during the rebuild
         return kept
 
-    def intern(self, deps) -> frozenset:
-        """One object for equal sets of dependencies, whose shapes _changed_deps then checks."""
-        deps = frozenset(deps)
-        kept = self._interned.get(deps)
-        if kept is None:
-            kept = self._interned[deps] = deps
-            names = self._dep_names
-            for dep in deps:
-                if len(dep) == 1:
-                    names["whole"].add(dep[0])
-                elif dep[0] == "len":
-                    names["len"].add(dep[1])
-                else:
-                    names["keyed"].add(dep[0])
-        return kept
+    def recorded(self, deps) -> frozenset:
+        """The dependencies to keep with a page, card or run; their shapes (whole attribute,
+        length, one key of a dict) are noted for _changed_deps."""
+        names = self._dep_names
+        for dep in deps:
+            if len(dep) == 1:
+                names["whole"].add(dep[0])
+            elif dep[0] == "len":
+                names["len"].add(dep[1])
+            else:
+                names["keyed"].add(dep[0])
+        return frozenset(deps)
 
     def _same_content(self, since: Site) -> bool:
         """Everything a Site has is derived from these three: equal, and no dependency can differ."""
@@ -350,7 +343,7 @@ class IncrementalRenderer:
         view = ctx.site
         view.deps = set()
         outputs = list(renderer(ctx))
-        self.runs[key] = _Run(self.intern(view.deps), self._site, self.templates.version, outputs)
+        self.runs[key] = _Run(self.recorded(view.deps), self._site, self.templates.version, outputs)
         return outputs
 
 
@@ -439,7 +432,7 @@ class _CachingContext(RenderContext):
         finally:
             inner, view.deps = view.deps, outer
         outer |= inner
-        r.pages[path] = _Page(template, page, values, r.intern(inner), r._site,
+        r.pages[path] = _Page(template, page, values, r.recorded(inner), r._site,
                               r.templates.closure(template), r.templates.version, data)
         r.stats.pages_rendered += 1
         r.stats.rendered.append(path)
@@ -475,7 +468,7 @@ class _CachingContext(RenderContext):
                 html = self.render_fragment(template, kind)
             finally:
                 inner, view.deps = view.deps, outer
-            kept = fragments[(template, kind)] = (html, self.renderer.intern(inner))
+            kept = fragments[(template, kind)] = (html, self.renderer.recorded(inner))
         view.deps |= kept[1]
         return kept[0]
 
@@ -498,7 +491,7 @@ class _CachingContext(RenderContext):
         finally:
             inner, view.deps = view.deps, outer
         outer |= inner
-        r.cards[event.id] = _Card(event, r.intern(inner), r._site, r.templates.version, html)
+        r.cards[event.id] = _Card(event, r.recorded(inner), r._site, r.templates.version, html)
         return html
 
 

@@ -29,7 +29,3 @@ class PerObject(Generic[T]):
             self._kept.clear()
         self._kept[id(obj)] = (obj, value)
         return value
-
-    def lookup(self) -> Callable[[int], tuple[Any, T] | None]:
-        """The raw get for a hot loop: `found = get(id(obj))`, valid when `found[0] is obj`."""
-        return self._kept.get

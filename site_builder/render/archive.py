@@ -25,7 +25,7 @@ from site_builder.slugs import slugify
 LARGE_SITE = 300  # more events than this: the home page lists one period and links the others
 PAGE_EVENTS = 300  # a year with more events than this is listed month by month
 # Fixed names, served with revalidation (not under /assets/, which is cached forever): a page
-# names them, and a page must not change when another period's event does (see data_assets).
+# names them, and a page must not change when another period's event does (see data_files).
 INDEX_ASSET = "data/timeline-index.json"  # every event, small: id, dates, lane, tags, actors, title
 TEXT_ASSET = "data/timeline-text.json"  # every event's searchable text, folded: fetched for a text query
 
@@ -207,22 +207,7 @@ def _compact_json(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-@dataclass(frozen=True)
-class DataAssets:
-    index: tuple[str, bytes]  # (output path, bytes)
-    text: tuple[str, bytes]
-
-
-_memo: dict = {}
-
-
-def data_assets(site: Site, archive: Archive, base: str) -> DataAssets:
-    """The two data files; computed once per site and base path. Their names do not change with
-    their content, so no page has to be written again when another page's event changes."""
-    inputs = (site.events, site.config)  # the same objects: the same files
-    kept = _memo.get("assets")
-    if kept is not None and kept[0] == base and all(a is b for a, b in zip(kept[1], inputs)):
-        return kept[2]
-    found = DataAssets((INDEX_ASSET, index_data(site, archive, base)), (TEXT_ASSET, text_data(site)))
-    _memo["assets"] = (base, inputs, found)
-    return found
+def data_files(site: Site, archive: Archive, base: str) -> list[tuple[str, bytes]]:
+    """The two data files, (output path, bytes). Their names do not change with their content,
+    so no page has to be written again when another page's event changes."""
+    return [(INDEX_ASSET, index_data(site, archive, base)), (TEXT_ASSET, text_data(site))]

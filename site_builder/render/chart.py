@@ -86,9 +86,7 @@ def build_chart(site: Site) -> Chart:
     lanes = site.config.lanes
     rows = {lane.id: n for n, lane in enumerate(lanes)}
     if is_large(site):  # circles by month: no event is placed one by one
-        kept = _kept_extent.lookup()
-        extents = [found[1] if (found := kept(id(event))) is not None and found[0] is event else _kept_extent(event)
-                   for event in site.events]
+        extents = list(map(_kept_extent, site.events))
         lo, hi = _domain(min((e[0] for e in extents), default=None), max((e[1] for e in extents), default=None))
         return Chart(tuple(lanes), (), (lo, hi), _year_ticks(lo, hi), _months(site, rows))
     placed = []

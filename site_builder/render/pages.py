@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from site_builder.memo import PerObject
 from site_builder.model import Event, Site
-from site_builder.render.archive import (INDEX_ASSET, TEXT_ASSET, Archive, PeriodPage, build_archive, data_assets,
+from site_builder.render.archive import (INDEX_ASSET, TEXT_ASSET, Archive, PeriodPage, build_archive, data_files,
                                          is_large)
 from site_builder.render.chart import build_chart, figure, plotly_style_guards
 from site_builder.render.source_text import source_paragraphs
@@ -145,12 +145,10 @@ def period_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
 
 
 def timeline_data(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
-    """A large site's filter data (archive.py), under content-hashed names."""
+    """A large site's filter data (archive.py), under fixed names."""
     if not is_large(ctx.site):
         return
-    assets = data_assets(ctx.site, build_archive(ctx.site), ctx.urls.base)
-    yield assets.index
-    yield assets.text
+    yield from data_files(ctx.site, build_archive(ctx.site), ctx.urls.base)
 
 
 @dataclass(frozen=True)
@@ -166,10 +164,8 @@ def facets(site: Site) -> tuple[Facet, ...]:
     lanes: dict[str, int] = {}
     tags: dict[str, int] = {}
     actors: dict[str, int] = {}
-    kept = _slugs.lookup()
     for event in site.events:
-        found = kept(id(event))
-        slugs = found[1] if found is not None and found[0] is event else _slugs(event)
+        slugs = _slugs(event)
         lanes[slugs[2]] = lanes.get(slugs[2], 0) + 1
         for slug in slugs[0]:
             tags[slug] = tags.get(slug, 0) + 1
