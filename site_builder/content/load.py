@@ -16,7 +16,7 @@ from site_builder.content.fields import SITE_FIELDS, Record, read_record
 from site_builder.content.sources import load_source
 from site_builder.content.yamlsafe import decode_text, parse_yaml
 from site_builder.errors import ContentError, Report
-from site_builder.model import Event, Lane, Site, SiteConfig, Source
+from site_builder.model import Event, Lane, Site, SiteConfig, Source, carry_indexes
 from site_builder.parallel import ForkedWorkers, worker_count
 from site_builder.slugs import is_slug
 
@@ -112,6 +112,8 @@ def load_site(root: Path, include_drafts: bool = False, base_url: str | None = N
         visible = tuple(sorted((e for e in events if include_drafts or not e.draft), key=Event.sort_key))
         site = Site(config, visible, tuple(sorted(sources.values(), key=lambda s: s.id)))
         if memo is not None:
+            if memo.site is not None:
+                carry_indexes(site, memo.site)
             memo.site, memo.site_key = site, key
         return site
 
