@@ -18,7 +18,7 @@ import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from site_builder.content.excerpts import text_fragment
@@ -26,21 +26,24 @@ from site_builder.errors import ContentError, Diagnostic
 from site_builder.htmltext import html_to_text
 from site_builder.memo import PerObject
 from site_builder.model import Event, Site, Source
+from site_builder.output import write_files
 from site_builder.render.markdown import render_markdown
 from site_builder.render.urls import Urls
 
 BUNDLE_DIR = "pagefind"  # relative to the site root; the search page loads BUNDLE_DIR/pagefind.js
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
+_MARKDOWN = re.compile(r"[\\`*_\[\]<>&#!|~]")  # emphasis, code, links, HTML and entities, headings, tables
 
-# Pagefind's memory grows with the records and the text of one index, and peaks while it writes
-# its files (about 20 KB a record and 50 bytes a character: 770 MB for the 15,000 records and
-# 9 million characters of 10,000 events). A large site is therefore indexed in parts, each by a
-# `pagefind --service` process of its own that exits when its part is written, and the search page
-# merges them in the browser (Pagefind's mergeIndex). A part of 2,500 records or 2 million
-# characters peaks at about 195 MB; two run at a time (two cores: the index ends sooner, for the
-# same CPU time), so Pagefind holds at most about 290 MB at once.
+# Pagefind's memory follows the text of one index, not its number of records, and peaks while it
+# builds its files (GetFiles): about 90 bytes a character, so 780 MB for the 9 million characters
+# of 10,000 events' 15,000 records in one index, 30 MB for a part while its records arrive. A large
+# site is therefore indexed in parts, each by a `pagefind --service` process of its own that exits
+# when its part is written, and the search page merges them in the browser (Pagefind's mergeIndex).
+# A part of at most 1.2 million characters peaks at about 120 MB; two run at a time (the index ends
+# sooner on two cores, for the same CPU time). The build runs the index once the render workers are
+# gone (build.py), so their memory and Pagefind's are never held at once.
 MAX_PART_RECORDS = 2_500
-MAX_PART_CHARS = 2_000_000
+MAX_PART_CHARS = 1_200_000
 PARALLEL_PARTS = 2
 _PART_KEEP = {"pagefind-entry.json", "index", "fragment", "filter"}  # and the .pf_meta: what mergeIndex reads
 
@@ -82,10 +85,17 @@ def _event_record(site: Site, urls: Urls, event: Event) -> Record:
     quotes = [" … ".join(x.selector.quoted) for x in event.excerpts]
     notes = [x.note for x in event.excerpts if x.note]
     text = [event.title, event.when.format(), event.place or "", " ".join(event.actors), " ".join(event.tags),
-            html_to_text(render_markdown(event.summary)), *quotes, *notes]
+            _summary_text(event.summary), *quotes, *notes]
     lane = site.lanes_by_id[event.lane].label
     return Record(urls.event(event), "\n".join(t for t in text if t),
                   {"title": event.title, "kind": "Event", "date": event.when.format(), "lane": lane})
+
+
+def _summary_text(summary: str) -> str:
+    """The words a summary shows. Most are plain sentences, which Markdown gives back as they are
+    (list and heading marks apart): only a summary with a character Markdown reads is rendered
+    and parsed back, which was most of the records' CPU."""
+    return html_to_text(render_markdown(summary)) if _MARKDOWN.search(summary) else " ".join(summary.split())
 
 
 def _source_records(site: Site, urls: Urls, source: Source, spans: list[tuple[int, int]]) -> list[Record]:
@@ -206,20 +216,17 @@ def _write_part(output: Path, site: Site, language: str, part: int, parts: int) 
 def _write_files(output: Path, files: list[dict], everything: bool) -> set[str]:
     """Write Pagefind's files under output/; a merged part needs only its index, not another
     copy of Pagefind's scripts, styles and WASM."""
-    written, folders = set(), set()
+    return set(write_files(output, _bundle_files(files, everything)))
+
+
+def _bundle_files(files: list[dict], everything: bool) -> Iterator[tuple[str, bytes]]:
     for file in files:
-        path = PurePosixPath(file["path"])
-        if path.is_absolute() or ".." in path.parts:
-            raise SearchIndexError(f"pagefind gave a file outside its bundle: {file['path']}")
-        if not everything and path.parts[0] not in _PART_KEEP and path.suffix != ".pf_meta":
-            continue
-        target = output.joinpath(*path.parts)
-        if target.parent not in folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(target.parent)
-        target.write_bytes(base64.b64decode(file["content"]))
-        written.add(str(path))
-    return written
+        path = file["path"]
+        parts = path.split("/")
+        if path.startswith("/") or ".." in parts:
+            raise SearchIndexError(f"pagefind gave a file outside its bundle: {path}")
+        if everything or parts[0] in _PART_KEEP or path.endswith(".pf_meta"):
+            yield path, base64.b64decode(file["content"])
 
 
 class PagefindService:

@@ -139,3 +139,33 @@ print(small, big, worker_count(PARALLEL_FROM_EVENTS), worker_count(10, requested
 def test_small_sites_and_threaded_programs_build_in_one_process_unless_asked():
     out = subprocess.run([sys.executable, "-c", AUTO_COUNTS], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["1", str(min(len(os.sched_getaffinity(0)), 8)), "1", "2"]
+
+
+def test_the_embed_view_renders_in_the_home_pages_task_and_every_renderer_has_its_tasks():
+    from site_builder.render.forked import _tasks
+    from site_builder.render.site import renderers
+
+    ordered = renderers()
+    tasks = _tasks(ordered, 6)
+    groups = [[ordered[i].__name__ for i in indices] for indices, _, _ in tasks]
+    assert groups[0] == ["home_page", "embed_page"]  # the embed view takes the home page's values
+    whole = sorted(i for indices, _, shares in tasks if shares == 1 for i in indices)
+    shared = sorted((i, share) for indices, share, shares in tasks if shares == 6 for i in indices)
+    assert len(whole) == len(set(whole)) and len(shared) == len(set(shared))
+    assert sorted({*whole, *(i for i, _ in shared)}) == list(range(len(ordered)))
+    assert {ordered[i].__name__ for i, _ in shared} == {"event_pages", "source_pages", "period_pages"}
+    assert len(shared) == 3 * 6
+
+
+def test_the_search_index_is_built_once_the_render_workers_are_gone(synthetic, tmp_path, monkeypatch):
+    # Pagefind's processes peak at about the render workers' memory: the two are never held at once.
+    import multiprocessing
+
+    from site_builder.render import publishing
+
+    seen = []
+    probe = lambda staging, site: seen.append((multiprocessing.active_children(), len(list(staging.glob("events/*")))))  # noqa: E731
+    monkeypatch.setattr(publishing, "POSTPROCESSORS", [probe, *publishing.POSTPROCESSORS])
+    result = build(Options(root=synthetic, out=tmp_path / "out", jobs=2))
+    assert seen == [([], len(result.site.events))]
+    assert (tmp_path / "out/pagefind/pagefind.js").is_file()

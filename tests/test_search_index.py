@@ -15,6 +15,8 @@ import pytest
 from site_builder.build import Options, build
 from site_builder import search
 from site_builder.content.load import load_site
+from site_builder.htmltext import html_to_text
+from site_builder.render.markdown import render_markdown
 from site_builder.search import SearchIndexError, search_records, write_index
 
 
@@ -40,6 +42,22 @@ def test_a_passage_links_to_the_excerpt_cited_in_it_or_else_to_its_own_words(rea
     # A text fragment: its first and last words, which the browser scrolls to and highlights.
     assert uncited == ("/sources/tass-2025-08-16-putin-alaska-takeaways/"
                        "#:~:text=TASS%20has%20gathered%20the,the%20Russian%20president%20said.")
+
+
+def test_a_summary_is_searched_by_the_words_it_shows():
+    plain = "Talks resumed in Istanbul.\n\nBoth delegations   met for two hours."
+    assert search._summary_text(plain) == html_to_text(render_markdown(plain)) == " ".join(plain.split())
+    # Markdown is read only where a summary has a character Markdown reads; then the words it shows.
+    marked = "Talks *resumed* in [Istanbul](https://example.org/talks) after a Q&amp;A `session`"
+    assert search._summary_text(marked) == "Talks resumed in Istanbul after a Q&A session"
+
+
+def test_a_file_pagefind_puts_outside_its_bundle_stops_the_index():
+    with pytest.raises(SearchIndexError, match="outside its bundle: ../site.yaml"):
+        list(search._bundle_files([{"path": "../site.yaml", "content": ""}], everything=True))
+    kept = search._bundle_files([{"path": "pagefind.js", "content": "eA=="}, {"path": "index/en.pf_index", "content": ""},
+                                 {"path": "en_1.pf_meta", "content": ""}], everything=False)
+    assert [path for path, _ in kept] == ["index/en.pf_index", "en_1.pf_meta"]  # a merged part: its index only
 
 
 def test_the_build_writes_the_pagefind_bundle_for_the_site_language(real_site, tmp_path):
