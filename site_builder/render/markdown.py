@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -28,4 +29,23 @@ def _parser() -> MarkdownIt:
 
 @lru_cache(maxsize=65536)  # larger than a big site's summaries: list pages render each again
 def render_markdown(text: str) -> Markup:
+    plain = _plain_paragraph(text)
+    if plain is not None:
+        return Markup(plain)
     return Markup(_parser().render(text))
+
+
+# A character Markdown may read as syntax (inline marks, entities, escapes, autolinks), or white
+# space other than a plain space (line breaks: a second line may make a heading or a list).
+_SYNTAX = re.compile(r"[\\`*_\[\]<>&!|~]|[^\S ]")
+
+
+def _plain_paragraph(text: str) -> str | None:
+    """What markdown-it makes of one line of plain words, as most summaries are: the paragraph,
+    with only `"` to escape. None when the text may hold any syntax at all (the parser decides).
+    Starting with a letter, the line is no list, heading, quote, fence nor indented code.
+    (markdown-it took 0.3 s for the 10,000 summaries of the benchmark's site.)"""
+    stripped = text.rstrip(" \t\n")
+    if not stripped[:1].isalpha() or _SYNTAX.search(stripped):
+        return None
+    return "<p>" + stripped.replace('"', "&quot;") + "</p>\n"

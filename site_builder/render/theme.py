@@ -7,6 +7,7 @@ from pathlib import Path
 
 import jinja2
 
+from site_builder.render.jinja_calls import DirectCallContext
 from site_builder.render.markdown import render_markdown
 
 
@@ -48,6 +49,7 @@ class Theme:
             # one does: without this, every {% include %} of every page stats its file.
             auto_reload=False,
         )
+        env.context_class = DirectCallContext
         env.filters["markdown"] = render_markdown
         from site_builder.render.publishing import TEMPLATE_GLOBALS  # late: publishing renders with themes
 

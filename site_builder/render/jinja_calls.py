@@ -1,0 +1,39 @@
+"""A Jinja Context whose calls from templates skip Jinja's checks when they cannot apply.
+
+Every call in a template (`urls.event(e)`, `when.format()`, `card(e)`) goes through
+Context.call, which looks for `pass_context`-style markers on the callable and on its
+`__call__` before calling: three attribute look-ups, about 2 µs, 670,000 times in a
+10,000-event build. A plain function, a method of one, or a built-in cannot carry the marker
+anywhere but in the function's own attributes, so for those the check is one dict look-up;
+anything else takes Jinja's own path.
+"""
+
+from __future__ import annotations
+
+from types import BuiltinFunctionType, FunctionType, MethodType
+
+from jinja2.runtime import Context
+from jinja2.utils import internalcode
+
+
+class DirectCallContext(Context):
+    @internalcode
+    def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own signature)
+        kind = type(__obj)
+        if kind is MethodType:
+            func = __obj.__func__
+            plain = type(func) is FunctionType and "jinja_pass_arg" not in func.__dict__
+        elif kind is FunctionType:
+            plain = "jinja_pass_arg" not in __obj.__dict__
+        else:
+            plain = kind is BuiltinFunctionType  # (also a built-in's bound method): no attributes
+        if not plain:
+            return Context.call(__self, __obj, *args, **kwargs)
+        if kwargs:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception")

@@ -1,0 +1,124 @@
+"""Shortcuts the renderers take for speed give what the long way gives."""
+
+from __future__ import annotations
+
+import gc
+import random
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from site_builder.content.load import load_site
+from site_builder.render.jinja_calls import DirectCallContext
+from site_builder.render.markdown import _parser, _plain_paragraph, render_markdown
+from site_builder.render.site import render_site
+from site_builder.render.theme import Theme
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _texts(count: int) -> list[str]:
+    """Short texts made of words, Markdown syntax and odd white space, deterministically."""
+    pieces = list("abcXYZ éß漢 ,.;:'\"()?-+=#>0123456789\t\n\u00a0\u2028/%$@*_[]<>&!`\\|~") + [
+        "  ", "1. ", "2) ", "- ", "# ", "    ", "http://x.y", "==", "--", "&amp;", "**b**", "[l](http://x)"]
+    rng = random.Random(7)
+    texts = []
+    for _ in range(count):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        texts.append(rng.choice("AbÉ") + text if rng.random() < 0.6 else text)
+    return texts
+
+
+def test_plain_summaries_render_as_markdown_it_renders_them():
+    taken = 0
+    for text in _texts(30_000):
+        plain = _plain_paragraph(text)
+        if plain is not None:
+            taken += 1
+            assert plain == _parser().render(text), text
+    assert taken > 5_000  # the shortcut is taken, and compared, often
+
+
+def test_every_summary_of_the_repository_renders_as_markdown_it_renders_it():
+    site = load_site(REPO, include_drafts=True)
+    for event in site.events:
+        assert str(render_markdown(event.summary)) == _parser().render(event.summary)
+
+
+def test_text_with_syntax_goes_to_the_parser():
+    for text in ["A *b*", "A [l](https://x.org)", "A\n# b", "A &copy;", "A <https://x.org>", "    A", "- A", "1. A"]:
+        assert _plain_paragraph(text) is None
+
+
+# --- template calls ------------------------------------------------------------------------------
+
+@jinja2.pass_context
+def _page_kind(context):
+    return context["kind"]
+
+
+@jinja2.pass_environment
+def _is_env(env):
+    return isinstance(env, jinja2.Environment)
+
+
+class _WithContext:
+    @jinja2.pass_context
+    def __call__(self, context):
+        return "ctx:" + context["kind"]
+
+
+class _Obj:
+    def method(self, x):
+        return f"m{x}"
+
+
+def _stops():
+    raise StopIteration
+
+
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(undefined=jinja2.Undefined)
+    env.context_class = DirectCallContext
+    return env
+
+
+def test_calls_from_templates_still_pass_context_and_environment_when_asked():
+    template = _env().from_string(
+        "{{ kind_of() }} {{ is_env() }} {{ callable() }} {{ obj.method(2) }} {{ len('abc') }}"
+        "{% for x in [1] %} {{ kind_of() }}{% endfor %} [{{ stops() }}]")
+    out = template.render(kind_of=_page_kind, is_env=_is_env, callable=_WithContext(), obj=_Obj(),
+                          len=len, stops=_stops, kind="event")
+    assert out == "event True ctx:event m2 3 event []"
+
+
+def test_the_theme_environment_uses_the_direct_calls():
+    env = Theme.for_site(REPO, "default").environment()
+    assert env.context_class is DirectCallContext
+
+
+# --- the collector --------------------------------------------------------------------------------
+
+def test_a_render_freezes_the_model_only_while_it_runs(tmp_path):
+    site = load_site(REPO, include_drafts=False)
+    theme = Theme.for_site(REPO, site.config.theme)
+    seen = []
+
+    def run(renderer, ctx):
+        seen.append(gc.get_freeze_count())
+        return renderer(ctx)
+    render_site(site, theme, run=run)
+    assert min(seen) > 0 and gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_a_render_in_a_worker_leaves_what_its_parent_froze():
+    site = load_site(REPO, include_drafts=False)
+    theme = Theme.for_site(REPO, site.config.theme)
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        render_site(site, theme)
+        assert gc.get_freeze_count() > frozen // 2  # (frozen objects freed meanwhile leave it)
+    finally:
+        gc.unfreeze()
