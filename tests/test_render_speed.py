@@ -122,3 +122,34 @@ def test_a_render_in_a_worker_leaves_what_its_parent_froze():
         assert gc.get_freeze_count() > frozen // 2  # (frozen objects freed meanwhile leave it)
     finally:
         gc.unfreeze()
+
+
+# --- template output ---------------------------------------------------------------------------
+
+_OUTPUT_CASES = """{% set block %}<b>{{ text }}</b>{% endset %}{% macro m(x) %}<i>{{ x }}</i>{% endmacro %}
+{{ text }} {{ safe }} {{ number }} {{ none }} {{ block }} {{ m(text) }} {{ m(text) | upper }}
+{% filter upper %}{{ text }}{% endfilter %} {{ [text, safe] | join(sep) }} {{ text ~ safe }}
+{% autoescape false %}{{ text }}{% endautoescape %} {{ block | length }} {{ items | join(", ") }}
+{% for x in items %}{{ x }}{{ loop.index }}{% endfor %} {{ text | e }} {{ safe | safe }}"""
+
+
+def test_templates_write_the_same_text_with_the_plain_escape():
+    from markupsafe import Markup, escape
+
+    from site_builder.render.jinja_output import TextOutputCodeGenerator, output_text
+
+    values = dict(text="<a href='x'>\"Tom\" & Jerry</a>", safe=Markup("<em>ok</em>"), number=42, none=None,
+                  sep=Markup("<br>"), items=["<", Markup("&amp;"), 3])
+    plain = jinja2.Environment(autoescape=True)
+    fast = jinja2.Environment(autoescape=True)
+    fast.code_generator_class = TextOutputCodeGenerator
+    fast.output_text = output_text
+    assert fast.from_string(_OUTPUT_CASES).render(values) == plain.from_string(_OUTPUT_CASES).render(values)
+    for value in [values["text"], values["safe"], 42, None, "", "plain"]:
+        assert output_text(value) == str(escape(value))
+
+
+def test_a_missing_value_still_fails_the_render():
+    env = Theme.for_site(REPO, "default").environment()
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ nothing }}").render()

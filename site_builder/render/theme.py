@@ -8,6 +8,7 @@ from pathlib import Path
 import jinja2
 
 from site_builder.render.jinja_calls import DirectCallContext
+from site_builder.render.jinja_output import TextOutputCodeGenerator, output_text
 from site_builder.render.markdown import render_markdown
 
 
@@ -49,7 +50,9 @@ class Theme:
             # one does: without this, every {% include %} of every page stats its file.
             auto_reload=False,
         )
-        env.context_class = DirectCallContext
+        env.context_class = DirectCallContext  # (jinja_calls.py)
+        env.code_generator_class = TextOutputCodeGenerator  # (jinja_output.py)
+        env.output_text = output_text
         env.filters["markdown"] = render_markdown
         from site_builder.render.publishing import TEMPLATE_GLOBALS  # late: publishing renders with themes
 
