@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import random
 from pathlib import Path
@@ -14,6 +15,7 @@ from site_builder.render.jinja_calls import DirectCallContext
 from site_builder.render.markdown import _parser, _plain_paragraph, render_markdown
 from site_builder.render.site import render_site
 from site_builder.render.theme import Theme
+from site_builder.slugs import slugify
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -78,6 +80,12 @@ def _stops():
     raise StopIteration
 
 
+@functools.lru_cache(maxsize=None)
+@jinja2.pass_context
+def _cached_kind(context):
+    return "cached:" + context["kind"]
+
+
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(undefined=jinja2.Undefined)
     env.context_class = DirectCallContext
@@ -87,10 +95,10 @@ def _env() -> jinja2.Environment:
 def test_calls_from_templates_still_pass_context_and_environment_when_asked():
     template = _env().from_string(
         "{{ kind_of() }} {{ is_env() }} {{ callable() }} {{ obj.method(2) }} {{ len('abc') }}"
-        "{% for x in [1] %} {{ kind_of() }}{% endfor %} [{{ stops() }}]")
+        "{% for x in [1] %} {{ kind_of() }}{% endfor %} [{{ stops() }}] {{ cached() }} {{ slug('A b') }}")
     out = template.render(kind_of=_page_kind, is_env=_is_env, callable=_WithContext(), obj=_Obj(),
-                          len=len, stops=_stops, kind="event")
-    assert out == "event True ctx:event m2 3 event []"
+                          len=len, stops=_stops, cached=_cached_kind, slug=slugify, kind="event")
+    assert out == "event True ctx:event m2 3 event [] cached:event a-b"
 
 
 def test_the_theme_environment_uses_the_direct_calls():
@@ -153,3 +161,36 @@ def test_a_missing_value_still_fails_the_render():
     env = Theme.for_site(REPO, "default").environment()
     with pytest.raises(jinja2.UndefinedError):
         env.from_string("{{ nothing }}").render()
+
+
+# --- events.ics lines ------------------------------------------------------------------------------
+
+_ICS_TEXTS = ["Commas, semicolons; back\\slashes \\N and \\n", "line one\nline two\r\nthree\rfour",
+              "\ufeffstarts with a byte order mark", "é€😀", "", "https://example.org/a?b=c,d;e", "plain"]
+
+
+def test_text_and_uri_lines_are_the_library_s():
+    import icalendar
+
+    from site_builder.render.calendar import _typed_line
+
+    for name in ("uid", "summary", "description", "location", "url"):
+        for text in _ICS_TEXTS:
+            vevent = icalendar.Event()
+            try:
+                vevent.add(name, text)
+            except ValueError:  # a URI with a line break: refused, as before
+                with pytest.raises(ValueError):
+                    _typed_line(name, text)
+                continue
+            assert _typed_line(name, text) == vevent.content_lines()[1], (name, text)
+
+
+def test_a_utc_stamp_line_is_the_library_s():
+    from datetime import datetime, timezone
+
+    from site_builder.render.calendar import _date_line, _utc_stamp_line
+
+    for moment in [datetime(2025, 8, 15, 23, 59, 59, tzinfo=timezone.utc), datetime(999, 1, 2, 3, 4, 5, tzinfo=timezone.utc),
+                   datetime(2025, 12, 31, 0, 0, 0, 12, tzinfo=timezone.utc)]:
+        assert _utc_stamp_line(moment) == _date_line("dtstamp", moment, datetime, timezone.utc)[0]

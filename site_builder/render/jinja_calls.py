@@ -4,16 +4,20 @@ Every call in a template (`urls.event(e)`, `when.format()`, `card(e)`) goes thro
 Context.call, which looks for `pass_context`-style markers on the callable and on its
 `__call__` before calling: three attribute look-ups, about 2 µs, 670,000 times in a
 10,000-event build. A plain function, a method of one, or a built-in cannot carry the marker
-anywhere but in the function's own attributes, so for those the check is one dict look-up;
-anything else takes Jinja's own path.
+anywhere but in the function's own attributes (nor can a functools cache wrapper, which
+copies them), so for those the check is one dict look-up; anything else takes Jinja's own path.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from types import BuiltinFunctionType, FunctionType, MethodType
 
 from jinja2.runtime import Context
 from jinja2.utils import internalcode
+
+# functools' cache wrapper (slug() is one) copies the function's attributes, markers included.
+_CACHED = type(lru_cache(maxsize=1)(len))
 
 
 class DirectCallContext(Context):
@@ -23,7 +27,7 @@ class DirectCallContext(Context):
         if kind is MethodType:
             func = __obj.__func__
             plain = type(func) is FunctionType and "jinja_pass_arg" not in func.__dict__
-        elif kind is FunctionType:
+        elif kind is FunctionType or kind is _CACHED:
             plain = "jinja_pass_arg" not in __obj.__dict__
         else:
             plain = kind is BuiltinFunctionType  # (also a built-in's bound method): no attributes
