@@ -32,6 +32,9 @@ def source_paragraphs(source: Source, excerpts: tuple[Excerpt, ...]) -> list[lis
 
 
 def _segments(text: str, start: int, end: int, spans) -> list[Segment]:
+    # Only the spans overlapping this paragraph can cut or cover it: a source cited 80 times
+    # has 80 spans, and each of its segments looked at every one.
+    spans = [span for span in spans if span[0] < end and span[1] > start]
     cuts = {start, end}
     for s, e, _ in spans:
         cuts.update(c for c in (s, e) if start < c < end)
