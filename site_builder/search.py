@@ -16,6 +16,7 @@ import re
 import subprocess
 import tempfile
 import threading
+from bisect import bisect_right
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ from site_builder.content.excerpts import text_fragment
 from site_builder.errors import ContentError, Diagnostic
 from site_builder.htmltext import html_to_text
 from site_builder.memo import PerObject
-from site_builder.model import Event, Site, Source
+from site_builder.model import Event, Excerpt, Site, Source
 from site_builder.output import write_files
 from site_builder.render.markdown import render_markdown
 from site_builder.render.urls import Urls
@@ -39,11 +40,12 @@ _MARKDOWN = re.compile(r"[\\`*_\[\]<>&#!|~]")  # emphasis, code, links, HTML and
 # of 10,000 events' 15,000 records in one index, 30 MB for a part while its records arrive. A large
 # site is therefore indexed in parts, each by a `pagefind --service` process of its own that exits
 # when its part is written, and the search page merges them in the browser (Pagefind's mergeIndex).
-# A part of at most 1.2 million characters peaks at about 120 MB; two run at a time (the index ends
-# sooner on two cores, for the same CPU time). The build runs the index once the render workers are
+# A part of at most 1.4 million characters as part_count counts them (about 1.1 million in its
+# records) peaks at about 120 MB; two run at a time (the index ends sooner on two cores, for the
+# same CPU time). The build runs the index once the render workers are
 # gone (build.py), so their memory and Pagefind's are never held at once.
 MAX_PART_RECORDS = 2_500
-MAX_PART_CHARS = 1_200_000
+MAX_PART_CHARS = 1_400_000
 PARALLEL_PARTS = 2
 _PART_KEEP = {"pagefind-entry.json", "index", "fragment", "filter"}  # and the .pf_meta: what mergeIndex reads
 
@@ -84,11 +86,12 @@ def iter_search_records(site: Site, part: int = 0, parts: int = 1) -> Iterator[R
 def _event_record(site: Site, urls: Urls, event: Event) -> Record:
     quotes = [" … ".join(x.selector.quoted) for x in event.excerpts]
     notes = [x.note for x in event.excerpts if x.note]
-    text = [event.title, event.when.format(), event.place or "", " ".join(event.actors), " ".join(event.tags),
+    when = event.when.format()
+    text = [event.title, when, event.place or "", " ".join(event.actors), " ".join(event.tags),
             _summary_text(event.summary), *quotes, *notes]
     lane = site.lanes_by_id[event.lane].label
     return Record(urls.event(event), "\n".join(t for t in text if t),
-                  {"title": event.title, "kind": "Event", "date": event.when.format(), "lane": lane})
+                  {"title": event.title, "kind": "Event", "date": when, "lane": lane})
 
 
 def _summary_text(summary: str) -> str:
@@ -99,19 +102,22 @@ def _summary_text(summary: str) -> str:
 
 
 def _source_records(site: Site, urls: Urls, source: Source, spans: list[tuple[int, int]]) -> list[Record]:
-    """One record per paragraph, so a result can point at the passage it matched."""
-    excerpts = site.excerpts_by_source.get(source.id, ())
+    """One record per paragraph, so a result can point at the passage it matched: the first
+    excerpt (in the source's order) cited in it."""
+    starts = [start for start, _ in spans]
+    cited: dict[int, Excerpt] = {}
+    for excerpt in site.excerpts_by_source.get(source.id, ()):
+        at = bisect_right(starts, excerpt.selector.start) - 1
+        if at >= 0 and excerpt.selector.start < spans[at][1]:
+            cited.setdefault(at, excerpt)
+    meta = {"title": source.title, "kind": "Source", "date": f"{source.publisher}, {source.published.format(short=True)}"}
     records = []
-    for start, end in spans:
-        cited = next((x for x in excerpts if start <= x.selector.start < end), None)
-        if cited is not None:
-            url = urls.excerpt(cited)
+    for at, (start, end) in enumerate(spans):
+        if at in cited:
+            url = urls.excerpt(cited[at])
         else:
             url = urls.source(source.id) + text_fragment(((start, end),), source.text)
-        records.append(Record(
-            url, " ".join(source.text[start:end].split()),
-            {"title": source.title, "kind": "Source",
-             "date": f"{source.publisher}, {source.published.format(short=True)}"}))
+        records.append(Record(url, " ".join(source.text[start:end].split()), meta))
     return records
 
 

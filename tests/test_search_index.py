@@ -14,6 +14,7 @@ import pytest
 
 from site_builder.build import Options, build
 from site_builder import search
+from site_builder.content.excerpts import text_fragment
 from site_builder.content.load import load_site
 from site_builder.htmltext import html_to_text
 from site_builder.render.markdown import render_markdown
@@ -42,6 +43,24 @@ def test_a_passage_links_to_the_excerpt_cited_in_it_or_else_to_its_own_words(rea
     # A text fragment: its first and last words, which the browser scrolls to and highlights.
     assert uncited == ("/sources/tass-2025-08-16-putin-alaska-takeaways/"
                        "#:~:text=TASS%20has%20gathered%20the,the%20Russian%20president%20said.")
+
+
+def test_a_passage_cited_by_several_excerpts_links_to_the_first_in_the_sources_order(tmp_path):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from generate_site import generate
+
+    site = load_site(generate(tmp_path / "site", events=200, sources=4))  # 100 excerpts a source
+    records = {r.content: r.url for r in search_records(site) if r.meta["kind"] == "Source"}
+    shared = 0
+    for source in site.sources:
+        excerpts = site.excerpts_by_source[source.id]
+        for start, end in search.paragraph_spans(source.text):
+            inside = [x for x in excerpts if start <= x.selector.start < end]
+            shared += len(inside) > 1
+            url = records[" ".join(source.text[start:end].split())]
+            assert url == (f"/sources/{source.id}/#{inside[0].anchor}" if inside else
+                           f"/sources/{source.id}/{text_fragment(((start, end),), source.text)}")
+    assert shared > 5
 
 
 def test_a_summary_is_searched_by_the_words_it_shows():
