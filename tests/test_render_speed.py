@@ -194,3 +194,24 @@ def test_a_utc_stamp_line_is_the_library_s():
     for moment in [datetime(2025, 8, 15, 23, 59, 59, tzinfo=timezone.utc), datetime(999, 1, 2, 3, 4, 5, tzinfo=timezone.utc),
                    datetime(2025, 12, 31, 0, 0, 0, 12, tzinfo=timezone.utc)]:
         assert _utc_stamp_line(moment) == _date_line("dtstamp", moment, datetime, timezone.utc)[0]
+
+
+# --- JSON-LD ---------------------------------------------------------------------------------------
+
+def test_an_event_s_json_ld_from_pieces_is_the_whole_serialised(site):
+    from jinja2.utils import htmlsafe_json_dumps
+
+    from site_builder.render import seo
+    from site_builder.render.urls import Urls
+
+    site.source("odd", "Words with <b>'tags'</b> & ampersands, in the text.\n",
+                front="title: \"<script>'&' </script>\"\npublisher: A & B <x>\npublished: 2025-08-16\n")
+    site.event("2025-08-15-odd", "title: \"A <b>'title'</b> & more\"\ndate: 2025-08-15\nlane: main\n"
+               "summary: \"<i>x</i> & 'y'\"\nexcerpts:\n  - source: odd\n    quote: \"<b>'tags'</b> & ampersands\"\n"
+               "  - source: wire\n    quote: The talks took place\n")
+    loaded = load_site(site.root)
+    urls = Urls(loaded, {})
+    for event in loaded.events:
+        whole = str(htmlsafe_json_dumps(seo.event_ld(loaded, urls, event), dumps=seo._compact_json))
+        assert seo.event_ld_json(loaded, urls, event) == whole
+        assert seo.event_ld_json(loaded, urls, event) == whole  # the citations kept

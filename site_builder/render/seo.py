@@ -73,8 +73,8 @@ def structured_data(context) -> Markup:
     urls: Urls = context["urls"]
     page: Page = context["page"]
     if page.kind == "event" and "event" in context:
-        data = event_ld(site, urls, context["event"])
-    elif page.kind == "source" and "source" in context:
+        return Markup(event_ld_json(site, urls, context["event"]))
+    if page.kind == "source" and "source" in context:
         data = {"@context": "https://schema.org", **news_article_ld(site, urls, context["source"])}
     else:
         data = website_ld(site, urls)
@@ -106,6 +106,46 @@ def website_ld(site: Site, urls: Urls) -> dict:
 
 
 def event_ld(site: Site, urls: Urls, event: Event) -> dict:
+    data = _event_ld_head(urls, event)
+    data["citation"] = [news_article_ld(site, urls, site.sources_by_id[s]) for s in _cited(event)]
+    data["subjectOf"] = [quotation_ld(site, urls, x) for x in event.excerpts]
+    return data
+
+
+def event_ld_json(site: Site, urls: Urls, event: Event) -> str:
+    """_safe_json(event_ld(...)) made from pieces: each source's citation is serialised once per
+    build, not once per event citing it (the same text: the escapes are of single characters)."""
+    head = _safe_json(_event_ld_head(urls, event))
+    citations = ",".join(_citation_json(urls, site.sources_by_id[s]) for s in _cited(event))
+    quotations = ",".join(_safe_json(quotation_ld(site, urls, x)) for x in event.excerpts)
+    return f'{head[:-1]},"citation":[{citations}],"subjectOf":[{quotations}]}}'
+
+
+def _cited(event: Event) -> dict:
+    return dict.fromkeys(x.source_id for x in event.excerpts)
+
+
+def _safe_json(data) -> str:
+    return str(htmlsafe_json_dumps(data, dumps=_compact_json))
+
+
+# [the Urls the citations were made with, id(source) -> (source, its citation's JSON)]: a new
+# Urls (a new build, or the preview's next rebuild) starts again.
+_citations: list = [None, {}]
+
+
+def _citation_json(urls: Urls, source: Source) -> str:
+    if _citations[0] is not urls:
+        _citations[:] = [urls, {}]
+    texts = _citations[1]
+    kept = texts.get(id(source))
+    if kept is None or kept[0] is not source:
+        kept = texts[id(source)] = (source, _safe_json(news_article_ld(None, urls, source)))
+    return kept[1]
+
+
+def _event_ld_head(urls: Urls, event: Event) -> dict:
+    """event_ld without its citations and quotations (which come last)."""
     when = event.when
     data = {
         "@context": "https://schema.org",
@@ -125,13 +165,10 @@ def event_ld(site: Site, urls: Urls, event: Event) -> dict:
         data["actor"] = [{"@type": "Person", "name": name} for name in event.actors]
     if event.tags:
         data["keywords"] = ", ".join(event.tags)
-    sources = dict.fromkeys(x.source_id for x in event.excerpts)
-    data["citation"] = [news_article_ld(site, urls, site.sources_by_id[s]) for s in sources]
-    data["subjectOf"] = [quotation_ld(site, urls, x) for x in event.excerpts]
     return data
 
 
-def news_article_ld(site: Site, urls: Urls, source: Source) -> dict:
+def news_article_ld(site: Site | None, urls: Urls, source: Source) -> dict:
     data = {
         "@type": "NewsArticle",
         "headline": source.title,
