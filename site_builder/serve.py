@@ -71,7 +71,7 @@ class Preview:
             return self._redirect(start_response, "/" + quote(rel) + "/")
         name = rel + "index.html" if rel.endswith("/") or not rel else rel
         try:
-            data = snap.files.get(name)
+            data, gzipped = _file(snap.files, name, accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")))
         except jinja2.TemplateError as exc:  # a file made on request (incremental.DEFERRED)
             from site_builder.build import template_diagnostic
 
@@ -88,18 +88,38 @@ class Preview:
         kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/json", "application/javascript", "image/svg+xml"):
             kind += "; charset=utf-8"
-        return self._respond(start_response, "200 OK", data, kind)
+        encoded = [("Content-Encoding", "gzip")] if gzipped else []
+        return self._respond(start_response, "200 OK", data, kind, [*encoded, ("Vary", "Accept-Encoding")])
 
     @staticmethod
-    def _respond(start_response, status: str, body: bytes, kind: str):
+    def _respond(start_response, status: str, body: bytes, kind: str, more: list = ()):
         start_response(status, [("Content-Type", kind), ("Content-Length", str(len(body))),
-                                ("Cache-Control", "no-store")])
+                                ("Cache-Control", "no-store"), *more])
         return [body]
 
-    @staticmethod
-    def _redirect(start_response, location: str):
-        start_response("301 Moved Permanently", [("Location", location), ("Content-Length", "0")])
-        return [b""]
+
+def _file(files: Mapping[str, bytes], name: str, gzip_ok: bool) -> tuple[bytes | None, bool]:
+    """(the file's bytes or None, whether they are gzip-encoded). A file kept as a gzip member
+    (incremental.LazyFiles.gzipped: never a page) goes as it is to a client that accepts gzip."""
+    if gzip_ok and hasattr(files, "gzipped"):
+        data = files.gzipped(name)
+        if data is not None:
+            return data, True
+    return files.get(name), False
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header allows gzip (RFC 9110: "gzip" or "x-gzip", else "*",
+    with a q above 0)."""
+    weights = {}
+    for item in accept_encoding.lower().split(","):
+        coding, *params = (part.strip() for part in item.split(";"))
+        q = next((p[2:] for p in params if p.startswith("q=")), "1")
+        try:
+            weights[coding] = float(q)
+        except ValueError:
+            weights[coding] = 0.0
+    return next((weights[c] for c in ("gzip", "x-gzip", "*") if c in weights), 0.0) > 0
 
 
 # --- the error page ----------------------------------------------------------------------

@@ -104,6 +104,20 @@ def test_serves_the_site_from_memory_on_loopback_with_the_reload_script(site, se
     assert not (site.root / "build").exists()  # serve writes nothing into the site
 
 
+def test_a_browser_asking_for_gzip_gets_pages_with_the_reload_script_and_exports_gzipped(site, serve):
+    import gzip
+
+    server = serve(site.root)
+    answers = {}
+    for path in (EVENT_PAGE, "events.json"):
+        request = urllib.request.Request(server.url + path, headers={"Accept-Encoding": "gzip, deflate, br"})
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+            answers[path] = response.headers.get("Content-Encoding"), response.read()
+    assert answers[EVENT_PAGE][0] is None and b"livereload.js" in answers[EVENT_PAGE][1]
+    assert answers["events.json"][0] == "gzip"
+    assert gzip.decompress(answers["events.json"][1]).decode("utf-8") == server.get("events.json")[1]
+
+
 def test_links_in_the_preview_point_at_the_preview_not_the_published_site(site, serve):
     server = serve(site.root)
     _, body = server.get(EVENT_PAGE)
