@@ -138,20 +138,39 @@ _OUTPUT_CASES = """{% set block %}<b>{{ text }}</b>{% endset %}{% macro m(x) %}<
 {{ text }} {{ safe }} {{ number }} {{ none }} {{ block }} {{ m(text) }} {{ m(text) | upper }}
 {% filter upper %}{{ text }}{% endfilter %} {{ [text, safe] | join(sep) }} {{ text ~ safe }}
 {% autoescape false %}{{ text }}{% endautoescape %} {{ block | length }} {{ items | join(", ") }}
-{% for x in items %}{{ x }}{{ loop.index }}{% endfor %} {{ text | e }} {{ safe | safe }}"""
+{% for x in items %}{{ x }}{{ loop.index }}{% if loop.last %}.{% endif %}{% endfor %} {{ text | e }} {{ safe | safe }}
+{{ d.key }} {{ d.items }} [{{ d.nothing }}] [{{ obj.missing }}] {{ obj.inner.value }} {{ obj.inner.method(d.key) }}
+{% macro n(o=obj) %}{{ o.inner.value }}{{ caller() if caller }}{% endmacro %}{{ n() }}
+{% call n() %}{{ obj.inner.value ~ d.key }}{% endcall %} {{ items | map(attribute="real") | list | length }}
+{% set s = obj.inner.value %}{{ s }} {{ [obj.inner.value, d.key] | join(",") }} {% if obj.inner %}{{ obj.inner }}{% endif %}"""
+
+
+class _Inner:
+    value = "<v>"
+
+    def method(self, x):
+        return f"{x}!"
+
+    def __str__(self):
+        return "inner"
+
+
+class _Outer:
+    inner = _Inner()
 
 
 def test_templates_write_the_same_text_with_the_plain_escape():
     from markupsafe import Markup, escape
 
-    from site_builder.render.jinja_output import TextOutputCodeGenerator, output_text
+    from site_builder.render import jinja_codegen
+    from site_builder.render.jinja_codegen import output_text
 
     values = dict(text="<a href='x'>\"Tom\" & Jerry</a>", safe=Markup("<em>ok</em>"), number=42, none=None,
-                  sep=Markup("<br>"), items=["<", Markup("&amp;"), 3])
+                  sep=Markup("<br>"), items=["<", Markup("&amp;"), 3], d={"key": "K&", "items": 1}, obj=_Outer())
     plain = jinja2.Environment(autoescape=True)
     fast = jinja2.Environment(autoescape=True)
-    fast.code_generator_class = TextOutputCodeGenerator
-    fast.output_text = output_text
+    jinja_codegen.install(fast)
+    assert ":= getattr(" in fast.compile(_OUTPUT_CASES, raw=True)  # (the shortcut is what is compared)
     assert fast.from_string(_OUTPUT_CASES).render(values) == plain.from_string(_OUTPUT_CASES).render(values)
     for value in [values["text"], values["safe"], 42, None, "", "plain"]:
         assert output_text(value) == str(escape(value))
@@ -161,6 +180,8 @@ def test_a_missing_value_still_fails_the_render():
     env = Theme.for_site(REPO, "default").environment()
     with pytest.raises(jinja2.UndefinedError):
         env.from_string("{{ nothing }}").render()
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ obj.missing }}").render(obj=_Outer())
 
 
 # --- events.ics lines ------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 
 from site_builder.render.jinja_calls import DirectCallContext
-from site_builder.render.jinja_output import TextOutputCodeGenerator, output_text
+from site_builder.render import jinja_codegen
 from site_builder.render.markdown import render_markdown
 
 
@@ -51,8 +51,7 @@ class Theme:
             auto_reload=False,
         )
         env.context_class = DirectCallContext  # (jinja_calls.py)
-        env.code_generator_class = TextOutputCodeGenerator  # (jinja_output.py)
-        env.output_text = output_text
+        jinja_codegen.install(env)
         env.filters["markdown"] = render_markdown
         from site_builder.render.publishing import TEMPLATE_GLOBALS  # late: publishing renders with themes
 
