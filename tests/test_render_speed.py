@@ -104,6 +104,7 @@ def test_calls_from_templates_still_pass_context_and_environment_when_asked():
 def test_the_theme_environment_uses_the_direct_calls():
     env = Theme.for_site(REPO, "default").environment()
     assert env.context_class is DirectCallContext
+    assert "structured_data" in env.get_template("base.html").globals  # set before templates load
 
 
 # --- the collector --------------------------------------------------------------------------------
@@ -162,14 +163,13 @@ class _Outer:
 def test_templates_write_the_same_text_with_the_plain_escape():
     from markupsafe import Markup, escape
 
-    from site_builder.render import jinja_codegen
     from site_builder.render.jinja_codegen import output_text
+    from site_builder.render.jinja_env import ThemeEnvironment
 
     values = dict(text="<a href='x'>\"Tom\" & Jerry</a>", safe=Markup("<em>ok</em>"), number=42, none=None,
                   sep=Markup("<br>"), items=["<", Markup("&amp;"), 3], d={"key": "K&", "items": 1}, obj=_Outer())
     plain = jinja2.Environment(autoescape=True)
-    fast = jinja2.Environment(autoescape=True)
-    jinja_codegen.install(fast)
+    fast = ThemeEnvironment(autoescape=True)
     assert ":= getattr(" in fast.compile(_OUTPUT_CASES, raw=True)  # (the shortcut is what is compared)
     assert fast.from_string(_OUTPUT_CASES).render(values) == plain.from_string(_OUTPUT_CASES).render(values)
     for value in [values["text"], values["safe"], 42, None, "", "plain"]:

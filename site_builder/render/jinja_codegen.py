@@ -53,8 +53,3 @@ class ShortcutCodeGenerator(CodeGenerator):
         self.write(f"({value} if ({value} := getattr(({obj} := ")
         self.visit(node.node, frame)
         self.write(f"), {node.attr!r}, missing)) is not missing else environment.getattr({obj}, {node.attr!r}))")
-
-
-def install(env: jinja2.Environment) -> None:
-    env.code_generator_class = ShortcutCodeGenerator
-    env.output_text = output_text

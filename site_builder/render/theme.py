@@ -7,8 +7,7 @@ from pathlib import Path
 
 import jinja2
 
-from site_builder.render.jinja_calls import DirectCallContext
-from site_builder.render import jinja_codegen
+from site_builder.render.jinja_env import ThemeEnvironment
 from site_builder.render.markdown import render_markdown
 
 
@@ -39,7 +38,7 @@ class Theme:
         return cls(tuple(templates), tuple(statics))
 
     def environment(self) -> jinja2.Environment:
-        env = jinja2.Environment(
+        env = ThemeEnvironment(
             loader=jinja2.FileSystemLoader([str(d) for d in self.template_dirs]),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -50,8 +49,6 @@ class Theme:
             # one does: without this, every {% include %} of every page stats its file.
             auto_reload=False,
         )
-        env.context_class = DirectCallContext  # (jinja_calls.py)
-        jinja_codegen.install(env)
         env.filters["markdown"] = render_markdown
         from site_builder.render.publishing import TEMPLATE_GLOBALS  # late: publishing renders with themes
 
