@@ -18,6 +18,7 @@ import tempfile
 import threading
 from bisect import bisect_right
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -186,12 +187,15 @@ def write_index(output: Path, site: Site) -> None:
     parts = part_count(site)
     folders = [output / Path(d).relative_to(BUNDLE_DIR) for d in part_dirs(parts)]
     if parts == 1:
-        _write_part(folders[0], site, language, 0, 1)
+        _write_part(folders[0], site, language, 0, 1, nullcontext())
     else:
-        # Each part in a process of its own, which exits once its part is written: Pagefind holds
-        # PARALLEL_PARTS parts' memory at most. The first error, in the order of the parts, stops the build.
-        with ThreadPoolExecutor(max_workers=PARALLEL_PARTS, thread_name_prefix="pagefind") as pool:
-            futures = [pool.submit(_write_part, folder, site, language, part, parts)
+        # Each part in a process of its own, which exits once its part is indexed: Pagefind holds
+        # PARALLEL_PARTS parts' memory at most. One thread more than that writes the files of a
+        # part whose process is gone while the others index. The first error, in the order of
+        # the parts, stops the build.
+        indexing = threading.BoundedSemaphore(PARALLEL_PARTS)
+        with ThreadPoolExecutor(max_workers=PARALLEL_PARTS + 1, thread_name_prefix="pagefind") as pool:
+            futures = [pool.submit(_write_part, folder, site, language, part, parts, indexing)
                        for part, folder in enumerate(folders)]
             try:
                 for future in futures:
@@ -202,8 +206,9 @@ def write_index(output: Path, site: Site) -> None:
                 raise
 
 
-def _write_part(output: Path, site: Site, language: str, part: int, parts: int) -> None:
-    with PagefindService() as service:
+def _write_part(output: Path, site: Site, language: str, part: int, parts: int,
+                indexing: AbstractContextManager) -> None:
+    with indexing, PagefindService() as service:
         index_id = service.request({"type": "NewIndex", "config": {"force_language": language}})["index_id"]
         # All records in one stream: Pagefind indexes one while the next is being built here.
         service.request_all({"type": "AddRecord", "index_id": index_id, "url": r.url, "content": r.content,
