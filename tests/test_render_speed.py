@@ -107,6 +107,14 @@ def test_the_theme_environment_uses_the_direct_calls():
     assert "structured_data" in env.get_template("base.html").globals  # set before templates load
 
 
+def test_templates_load_once_and_a_missing_one_is_still_an_error():
+    env = Theme.for_site(REPO, "default").environment()
+    assert env.get_template("partials/excerpt.html") is env.get_template("partials/excerpt.html", "event.html")
+    for _ in range(2):
+        with pytest.raises(jinja2.TemplateNotFound):
+            env.get_template("partials/nothing.html")
+
+
 # --- the collector --------------------------------------------------------------------------------
 
 def test_a_render_freezes_the_model_only_while_it_runs(tmp_path):
