@@ -214,3 +214,25 @@ def test_a_part_pagefind_refuses_stops_the_whole_index(real_site, tmp_path, monk
     fake_pagefind(tmp_path, monkeypatch, "answer(read()['message_id'], {'type': 'Error', 'message': 'record too odd'})")
     with pytest.raises(SearchIndexError, match="pagefind refused AddRecord: record too odd"):
         write_index(tmp_path / "out", load_site(real_site.root))
+
+
+def test_at_most_parallel_parts_pagefind_processes_run_at_once(real_site, tmp_path, monkeypatch):
+    # Pagefind's memory is what the parts are cut for: a thread writing a part's files while
+    # the others index must not mean one Pagefind process more.
+    monkeypatch.setattr(search, "MAX_PART_RECORDS", 12)
+    running = tmp_path / "running"
+    running.mkdir()
+    fake_pagefind(tmp_path, monkeypatch, f"""import os, time
+mine = os.path.join({str(running)!r}, str(os.getpid()))
+open(mine, "w").close()
+with open({str(tmp_path / "counts")!r}, "a") as log:
+    log.write(f"{{len(os.listdir({str(running)!r}))}}\\n")
+while (message := read())["payload"]["type"] == "AddRecord":
+    answer(message["message_id"], {{"type": "IndexedFile"}})
+time.sleep(0.2)
+files = [{{"path": p, "content": base64.b64encode(b"{{}}").decode()}} for p in ("pagefind-entry.json", "pagefind.js")]
+answer(message["message_id"], {{"type": "GetFiles", "files": files}})
+os.remove(mine)""")
+    write_index(tmp_path / "out", load_site(real_site.root))
+    counts = [int(n) for n in (tmp_path / "counts").read_text().split()]
+    assert len(counts) == 5 and max(counts) == search.PARALLEL_PARTS
