@@ -234,4 +234,7 @@ def _from_node(node: yaml.Node, builder: _Composer) -> Node | None:
             items[text] = (key.loc, build(value_node))
         return _new(Mapping, (items, loc))
 
-    return build(node)
+    try:
+        return build(node)
+    finally:
+        del build  # it calls itself: a cycle that kept each file's tree until a full collection
