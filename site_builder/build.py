@@ -110,8 +110,8 @@ def build(options: Options) -> Result:
             else:
                 paths = write_files(staging, sorted(render_site(site, theme).items()))
         # After the render, not alongside it: the search index's Pagefind processes peak at about
-        # the memory of the two render workers, which are gone by now (10,000 events: 312 MB for
-        # every process at once, 620 MB with the index built while the workers rendered).
+        # the memory of the two render workers, which are gone by now (10,000 events: about 330 MB
+        # for every process at once, 620 to 650 MB with the index built while the workers rendered).
         for postprocessor in POSTPROCESSORS:
             postprocessor(staging, site)
     if stamped is not None:

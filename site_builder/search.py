@@ -42,9 +42,9 @@ _MARKDOWN = re.compile(r"[\\`*_\[\]<>&#!|~]")  # emphasis, code, links, HTML and
 # site is therefore indexed in parts, each by a `pagefind --service` process of its own that exits
 # when its part is written, and the search page merges them in the browser (Pagefind's mergeIndex).
 # A part of at most 1.4 million characters as part_count counts them (about 1.1 million in its
-# records) peaks at about 120 MB; two run at a time (the index ends sooner on two cores, for the
-# same CPU time). The build runs the index once the render workers are
-# gone (build.py), so their memory and Pagefind's are never held at once.
+# records; 8 parts at 10,000 events) peaks at about 120 MB; two run at a time (the index ends
+# sooner on two cores, for the same CPU time). The build runs the index once the render workers
+# are gone (build.py), so their memory and Pagefind's are never held at once.
 MAX_PART_RECORDS = 2_500
 MAX_PART_CHARS = 1_400_000
 PARALLEL_PARTS = 2
@@ -124,7 +124,7 @@ def _source_records(site: Site, urls: Urls, source: Source, spans: list[tuple[in
 
 def part_count(site: Site) -> int:
     """How many parts the index is written in: from counts the model gives at once, so the
-    search page (rendered alongside the index) names the same parts the index writes."""
+    search page (rendered before the index is written) names the same parts the index writes."""
     records = len(site.events)
     chars = sum(map(_event_chars, site.events))
     for source in site.sources:
