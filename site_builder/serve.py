@@ -97,6 +97,11 @@ class Preview:
                                 ("Cache-Control", "no-store"), *more])
         return [body]
 
+    @staticmethod
+    def _redirect(start_response, location: str):
+        start_response("301 Moved Permanently", [("Location", location), ("Content-Length", "0")])
+        return [b""]
+
 
 def _file(files: Mapping[str, bytes], name: str, gzip_ok: bool) -> tuple[bytes | None, bool]:
     """(the file's bytes or None, whether they are gzip-encoded). A file kept as a gzip member

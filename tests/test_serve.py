@@ -104,6 +104,22 @@ def test_serves_the_site_from_memory_on_loopback_with_the_reload_script(site, se
     assert not (site.root / "build").exists()  # serve writes nothing into the site
 
 
+def test_a_folder_asked_for_without_its_slash_is_redirected_to_it(site, serve):
+    server = serve(site.root)
+    request = urllib.request.Request(server.url + EVENT_PAGE.rstrip("/"), method="HEAD")
+    opener = urllib.request.build_opener(NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        opener.open(request, timeout=TIMEOUT)
+    assert answer.value.code == 301 and answer.value.headers["Location"] == "/" + EVENT_PAGE
+    status, body = server.get(EVENT_PAGE.rstrip("/"))  # followed, as a browser does
+    assert status == 200 and "Talks in Anchorage" in body
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 def test_a_browser_asking_for_gzip_gets_pages_with_the_reload_script_and_exports_gzipped(site, serve):
     import gzip
 
