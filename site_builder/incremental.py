@@ -186,6 +186,21 @@ class Templates:
                 return True
         return False
 
+    def closure_of(self, name: str, shown: set[str]) -> frozenset | None:
+        """closure(name) and the closures of the templates it showed by calling them (once(),
+        card()), kept once per set of names: the pages of one template mostly show the same."""
+        if not shown:
+            return self.closure(name)
+        key = (name, frozenset(shown))
+        found = self._closures.get(key, MISSING)
+        if found is MISSING:
+            found = self.closure(name)
+            for other in shown:
+                more = self.closure(other)
+                found = None if found is None or more is None else found | more
+            self._closures[key] = found
+        return found
+
     def closure(self, name: str) -> frozenset | None:
         """The template and everything it extends, includes or imports."""
         if name in self._closures:
@@ -428,6 +443,9 @@ class _CachingContext(RenderContext):
         super().__init__(site, urls, env)
         self.renderer = renderer
         self.seen = seen
+        # The templates the page being rendered shows through once() and card(): calls, which
+        # the closure of its own template (its includes) does not name.
+        self._shown: set[str] = set()
 
     def render(self, template: str, page, **values) -> tuple[str, bytes]:
         r = self.renderer
@@ -446,6 +464,7 @@ class _CachingContext(RenderContext):
             r.stats.pages_reused += 1
             return path, cached.data
         outer, view.deps = view.deps, set()
+        self._shown = set()
         try:
             path, data = super().render(template, page, **values)
         finally:
@@ -453,7 +472,7 @@ class _CachingContext(RenderContext):
         outer |= inner
         data = r.dictionaries.pack(template, data)
         r.pages[path] = _Page(template, page, values, r.recorded(inner), r._site,
-                              r.templates.closure(template), r.templates.version, data)
+                              r.templates.closure_of(template, self._shown), r.templates.version, data)
         r.stats.pages_rendered += 1
         r.stats.rendered.append(path)
         return path, data
@@ -481,6 +500,7 @@ class _CachingContext(RenderContext):
         every page showing it."""
         fragments = self.__dict__.setdefault("_fragments", {})
         view: SiteView = self.site
+        self._shown.add(template)
         kept = fragments.get((template, kind))
         if kept is None:
             outer, view.deps = view.deps, set()
@@ -497,6 +517,7 @@ class _CachingContext(RenderContext):
         and its templates are unchanged; what it read counts as read by the page showing it."""
         r = self.renderer
         view: SiteView = self.site
+        self._shown.add(CARD_TEMPLATE)
         cached = r.cards.get(event.id)
         if (cached is not None and cached.event is event
                 and not r.templates.changed_since(cached.version, r.templates.closure(CARD_TEMPLATE))

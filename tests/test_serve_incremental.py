@@ -239,3 +239,15 @@ def test_named_changes_are_found_whatever_form_the_site_folder_is_given_in(real_
         edit(path, "title: ", f"title: Edit{n} ")
         generation = session.rebuild(changed)
         assert any(e.title.startswith(f"Edit{n} ") for e in generation.site.events), changed
+
+
+@pytest.mark.parametrize("partial, old, new", [
+    ("partials/site_header.html", "</header>", "<p>Edited header</p></header>"),  # shown through once()
+    ("partials/excerpt.html", "<blockquote", "<blockquote data-edited"),  # shown in every card
+])
+def test_editing_a_partial_a_page_shows_by_calling_it_rerenders_that_page(session, real_site, partial, old, new):
+    path = real_site.root / "themes/default/templates" / partial
+    edit(path, old, new)
+    generation = session.rebuild({path})
+    assert "index.html" in generation.stats.rendered
+    assert generation.files == full_build(real_site.root)
