@@ -254,10 +254,11 @@ def test_serving_goes_on_during_a_rebuild_and_never_shows_a_half_built_site(site
 
 
 def test_a_save_during_the_first_build_is_not_lost(site, serve):
-    for n in range(400):  # a first build that takes a moment
-        site.event(f"2025-08-15-talks-{n:03d}", EVENT_YAML)
+    for n in range(1200):  # a first build that takes a second or more, however fast the renderers get
+        site.event(f"2025-08-15-talks-{n:04d}", EVENT_YAML)
     server = serve(site.root, wait=False)
-    time.sleep(0.5)  # site.yaml is the first file read: by now the build has read it and moved on
+    server.wait_for_output("building ")
+    time.sleep(0.3)  # site.yaml is the first file read: by now the build has read it and moved on
     site.write("site.yaml", (site.root / "site.yaml").read_text().replace("Test timeline", "Saved while building"))
     assert "serving " not in server.output  # the save really came during the first build
     server.wait_for_output("serving ")
