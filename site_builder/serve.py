@@ -322,8 +322,13 @@ class Rebuilder:
                 batch, pending = pending, set()
                 self.build_now(batch)
                 continue  # changes saved during the rebuild show up in the next scan
-            # On a huge site scanning costs more: keep it under a fifth of the time.
-            self._stop.wait(max(interval, 4 * (time.monotonic() - scan_started)))
+            # On a huge site scanning costs more: keep it under a fifth of the time. Once a change
+            # is pending, look again as soon as the quiet period can have passed: waiting a whole
+            # slow cycle there added a third of a second to every save at 10,000 events.
+            wait = max(interval, 4 * (time.monotonic() - scan_started))
+            if pending:
+                wait = min(wait, max(0.02, last_change + QUIET_SECONDS - time.monotonic()))
+            self._stop.wait(wait)
 
     def stop(self) -> None:
         self._stop.set()
