@@ -25,16 +25,14 @@ from typing import Iterable, Iterator
 
 from site_builder.content.excerpts import text_fragment
 from site_builder.errors import ContentError, Diagnostic
-from site_builder.htmltext import html_to_text
 from site_builder.memo import PerObject
 from site_builder.model import Event, Excerpt, Site, Source
 from site_builder.output import write_files
-from site_builder.render.markdown import render_markdown
+from site_builder.render.markdown import markdown_text
 from site_builder.render.urls import Urls
 
 BUNDLE_DIR = "pagefind"  # relative to the site root; the search page loads BUNDLE_DIR/pagefind.js
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
-_MARKDOWN = re.compile(r"[\\`*_\[\]<>&#!|~]")  # emphasis, code, links, HTML and entities, headings, tables
 
 # Pagefind's memory follows the text of one index, not its number of records, and peaks while it
 # builds its files (GetFiles): about 90 bytes a character, so 780 MB for the 9 million characters
@@ -89,17 +87,10 @@ def _event_record(site: Site, urls: Urls, event: Event) -> Record:
     notes = [x.note for x in event.excerpts if x.note]
     when = event.when.format()
     text = [event.title, when, event.place or "", " ".join(event.actors), " ".join(event.tags),
-            _summary_text(event.summary), *quotes, *notes]
+            markdown_text(event.summary), *quotes, *notes]
     lane = site.lanes_by_id[event.lane].label
     return Record(urls.event(event), "\n".join(t for t in text if t),
                   {"title": event.title, "kind": "Event", "date": when, "lane": lane})
-
-
-def _summary_text(summary: str) -> str:
-    """The words a summary shows. Most are plain sentences, which Markdown gives back as they are
-    (list and heading marks apart): only a summary with a character Markdown reads is rendered
-    and parsed back, which was most of the records' CPU."""
-    return html_to_text(render_markdown(summary)) if _MARKDOWN.search(summary) else " ".join(summary.split())
 
 
 def _source_records(site: Site, urls: Urls, source: Source, spans: list[tuple[int, int]]) -> list[Record]:

@@ -72,11 +72,20 @@ def test_removed_and_added_excerpts_are_patched_into_their_sources_lists(previou
     assert_as_from_scratch(site)
 
 
-def test_an_event_moved_to_another_month_regroups_the_periods(previous):
-    event = previous.events[5]
+def test_an_event_given_another_month_in_its_place_regroups_the_periods(previous):
     later = previous.events[-5].when
-    site = edited(previous, {5: {"when": later}})
-    assert "periods" not in carried(previous, site)
+    assert (later.start.year, later.start.month) != (previous.events[5].when.start.year,
+                                                     previous.events[5].when.start.month)
+    events = list(previous.events)
+    events[5] = dataclasses.replace(events[5], when=later)  # left where it was: only its month differs
+    site = Site(previous.config, tuple(events), previous.sources)
+    assert carried(previous, site) == set(INDEXES) - {"periods"}
+    assert_as_from_scratch(site)
+
+
+def test_an_event_moved_in_the_order_leaves_every_index_to_the_properties(previous):
+    site = edited(previous, {5: {"when": previous.events[-5].when}})
+    assert carried(previous, site) == set()
     assert_as_from_scratch(site)
 
 

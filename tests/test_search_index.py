@@ -17,7 +17,7 @@ from site_builder import search
 from site_builder.content.excerpts import text_fragment
 from site_builder.content.load import load_site
 from site_builder.htmltext import html_to_text
-from site_builder.render.markdown import render_markdown
+from site_builder.render.markdown import markdown_text, render_markdown
 from site_builder.search import SearchIndexError, search_records, write_index
 
 
@@ -65,10 +65,13 @@ def test_a_passage_cited_by_several_excerpts_links_to_the_first_in_the_sources_o
 
 def test_a_summary_is_searched_by_the_words_it_shows():
     plain = "Talks resumed in Istanbul.\n\nBoth delegations   met for two hours."
-    assert search._summary_text(plain) == html_to_text(render_markdown(plain)) == " ".join(plain.split())
-    # Markdown is read only where a summary has a character Markdown reads; then the words it shows.
+    # Without the parsers for a line of plain words; the same words as through them, whatever the text.
+    for text in (plain, "Both delegations   met for two hours.", 'Putin said "no".', "- a list item",
+                 "1. First point", "# A heading", "Talks *resumed* in [Istanbul](https://example.org/talks)"):
+        assert markdown_text(text) == html_to_text(render_markdown(text)), text
+    assert markdown_text("- a list item") == "a list item"
     marked = "Talks *resumed* in [Istanbul](https://example.org/talks) after a Q&amp;A `session`"
-    assert search._summary_text(marked) == "Talks resumed in Istanbul after a Q&A session"
+    assert markdown_text(marked) == "Talks resumed in Istanbul after a Q&A session"
 
 
 def test_a_file_pagefind_puts_outside_its_bundle_stops_the_index():

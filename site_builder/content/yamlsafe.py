@@ -237,4 +237,4 @@ def _from_node(node: yaml.Node, builder: _Composer) -> Node | None:
     try:
         return build(node)
     finally:
-        del build  # it calls itself: a cycle that kept each file's tree until a full collection
+        build = None  # it calls itself through this name: a cycle that kept each file's tree until a full collection

@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from site_builder.content.dates import PartialDate
-from site_builder.htmltext import html_to_text
 from site_builder.memo import PerObject
 from site_builder.model import Event, Site
-from site_builder.render.markdown import render_markdown
+from site_builder.render.markdown import markdown_text
 from site_builder.slugs import slugify
 
 LARGE_SITE = 300  # more events than this: the home page lists one period and links the others
@@ -175,18 +174,10 @@ def _event_facts(event: Event) -> _Facts:
     quotes = " ".join(" ".join(excerpt.selector.quoted) for excerpt in event.excerpts)
     return _Facts(first, "" if last == first else last, tuple(slugify(t) for t in event.tags),
                   tuple(slugify(a) for a in event.actors), event.when.format(),
-                  fold(f"{event.title} {_plain(event.summary)} {quotes}"))
+                  fold(f"{event.title} {markdown_text(event.summary)} {quotes}"))
 
 
 _facts = PerObject(_event_facts)
-
-
-_MARKDOWN = re.compile(r"[\\`*_\[\]<>&#!|~]")
-
-
-def _plain(markdown: str) -> str:
-    """The text a summary shows; most are plain sentences, which Markdown leaves as they are."""
-    return html_to_text(str(render_markdown(markdown))) if _MARKDOWN.search(markdown) else markdown
 
 
 _MARKS = re.compile("[\u0300-\u036f]")

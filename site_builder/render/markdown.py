@@ -8,6 +8,8 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from site_builder.htmltext import html_to_text
+
 
 def _is_web_link(url: str) -> bool:
     return url.strip().lower().startswith(("http://", "https://"))
@@ -49,3 +51,12 @@ def _plain_paragraph(text: str) -> str | None:
     if not stripped[:1].isalpha() or _SYNTAX.search(stripped):
         return None
     return "<p>" + stripped.replace('"', "&quot;") + "</p>\n"
+
+
+def markdown_text(text: str) -> str:
+    """The words a summary shows, white space folded (search records, the text filter's data):
+    html_to_text(render_markdown(text)), without the parser and the HTML parser for a line of
+    plain words, which they give back as it is."""
+    if _plain_paragraph(text) is not None:
+        return " ".join(text.split())
+    return html_to_text(render_markdown(text))
