@@ -234,12 +234,14 @@ class IncrementalRenderer:
         self.runs: dict[Any, _Run] = {}
         self.assets: dict[str, str] | None = None
         self._compared: dict[tuple, bool] = {}
+        self._changed_by: dict[int, frozenset] = {}  # id(earlier site) -> what reads differently now
         self.stats = RenderStats()
         self.dictionaries = Dictionaries()  # to pack pages with
 
     def render(self, site: Site, theme: Theme) -> dict[str, bytes | Packed]:
         self.templates.refresh(theme)
         self._compared = {}
+        self._changed_by = {}
         self._keep_alive: list = []
         self.stats = RenderStats()
         self._site = site
@@ -267,10 +269,14 @@ class IncrementalRenderer:
 
     def unchanged(self, since: Site, deps: frozenset) -> bool:
         """Whether every dependency reads the same now as in `since`."""
-        now = self._site
-        if since is now or self._same_content(since):
+        if since is self._site:
             return True
-        return deps.isdisjoint(self._changed_deps(since))
+        changed = self._changed_by.get(id(since))
+        if changed is None:  # once per rebuild and earlier site (10,000 pages ask)
+            changed = frozenset() if self._same_content(since) else self._changed_deps(since)
+            self._changed_by[id(since)] = changed
+            self._keep_alive.append(since)  # its id is not taken by another object meanwhile
+        return not changed or deps.isdisjoint(changed)
 
     def _changed_deps(self, since: Site) -> frozenset:
         """Every dependency (of the shapes recorded so far) that reads differently now than in
@@ -477,7 +483,7 @@ class _CachingContext(RenderContext):
         r.stats.rendered.append(path)
         return path, data
 
-    def render_keyed(self, template: str, url: str, key: tuple, make) -> tuple[str, bytes]:
+    def render_keyed(self, template: str, url: str, key: tuple, make, *args) -> tuple[str, bytes]:
         r = self.renderer
         path = output_path(url, self.urls.base)
         cached = r.pages.get(path)
@@ -490,7 +496,7 @@ class _CachingContext(RenderContext):
             self.site.deps |= cached.deps
             r.stats.pages_reused += 1
             return path, cached.data
-        page, values = make()
+        page, values = make(*args)
         path, data = self.render(template, page, **values)
         r.pages[path].key = key
         return path, data

@@ -89,3 +89,18 @@ def test_content_files_sorts_nested_folders_by_path_components(site):
     names = [p.relative_to(site.root / "content/events").as_posix()
              for p in content_files(site.root / "content/events", (".yaml", ".yml"), site.root, Report())]
     assert names == ["2025-08-15-talks.yaml", "a/x.yaml", "a/y.yml", "a-b/x.yaml", "b.yaml"]
+
+
+def test_after_an_edit_the_events_are_in_the_order_a_plain_load_gives(small):
+    steps = CachedSteps()
+    first = load_site(small.root, steps=steps.steps())
+    assert [e.id for e in first.events] == ["talks", "later"]
+    talks = small.root / "content/events/talks.yaml"
+    for edit in (("title: Talks", "title: Talks, retitled"),  # stays in its place: the last order kept
+                 ("2025-08-15", "2025-08-17")):  # moves after "later": sorted again
+        talks.write_text(talks.read_text().replace(*edit))
+        touch_later(talks)
+        again = load_site(small.root, steps=steps.steps())
+        plain = load_site(small.root)
+        assert again.events == plain.events
+    assert [e.id for e in again.events] == ["later", "talks"]

@@ -43,12 +43,12 @@ class RenderContext:
             once=self.once, **values)
         return output_path(page.url, self.urls.base), html.encode("utf-8")
 
-    def render_keyed(self, template: str, url: str, key: tuple, make: Callable[[], tuple[Page, dict]]
-                     ) -> tuple[str, bytes]:
-        """render(template, *make()) for the page at `url`, where `key` holds everything make()
+    def render_keyed(self, template: str, url: str, key: tuple, make: Callable[..., tuple[Page, dict]],
+                     *args) -> tuple[str, bytes]:
+        """render(template, *make(*args)) for the page at `url`, where `key` holds everything make()
         reads that may change (compared item by item, the same object first): the preview server
         skips make() and the rendering while the key is the same (incremental.py)."""
-        page, values = make()
+        page, values = make(*args)
         return self.render(template, page, **values)
 
     def card(self, event: Event) -> Markup:
@@ -161,10 +161,26 @@ class Facet:
 
 
 def facets(site: Site) -> tuple[Facet, ...]:
+    """The filters' options with their counts. The home page and the pages by period both ask, in
+    one build and in each preview rebuild: counted once, and read the same way both times."""
+    events, tags, actors, config = site.events, site.tags, site.actors, site.config
+    kept = _facets_kept[0] if _facets_kept else None
+    if kept is not None and all(a is b for a, b in zip(kept[0], (events, tags, actors, config))):
+        iter(events)  # as counting them does: the preview notes that every event was read
+        return kept[1]
+    found = _facets(events, tags, actors, config)
+    _facets_kept[:] = [((events, tags, actors, config), found)]
+    return found
+
+
+_facets_kept: list = []  # [((events, tags, actors, config), facets)] of the last call
+
+
+def _facets(events, site_tags, site_actors, config) -> tuple[Facet, ...]:
     lanes: dict[str, int] = {}
     tags: dict[str, int] = {}
     actors: dict[str, int] = {}
-    for event in site.events:
+    for event in events:
         slugs = _slugs(event)
         lanes[slugs[2]] = lanes.get(slugs[2], 0) + 1
         for slug in slugs[0]:
@@ -172,9 +188,9 @@ def facets(site: Site) -> tuple[Facet, ...]:
         for slug in slugs[1]:
             actors[slug] = actors.get(slug, 0) + 1
     return (
-        Facet("lane", "Lanes", tuple((lane.id, lane.label, lanes.get(lane.id, 0)) for lane in site.config.lanes)),
-        Facet("tag", "Tags", tuple((slug, label, tags[slug]) for slug, label in site.tags)),
-        Facet("actor", "Actors", tuple((slug, label, actors[slug]) for slug, label in site.actors)),
+        Facet("lane", "Lanes", tuple((lane.id, lane.label, lanes.get(lane.id, 0)) for lane in config.lanes)),
+        Facet("tag", "Tags", tuple((slug, label, tags[slug]) for slug, label in site_tags)),
+        Facet("actor", "Actors", tuple((slug, label, actors[slug]) for slug, label in site_actors)),
     )
 
 
@@ -188,7 +204,7 @@ _slugs = PerObject(_event_slugs)
 
 def event_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     site = ctx.site
-    archive = build_archive(site) if is_large(site) else None
+    lists = listing_urls(ctx)
     events_by_id = site.events_by_id
     events = tuple(site.events)  # an event page's neighbours: the events before and after it
     last = len(events) - 1
@@ -196,31 +212,40 @@ def event_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
         before = events[n - 1] if n else None
         after = events[n + 1] if n < last else None
         related = tuple(events_by_id[r] for r in event.related if r in events_by_id) if event.related else ()
-        at = listed_at(ctx, archive, event.id)
+        at = f"{lists(event.id)}#{event.id}"
         url = ctx.urls.event(event)
-
-        def make(event=event, before=before, after=after, related=related, at=at, url=url) -> tuple[Page, dict]:
-            page = Page(url, event.title, f"{event.when.format()}: {event.title}", "event")
-            return page, dict(event=event, previous=before, next=after, related=list(related), listed_at=at)
-        yield ctx.render_keyed("event.html", url, (event, before, after, related, at), make)
+        yield ctx.render_keyed("event.html", url, (event, before, after, related, at), _event_page,
+                               url, event, before, after, related, at)
 
 
-def listed_at(ctx: RenderContext, archive: Archive | None, event_id: str) -> str:
-    """The page whose list holds this event's card, with the card's anchor."""
-    if archive is None or archive.pages[archive.page_of[event_id]] is archive.latest:
-        return f"{ctx.urls.home()}#{event_id}"
-    return f"{ctx.urls.page(archive.pages[archive.page_of[event_id]].path)}#{event_id}"
+def _event_page(url: str, event: Event, before, after, related, at) -> tuple[Page, dict]:
+    page = Page(url, event.title, f"{event.when.format()}: {event.title}", "event")
+    return page, dict(event=event, previous=before, next=after, related=list(related), listed_at=at)
+
+
+def listing_urls(ctx: RenderContext) -> Callable[[str], str]:
+    """event id -> the URL of the page whose list holds its card (the home page on a small site)."""
+    home = ctx.urls.home()
+    if not is_large(ctx.site):
+        return lambda event_id: home
+    archive = build_archive(ctx.site)
+    urls = [home if page is archive.latest else ctx.urls.page(page.path) for page in archive.pages]
+    page_of = archive.page_of
+    return lambda event_id: urls[page_of[event_id]]
 
 
 def source_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     for source in ctx.site.sources:
         excerpts = ctx.site.excerpts_by_source[source.id]
 
-        def make(source=source, excerpts=excerpts) -> tuple[Page, dict]:
-            description = f"{source.publisher}, {source.published.format()}: {source.title} (archived text)"
-            page = Page(ctx.urls.source(source.id), source.title, description, "source")
-            return page, dict(source=source, paragraphs=source_paragraphs(source, excerpts), excerpts=excerpts)
-        yield ctx.render_keyed("source.html", ctx.urls.source(source.id), (source, excerpts), make)
+        yield ctx.render_keyed("source.html", ctx.urls.source(source.id), (source, excerpts), _source_page,
+                               ctx, source, excerpts)
+
+
+def _source_page(ctx: RenderContext, source, excerpts) -> tuple[Page, dict]:
+    description = f"{source.publisher}, {source.published.format()}: {source.title} (archived text)"
+    page = Page(ctx.urls.source(source.id), source.title, description, "source")
+    return page, dict(source=source, paragraphs=source_paragraphs(source, excerpts), excerpts=excerpts)
 
 
 def sources_index(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
