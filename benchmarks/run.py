@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/run.py [--sizes 1000 10000] [--repeat 3]
 
 For each N it generates a site (benchmarks/generate_site.py, fixed seed) and reports:
-cold full build (a fresh `site-builder build` process), no-change and one-event-edit
-rebuilds (the preview server's incremental Session), save-to-reload in `serve` (file
+cold full build (a fresh `site-builder build` process with an empty build cache), the same
+after a one-event edit with the cache the previous build left (SITE_BUILDER_CACHE), no-change
+and one-event-edit rebuilds (the preview server's incremental Session), save-to-reload in `serve` (file
 saved -> livereload's reload message on its websocket), peak memory, output size,
 and the home page's compressed weight (HTML + CSS + our own JS; plotly.js apart).
 Every figure is measured here, on this machine, when the script runs.
@@ -79,13 +80,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def run_child(code: str, *args: str) -> dict:
+def run_child(code: str, *args: str, cache: Path | None = None) -> dict:
     """Run a snippet in a fresh Python; its last line of output is its JSON result. Adds
     tree_peak_mb: the most memory the process and all its children held at once, polled every
     0.1 s as the sum of their proportional set sizes (PSS: a page forked workers share with the
     parent counts once, split between them)."""
+    env = dict(os.environ)
+    if cache is not None:  # the build cache this run starts from (an empty folder: a cold build)
+        env["SITE_BUILDER_CACHE"] = str(cache)
     proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=REPO)
+                            stderr=subprocess.PIPE, text=True, cwd=REPO, env=env)
     peak = [0.0]
     done = threading.Event()
 
@@ -193,11 +197,35 @@ def save_to_reload(site: Path, repeat: int) -> float | None:
         server.wait(timeout=30)
 
 
+def empty_folder(work: Path, name: str) -> Path:
+    folder = work / name
+    folder.mkdir()
+    return folder
+
+
+def warm_edit_build(site: Path, out: Path, cache: Path, i: int) -> dict:
+    """A `build` after one event's title changed, with the cache a build of the site before the
+    edit left: what a deploy costs when its build cache is kept (netlify.toml)."""
+    events = sorted((site / "content/events").glob("*.yaml"))
+    event = events[len(events) // 3]
+    text = event.read_text()
+    assert run_child(CHILD_BUILD, str(site), str(out), cache=cache)["code"] == 0
+    try:
+        event.write_text(text.replace("title: ", f"title: Revised {i} ", 1))
+        result = run_child(CHILD_BUILD, str(site), str(out), cache=cache)
+        assert result["code"] == 0
+        return result
+    finally:
+        event.write_text(text)
+
+
 def bench(n: int, repeat: int, work: Path) -> dict:
     site = generate(work / f"site-{n}", n, max(1, n // 20))
     out = work / f"out-{n}"
-    cold = [run_child(CHILD_BUILD, str(site), str(out)) for _ in range(repeat)]
+    cold = [run_child(CHILD_BUILD, str(site), str(out), cache=empty_folder(work, f"cache-{n}-cold-{i}"))
+            for i in range(repeat)]
     assert all(c["code"] == 0 for c in cold)
+    warm = [warm_edit_build(site, out, empty_folder(work, f"cache-{n}-warm-{i}"), i) for i in range(repeat)]
     session = run_child(CHILD_SESSION, str(site))
     files = [p for p in out.rglob("*") if p.is_file()]
     result = {
@@ -206,6 +234,8 @@ def bench(n: int, repeat: int, work: Path) -> dict:
         "cold_build_peak_mb": max(c["peak_mb"] for c in cold),
         "cold_build_child_peak_mb": max(c["child_peak_mb"] for c in cold),
         "cold_build_tree_peak_mb": max(c["tree_peak_mb"] for c in cold),
+        "warm_edit_build_s": min(w["seconds"] for w in warm),
+        "warm_edit_build_tree_peak_mb": max(w["tree_peak_mb"] for w in warm),
         "session_first_s": session["first"],
         "nochange_rebuild_s": session["nochange"],
         "one_edit_rebuild_s": session["edit"],
@@ -233,7 +263,9 @@ def main() -> None:
         for n in args.sizes:
             results.append(bench(n, args.repeat, Path(tmp)))
             print(json.dumps(results[-1]), flush=True)
-    rows = [("cold full build (s)", "cold_build_s"), ("peak memory, build (MB)", "cold_build_peak_mb"),
+    rows = [("cold full build (s)", "cold_build_s"),
+            ("build after a one-event edit, cache kept (s)", "warm_edit_build_s"),
+            ("peak memory, build (MB)", "cold_build_peak_mb"),
             ("largest child process, build (MB)", "cold_build_child_peak_mb"),
             ("all build processes at once, PSS (MB)", "cold_build_tree_peak_mb"),
             ("no-change rebuild, serve (s)", "nochange_rebuild_s"), ("one-event edit rebuild, serve (s)", "one_edit_rebuild_s"),

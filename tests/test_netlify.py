@@ -166,3 +166,47 @@ def test_under_a_sub_path_every_internal_link_asset_and_anchor_resolves_there(tm
                 assert fragment in parsed[target.relative_to(out).as_posix()].ids, f"{name}: {url}"
             checked += 1
     assert checked > 200
+
+
+PLUGIN_RUN = """
+const plugin = require(process.argv[1]);
+const calls = [];
+const utils = {cache: {
+  restore: async (path) => { calls.push(["restore", path]); return true; },
+  save: async (path) => { calls.push(["save", path]); return true; },
+}};
+(async () => {
+  await plugin.onPreBuild({utils});
+  await plugin.onPostBuild({utils});
+  console.log(JSON.stringify(calls));
+})();
+"""
+
+
+def run_cache_plugin(plugin_dir, cache: str | None) -> list[list[str]]:
+    import json
+    import os
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    assert node, "node is needed to run the Netlify plugin (scripts/test installs the test tools with npm)"
+    env = {k: v for k, v in os.environ.items() if k != "SITE_BUILDER_CACHE"}
+    if cache is not None:
+        env["SITE_BUILDER_CACHE"] = cache
+    result = subprocess.run([node, "-e", PLUGIN_RUN, str(plugin_dir / "index.js")], env=env,
+                            capture_output=True, text=True, timeout=60, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_build_cache_is_restored_before_and_saved_after_each_netlify_build():
+    config = tomllib.loads(NETLIFY.read_text())
+    cache = config["build"]["environment"]["SITE_BUILDER_CACHE"]
+    assert not cache.startswith(("/", "build")), "the cache lives in the checkout, never in what is published"
+    assert (REPO / ".gitignore").read_text().count("/.cache/") == 1
+    [plugin] = [p for p in config["plugins"] if p["package"].endswith("site-builder-cache")]
+    plugin_dir = REPO / plugin["package"]
+    assert "name: site-builder-cache" in (plugin_dir / "manifest.yml").read_text()
+    assert run_cache_plugin(plugin_dir, cache) == [["restore", cache], ["save", cache]]
+    assert run_cache_plugin(plugin_dir, "off") == []
+    assert run_cache_plugin(plugin_dir, None) == []
