@@ -50,7 +50,7 @@ class TextQuote:
     line: int  # line of the source file where the quote starts
     fragment: str  # `#:~:text=...` pointing a browser at these words
 
-    @property
+    @cached_property  # read about 140,000 times in a build of 10,000 events (0.4 s of CPU uncached)
     def quoted(self) -> tuple[str, ...]:
         """The source's own words for each part, white space folded: what readers see."""
         return tuple(" ".join(self.exact[s - self.start:e - self.start].split()) for s, e in self.parts)
