@@ -155,12 +155,17 @@ class When:
         instant = self.instant()
         return (*self.start.sort_key(), 0 if instant else 1, instant.timestamp() if instant else 0)
 
+    # An event's date is shown on its page, in its cards and in every export: each form is made
+    # once (a datetime is immutable, so the one instant can be handed out each time).
     def instant(self) -> datetime | None:
         """The exact moment, when a day, a time and a zone are all known."""
+        return self._instant
+
+    @cached_property
+    def _instant(self) -> datetime | None:
         if not (self.start.day and self.time and self.zone):
             return None
-        local = datetime.combine(self.start.first_day(), self.time, tzinfo=ZoneInfo(self.zone))
-        return local
+        return datetime.combine(self.start.first_day(), self.time, tzinfo=ZoneInfo(self.zone))
 
     def instant_utc(self) -> datetime | None:
         moment = self.instant()
@@ -175,6 +180,17 @@ class When:
         return moment.tzname() if moment else None
 
     def format(self, short: bool = False) -> str:
+        return self._short if short else self._long
+
+    @cached_property
+    def _long(self) -> str:
+        return self._formatted(False)
+
+    @cached_property
+    def _short(self) -> str:
+        return self._formatted(True)
+
+    def _formatted(self, short: bool) -> str:
         if self.display:
             return self.display
         text = format_range(self.start, self.end, short)
@@ -187,6 +203,10 @@ class When:
 
     def iso(self) -> str:
         """Machine-readable form for <time datetime>: as precise as written."""
+        return self._iso
+
+    @cached_property
+    def _iso(self) -> str:
         moment = self.instant()
         return moment.isoformat() if moment else self.start.iso()
 
