@@ -169,3 +169,25 @@ def test_the_search_index_is_built_once_the_render_workers_are_gone(synthetic, t
     result = build(Options(root=synthetic, out=tmp_path / "out", jobs=2))
     assert seen == [([], len(result.site.events))]
     assert (tmp_path / "out/pagefind/pagefind.js").is_file()
+
+
+def test_a_share_makes_and_renders_only_its_own_pages():
+    # A page's make() may be costly (a source's paragraphs): the other shares' pages skip it.
+    from types import SimpleNamespace
+
+    from site_builder.render.forked import PAGES_PER_TURN, ShareContext
+    from site_builder.render.pages import Page
+
+    env = SimpleNamespace(get_template=lambda name: SimpleNamespace(render=lambda **values: values["page"].url))
+    ctx = ShareContext(SimpleNamespace(config=None), SimpleNamespace(base="/"), env, share=1, shares=2)
+    made = []
+
+    def make(n):
+        made.append(n)
+        return Page(f"/p{n}/", "t", "d", "k"), {}
+
+    got = [ctx.render_keyed("t.html", f"/p{n}/", (n,), make, n) for n in range(3 * PAGES_PER_TURN)]
+    mine = list(range(PAGES_PER_TURN, 2 * PAGES_PER_TURN))
+    assert made == mine and ctx.calls == 3 * PAGES_PER_TURN
+    assert [path for path, data in got if data is not None] == [f"p{n}/index.html" for n in mine]
+    assert [path for path, _ in got] == [f"p{n}/index.html" for n in range(3 * PAGES_PER_TURN)]
