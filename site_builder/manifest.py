@@ -9,7 +9,8 @@ the kernel), so a build is never skipped that should happen. Inputs are stamped 
 reads them: a save during a build makes the next one run.
 
 Manifests live in the user's cache folder, keyed by the output folder's path: never in the site
-(editors commit it) nor in the output (it would be published).
+(editors commit it) nor in the output (it would be published). SITE_BUILDER_CACHE names another
+cache folder, or `off` for none: then no manifest is kept and every build runs.
 """
 
 from __future__ import annotations
@@ -28,18 +29,36 @@ from site_builder import __version__
 
 FORMAT = 1
 KEEP = 64  # manifests kept in the cache; the oldest go first
-ENVIRONMENT = ("PAGEFIND_BINARY_PATH",)  # variables that change what a build writes
+# Variables that change what a build writes. Not SITE_BUILDER_CACHE: the output is the same
+# bytes with a cache, without one, or with another (tests/test_search_cache.py).
+ENVIRONMENT = ("PAGEFIND_BINARY_PATH",)
+CACHE_VARIABLE = "SITE_BUILDER_CACHE"
+CACHE_OFF = {"off", "0", "no", "false", "none"}
 PACKAGE = Path(__file__).resolve().parent
 
 
-def cache_folder() -> Path:
+def cache_root() -> Path | None:
+    """site-builder's cache folder (manifests here, search index parts in search.py): the folder
+    SITE_BUILDER_CACHE names, else $XDG_CACHE_HOME/site-builder, else ~/.cache/site-builder;
+    None when SITE_BUILDER_CACHE is `off`."""
+    chosen = os.environ.get(CACHE_VARIABLE, "").strip()
+    if chosen:
+        return None if chosen.lower() in CACHE_OFF else Path(chosen).absolute()
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "site-builder" / "builds"
+    return Path(base) / "site-builder"
 
 
-def manifest_path(out: Path) -> Path:
+def cache_folder() -> Path | None:
+    root = cache_root()
+    return root / "builds" if root is not None else None
+
+
+def manifest_path(out: Path) -> Path | None:
+    folder = cache_folder()
+    if folder is None:
+        return None
     key = hashlib.sha256(os.fsencode(os.path.abspath(out))).hexdigest()[:32]
-    return cache_folder() / f"{key}.json"
+    return folder / f"{key}.json"
 
 
 def stamps(paths: Iterable[Path]) -> str:
@@ -105,8 +124,11 @@ def _installed() -> list[str]:
 
 def up_to_date(out: Path, inputs_now: dict) -> bool:
     """True when the last build into out read exactly these inputs and out is as it left it."""
+    path = manifest_path(out)
+    if path is None:
+        return False
     try:
-        recorded = json.loads(manifest_path(out).read_text(encoding="utf-8"))
+        recorded = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     return (isinstance(recorded, dict) and recorded.get("inputs") == inputs_now
@@ -116,6 +138,8 @@ def up_to_date(out: Path, inputs_now: dict) -> bool:
 def record(out: Path, inputs_then: dict) -> None:
     """Note that out now holds the build of these inputs (stamped before they were read)."""
     path = manifest_path(out)
+    if path is None:  # SITE_BUILDER_CACHE=off
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         data = json.dumps({"inputs": inputs_then, "output": stamps([Path(out).absolute()])}, separators=(",", ":"))

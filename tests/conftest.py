@@ -74,6 +74,16 @@ class SiteDir:
                               capture_output=True, text=True, cwd=self.root)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory):
+    """No test writes into the user's cache (build manifests, search index parts): every build of
+    the run, in this process or a CLI it starts, uses a folder of the run's own."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        patch.delenv("SITE_BUILDER_CACHE", raising=False)
+        yield
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> SiteDir:
     """A valid one-event, one-source site."""
