@@ -171,23 +171,39 @@ def test_the_search_index_is_built_once_the_render_workers_are_gone(synthetic, t
     assert (tmp_path / "out/pagefind/pagefind.js").is_file()
 
 
-def test_a_share_makes_and_renders_only_its_own_pages():
-    # A page's make() may be costly (a source's paragraphs): the other shares' pages skip it.
+
+def test_the_shares_of_a_renderer_take_turns_at_its_pages_and_each_page_is_made_once():
     from types import SimpleNamespace
 
     from site_builder.render.forked import PAGES_PER_TURN, ShareContext
-    from site_builder.render.pages import Page
 
-    env = SimpleNamespace(get_template=lambda name: SimpleNamespace(render=lambda **values: values["page"].url))
-    ctx = ShareContext(SimpleNamespace(config=None), SimpleNamespace(base="/"), env, share=1, shares=2)
-    made = []
+    site = SimpleNamespace(config=None)
+    for shares in (1, 2, 6):
+        for count in (0, 1, PAGES_PER_TURN + 1, 37):
+            turns = [list(ShareContext(site, None, None, share, shares).turns(count)) for share in range(shares)]
+            assert sorted(n for share in turns for n in share) == list(range(count))
+    ctx = ShareContext(site, None, None, share=1, shares=2)
+    seen = [(n, ctx.calls) for n in ctx.turns(3 * PAGES_PER_TURN)]  # calls: the page's number + 1
+    assert seen == [(n, n + 1) for n in range(PAGES_PER_TURN, 2 * PAGES_PER_TURN)]
 
-    def make(n):
-        made.append(n)
-        return Page(f"/p{n}/", "t", "d", "k"), {}
 
-    got = [ctx.render_keyed("t.html", f"/p{n}/", (n,), make, n) for n in range(3 * PAGES_PER_TURN)]
-    mine = list(range(PAGES_PER_TURN, 2 * PAGES_PER_TURN))
-    assert made == mine and ctx.calls == 3 * PAGES_PER_TURN
-    assert [path for path, data in got if data is not None] == [f"p{n}/index.html" for n in mine]
-    assert [path for path, _ in got] == [f"p{n}/index.html" for n in range(3 * PAGES_PER_TURN)]
+def test_a_share_renders_its_own_pages_only(synthetic):
+    # Each share makes the pages of its turns and looks at no other item (a source's make()
+    # splits its text into paragraphs): the shares' pages together are render_site's, once each.
+    from site_builder.content.load import load_site
+    from site_builder.render.forked import ShareContext
+    from site_builder.render.pages import event_pages, source_pages
+    from site_builder.render.site import static_outputs
+    from site_builder.render.theme import Theme
+    from site_builder.render.urls import Urls
+
+    site = load_site(synthetic)
+    theme = Theme.for_site(synthetic, site.config.theme)
+    env = theme.environment()
+    names, _ = static_outputs(site, theme, env)
+    for renderer, items in ((event_pages, site.events), (source_pages, site.sources)):
+        every = [path for path, _ in renderer(ShareContext(site, Urls(site, names), env, 0, 1))]
+        shares = [[path for path, _ in renderer(ShareContext(site, Urls(site, names), env, share, 3))]
+                  for share in range(3)]
+        assert len(every) == len(items) and sorted(every) == sorted(p for share in shares for p in share)
+        assert all(0 < len(share) < len(items) for share in shares)

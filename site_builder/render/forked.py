@@ -9,7 +9,7 @@ byte for byte (tests/test_parallel_build.py).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 import jinja2
 
@@ -20,13 +20,13 @@ from site_builder.parallel import ForkedWorkers
 from site_builder.render.pages import RenderContext
 from site_builder.render.site import renderers, static_outputs
 from site_builder.render.theme import Theme
-from site_builder.render.urls import Urls, output_path
+from site_builder.render.urls import Urls
 from site_builder.schema import schema_files
 
-# Renderers that make each page with one ctx.render call and yield it as it is, so a worker can
-# skip the others' pages: one page per event, per source, per period of a large site.
+# Renderers of one page per item (event, source, period of a large site), which make their pages
+# for the numbers ctx.turns() gives: each share of them renders its turns only.
 SHARED_RENDERERS = frozenset({"event_pages", "source_pages", "period_pages"})
-PAGES_PER_TURN = 4  # a worker renders this many pages of a shared renderer, then skips the next ones
+PAGES_PER_TURN = 4  # a share renders this many pages of a shared renderer, then skips the next ones
 SHARES_PER_WORKER = 3  # more shares than workers: one slow share does not leave a core idle
 # A renderer that reuses what another made, through the context they share, runs in that one's
 # task, after it, as in render_site. (The embed view takes the home page's chart, filters and
@@ -35,32 +35,22 @@ IN_TASK_OF = {"embed_page": "home_page"}
 
 
 class ShareContext(RenderContext):
-    """Renders only this share's pages: the calls of ctx.render (or render_keyed) numbered share,
-    share+shares, ... in turns of PAGES_PER_TURN. The other calls give (path, None) without
-    rendering, and render_keyed's without calling make(): a source page's make() splits the text
-    into paragraphs, which every share did for every source (0.1 s of CPU a share at 10,000 events)."""
+    """Renders only this share's pages of a renderer of one page per item: the items numbered
+    share, share+shares, ... in turns of PAGES_PER_TURN (RenderContext.turns). A share does not
+    even look at the others' items: when it skipped their pages at ctx.render, every share went
+    through every event's neighbours, related events and URLs, and every source's paragraphs
+    (about 0.2 s of CPU a share at 10,000 events). `calls` is the number of the page being made,
+    plus one: a template error's place in the order render_site meets them."""
 
     def __init__(self, site: Site, urls: Urls, env: jinja2.Environment, share: int, shares: int):
         super().__init__(site, urls, env)
         self.share, self.shares, self.calls = share, shares, 0
 
-    def _mine(self) -> bool:
-        """Whether the next page is this share's; counts it either way."""
-        turn = self.calls // PAGES_PER_TURN
-        self.calls += 1
-        return turn % self.shares == self.share
-
-    def render(self, template: str, page, **values) -> tuple[str, bytes | None]:
-        if not self._mine():
-            return output_path(page.url, self.urls.base), None
-        return super().render(template, page, **values)
-
-    def render_keyed(self, template: str, url: str, key: tuple, make: Callable[..., tuple],
-                     *args) -> tuple[str, bytes | None]:
-        if not self._mine():
-            return output_path(url, self.urls.base), None
-        page, values = make(*args)
-        return super().render(template, page, **values)
+    def turns(self, count: int) -> Iterator[int]:
+        for first in range(self.share * PAGES_PER_TURN, count, self.shares * PAGES_PER_TURN):
+            for n in range(first, min(first + PAGES_PER_TURN, count)):
+                self.calls = n + 1
+                yield n
 
 
 def render_into(folder: Path, site: Site, theme: Theme, workers: int) -> list[str]:
@@ -80,7 +70,7 @@ def render_into(folder: Path, site: Site, theme: Theme, workers: int) -> list[st
         paths: dict[int, list[str]] = {}
         for index in indices:
             try:  # each page written as soon as it is rendered
-                paths[index] = write_files(folder, ((p, d) for p, d in ordered[index](ctx) if d is not None))
+                paths[index] = write_files(folder, ordered[index](ctx))
             except jinja2.TemplateError as exc:
                 return paths, (index, ctx.calls, template_diagnostic(exc))
         return paths, None

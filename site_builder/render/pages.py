@@ -51,6 +51,11 @@ class RenderContext:
         page, values = make(*args)
         return self.render(template, page, **values)
 
+    def turns(self, count: int) -> Iterable[int]:
+        """The numbers, out of `count`, of the pages this context renders, for a renderer that
+        makes one page per item: all of them here; a forked worker's share of them (forked.py)."""
+        return range(count)
+
     def card(self, event: Event) -> Markup:
         """An event's card (partials/event_card.html), as every list shows it: made once per event.
         It knows the site, config, urls, slug and event, not the page it is on."""
@@ -136,7 +141,9 @@ def period_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     config = ctx.site.config
     options = facets(ctx.site)
     periods = period_options(ctx.site)
-    for period in archive.every_page():
+    every = tuple(archive.every_page())
+    for n in ctx.turns(len(every)):
+        period = every[n]
         before, after = archive.neighbours(period)
         description = f"{config.title}: the {period.total} events of {period.label}."
         yield ctx.render("period.html", Page(ctx.urls.page(period.path), period.label, description, "period"),
@@ -208,7 +215,8 @@ def event_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     events_by_id = site.events_by_id
     events = tuple(site.events)  # an event page's neighbours: the events before and after it
     last = len(events) - 1
-    for n, event in enumerate(events):
+    for n in ctx.turns(len(events)):
+        event = events[n]
         before = events[n - 1] if n else None
         after = events[n + 1] if n < last else None
         related = tuple(events_by_id[r] for r in event.related if r in events_by_id) if event.related else ()
@@ -235,7 +243,9 @@ def listing_urls(ctx: RenderContext) -> Callable[[str], str]:
 
 
 def source_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
-    for source in ctx.site.sources:
+    sources = tuple(ctx.site.sources)  # read whole, as iterating it did (the preview notes what is read)
+    for n in ctx.turns(len(sources)):
+        source = sources[n]
         excerpts = ctx.site.excerpts_by_source[source.id]
 
         yield ctx.render_keyed("source.html", ctx.urls.source(source.id), (source, excerpts), _source_page,
