@@ -4,25 +4,32 @@ The records come from the model, not from crawling the HTML, so each result can 
 where it should: an event to its page, a paragraph of an archived source to the passage (the
 anchor of the excerpt cited there, else a text fragment of the paragraph's first words).
 The real `pagefind` binary (from the `pagefind[bin]` package) does the indexing; if it fails,
-the build fails and the previous build/ stays live.
+the build fails and the previous build/ stays live. A large site is indexed in parts; a part that
+would be asked of Pagefind in exactly the same words as in an earlier build is copied from the
+cache instead (PartCache; SITE_BUILDER_CACHE=off for none).
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import os
 import queue
 import re
+import struct
 import subprocess
 import tempfile
 import threading
+import time
 from bisect import bisect_right
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from site_builder import manifest
 from site_builder.content.excerpts import text_fragment
 from site_builder.errors import ContentError, Diagnostic
 from site_builder.memo import PerObject
@@ -40,7 +47,8 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 # site is therefore indexed in parts, each by a `pagefind --service` process of its own that exits
 # when its part is written, and the search page merges them in the browser (Pagefind's mergeIndex).
 # A part of at most 1.4 million characters as part_count counts them (about 1.1 million in its
-# records; 8 parts at 10,000 events) peaks at about 120 MB; two run at a time (the index ends
+# records; 8 parts at 10,000 events) peaks at about 120 MB (the parts are dealt by a hash,
+# part_of, so they differ by a few per cent: up to 127 MB measured); two run at a time (the index ends
 # sooner on two cores, for the same CPU time). The build runs the index once the render workers
 # are gone (build.py), so their memory and Pagefind's are never held at once.
 MAX_PART_RECORDS = 2_500
@@ -65,21 +73,30 @@ def search_records(site: Site) -> list[Record]:
 
 
 def iter_search_records(site: Site, part: int = 0, parts: int = 1) -> Iterator[Record]:
-    """The records in model order, or those of one part: record i belongs to part i % parts.
-
-    Parts taken round the records (not in runs) mix events and passages alike, so every part's
-    word statistics, and so the scores of merged results, are those of the whole site."""
+    """The records in model order, or those of one part (part_of their URL)."""
     urls = Urls(site, {})
-    for i, event in enumerate(site.events):
-        if i % parts == part:
-            yield _event_record(site, urls, event)
-    i = len(site.events)
+    for event in site.events:
+        record = _event_record(site, urls, event)
+        if parts == 1 or part_of(record.url, parts) == part:
+            yield record
     for source in site.sources:
-        spans = paragraph_spans(source.text)
-        mine = [span for n, span in enumerate(spans, i) if n % parts == part]
-        i += len(spans)
-        if mine:
-            yield from _source_records(site, urls, source, mine)
+        for record in _source_records(site, urls, source, paragraph_spans(source.text)):
+            if parts == 1 or part_of(record.url, parts) == part:
+                yield record
+
+
+def part_of(url: str, parts: int) -> int:
+    """The part a record is indexed in: a hash of its URL, so that adding, removing or editing one
+    event leaves every other record in its part, and the other parts' files can come from the
+    cache. A hash mixes events and passages alike in every part, so every part's word statistics,
+    and so the scores of merged results, are those of the whole site. At 10,000 events the 8 parts
+    hold 1,824 to 1,934 records (1,205 to 1,289 events) and 1.09 to 1.17 million characters of
+    text; dealt round, 1,872 or 1,873 and at most 1.14 million. The largest part's Pagefind peaked
+    at 122 to 127 MB, 115 to 124 MB dealt round (VmHWM, indexed alone; in whole indexes the
+    largest of the 8 peaks was 119 to 120 MB, 120 to 124 MB dealt round)."""
+    # blake2b rather than crc32: a CRC is linear, so URLs that differ in a few set places could
+    # all fall in the same few parts; 15,000 records cost about 12 ms either way.
+    return int.from_bytes(hashlib.blake2b(url.encode("utf-8"), digest_size=8).digest(), "big") % parts
 
 
 def _event_record(site: Site, urls: Urls, event: Event) -> Record:
@@ -177,17 +194,27 @@ def write_index(output: Path, site: Site) -> None:
     language = site.config.language.split("-")[0].lower()  # Pagefind wants ISO 639-1
     parts = part_count(site)
     folders = [output / Path(d).relative_to(BUNDLE_DIR) for d in part_dirs(parts)]
+    binary = locate_pagefind()
+    cache = PartCache.default()
+    binary_id = _binary_digest(binary) if cache is not None else None
+    if binary_id is None:
+        cache = None  # a binary that cannot be read cannot be told from another one
+    new_index = json.dumps({"type": "NewIndex", "config": {"force_language": language}}).encode("utf-8")
+    jobs = [_Part(folder, n == 0, new_index, records) for n, (folder, records)
+            in enumerate(zip(folders, _part_records(site, language, parts)))]
+    if cache is not None:
+        for job in jobs:
+            job.key = _part_key(binary_id, job)
     if parts == 1:
-        _write_part(folders[0], site, language, 0, 1, nullcontext())
+        _write_part(jobs[0], binary, cache, nullcontext())
     else:
         # Each part in a process of its own, which exits once its part is indexed: Pagefind holds
         # PARALLEL_PARTS parts' memory at most. One thread more than that writes the files of a
-        # part whose process is gone while the others index. The first error, in the order of
-        # the parts, stops the build.
+        # part whose process is gone (or that came from the cache) while the others index. The
+        # first error, in the order of the parts, stops the build.
         indexing = threading.BoundedSemaphore(PARALLEL_PARTS)
         with ThreadPoolExecutor(max_workers=PARALLEL_PARTS + 1, thread_name_prefix="pagefind") as pool:
-            futures = [pool.submit(_write_part, folder, site, language, part, parts, indexing)
-                       for part, folder in enumerate(folders)]
+            futures = [pool.submit(_write_part, job, binary, cache, indexing) for job in jobs]
             try:
                 for future in futures:
                     future.result()
@@ -195,30 +222,75 @@ def write_index(output: Path, site: Site) -> None:
                 for future in futures:
                     future.cancel()
                 raise
+    if cache is not None:
+        cache.prune(keep={job.key for job in jobs})
 
 
-def _write_part(output: Path, site: Site, language: str, part: int, parts: int,
-                indexing: AbstractContextManager) -> None:
-    with indexing, PagefindService() as service:
-        index_id = service.request({"type": "NewIndex", "config": {"force_language": language}})["index_id"]
-        # All records in one stream: Pagefind indexes one while the next is being built here.
-        service.request_all({"type": "AddRecord", "index_id": index_id, "url": r.url, "content": r.content,
-                             "language": language, "meta": r.meta,
-                             # No filters: Pagefind writes them from a hash map in a random order,
-                             # and the same content must build the same bytes.
-                             "filters": None, "sort": None} for r in iter_search_records(site, part, parts))
+@dataclass
+class _Part:
+    """One part of the index as Pagefind is asked for it."""
+    folder: Path
+    everything: bool  # the first part: Pagefind's scripts, styles and WASM too, not only the index
+    new_index: bytes  # the NewIndex payload, as sent
+    records: list[bytes]  # every AddRecord payload as sent, in order, but for the index_id (_ADD_RECORD)
+    key: str | None = None  # its name in the cache (_part_key); None: no cache
+
+
+# An AddRecord payload is its record's JSON with these two fields first: the record is encoded
+# before Pagefind is started (its bytes make the part's cache key), the index_id only once
+# Pagefind has answered NewIndex. The result is the bytes json.dumps gives the whole payload.
+_ADD_RECORD = b'{"type": "AddRecord", "index_id": %d, '
+
+
+def _part_records(site: Site, language: str, parts: int) -> list[list[bytes]]:
+    """Every part's records, encoded for Pagefind once: in model order within a part."""
+    found: list[list[bytes]] = [[] for _ in range(parts)]
+    for r in iter_search_records(site):
+        # No filters: Pagefind writes them from a hash map in a random order, and the same
+        # content must build the same bytes.
+        found[part_of(r.url, parts)].append(json.dumps(
+            {"url": r.url, "content": r.content, "language": language, "meta": r.meta,
+             "filters": None, "sort": None}).encode("utf-8"))
+    return found
+
+
+def _write_part(job: _Part, binary: str, cache: PartCache | None, indexing: AbstractContextManager) -> None:
+    """Write one part's files: from the cache when it holds them, else as Pagefind writes them."""
+    files = cache.load(job.key) if cache is not None else None
+    if files is None:
+        files = list(_bundle_files(_run_pagefind(job, binary, indexing), job.everything))
+        stored = cache is not None and _complete(files, job.everything)
+    else:
+        stored = False
+    with _writing:
+        written = set(write_files(job.folder, files))
+    if not _complete(written, job.everything):
+        raise SearchIndexError(f"pagefind wrote no search bundle to {job.folder}")
+    if stored:  # once it is written: a part that could not be written is no part to keep
+        cache.store(job.key, files)
+
+
+# One part's files written at a time: writing all 8 parts of 10,000 events from the cache (15,000
+# files), three threads at once took 0.65 to 0.78 s of system time, one after another 0.45 to 0.66.
+_writing = threading.Lock()
+
+
+def _complete(files: Iterable, everything: bool) -> bool:
+    """Whether these files (paths, or (path, bytes) pairs) make a bundle the search page can load."""
+    paths = {f if isinstance(f, str) else f[0] for f in files}
+    return "pagefind-entry.json" in paths and (not everything or "pagefind.js" in paths)
+
+
+def _run_pagefind(job: _Part, binary: str, indexing: AbstractContextManager) -> list[dict]:
+    """Index one part in a Pagefind process of its own; its files as Pagefind gives them."""
+    with indexing, PagefindService(binary) as service:
+        index_id = service.request_encoded([("NewIndex", job.new_index)])[0]["index_id"]
+        # All records in one stream: Pagefind indexes one while the next is being sent.
+        head = _ADD_RECORD % index_id
+        service.request_encoded(("AddRecord", head + record[1:]) for record in job.records)
         # The files come back to be written here: Pagefind's own WriteFiles answers before its
         # writes are done, and a file could still be empty when the process exits.
-        files = service.request({"type": "GetFiles", "index_id": index_id}).get("files") or []
-    written = _write_files(output, files, everything=part == 0)
-    if "pagefind-entry.json" not in written or (part == 0 and "pagefind.js" not in written):
-        raise SearchIndexError(f"pagefind wrote no search bundle to {output}")
-
-
-def _write_files(output: Path, files: list[dict], everything: bool) -> set[str]:
-    """Write Pagefind's files under output/; a merged part needs only its index, not another
-    copy of Pagefind's scripts, styles and WASM."""
-    return set(write_files(output, _bundle_files(files, everything)))
+        return service.request({"type": "GetFiles", "index_id": index_id}).get("files") or []
 
 
 def _bundle_files(files: list[dict], everything: bool) -> Iterator[tuple[str, bytes]]:
@@ -231,6 +303,165 @@ def _bundle_files(files: list[dict], everything: bool) -> Iterator[tuple[str, by
             yield path, base64.b64decode(file["content"])
 
 
+def locate_pagefind() -> str:
+    """The pagefind binary: PAGEFIND_BINARY_PATH, else the one the pagefind[bin] package brings."""
+    from pagefind.service import get_executable
+
+    binary = get_executable()
+    if binary is None or not Path(binary).is_file():
+        raise SearchIndexError("the pagefind binary is missing: install the package with "
+                               "`pip install -e .`, which brings pagefind[bin]")
+    return str(binary)
+
+
+# The search index's parts, kept between builds: a part whose requests to Pagefind are the same
+# bytes as in an earlier build gets the same files, so they are copied from the cache instead of
+# indexed again (Pagefind builds the same bytes from the same requests: tested). At 10,000 events
+# an entry holds a part's 1,900 files in 1.2 MB (1.9 MB for the first, with Pagefind's scripts).
+CACHE_FORMAT = 1  # changes when what is hashed or stored changes: the older entries are simply missed
+CACHE_KEEP = 40  # entries: five builds of 10,000 events' 8 parts (about 55 MB); the least recently used go first
+_STALE_TEMPORARY = 3600  # seconds: the unfinished entry of a build killed while writing it
+_ENTRY_MAGIC = b"site-builder search part\n"
+_ENTRY_DIGEST = 32  # bytes of sha256 at the end of an entry
+_ENTRY_FILE = struct.Struct(">IQ")  # a file's path length and content length, before them
+
+_binary_digests: dict[tuple, bytes] = {}
+
+
+def _binary_digest(binary: str) -> bytes | None:
+    """sha256 of the pagefind binary's bytes (14 ms for pagefind 1.5's 10 MB), kept while its stat
+    is the same: another version, or another binary at PAGEFIND_BINARY_PATH, misses every part.
+    None when it cannot be read."""
+    try:
+        path = os.path.realpath(binary)
+        st = os.stat(path)
+        stamp = (path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        if stamp not in _binary_digests:
+            with open(path, "rb") as file:
+                _binary_digests[stamp] = hashlib.file_digest(file, "sha256").digest()
+    except OSError:
+        return None
+    return _binary_digests[stamp]
+
+
+def _part_key(binary_id: bytes, job: _Part) -> str:
+    """The name of a part in the cache: a sha256 of everything its files follow from."""
+    digest = hashlib.sha256(b"site-builder search part %d\n%b\n" % (CACHE_FORMAT, binary_id))
+    digest.update(b"everything\n" if job.everything else b"index only\n")
+    digest.update(job.new_index + b"\n")
+    for record in job.records:  # JSON: no raw newline inside
+        digest.update(record)
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+class PartCache:
+    """Finished parts of the index in a folder: one file a part, `<key>.part`, holding its files
+    one after another (each after its path's and its content's lengths; Pagefind's files are
+    compressed already) and a sha256 of the key and all of it at the end. An entry is written
+    under a temporary name and renamed when whole, so a killed build leaves no entry; an entry
+    that cannot be read, or whose digest is wrong, is a miss."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    @classmethod
+    def default(cls) -> PartCache | None:
+        """In the user's cache folder, beside the build manifests: never in the site nor in its
+        output. None when SITE_BUILDER_CACHE is `off`."""
+        root = manifest.cache_root()
+        return cls(root / "search") if root is not None else None
+
+    def path(self, key: str) -> Path:
+        return self.folder / f"{key}.part"
+
+    def load(self, key: str) -> list[tuple[str, bytes]] | None:
+        try:
+            with open(self.path(key), "rb") as file:
+                data = file.read()
+            os.utime(self.path(key))  # used: the last to be evicted
+        except OSError:
+            return None
+        return _unpack(key, data)
+
+    def store(self, key: str, files: list[tuple[str, bytes]]) -> None:
+        """Keep a part's files; a cache that cannot be written is no error (the next build indexes)."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".part-", suffix=".tmp")
+        except OSError:
+            return
+        try:
+            with os.fdopen(handle, "wb") as file:
+                _pack(file, key, files)
+            os.replace(temporary, self.path(key))
+        except BaseException as exc:
+            with suppress(OSError):
+                os.unlink(temporary)
+            if not isinstance(exc, OSError):
+                raise
+
+    def prune(self, keep: set[str]) -> None:
+        """Keep these entries and the most recently used others, CACHE_KEEP entries in all."""
+        found = []
+        now = time.time()
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:
+            return
+        for entry in entries:
+            with suppress(OSError):
+                if entry.name.endswith(".part") and entry.name[:-5] not in keep:
+                    found.append((entry.stat().st_mtime_ns, entry.path))
+                elif entry.name.endswith(".tmp") and now - entry.stat().st_mtime > _STALE_TEMPORARY:
+                    os.unlink(entry.path)
+        found.sort(reverse=True)
+        for _, path in found[max(0, CACHE_KEEP - len(keep)):]:
+            with suppress(OSError):
+                os.unlink(path)
+
+
+def _pack(file, key: str, files: list[tuple[str, bytes]]) -> None:
+    digest = hashlib.sha256(key.encode("ascii"))
+    file.write(_ENTRY_MAGIC)
+    for path, data in files:
+        name = path.encode("utf-8")
+        for piece in (_ENTRY_FILE.pack(len(name), len(data)), name, data):
+            digest.update(piece)
+            file.write(piece)
+    file.write(digest.digest())
+
+
+def _unpack(key: str, data: bytes) -> list[tuple[str, bytes]] | None:
+    """An entry's files, or None if it is not a whole entry of this key."""
+    if not data.startswith(_ENTRY_MAGIC) or len(data) < len(_ENTRY_MAGIC) + _ENTRY_DIGEST:
+        return None
+    body = memoryview(data)[len(_ENTRY_MAGIC):-_ENTRY_DIGEST]
+    digest = hashlib.sha256(key.encode("ascii"))
+    digest.update(body)
+    if digest.digest() != data[-_ENTRY_DIGEST:]:
+        return None
+    files, at = [], 0
+    try:
+        while at < len(body):
+            name_size, size = _ENTRY_FILE.unpack_from(body, at)
+            at += _ENTRY_FILE.size
+            name, data_at = str(body[at:at + name_size], "utf-8"), at + name_size
+            at = data_at + size
+            if at > len(body):
+                return None
+            files.append((name, bytes(body[data_at:at])))
+    except (struct.error, UnicodeDecodeError):
+        return None
+    return files
+
+
+def _message(message_id: int, payload: bytes) -> bytes:
+    """What json.dumps gives {"message_id": message_id, "payload": ...}, without decoding the payload."""
+    return b'{"message_id": %d, "payload": %b}' % (message_id, payload)
+
+
+
 class PagefindService:
     """`pagefind --service`, spoken to directly: base64 JSON messages, each ended by a comma.
 
@@ -241,13 +472,8 @@ class PagefindService:
     a time would build. A thread reads the answers, so neither side ever waits on a full pipe.
     """
 
-    def __init__(self):
-        from pagefind.service import get_executable
-
-        binary = get_executable()
-        if binary is None or not Path(binary).is_file():
-            raise SearchIndexError("the pagefind binary is missing: install the package with "
-                                   "`pip install -e .`, which brings pagefind[bin]")
+    def __init__(self, binary: str | None = None):
+        binary = binary or locate_pagefind()
         self._errors = tempfile.TemporaryFile()
         try:
             self._process = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE,
@@ -265,13 +491,16 @@ class PagefindService:
 
     def request_all(self, payloads: Iterable[dict]) -> list[dict]:
         """Send every request, then collect their answers; the first refusal raises."""
+        return self.request_encoded((payload["type"], json.dumps(payload).encode("utf-8")) for payload in payloads)
+
+    def request_encoded(self, requests: Iterable[tuple[str, bytes]]) -> list[dict]:
+        """request_all for payloads already encoded: (type, the payload's JSON)."""
         types = []
         try:
-            for payload in payloads:
+            for kind, payload in requests:
                 self._sent += 1
-                message = {"message_id": self._sent, "payload": payload}
-                self._process.stdin.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
-                types.append(payload["type"])
+                self._process.stdin.write(base64.b64encode(_message(self._sent, payload)) + b",")
+                types.append(kind)
             self._process.stdin.flush()
         except OSError as exc:
             raise SearchIndexError(f"pagefind stopped answering ({exc}){self._stderr()}") from exc

@@ -161,24 +161,48 @@ def tree(folder):
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_records_are_dealt_round_the_parts_each_to_exactly_one(real_site, monkeypatch):
+def test_each_record_is_in_exactly_one_part_chosen_by_its_url(real_site, monkeypatch):
     site = load_site(real_site.root)
     every = search_records(site)
     assert search.part_count(site) == 1
     monkeypatch.setattr(search, "MAX_PART_RECORDS", 12)
     parts = search.part_count(site)
     assert parts == -(-len(every) // 12) == 5
-    for part in range(parts):  # record i in part i % parts: each part mixes events and passages
-        records = list(search.iter_search_records(site, part, parts))
-        assert records == every[part::parts]
-        assert {r.meta["kind"] for r in records} == {"Event", "Source"}
+    dealt = [list(search.iter_search_records(site, part, parts)) for part in range(parts)]
+    for part, records in enumerate(dealt):  # in model order within a part
+        assert records == [r for r in every if search.part_of(r.url, parts) == part]
+    assert sorted(r.url for part in dealt for r in part) == sorted(r.url for r in every)
+    assert len({search.part_of(r.url, parts) for r in every}) == parts
     monkeypatch.setattr(search, "MAX_PART_CHARS", 2_000)  # long text makes parts too, not only many records
     assert search.part_count(site) > 5
     assert search.part_dirs(3) == ["pagefind", "pagefind/part-2", "pagefind/part-3"]
 
 
+def test_a_new_event_moves_no_other_record_to_another_part_and_parts_mix_events_and_passages(tmp_path):
+    # Parts by position would shift every record after a new event, and every part would have to
+    # be indexed again; by URL, only the parts of the records that changed are.
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from generate_site import generate
+
+    root = generate(tmp_path / "site", events=400, sources=20)
+    before = search_records(load_site(root))
+    event = next((root / "content" / "events").glob("*.yaml"))
+    (event.parent / "zz-copy.yaml").write_text(event.read_text(encoding="utf-8"), encoding="utf-8")
+    after = search_records(load_site(root))
+    assert len(after) == len(before) + 1
+    parts = 4
+    assert {r.url: search.part_of(r.url, parts) for r in before}.items() <= {
+        r.url: search.part_of(r.url, parts) for r in after}.items()
+    sizes = [[r for r in after if search.part_of(r.url, parts) == part] for part in range(parts)]
+    events = sum(r.meta["kind"] == "Event" for r in after)
+    for records in sizes:  # each part about a quarter of the events and of the passages
+        assert 0.8 * events / parts < sum(r.meta["kind"] == "Event" for r in records) < 1.2 * events / parts
+        assert 0.8 * len(after) / parts < len(records) < 1.2 * len(after) / parts
+
+
 def test_the_parts_are_written_into_the_bundle_as_indexes_only_and_the_same_each_time(real_site, tmp_path, monkeypatch):
     monkeypatch.setattr(search, "MAX_PART_RECORDS", 12)
+    monkeypatch.setenv("SITE_BUILDER_CACHE", "off")  # Pagefind both times: the part cache counts on it
     site = load_site(real_site.root)
     write_index(tmp_path / "one", site)
     write_index(tmp_path / "two", site)
@@ -188,7 +212,7 @@ def test_the_parts_are_written_into_the_bundle_as_indexes_only_and_the_same_each
     every = search_records(site)
     folders = [tmp_path / "one" / Path(d).relative_to("pagefind") for d in search.part_dirs(5)]
     counts = [json.loads((f / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"] for f in folders]
-    assert counts == [len(every[part::5]) for part in range(5)]
+    assert counts == [sum(search.part_of(r.url, 5) == part for r in every) for part in range(5)]
     assert (tmp_path / "one" / "pagefind.js").is_file()
     for folder in folders[1:]:  # merged into the first: no second copy of Pagefind's scripts or WASM
         names = {p.name for p in folder.iterdir()}
