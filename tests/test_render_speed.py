@@ -225,6 +225,28 @@ def test_a_utc_stamp_line_is_the_library_s():
         assert _utc_stamp_line(moment) == _date_line("dtstamp", moment, datetime, timezone.utc)[0]
 
 
+
+def test_date_lines_are_the_library_s_after_the_first_of_their_shape():
+    # The first value of each (property, type, zone) is the library's line; the next ones reuse
+    # its part before the value: each must still be the line the library writes for it.
+    from datetime import date, datetime, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    from site_builder.render.calendar import _date_line, _library_date_line
+
+    zones = [None, timezone.utc, ZoneInfo("UTC"), ZoneInfo("Europe/London"), ZoneInfo("Asia/Kathmandu"),
+             ZoneInfo("America/Argentina/Buenos_Aires"), timezone(timedelta(hours=-3, minutes=-30))]
+    moments = [datetime(2025, 1, 15, 9, 5, 7, 123), datetime(2025, 7, 1, 23, 59, 59), datetime(999, 12, 31, 0, 0)]
+    for name in ("dtstart", "dtend", "dtstamp"):
+        for day in (date(2025, 8, 15), date(999, 1, 2), date(2024, 2, 29)):
+            assert _date_line(name, day, date, None) == _library_date_line.__wrapped__(name, day, date, None)
+        for zone in zones:
+            for moment in moments:
+                value = moment.replace(tzinfo=zone)
+                expected = _library_date_line.__wrapped__(name, value, datetime, zone)
+                assert _date_line(name, value, datetime, zone) == expected, (name, value)
+
+
 # --- JSON-LD ---------------------------------------------------------------------------------------
 
 def test_an_event_s_json_ld_from_pieces_is_the_whole_serialised(site):
