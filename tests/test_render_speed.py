@@ -260,7 +260,14 @@ def test_an_event_s_json_ld_from_pieces_is_the_whole_serialised(site):
     site.event("2025-08-15-odd", "title: \"A <b>'title'</b> & more\"\ndate: 2025-08-15\nlane: main\n"
                "summary: \"<i>x</i> & 'y'\"\nexcerpts:\n  - source: odd\n    quote: \"<b>'tags'</b> & ampersands\"\n"
                "  - source: wire\n    quote: The talks took place\n")
+    # Text that reads like the keys the pieces are put together around.
+    site.source("keys", 'He wrote ,"subjectOf":[] and ,"citation":[] in the text.\n',
+                front='title: \'x,"subjectOf":[1]}\'\npublisher: P\npublished: 2025-08-16\n')
+    site.event("2025-08-16-keys", 'title: \'T ,"subjectOf":[{}]\'\ndate: 2025-08-16\nlane: main\n'
+               'summary: \'S ,"citation":[] ,"subjectOf":\'\nexcerpts:\n  - source: keys\n'
+               '    quote: \'wrote ,"subjectOf":[] and\'\n')
     loaded = load_site(site.root)
+    assert "2025-08-16-keys" in loaded.events_by_id
     urls = Urls(loaded, {})
     for event in loaded.events:
         whole = str(htmlsafe_json_dumps(seo.event_ld(loaded, urls, event), dumps=seo._compact_json))

@@ -114,11 +114,14 @@ def event_ld(site: Site, urls: Urls, event: Event) -> dict:
 
 def event_ld_json(site: Site, urls: Urls, event: Event) -> str:
     """_safe_json(event_ld(...)) made from pieces: each source's citation is serialised once per
-    build, not once per event citing it (the same text: the escapes are of single characters)."""
-    head = _safe_json(_event_ld_head(urls, event))
+    build, not once per event citing it (the same text: the escapes are of single characters),
+    and put in before "subjectOf", the head and the quotations serialised together (one call
+    instead of one per quotation and the head's: 30,000 calls at 10,000 events). Only the
+    top-level key can be found as `,"subjectOf":`: in a string, a quotation mark is escaped."""
     citations = ",".join(_citation_json(urls, site.sources_by_id[s]) for s in _cited(event))
-    quotations = ",".join(_safe_json(quotation_ld(site, urls, x)) for x in event.excerpts)
-    return f'{head[:-1]},"citation":[{citations}],"subjectOf":[{quotations}]}}'
+    rest = _safe_json({**_event_ld_head(urls, event), "subjectOf": [quotation_ld(site, urls, x) for x in event.excerpts]})
+    at = rest.rindex(',"subjectOf":')
+    return f'{rest[:at]},"citation":[{citations}]{rest[at:]}'
 
 
 def _cited(event: Event) -> dict:
