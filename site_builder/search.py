@@ -379,9 +379,10 @@ class PartCache:
         try:
             with open(self.path(key), "rb") as file:
                 data = file.read()
-            os.utime(self.path(key))  # used: the last to be evicted
         except OSError:
             return None
+        with suppress(OSError):  # a folder we may only read still gives its entries
+            os.utime(self.path(key))  # used: the last to be evicted
         return _unpack(key, data)
 
     def store(self, key: str, files: list[tuple[str, bytes]]) -> None:
