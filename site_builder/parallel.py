@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import gc
 import multiprocessing
 import os
@@ -59,7 +60,8 @@ class ForkedWorkers:
         # no page of it copied for the collector's bookkeeping (the gc.freeze documentation's advice).
         gc.freeze()
         try:
-            self._pool = multiprocessing.get_context("fork").Pool(self.count, initializer=_die_with_parent)
+            self._pool = multiprocessing.get_context("fork").Pool(self.count, initializer=_die_with_parent,
+                                                                  initargs=(_libc_name(),))
         except BaseException:
             gc.unfreeze()
             _job = None
@@ -86,10 +88,16 @@ def _call(index: int):
     return function(items[index])
 
 
-def _die_with_parent() -> None:
+@functools.cache
+def _libc_name() -> str | None:
+    """Looked up once, by the parent: find_library runs ldconfig (6 ms), which each worker did."""
+    return ctypes.util.find_library("c")
+
+
+def _die_with_parent(libc_name: str | None) -> None:
     """Linux: the kernel kills this worker when the build process dies (even by SIGKILL)."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc = ctypes.CDLL(libc_name, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError, TypeError):
         pass
