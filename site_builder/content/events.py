@@ -19,6 +19,11 @@ def read_event_record(path: str | Path, report: Report) -> Record | None:
     path = os.fspath(path)
     with open(path, "rb") as file:
         data = file.read()
+    return event_record(data, path, report)
+
+
+def event_record(data: bytes, path: str, report: Report) -> Record | None:
+    """The record of an event file's bytes (read_event_record, for a caller that has them)."""
     text = decode_text(data, path, report)
     if text is None:
         return None

@@ -5,14 +5,16 @@ from __future__ import annotations
 import difflib
 import gc
 import os
+import pickle
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import is_
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from site_builder.content.events import build_event, event_id, read_event_record
+from site_builder.content.events import build_event, event_id, event_record, read_event_record
 from site_builder.content.fields import SITE_FIELDS, Record, read_record
+from site_builder.content.load_cache import LoadCache, group_count, group_key, group_of, inputs_digest
 from site_builder.content.sources import load_source
 from site_builder.content.yamlsafe import decode_text, parse_yaml
 from site_builder.errors import ContentError, Report
@@ -406,22 +408,78 @@ def _remembered(files: list[str], steps: FileSteps, last: dict, kept: dict, same
 def _read_events_forked(files: list[str], config: SiteConfig, sources: dict[str, Source], steps: FileSteps,
                         count: int) -> Iterator[tuple]:
     """The same files read, named and built by `count` forked workers, in the same order. A worker
-    also builds an event whose id turns out to be a duplicate; its verdict is then never used."""
+    also builds an event whose id turns out to be a duplicate; its verdict is then never used.
+    With the plain steps, what a group of files gave is kept for the next build (load_cache.py)."""
+    cache = LoadCache.default() if steps.read_event_record is read_event_record and steps.build_event is build_event else None
 
-    def read_chunk(chunk: list[str]) -> list[tuple]:
+    def read_all(chunk: list[str]) -> list[tuple]:
         done = []
         for path in chunk:
-            path, record, eid, errors, _ = _read_event(path, steps)
-            built = Report()
-            event = steps.build_event(path, record, eid, config, sources, built) if eid is not None else None
-            done.append((path, _kept(record), eid, errors, (event, built.diagnostics)))
+            report = Report()
+            record = steps.read_event_record(path, report)
+            done.append(_read_and_build(path, record, report, config, sources, steps))
         return done
 
-    size = max(1, min(EVENTS_PER_CHUNK, -(-len(files) // (count * 4))))
-    chunks = [files[i:i + size] for i in range(0, len(files), size)]
-    with ForkedWorkers(read_chunk, chunks, count) as workers:
-        for done in workers.results(ordered=True):
-            yield from done
+    if cache is None:
+        size = max(1, min(EVENTS_PER_CHUNK, -(-len(files) // (count * 4))))
+        chunks = [files[i:i + size] for i in range(0, len(files), size)]
+        with ForkedWorkers(read_all, chunks, count) as workers:
+            for done in workers.results(ordered=True):
+                yield from done
+        return
+    yield from _read_events_cached(files, config, sources, steps, count, cache, read_all)
+
+
+def _read_events_cached(files, config, sources, steps, count, cache: LoadCache, read_all) -> Iterator[tuple]:
+    inputs = inputs_digest(config, sources)
+    groups = group_count(len(files))
+    members: list[list[str]] = [[] for _ in range(groups)]
+    for path in files:
+        members[group_of(path, groups)].append(path)
+
+    def read_group(group: list[str]) -> tuple[str | None, bytes]:
+        """(key, pickled outcomes): the cache's when it holds them, else made from the bytes read
+        here (the ones the key is made of). A file that cannot be read: no key, read as always."""
+        read = []
+        for path in group:
+            try:
+                with open(path, "rb") as file:
+                    read.append((path, file.read()))
+            except OSError:
+                return None, pickle.dumps(read_all(group), pickle.HIGHEST_PROTOCOL)
+        key = group_key(inputs, read)
+        body = cache.load(key)
+        if body is None:
+            done = []
+            for path, data in read:
+                report = Report()
+                record = event_record(data, path, report)
+                done.append(_read_and_build(path, record, report, config, sources, steps))
+            body = pickle.dumps(done, pickle.HIGHEST_PROTOCOL)
+            cache.store(key, body)
+        return key, body
+
+    outcomes: dict[str, tuple] = {}
+    keys = set()
+    with ForkedWorkers(read_group, [group for group in members if group], count) as workers:
+        for key, body in workers.results(ordered=False):
+            for outcome in pickle.loads(body):
+                outcomes[outcome[0]] = outcome
+            keys.add(key)
+    if None not in keys:
+        cache.prune(keys)
+    for path in files:
+        yield outcomes[path]
+
+
+def _read_and_build(path: str, record: Record | None, report: Report, config: SiteConfig,
+                    sources: dict[str, Source], steps: FileSteps) -> tuple:
+    """What a worker sends back for one file: (path, what the checks read of its record, id,
+    errors of reading and naming it, (event, errors of building it))."""
+    eid = event_id(path, record, report) if record is not None else None
+    built = Report()
+    event = steps.build_event(path, record, eid, config, sources, built) if eid is not None else None
+    return path, _kept(record), eid, report.diagnostics, (event, built.diagnostics)
 
 
 def _kept(record: Record | None) -> Record | None:

@@ -1,0 +1,143 @@
+"""What reading and verifying the event files gave, kept between `build`s (and `check`s) of a
+large site, so that a build after an edit parses and verifies again only the files near it.
+
+The event files are dealt into GROUPS by a hash of their path, so adding, removing or editing a
+file changes one group. A group's entry is keyed by a sha256 of everything its outcomes follow
+from: the bytes of each of its files (the very bytes then parsed), their paths, the site settings
+and every source (as the model holds them: an edited source changes every key), and site-builder's
+own code, Python's and PyYAML's versions. So a hit is what reading the files again would give.
+
+An entry is a pickle (made once, in the worker that read the group: the same bytes go to the
+parent and into the cache), written under a temporary name and renamed when whole, with a sha256 of it
+at the end: a killed write leaves no entry, a damaged one is a miss. Entries live in the cache
+folder (manifest.cache_root(): SITE_BUILDER_CACHE, else the user's cache; `off`: none), never in
+the site or its output. Like any program's cache, it is trusted as the user's own files are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import tempfile
+import time
+from contextlib import suppress
+from functools import lru_cache
+from pathlib import Path
+
+from site_builder import manifest
+
+FORMAT = 1  # changes when what is hashed or kept changes: older entries are then simply missed
+FILES_PER_GROUP = 320  # at least 16 groups; 10,000 events: 32 groups, one edit re-reads ~310 files
+MIN_GROUPS = 16
+KEEP = 128  # entries: four builds of 10,000 events (about 17 MB each); the least recently used go first
+_STALE_TEMPORARY = 3600  # seconds: the unfinished entry of a build killed while writing it
+_DIGEST = 32
+
+
+def group_count(files: int) -> int:
+    return max(MIN_GROUPS, -(-files // FILES_PER_GROUP))
+
+
+def group_of(path: str, groups: int) -> int:
+    return int.from_bytes(hashlib.blake2b(os.fsencode(path), digest_size=8).digest(), "big") % groups
+
+
+def inputs_digest(config, sources: dict) -> bytes:
+    """A digest of what every event's outcome may read besides its file: the settings, every
+    source (their dataclass repr: every field, nothing computed later), the code reading them."""
+    digest = hashlib.sha256(b"site-builder load cache %d\n" % FORMAT)
+    digest.update(_code_digest())
+    digest.update(repr(config).encode("utf-8", "surrogateescape"))
+    for source_id in sorted(sources):
+        digest.update(b"\0")
+        digest.update(repr(sources[source_id]).encode("utf-8", "surrogateescape"))
+    return digest.digest()
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> bytes:
+    """site-builder's own code, Python's version and PyYAML's: another of any misses every entry."""
+    import yaml
+
+    digest = hashlib.sha256(f"{sys.version}\n{yaml.__version__}\n".encode())
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(os.fsencode(path.relative_to(package)) + b"\0")
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
+def group_key(inputs: bytes, files: list[tuple[str, bytes]]) -> str:
+    digest = hashlib.sha256(inputs)
+    for path, data in files:
+        name = os.fsencode(path)
+        digest.update(b"%d:%b%d:" % (len(name), name, len(data)))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+class LoadCache:
+    """Entries in a folder: `<key>.outcomes`, a pickle and its sha256."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    @classmethod
+    def default(cls) -> LoadCache | None:
+        root = manifest.cache_root()
+        return cls(root / "load") if root is not None else None
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}.outcomes"
+
+    def load(self, key: str) -> bytes | None:
+        """The pickled outcomes kept under key, or None (none kept, or not whole)."""
+        path = self._path(key)
+        try:
+            with open(path, "rb") as file:
+                data = file.read()
+            os.utime(path)  # used: the last to be evicted
+        except OSError:
+            return None
+        body, check = data[:-_DIGEST], data[-_DIGEST:]
+        if len(data) <= _DIGEST or hashlib.sha256(key.encode("ascii") + body).digest() != check:
+            return None
+        return body
+
+    def store(self, key: str, body: bytes) -> None:
+        """Keep a group's pickled outcomes; a cache that cannot be written is no error."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".outcomes-", suffix=".tmp")
+        except OSError:
+            return
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(body)
+                file.write(hashlib.sha256(key.encode("ascii") + body).digest())
+            os.replace(temporary, self._path(key))
+        except BaseException as exc:
+            with suppress(OSError):
+                os.unlink(temporary)
+            if not isinstance(exc, OSError):
+                raise
+
+    def prune(self, keep: set[str]) -> None:
+        """Keep these entries and the most recently used others, KEEP entries in all."""
+        found = []
+        now = time.time()
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:
+            return
+        for entry in entries:
+            with suppress(OSError):
+                if entry.name.endswith(".outcomes") and entry.name[:-9] not in keep:
+                    found.append((entry.stat().st_mtime_ns, entry.path))
+                elif entry.name.endswith(".tmp") and now - entry.stat().st_mtime > _STALE_TEMPORARY:
+                    os.unlink(entry.path)
+        found.sort(reverse=True)
+        for _, path in found[max(0, KEEP - len(keep)):]:
+            with suppress(OSError):
+                os.unlink(path)
