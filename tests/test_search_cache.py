@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from site_builder import manifest, search
+from site_builder.build import Options, build
 from site_builder.content.load import load_site
 from site_builder.search import write_index
 
@@ -71,6 +72,18 @@ def test_the_bundle_is_the_same_bytes_with_the_cache_cold_warm_or_off(real_site,
     assert len(cold) > 20 and all(cold.values())
 
 
+def test_a_whole_build_is_the_same_bytes_with_the_cache_warm_or_off(real_site, tmp_path, cache, starts, monkeypatch):
+    build(Options(root=real_site.root, out=tmp_path / "cold"))
+    assert len(starts) == 5
+    build(Options(root=real_site.root, out=tmp_path / "warm"))
+    assert len(starts) == 5  # every part from the cache
+    monkeypatch.setenv("SITE_BUILDER_CACHE", "off")
+    build(Options(root=real_site.root, out=tmp_path / "off"))
+    assert len(starts) == 10
+    assert tree(tmp_path / "warm") == tree(tmp_path / "cold") == tree(tmp_path / "off")
+    assert not [p for p in (tmp_path / "warm").rglob("*.part")]  # nothing of the cache in what is published
+
+
 def test_with_the_cache_off_nothing_is_kept_anywhere(real_site, tmp_path, monkeypatch, starts):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("SITE_BUILDER_CACHE", "off")
@@ -79,6 +92,10 @@ def test_with_the_cache_off_nothing_is_kept_anywhere(real_site, tmp_path, monkey
     index(site, tmp_path / "one", starts)
     index(site, tmp_path / "two", starts)
     assert len(starts) == 2 and not (tmp_path / "xdg").exists()
+    for _ in range(2):  # no manifest either: every build runs
+        result = real_site.cli("build")
+        assert result.returncode == 0 and result.stdout.startswith("built "), result.stdout + result.stderr
+    assert not (tmp_path / "xdg").exists()
     monkeypatch.delenv("SITE_BUILDER_CACHE")  # by default: beside the manifests, in the user's cache folder
     assert search.PartCache.default().folder == tmp_path / "xdg" / "site-builder" / "search"
     assert manifest.cache_folder() == tmp_path / "xdg" / "site-builder" / "builds"
