@@ -293,11 +293,16 @@ def _run_pagefind(job: _Part, binary: str, indexing: AbstractContextManager) -> 
         return service.request({"type": "GetFiles", "index_id": index_id}).get("files") or []
 
 
+def _inside_bundle(path: str) -> bool:
+    """Whether a relative path stays inside the folder it is written under."""
+    return bool(path) and not path.startswith(("/", "\\")) and ".." not in path.replace("\\", "/").split("/")
+
+
 def _bundle_files(files: list[dict], everything: bool) -> Iterator[tuple[str, bytes]]:
     for file in files:
         path = file["path"]
         parts = path.split("/")
-        if path.startswith("/") or ".." in parts:
+        if not _inside_bundle(path):
             raise SearchIndexError(f"pagefind gave a file outside its bundle: {path}")
         if everything or parts[0] in _PART_KEEP or path.endswith(".pf_meta"):
             yield path, base64.b64decode(file["content"])
@@ -449,7 +454,7 @@ def _unpack(key: str, data: bytes) -> list[tuple[str, bytes]] | None:
             at += _ENTRY_FILE.size
             name, data_at = str(body[at:at + name_size], "utf-8"), at + name_size
             at = data_at + size
-            if at > len(body):
+            if at > len(body) or not _inside_bundle(name):
                 return None
             files.append((name, bytes(body[data_at:at])))
     except (struct.error, UnicodeDecodeError):

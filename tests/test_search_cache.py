@@ -143,6 +143,19 @@ def test_a_damaged_entry_is_a_miss_and_the_bundle_is_still_right(real_site, tmp_
     assert index(site, tmp_path / "repaired", starts) == (right, 0)  # written again, whole
 
 
+def test_an_entry_naming_a_file_outside_the_bundle_is_a_miss(real_site, tmp_path, cache, starts):
+    """A whole entry, digest and all, whose files would land outside the bundle is never written."""
+    site = load_site(real_site.root)
+    right, _ = index(site, tmp_path / "cold", starts)
+    first = entries(cache)[0]
+    key = first.name[: -len(".part")]
+    with open(first, "wb") as file:
+        search._pack(file, key, [("../../escaped.txt", b"not Pagefind's"), ("pagefind-entry.json", b"{}")])
+    bundle, ran = index(site, tmp_path / "out" / "bundle", starts)
+    assert bundle == right and ran == 1
+    assert not (tmp_path / "escaped.txt").exists() and not (tmp_path / "out" / "escaped.txt").exists()
+
+
 def test_an_unreadable_cache_folder_is_no_error(real_site, tmp_path, monkeypatch, starts):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
