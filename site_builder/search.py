@@ -21,15 +21,15 @@ import struct
 import subprocess
 import tempfile
 import threading
-import time
 from bisect import bisect_right
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, nullcontext, suppress
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from site_builder import manifest
+from site_builder.cache_store import EntryStore
 from site_builder.content.excerpts import text_fragment
 from site_builder.errors import ContentError, Diagnostic
 from site_builder.memo import PerObject
@@ -323,11 +323,9 @@ def locate_pagefind() -> str:
 # bytes as in an earlier build gets the same files, so they are copied from the cache instead of
 # indexed again (Pagefind builds the same bytes from the same requests: tested). At 10,000 events
 # an entry holds a part's 1,900 files in 1.2 MB (1.9 MB for the first, with Pagefind's scripts).
-CACHE_FORMAT = 1  # changes when what is hashed or stored changes: the older entries are simply missed
+CACHE_FORMAT = 2  # changes when what is hashed or stored changes: the older entries are simply missed
 CACHE_KEEP = 40  # entries: five builds of 10,000 events' 8 parts (about 55 MB); the least recently used go first
-_STALE_TEMPORARY = 3600  # seconds: the unfinished entry of a build killed while writing it
 _ENTRY_MAGIC = b"site-builder search part\n"
-_ENTRY_DIGEST = 32  # bytes of sha256 at the end of an entry
 _ENTRY_FILE = struct.Struct(">IQ")  # a file's path length and content length, before them
 
 _binary_digests: dict[tuple, bytes] = {}
@@ -361,14 +359,13 @@ def _part_key(binary_id: bytes, job: _Part) -> str:
 
 
 class PartCache:
-    """Finished parts of the index in a folder: one file a part, `<key>.part`, holding its files
-    one after another (each after its path's and its content's lengths; Pagefind's files are
-    compressed already) and a sha256 of the key and all of it at the end. An entry is written
-    under a temporary name and renamed when whole, so a killed build leaves no entry; an entry
-    that cannot be read, or whose digest is wrong, is a miss."""
+    """Finished parts of the index in a folder: one cache_store entry a part, `<key>.part`, holding
+    its files one after another (each after its path's and its content's lengths; Pagefind's files
+    are compressed already). An entry is written whole or not at all; one that cannot be read, whose
+    digest is wrong, or that names a file outside the bundle is a miss."""
 
     def __init__(self, folder: Path):
-        self.folder = Path(folder)
+        self.entries = EntryStore(folder, ".part")
 
     @classmethod
     def default(cls) -> PartCache | None:
@@ -377,76 +374,40 @@ class PartCache:
         root = manifest.cache_root()
         return cls(root / "search") if root is not None else None
 
+    @property
+    def folder(self) -> Path:
+        return self.entries.folder
+
     def path(self, key: str) -> Path:
-        return self.folder / f"{key}.part"
+        return self.entries.path(key)
 
     def load(self, key: str) -> list[tuple[str, bytes]] | None:
-        try:
-            with open(self.path(key), "rb") as file:
-                data = file.read()
-        except OSError:
-            return None
-        with suppress(OSError):  # a folder we may only read still gives its entries
-            os.utime(self.path(key))  # used: the last to be evicted
-        return _unpack(key, data)
+        data = self.entries.read(key)
+        return _unpack(data) if data is not None else None
 
     def store(self, key: str, files: list[tuple[str, bytes]]) -> None:
         """Keep a part's files; a cache that cannot be written is no error (the next build indexes)."""
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".part-", suffix=".tmp")
-        except OSError:
-            return
-        try:
-            with os.fdopen(handle, "wb") as file:
-                _pack(file, key, files)
-            os.replace(temporary, self.path(key))
-        except BaseException as exc:
-            with suppress(OSError):
-                os.unlink(temporary)
-            if not isinstance(exc, OSError):
-                raise
+        self.entries.write(key, _pack(files))
 
     def prune(self, keep: set[str]) -> None:
         """Keep these entries and the most recently used others, CACHE_KEEP entries in all."""
-        found = []
-        now = time.time()
-        try:
-            entries = list(os.scandir(self.folder))
-        except OSError:
-            return
-        for entry in entries:
-            with suppress(OSError):
-                if entry.name.endswith(".part") and entry.name[:-5] not in keep:
-                    found.append((entry.stat().st_mtime_ns, entry.path))
-                elif entry.name.endswith(".tmp") and now - entry.stat().st_mtime > _STALE_TEMPORARY:
-                    os.unlink(entry.path)
-        found.sort(reverse=True)
-        for _, path in found[max(0, CACHE_KEEP - len(keep)):]:
-            with suppress(OSError):
-                os.unlink(path)
+        self.entries.prune(keep, CACHE_KEEP)
 
 
-def _pack(file, key: str, files: list[tuple[str, bytes]]) -> None:
-    digest = hashlib.sha256(key.encode("ascii"))
-    file.write(_ENTRY_MAGIC)
+def _pack(files: list[tuple[str, bytes]]) -> Iterator[bytes]:
+    yield _ENTRY_MAGIC
     for path, data in files:
         name = path.encode("utf-8")
-        for piece in (_ENTRY_FILE.pack(len(name), len(data)), name, data):
-            digest.update(piece)
-            file.write(piece)
-    file.write(digest.digest())
+        yield _ENTRY_FILE.pack(len(name), len(data))
+        yield name
+        yield data
 
 
-def _unpack(key: str, data: bytes) -> list[tuple[str, bytes]] | None:
-    """An entry's files, or None if it is not a whole entry of this key."""
-    if not data.startswith(_ENTRY_MAGIC) or len(data) < len(_ENTRY_MAGIC) + _ENTRY_DIGEST:
+def _unpack(data: bytes) -> list[tuple[str, bytes]] | None:
+    """An entry's files, or None if they are not a whole part's (or would land outside the bundle)."""
+    if not data.startswith(_ENTRY_MAGIC):
         return None
-    body = memoryview(data)[len(_ENTRY_MAGIC):-_ENTRY_DIGEST]
-    digest = hashlib.sha256(key.encode("ascii"))
-    digest.update(body)
-    if digest.digest() != data[-_ENTRY_DIGEST:]:
-        return None
+    body = memoryview(data)[len(_ENTRY_MAGIC):]
     files, at = [], 0
     try:
         while at < len(body):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import manifest, search
+from site_builder import cache_store, manifest, search
 from site_builder.build import Options, build
 from site_builder.content.load import load_site
 from site_builder.search import write_index
@@ -149,8 +149,7 @@ def test_an_entry_naming_a_file_outside_the_bundle_is_a_miss(real_site, tmp_path
     right, _ = index(site, tmp_path / "cold", starts)
     first = entries(cache)[0]
     key = first.name[: -len(".part")]
-    with open(first, "wb") as file:
-        search._pack(file, key, [("../../escaped.txt", b"not Pagefind's"), ("pagefind-entry.json", b"{}")])
+    search.PartCache(cache).store(key, [("../../escaped.txt", b"not Pagefind's"), ("pagefind-entry.json", b"{}")])
     bundle, ran = index(site, tmp_path / "out" / "bundle", starts)
     assert bundle == right and ran == 1
     assert not (tmp_path / "escaped.txt").exists() and not (tmp_path / "out" / "escaped.txt").exists()
@@ -193,15 +192,15 @@ def test_a_build_killed_while_it_writes_an_entry_leaves_no_entry(real_site, tmp_
     assert ran == 5 and len(entries(cache)) == 5
     assert all(path.exists() for path in unfinished)  # they could be another build's, still being written
     for path in unfinished:
-        old = path.stat().st_mtime - search._STALE_TEMPORARY - 1
+        old = path.stat().st_mtime - cache_store.STALE_TEMPORARY - 1
         os.utime(path, (old, old))
     assert index(site, tmp_path / "later", starts) == (bundle, 0)
     assert not any(path.exists() for path in unfinished)
 
 
 def test_a_failed_entry_write_leaves_nothing_and_the_build_goes_on(real_site, tmp_path, cache, starts, monkeypatch):
-    def full_disk(file, key, files):
-        file.write(b"site-builder search part\n" + b"x" * 1000)
+    def full_disk(files):
+        yield b"site-builder search part\n" + b"x" * 1000
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(search, "_pack", full_disk)

@@ -8,10 +8,10 @@ and every source (as the model holds them: an edited source changes every key), 
 own code, Python's and PyYAML's versions. So a hit is what reading the files again would give.
 
 An entry is a pickle (made once, in the worker that read the group: the same bytes go to the
-parent and into the cache), written under a temporary name and renamed when whole, with a sha256 of it
-at the end: a killed write leaves no entry, a damaged one is a miss. Entries live in the cache
-folder (manifest.cache_root(): SITE_BUILDER_CACHE, else the user's cache; `off`: none), never in
-the site or its output. Like any program's cache, it is trusted as the user's own files are.
+parent and into the cache), kept as a cache_store entry: written whole or not at all, digest-checked
+when read, the least recently used evicted first. Entries live in the cache folder
+(manifest.cache_root(): SITE_BUILDER_CACHE, else the user's cache; `off`: none), never in the site
+or its output.
 """
 
 from __future__ import annotations
@@ -19,20 +19,16 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-import tempfile
-import time
-from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
 
 from site_builder import manifest
+from site_builder.cache_store import EntryStore
 
 FORMAT = 1  # changes when what is hashed or kept changes: older entries are then simply missed
 FILES_PER_GROUP = 320  # at least 16 groups; 10,000 events: 32 groups, one edit re-reads ~310 files
 MIN_GROUPS = 16
 KEEP = 128  # entries: four builds of 10,000 events (about 17 MB each); the least recently used go first
-_STALE_TEMPORARY = 3600  # seconds: the unfinished entry of a build killed while writing it
-_DIGEST = 32
 
 
 def group_count(files: int) -> int:
@@ -78,66 +74,24 @@ def group_key(inputs: bytes, files: list[tuple[str, bytes]]) -> str:
 
 
 class LoadCache:
-    """Entries in a folder: `<key>.outcomes`, a pickle and its sha256."""
+    """Entries in a folder: `<key>.outcomes`, a group's pickled outcomes and their sha256."""
 
     def __init__(self, folder: Path):
-        self.folder = Path(folder)
+        self.entries = EntryStore(folder, ".outcomes")
 
     @classmethod
     def default(cls) -> LoadCache | None:
         root = manifest.cache_root()
         return cls(root / "load") if root is not None else None
 
-    def _path(self, key: str) -> Path:
-        return self.folder / f"{key}.outcomes"
-
     def load(self, key: str) -> bytes | None:
         """The pickled outcomes kept under key, or None (none kept, or not whole)."""
-        path = self._path(key)
-        try:
-            with open(path, "rb") as file:
-                data = file.read()
-            os.utime(path)  # used: the last to be evicted
-        except OSError:
-            return None
-        body, check = data[:-_DIGEST], data[-_DIGEST:]
-        if len(data) <= _DIGEST or hashlib.sha256(key.encode("ascii") + body).digest() != check:
-            return None
-        return body
+        return self.entries.read(key)
 
     def store(self, key: str, body: bytes) -> None:
         """Keep a group's pickled outcomes; a cache that cannot be written is no error."""
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".outcomes-", suffix=".tmp")
-        except OSError:
-            return
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(body)
-                file.write(hashlib.sha256(key.encode("ascii") + body).digest())
-            os.replace(temporary, self._path(key))
-        except BaseException as exc:
-            with suppress(OSError):
-                os.unlink(temporary)
-            if not isinstance(exc, OSError):
-                raise
+        self.entries.write(key, (body,))
 
     def prune(self, keep: set[str]) -> None:
         """Keep these entries and the most recently used others, KEEP entries in all."""
-        found = []
-        now = time.time()
-        try:
-            entries = list(os.scandir(self.folder))
-        except OSError:
-            return
-        for entry in entries:
-            with suppress(OSError):
-                if entry.name.endswith(".outcomes") and entry.name[:-9] not in keep:
-                    found.append((entry.stat().st_mtime_ns, entry.path))
-                elif entry.name.endswith(".tmp") and now - entry.stat().st_mtime > _STALE_TEMPORARY:
-                    os.unlink(entry.path)
-        found.sort(reverse=True)
-        for _, path in found[max(0, KEEP - len(keep)):]:
-            with suppress(OSError):
-                os.unlink(path)
+        self.entries.prune(keep, KEEP)
