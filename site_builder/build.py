@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 # nothing to do answers before they would have loaded.
 
 
-BACKGROUND_DISCARD = 2000  # events: from here the previous build/ is deleted in the background
 
 
 @dataclass(frozen=True)
@@ -102,8 +101,9 @@ def build(options: Options) -> Result:
     theme = _theme(options, site)
     workers = worker_count(len(site.events), options.jobs)
 
-    # A big site's previous build is deleted after this build is live, by a process of its own.
-    with staged(options.out_dir, discard_in_background=len(site.events) >= BACKGROUND_DISCARD) as staging:
+    # Written over the site before the previous one (output.staged: rewriting files is much cheaper
+    # than deleting and creating them), which is then kept for the next build.
+    with staged(options.out_dir) as staging:
         with _template_errors():
             if workers > 1:
                 paths = render_into(staging, site, theme, workers)

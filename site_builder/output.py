@@ -3,6 +3,20 @@
 The new site is written into a temporary folder beside the destination, then the two
 folders are exchanged in one step (Linux renameat2 RENAME_EXCHANGE); where that is not
 available, two renames with a recovery step on the next run.
+
+The site that is replaced is not deleted: it is kept beside the destination as the SPARE
+(`.build.spare`), and the next build writes its files over the spare's instead of into an empty
+folder, then removes what it did not write. Rewriting a file keeps its inode, so the build neither
+deletes nor creates thousands of files. That matters more than it seems: on ext4 without a journal
+(this project's VM) every new inode is checked against the ones deleted in the last seconds, and
+creating 20,000 files right after deleting 20,000 took 18 to 22 s of system time, against 1.2 to
+1.8 s to rewrite them (and 20 to 30 s of disk work to delete a 10,000-event site). The spare is
+only ever written while it is not build/: a failed or killed build leaves build/ as it was.
+
+What the build wrote is told from what it did not by modification time: when a spare is taken, a
+stamp file written when it was put aside (after every file in it) must be older than a stamp
+written now; every file the build writes is then at least as new as the second stamp, every file
+it did not write older. (The build writes every file with write_files, which sets no times.)
 """
 
 from __future__ import annotations
@@ -14,7 +28,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -42,35 +56,113 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
+_STAMP = ".site-builder-spare"  # in a spare: written when it was put aside, after all its files
+
+
+def spare_of(dest: Path) -> Path:
+    return dest.with_name(f".{dest.name}.spare")
+
+
 def recover(dest: Path) -> None:
     """Finish a swap an earlier run was killed in the middle of."""
     parked = dest.with_name(f".{dest.name}.previous")
+    spare = spare_of(dest)
     if not dest.exists() and parked.exists():
         os.replace(parked, dest)
     for leftover in dest.parent.glob(f".{dest.name}.*"):
-        if leftover.name.startswith(f".{dest.name}.old-"):  # a previous site a background process is deleting
-            _discard_in_background(leftover)
-        elif leftover != parked:
+        if leftover.name.startswith((f".{dest.name}.old-", f".{dest.name}.new-")):
+            _discard_in_background(leftover, dest)  # being deleted, or what a killed build was writing
+        elif leftover not in (parked, spare):
             shutil.rmtree(leftover, ignore_errors=True)
     if parked.exists() and dest.exists():
-        shutil.rmtree(parked, ignore_errors=True)
+        _keep_or_discard(parked, dest)
+
+
+def _set_aside(tree: Path, spare: Path) -> bool:
+    """Keep this tree as the spare; its stamp is written after every file in it was."""
+    try:
+        _write(os.path.join(tree, _STAMP), b"")
+        os.rename(tree, spare)  # not os.replace: a spare already there (another build's) stays
+        return True
+    except OSError:
+        return False
+
+
+def _keep_or_discard(tree: Path, dest: Path) -> None:
+    if not (tree.is_dir() and not tree.is_symlink() and _set_aside(tree, spare_of(dest))):
+        _discard_in_background(tree, dest)
+
+
+def _take_spare(dest: Path) -> tuple[Path, int] | None:
+    """The spare, renamed to a new staging folder, and the time from which a file in it was
+    written by this build; None when there is no spare or its times cannot be trusted."""
+    spare = spare_of(dest)
+    try:
+        stamp = os.path.join(spare, _STAMP)
+        put_aside = os.stat(stamp).st_mtime_ns
+        staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.new-", dir=dest.parent))
+    except OSError:
+        return None
+    try:
+        os.replace(spare, staging)  # over the empty folder just made
+        stamp = os.path.join(staging, _STAMP)
+        os.utime(stamp)
+        now = os.stat(stamp).st_mtime_ns
+        os.unlink(stamp)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        return None
+    if now <= put_aside:  # the clock went back, or ticks too coarsely: start afresh
+        _discard_in_background(staging, dest)
+        return None
+    return staging, now
+
+
+def _remove_unwritten(staging: Path, since: int) -> None:
+    """Remove from a reused spare every file this build did not write, then the folders left empty."""
+    def walk(folder: str) -> bool:
+        """Whether anything is left in folder."""
+        kept = False
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if walk(entry.path):
+                        kept = True
+                    else:
+                        os.rmdir(entry.path)
+                elif entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime_ns >= since:
+                    kept = True
+                else:
+                    os.unlink(entry.path)
+        return kept
+
+    walk(os.fspath(staging))
 
 
 @contextmanager
-def staged(dest: Path, discard_in_background: bool = False) -> Iterator[Path]:
-    """A fresh, empty folder beside dest to write the new site into. When the block ends
-    normally the folder replaces dest in one step; when it raises, dest is left as it was.
-    Several processes may write into the folder (site_builder/parallel.py).
+def staged(dest: Path, reuse: bool = True) -> Iterator[Path]:
+    """A folder beside dest to write the new site into: the spare, when there is one (its files
+    are written over, and whatever this build did not write is removed when the block ends), else
+    a new empty one. When the block ends normally the folder replaces dest in one step and the
+    previous site becomes the spare; when it raises, dest is left as it was and what was written
+    becomes the spare. Several processes may write into the folder (site_builder/parallel.py),
+    only with write_files, and all of them must be done when the block ends.
 
-    discard_in_background: the previous site, once replaced, is deleted by a process of its
-    own that outlives this one (deleting 10,000 pages took longer than building them here);
-    the next build removes whatever such a process left (recover)."""
+    reuse=False: a new empty folder, and no spare kept (the previous site is deleted by a process of
+    its own, as is a spare left from before)."""
     dest = Path(dest).absolute()
     dest.parent.mkdir(parents=True, exist_ok=True)
     recover(dest)
-    staging: Path | None = Path(tempfile.mkdtemp(prefix=f".{dest.name}.new-", dir=dest.parent))
+    spare = spare_of(dest)
+    taken = _take_spare(dest) if reuse else None
+    if taken is None and spare.exists():
+        _discard_in_background(spare, dest)
+    staging: Path | None
+    staging, since = taken if taken is not None else (Path(tempfile.mkdtemp(prefix=f".{dest.name}.new-", dir=dest.parent)), None)
     try:
         yield staging
+        if since is not None:
+            _remove_unwritten(staging, since)
         os.chmod(staging, 0o755)
         if dest.exists():
             if not _exchange(staging, dest):
@@ -81,17 +173,23 @@ def staged(dest: Path, discard_in_background: bool = False) -> Iterator[Path]:
         else:
             os.replace(staging, dest)
             staging = None
-        if staging is not None and discard_in_background:
-            trash = staging.with_name(staging.name.replace(".new-", ".old-", 1))
-            os.replace(staging, trash)
-            staging = None
-            _discard_in_background(trash)
     finally:
         if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
+            if reuse:
+                _keep_or_discard(staging, dest)
+            else:
+                _discard_in_background(staging, dest)
 
 
-def _discard_in_background(folder: Path) -> None:
+def _discard_in_background(folder: Path, dest: Path) -> None:
+    """Delete a tree by a process of its own that outlives this one: deleting 10,000 pages took
+    longer than building them here. The tree is first renamed `.<dest>.old-*`, so that the next
+    build removes whatever such a process left (recover)."""
+    if not folder.name.startswith(f".{dest.name}.old-"):
+        with suppress(OSError):
+            trash = tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent)
+            os.replace(folder, trash)  # over the empty folder just made
+            folder = Path(trash)
     try:
         subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
                           os.fspath(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -100,7 +198,8 @@ def _discard_in_background(folder: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+_OVERWRITE_FLAGS = os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+_WRITE_FLAGS = _OVERWRITE_FLAGS | os.O_TRUNC
 
 
 def write_files(folder: Path, files: Iterable[tuple[str, bytes]]) -> list[str]:
@@ -127,17 +226,35 @@ def _make_folder(path: str) -> None:
     try:
         os.mkdir(path)
     except FileExistsError:
-        if not os.path.isdir(path):
-            raise
+        if not os.path.isdir(path):  # a file of an earlier site, in a reused spare (staged)
+            os.unlink(path)
+            os.mkdir(path)
     except FileNotFoundError:  # its parent is not there yet
+        os.makedirs(path, exist_ok=True)
+    except NotADirectoryError:  # a file of an earlier site where one of its parents goes
+        probe = path
+        while not os.path.lexists(probe):
+            probe = os.path.dirname(probe)
+        os.unlink(probe)
         os.makedirs(path, exist_ok=True)
 
 
 def _write(path: str, data: bytes) -> None:
-    fd = os.open(path, _WRITE_FLAGS, 0o666)
+    """Write data as the whole of the file at path. A file there already (a reused spare's) is
+    written over in place and cut to length, not truncated first: truncating frees its blocks (and
+    on a disk mounted with `discard`, as this VM's is, trims them) only for the write to allocate
+    them again (20,000 files of 6 to 12 KB rewritten: 1.7 s of system time truncated, 0.45 in place)."""
+    flags = _WRITE_FLAGS if not data else _OVERWRITE_FLAGS  # an empty file: only O_TRUNC marks it written
+    try:
+        fd = os.open(path, flags, 0o666)
+    except IsADirectoryError:  # a folder of an earlier site, in a reused spare (staged)
+        shutil.rmtree(path)
+        fd = os.open(path, flags, 0o666)
     try:
         view = memoryview(data)
         while view:  # os.write may write less than asked
             view = view[os.write(fd, view):]
+        if data and os.fstat(fd).st_size > len(data):
+            os.ftruncate(fd, len(data))
     finally:
         os.close(fd)

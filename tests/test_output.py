@@ -6,11 +6,12 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from site_builder.output import recover, staged, write_files
+from site_builder.output import recover, spare_of, staged, write_files
 
 
 def write_site(files: dict[str, bytes], dest: Path, finish=None) -> None:
@@ -25,12 +26,57 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
+def beside(dest: Path) -> list[str]:
+    """What is in dest's folder, once the background deletes have finished."""
+    deadline = time.monotonic() + 20
+    while any(".old-" in p.name for p in dest.parent.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return sorted(p.name for p in dest.parent.iterdir())
+
+
 def test_write_site_replaces_the_folder_with_exactly_the_new_files(tmp_path):
     dest = tmp_path / "build"
     write_site({"index.html": b"one", "old/page.html": b"x"}, dest)
     write_site({"index.html": b"two", "new/page.html": b"y"}, dest)
     assert snapshot(dest) == {"index.html": b"two", "new/page.html": b"y"}
-    assert [p.name for p in tmp_path.iterdir()] == ["build"]
+    assert beside(dest) == [".build.spare", "build"]  # the first site, kept to be written over next time
+    write_site({"index.html": b"three", "new/page.html": b"z", "newer/page.html": b"w"}, dest)
+    assert snapshot(dest) == {"index.html": b"three", "new/page.html": b"z", "newer/page.html": b"w"}
+    assert snapshot(spare_of(dest)) == {"index.html": b"two", "new/page.html": b"y", ".site-builder-spare": b""}
+    write_site({"index.html": b"four"}, dest)  # into the second site's files: all but one not written
+    assert snapshot(dest) == {"index.html": b"four"} and sorted(p.name for p in dest.iterdir()) == ["index.html"]
+    assert beside(dest) == [".build.spare", "build"]
+
+
+def test_a_build_writes_over_the_site_before_the_previous_one(tmp_path):
+    """Rewriting a file keeps its inode: no mass delete, no mass create (output.py says why)."""
+    dest = tmp_path / "build"
+    write_site({"index.html": b"one", "events/a/index.html": b"a"}, dest)
+    first = (dest / "events/a/index.html").stat().st_ino
+    write_site({"index.html": b"two", "events/a/index.html": b"b"}, dest)
+    write_site({"index.html": b"three", "events/a/index.html": b"c"}, dest)
+    assert (dest / "events/a/index.html").stat().st_ino == first
+    assert snapshot(dest) == {"index.html": b"three", "events/a/index.html": b"c"}
+
+
+def test_a_file_where_a_folder_goes_and_a_folder_where_a_file_goes(tmp_path):
+    dest = tmp_path / "build"
+    write_site({"a/index.html": b"a folder", "b": b"a file", "c": b"a file", "d/e/f.html": b"deep"}, dest)
+    write_site({"index.html": b"between"}, dest)
+    write_site({"a": b"now a file", "b/index.html": b"now a folder", "c/d/e.html": b"deeper", "d": b"a file"}, dest)
+    assert snapshot(dest) == {"a": b"now a file", "b/index.html": b"now a folder", "c/d/e.html": b"deeper", "d": b"a file"}
+
+
+def test_a_spare_whose_times_cannot_be_trusted_is_not_written_over(tmp_path):
+    dest = tmp_path / "build"
+    write_site({"index.html": b"one", "stale.html": b"old"}, dest)
+    write_site({"index.html": b"two"}, dest)
+    future = time.time() + 3600  # the clock went back an hour since the spare was put aside
+    for path in spare_of(dest).rglob("*"):
+        os.utime(path, (future, future))
+    inode = (spare_of(dest) / "index.html").stat().st_ino
+    write_site({"index.html": b"three"}, dest)
+    assert snapshot(dest) == {"index.html": b"three"} and (dest / "index.html").stat().st_ino != inode
 
 
 def test_a_failure_while_staging_leaves_the_previous_build_untouched(tmp_path):
@@ -42,9 +88,11 @@ def test_a_failure_while_staging_leaves_the_previous_build_untouched(tmp_path):
         raise RuntimeError("indexer crashed")
 
     with pytest.raises(RuntimeError):
-        write_site({"index.html": b"bad"}, dest, finish=explode)
+        write_site({"index.html": b"bad", "bad.html": b"bad"}, dest, finish=explode)
     assert snapshot(dest) == {"index.html": b"good"}
-    assert [p.name for p in tmp_path.iterdir()] == ["build"]
+    assert beside(dest) == [".build.spare", "build"]  # what the failed build wrote, to be written over
+    write_site({"index.html": b"next"}, dest)
+    assert snapshot(dest) == {"index.html": b"next"}
 
 
 def test_recover_restores_a_build_parked_by_a_run_killed_mid_swap(tmp_path):
@@ -55,7 +103,7 @@ def test_recover_restores_a_build_parked_by_a_run_killed_mid_swap(tmp_path):
     (tmp_path / ".build.new-abc").mkdir()
     recover(dest)
     assert snapshot(dest) == {"index.html": b"previous"}
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
+    assert beside(dest) == ["build"]
 
 
 KILLED_WRITER = """
@@ -82,31 +130,23 @@ def test_a_build_killed_with_sigkill_leaves_the_previous_build_intact(tmp_path):
     assert snapshot(dest) == {"index.html": b"previous"}
     write_site({"index.html": b"next"}, dest)  # the next run clears what the killed one left
     assert snapshot(dest) == {"index.html": b"next"}
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
+    assert beside(dest) == [".build.spare", "build"]
 
 
-def test_a_big_sites_previous_build_is_deleted_by_a_process_of_its_own(tmp_path):
-    import time
-
+def test_without_reuse_the_previous_build_is_deleted_by_a_process_of_its_own(tmp_path):
     dest = tmp_path / "build"
     write_site({"index.html": b"one", "events/a/index.html": b"a"}, dest)
-    with staged(dest, discard_in_background=True) as staging:
-        write_files(staging, [("index.html", b"two")])
-    assert snapshot(dest) == {"index.html": b"two"}  # live at once; the old tree is not in it
-    deadline = time.monotonic() + 20
-    while [p.name for p in tmp_path.iterdir()] != ["build"] and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert [p.name for p in tmp_path.iterdir()] == ["build"]
+    write_site({"index.html": b"two"}, dest)
+    with staged(dest, reuse=False) as staging:
+        assert list(staging.iterdir()) == []
+        write_files(staging, [("index.html", b"three")])
+    assert snapshot(dest) == {"index.html": b"three"}  # live at once; the old trees are not in it
+    assert beside(dest) == ["build"]
 
 
 def test_a_trash_folder_a_killed_background_delete_left_is_removed_by_the_next_build(tmp_path):
-    import time
-
     dest = tmp_path / "build"
     write_site({"index.html": b"one"}, dest)
     (tmp_path / ".build.old-x" / "events").mkdir(parents=True)
     write_site({"index.html": b"two"}, dest)
-    deadline = time.monotonic() + 20
-    while [p.name for p in tmp_path.iterdir()] != ["build"] and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert [p.name for p in tmp_path.iterdir()] == ["build"] and snapshot(dest) == {"index.html": b"two"}
+    assert beside(dest) == [".build.spare", "build"] and snapshot(dest) == {"index.html": b"two"}
