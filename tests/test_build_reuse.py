@@ -1,0 +1,48 @@
+"""A build writes over the site before the previous one (output.staged): what it publishes is
+byte for byte what a build into an empty folder publishes, nothing of the older site left in it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate_site import generate  # noqa: E402
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def build(root: Path, out: Path, *args: str) -> None:
+    result = subprocess.run([sys.executable, "-m", "site_builder", "-C", str(root), "build", "--out", str(out), *args],
+                            capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_build_over_an_older_site_publishes_what_a_build_into_an_empty_folder_does(tmp_path):
+    root = generate(tmp_path / "site", events=80, sources=5)
+    out = tmp_path / "out"
+    texts = {path: path.read_text(encoding="utf-8") for path in sorted((root / "content/events").glob("*.yaml"))}
+    events = [path for path in texts if not any(path.stem in text for other, text in texts.items() if other != path)]
+    assert len(events) > 30  # events no other event names as related: they can go
+    build(root, out)
+    first = {rel: (out / rel).stat().st_ino for rel in tree(out)}
+
+    events[10].unlink()  # its page, its card, its search records go
+    edited = events[20].read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1)
+    events[20].write_text(edited, encoding="utf-8")
+    build(root, out)
+    events[30].unlink()
+    (root / "site.yaml").write_text((root / "site.yaml").read_text(encoding="utf-8")
+                                    .replace("Synthetic timeline", "Renamed timeline"), encoding="utf-8")
+    build(root, out)  # over the first site's files
+    assert (tmp_path / ".out.spare").is_dir()
+
+    build(root, tmp_path / "fresh", "--jobs", "1")  # into a folder never built into, in one process
+    assert tree(out) == tree(tmp_path / "fresh")
+    assert not any(events[10].stem in rel or events[30].stem in rel for rel in tree(out))
+    kept = [rel for rel in tree(out) if first.get(rel) == (out / rel).stat().st_ino]
+    assert len(kept) > len(first) // 2  # the first site's files, written over in place
