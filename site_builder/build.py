@@ -36,6 +36,7 @@ class Options:
     jobs: int | None = None  # processes for a full build; None: one per core on a big site (parallel.py)
     skip_unchanged: bool = False  # write nothing when the last build had the same inputs (manifest.py)
     force: bool = False  # with skip_unchanged: build anyway, and note the inputs for the next one
+    spare: bool = True  # keep the replaced site beside the output, for the next build to write over (output.staged)
 
     @property
     def out_dir(self) -> Path:
@@ -103,7 +104,7 @@ def build(options: Options) -> Result:
 
     # Written over the site before the previous one (output.staged: rewriting files is much cheaper
     # than deleting and creating them), which is then kept for the next build.
-    with staged(options.out_dir) as staging:
+    with staged(options.out_dir, reuse=options.spare) as staging:
         with _template_errors():
             if workers > 1:
                 paths = render_into(staging, site, theme, workers)

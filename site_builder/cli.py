@@ -46,6 +46,9 @@ def make_parser() -> argparse.ArgumentParser:
                    help="processes to build with (default: one per core for sites of 500 events or more)")
     p.add_argument("--force", action="store_true",
                    help="build even when nothing changed since the last build into the same folder")
+    p.add_argument("--no-spare", dest="spare", action="store_false",
+                   help="keep no copy of the replaced site beside the output folder (it is deleted, which is "
+                        "slower: by default the next build writes its files over that copy)")
     p.set_defaults(run=run_build)
 
     p = commands.add_parser("check", help="verify the content, write nothing")
@@ -65,7 +68,7 @@ def _positive(text: str) -> int:
 
 def run_build(args) -> int:
     options = Options(root=args.site, out=args.out, drafts=args.drafts, base_url=args.base_url, jobs=args.jobs,
-                      skip_unchanged=True, force=args.force)
+                      skip_unchanged=True, force=args.force, spare=args.spare)
     try:
         result = build(options)
     except ContentError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -46,3 +47,18 @@ def test_a_build_over_an_older_site_publishes_what_a_build_into_an_empty_folder_
     assert not any(events[10].stem in rel or events[30].stem in rel for rel in tree(out))
     kept = [rel for rel in tree(out) if first.get(rel) == (out / rel).stat().st_ino]
     assert len(kept) > len(first) // 2  # the first site's files, written over in place
+
+
+def test_no_spare_keeps_no_copy_and_publishes_the_same(tmp_path):
+    root = generate(tmp_path / "site", events=20, sources=2)
+    out = tmp_path / "out"
+    for _ in range(3):
+        build(root, out, "--force")
+    assert (tmp_path / ".out.spare").is_dir()
+    before = tree(out)
+    build(root, out, "--force", "--no-spare")  # a fresh folder; the spare and the replaced site go
+    deadline = time.monotonic() + 20
+    while sorted(p.name for p in tmp_path.iterdir()) != ["out", "site"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
+    assert tree(out) == before
