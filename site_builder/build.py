@@ -104,17 +104,19 @@ def build(options: Options) -> Result:
 
     # Written over the site before the previous one (output.staged: rewriting files is much cheaper
     # than deleting and creating them), which is then kept for the next build.
-    with staged(options.out_dir, reuse=options.spare) as staging:
+    written: set[str] = set()  # what this build wrote: the rest of a reused spare goes (output.staged)
+    with staged(options.out_dir, reuse=options.spare, written=written) as staging:
         with _template_errors():
             if workers > 1:
                 paths = render_into(staging, site, theme, workers)
             else:
                 paths = write_files(staging, sorted(render_site(site, theme).items()))
+        written.update(paths)
         # After the render, not alongside it: the search index's Pagefind processes peak at about
         # the memory of the two render workers, which are gone by now (10,000 events: about 330 MB
         # for every process at once, 620 to 650 MB with the index built while the workers rendered).
         for postprocessor in POSTPROCESSORS:
-            postprocessor(staging, site)
+            written.update(postprocessor(staging, site) or ())
     if stamped is not None:
         manifest.record(options.out_dir, stamped)
     return Result(site, tuple(paths), time.perf_counter() - started)

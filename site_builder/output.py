@@ -118,8 +118,13 @@ def _take_spare(dest: Path) -> tuple[Path, int] | None:
     return staging, now
 
 
-def _remove_unwritten(staging: Path, since: int) -> None:
-    """Remove from a reused spare every file this build did not write, then the folders left empty."""
+def _remove_unwritten(staging: Path, since: int, written: set[str] | frozenset = frozenset()) -> None:
+    """Remove from a reused spare every file this build did not write, then the folders left empty.
+    A file is this build's when its modification time says so; `written` (paths relative to
+    staging that the build says it wrote) only saves looking at those files' times."""
+    base = os.fspath(staging)
+    cut = len(base) + 1
+
     def walk(folder: str) -> bool:
         """Whether anything is left in folder."""
         kept = False
@@ -130,17 +135,18 @@ def _remove_unwritten(staging: Path, since: int) -> None:
                         kept = True
                     else:
                         os.rmdir(entry.path)
-                elif entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime_ns >= since:
+                elif entry.is_file(follow_symlinks=False) and (
+                        entry.path[cut:] in written or entry.stat(follow_symlinks=False).st_mtime_ns >= since):
                     kept = True
                 else:
                     os.unlink(entry.path)
         return kept
 
-    walk(os.fspath(staging))
+    walk(base)
 
 
 @contextmanager
-def staged(dest: Path, reuse: bool = True) -> Iterator[Path]:
+def staged(dest: Path, reuse: bool = True, written: set[str] | None = None) -> Iterator[Path]:
     """A folder beside dest to write the new site into: the spare, when there is one (its files
     are written over, and whatever this build did not write is removed when the block ends), else
     a new empty one. When the block ends normally the folder replaces dest in one step and the
@@ -149,7 +155,9 @@ def staged(dest: Path, reuse: bool = True) -> Iterator[Path]:
     only with write_files, and all of them must be done when the block ends.
 
     reuse=False: a new empty folder, and no spare kept (the previous site is deleted by a process of
-    its own, as is a spare left from before)."""
+    its own, as is a spare left from before). written: a set the block fills with the paths it
+    wrote (relative to the folder, as write_files returns them): those are kept without looking
+    at their times; any other file is kept if its time says this build wrote it."""
     dest = Path(dest).absolute()
     dest.parent.mkdir(parents=True, exist_ok=True)
     recover(dest)
@@ -162,7 +170,7 @@ def staged(dest: Path, reuse: bool = True) -> Iterator[Path]:
     try:
         yield staging
         if since is not None:
-            _remove_unwritten(staging, since)
+            _remove_unwritten(staging, since, written if written is not None else frozenset())
         os.chmod(staging, 0o755)
         if dest.exists():
             if not _exchange(staging, dest):

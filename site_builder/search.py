@@ -177,10 +177,11 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def index_site(staging: Path, site: Site) -> None:
-    """POSTPROCESSOR: write the Pagefind bundle to staging/pagefind/. Failing stops the build."""
+def index_site(staging: Path, site: Site) -> list[str]:
+    """POSTPROCESSOR: write the Pagefind bundle to staging/pagefind/; the paths written, relative
+    to staging. Failing stops the build."""
     try:
-        write_index(Path(staging) / BUNDLE_DIR, site)
+        return [f"{BUNDLE_DIR}/{path}" for path in write_index(Path(staging) / BUNDLE_DIR, site)]
     except SearchIndexError as exc:
         raise ContentError([Diagnostic(
             "pagefind", 1, 1, f"the search index could not be built: {exc}",
@@ -188,8 +189,9 @@ def index_site(staging: Path, site: Site) -> None:
         ]) from exc
 
 
-def write_index(output: Path, site: Site) -> None:
-    """Write the bundle to output/ and, on a large site, the other parts to output/part-N/."""
+def write_index(output: Path, site: Site) -> list[str]:
+    """Write the bundle to output/ and, on a large site, the other parts to output/part-N/; the
+    paths written, relative to output."""
     # One language for the whole index: the search page loads the index of its own <html lang>.
     language = site.config.language.split("-")[0].lower()  # Pagefind wants ISO 639-1
     parts = part_count(site)
@@ -206,7 +208,7 @@ def write_index(output: Path, site: Site) -> None:
         for job in jobs:
             job.key = _part_key(binary_id, job)
     if parts == 1:
-        _write_part(jobs[0], binary, cache, nullcontext())
+        written = [_write_part(jobs[0], binary, cache, nullcontext())]
     else:
         # Each part in a process of its own, which exits once its part is indexed: Pagefind holds
         # PARALLEL_PARTS parts' memory at most. One thread more than that writes the files of a
@@ -216,14 +218,18 @@ def write_index(output: Path, site: Site) -> None:
         with ThreadPoolExecutor(max_workers=PARALLEL_PARTS + 1, thread_name_prefix="pagefind") as pool:
             futures = [pool.submit(_write_part, job, binary, cache, indexing) for job in jobs]
             try:
-                for future in futures:
-                    future.result()
+                written = [future.result() for future in futures]
             except BaseException:
                 for future in futures:
                     future.cancel()
                 raise
     if cache is not None:
         cache.prune(keep={job.key for job in jobs})
+    paths = []
+    for job, names in zip(jobs, written):
+        inside = job.folder.relative_to(output).as_posix()
+        paths.extend(names if inside == "." else [f"{inside}/{name}" for name in names])
+    return paths
 
 
 @dataclass
@@ -254,8 +260,9 @@ def _part_records(site: Site, language: str, parts: int) -> list[list[bytes]]:
     return found
 
 
-def _write_part(job: _Part, binary: str, cache: PartCache | None, indexing: AbstractContextManager) -> None:
-    """Write one part's files: from the cache when it holds them, else as Pagefind writes them."""
+def _write_part(job: _Part, binary: str, cache: PartCache | None, indexing: AbstractContextManager) -> list[str]:
+    """Write one part's files: from the cache when it holds them, else as Pagefind writes them;
+    their paths, relative to the part's folder."""
     files = cache.load(job.key) if cache is not None else None
     if files is None:
         files = list(_bundle_files(_run_pagefind(job, binary, indexing), job.everything))
@@ -268,6 +275,7 @@ def _write_part(job: _Part, binary: str, cache: PartCache | None, indexing: Abst
         raise SearchIndexError(f"pagefind wrote no search bundle to {job.folder}")
     if stored:  # once it is written: a part that could not be written is no part to keep
         cache.store(job.key, files)
+    return sorted(written)
 
 
 # One part's files written at a time: writing all 8 parts of 10,000 events from the cache (15,000

@@ -48,6 +48,18 @@ def test_write_site_replaces_the_folder_with_exactly_the_new_files(tmp_path):
     assert beside(dest) == [".build.spare", "build"]
 
 
+def test_the_paths_a_build_says_it_wrote_only_spare_looking_at_times(tmp_path):
+    dest = tmp_path / "build"
+    write_site({"index.html": b"one", "a/index.html": b"a", "b/index.html": b"b"}, dest)
+    write_site({"index.html": b"two"}, dest)
+    written: set[str] = set()
+    with staged(dest, written=written) as staging:  # over the first site
+        written.update(write_files(staging, [("index.html", b"three")]))
+        write_files(staging, [("b/index.html", b"not said")])  # written, not said: its time keeps it
+    assert written == {"index.html"}
+    assert snapshot(dest) == {"index.html": b"three", "b/index.html": b"not said"}
+
+
 def test_a_build_writes_over_the_site_before_the_previous_one(tmp_path):
     """Rewriting a file keeps its inode: no mass delete, no mass create (output.py says why)."""
     dest = tmp_path / "build"
