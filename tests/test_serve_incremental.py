@@ -82,6 +82,7 @@ def test_editing_a_source_reverifies_only_the_events_that_cite_it(session, real_
     citing = {e.id for e in generation.site.events
               if any(x.source_id == "tass-2025-08-16-putin-alaska-takeaways" for x in e.excerpts)}
     assert 0 < generation.verified == len(citing) < len(generation.site.events)
+    assert generation.parsed == 1 + len(citing)  # the source, and the files of the events built again
     assert generation.files == full_build(real_site.root)
 
 

@@ -479,10 +479,10 @@ def _read_and_build(path: str, record: Record | None, report: Report, config: Si
     eid = event_id(path, record, report) if record is not None else None
     built = Report()
     event = steps.build_event(path, record, eid, config, sources, built) if eid is not None else None
-    return path, _kept(record), eid, report.diagnostics, (event, built.diagnostics)
+    return path, kept_parts(record), eid, report.diagnostics, (event, built.diagnostics)
 
 
-def _kept(record: Record | None) -> Record | None:
+def kept_parts(record: Record | None) -> Record | None:
     """What the cross-file checks read of a record (its id and related events): less to send back."""
     if record is None:
         return None
