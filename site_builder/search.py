@@ -34,7 +34,7 @@ from site_builder.content.excerpts import text_fragment
 from site_builder.errors import ContentError, Diagnostic
 from site_builder.memo import PerObject
 from site_builder.model import Event, Excerpt, Site, Source
-from site_builder.output import write_files
+from site_builder.output import ensure_folder, write_files
 from site_builder.render.markdown import markdown_text
 from site_builder.render.urls import Urls
 
@@ -180,6 +180,7 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 def index_site(staging: Path, site: Site) -> list[str]:
     """POSTPROCESSOR: write the Pagefind bundle to staging/pagefind/; the paths written, relative
     to staging. Failing stops the build."""
+    ensure_folder(Path(staging) / BUNDLE_DIR, staging)  # staging may be a reused spare (output.staged)
     try:
         return [f"{BUNDLE_DIR}/{path}" for path in write_index(Path(staging) / BUNDLE_DIR, site)]
     except SearchIndexError as exc:
@@ -196,6 +197,9 @@ def write_index(output: Path, site: Site) -> list[str]:
     language = site.config.language.split("-")[0].lower()  # Pagefind wants ISO 639-1
     parts = part_count(site)
     folders = [output / Path(d).relative_to(BUNDLE_DIR) for d in part_dirs(parts)]
+    output.mkdir(parents=True, exist_ok=True)
+    for folder in folders:  # real folders, whatever an earlier site left there (output.staged)
+        ensure_folder(folder, output)
     binary = locate_pagefind()
     cache = PartCache.default()
     binary_id = _binary_digest(binary) if cache is not None else None

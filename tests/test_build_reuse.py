@@ -3,6 +3,8 @@ byte for byte what a build into an empty folder publishes, nothing of the older 
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 import time
@@ -62,3 +64,42 @@ def test_no_spare_keeps_no_copy_and_publishes_the_same(tmp_path):
         time.sleep(0.05)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
     assert tree(out) == before
+
+
+def test_links_left_in_the_spare_are_never_written_through(tmp_path):
+    root = generate(tmp_path / "site", events=20, sources=2)
+    out = tmp_path / "out"
+    build(root, out)
+    build(root, out, "--force")
+    spare = tmp_path / ".out.spare"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_bytes(b"not the site's")
+    page = next(spare.glob("events/*/index.html"))
+    page.unlink()
+    os.symlink(outside / "keep.txt", page)  # a page, a folder and the search bundle made links
+    shutil.rmtree(spare / "sources")
+    os.symlink(outside, spare / "sources")
+    shutil.rmtree(spare / "pagefind")
+    os.symlink(outside, spare / "pagefind")
+    build(root, out, "--force")
+    assert sorted(p.name for p in outside.iterdir()) == ["keep.txt"]
+    assert (outside / "keep.txt").read_bytes() == b"not the site's"
+    build(root, tmp_path / "fresh")
+    assert tree(out) == tree(tmp_path / "fresh")
+    assert not any(p.is_symlink() for p in out.rglob("*"))
+
+
+def test_a_spare_that_is_a_link_is_not_used(tmp_path):
+    root = generate(tmp_path / "site", events=20, sources=2)
+    out = tmp_path / "out"
+    build(root, out)
+    outside = tmp_path / "outside"
+    (outside / "events").mkdir(parents=True)
+    (outside / ".site-builder-spare").write_bytes(b"")
+    os.symlink(outside, tmp_path / ".out.spare")
+    build(root, out, "--force")
+    assert sorted(p.relative_to(outside).as_posix() for p in outside.rglob("*")) == [".site-builder-spare", "events"]
+    assert not any(p.is_symlink() for p in tmp_path.iterdir())  # the link itself is gone
+    build(root, tmp_path / "fresh")
+    assert tree(out) == tree(tmp_path / "fresh")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 
-from site_builder.output import write_files
+import pytest
+
+from site_builder.output import ensure_folder, write_files
 
 
 def test_files_are_written_whole_into_new_and_existing_folders(tmp_path):
@@ -28,6 +30,40 @@ def test_what_stands_where_a_file_or_folder_goes_is_replaced(tmp_path):
     files = [("events/a/index.html", b"x"), ("deep/er/still/x.json", b"{}"), ("feed.xml", b"<feed/>")]
     assert write_files(tmp_path, files) == [rel for rel, _ in files]
     assert {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == dict(files)
+
+
+def test_nothing_is_written_through_a_link(tmp_path):
+    """A reused spare holds only what builds wrote, but a link someone left in it is replaced,
+    never followed: a file link, a folder link, a folder link higher up the path."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "index.html").write_bytes(b"not ours")
+    folder = tmp_path / "staging"
+    (folder / "events").mkdir(parents=True)
+    os.symlink(outside / "index.html", folder / "index.html")
+    os.symlink(outside, folder / "events" / "a")
+    os.symlink(outside, folder / "sources")
+    files = [("index.html", b"home"), ("events/a/index.html", b"a"), ("sources/s/index.html", b"s"),
+             ("sources/index.html", b"list")]
+    assert write_files(folder, files) == [rel for rel, _ in files]
+    assert sorted(p.name for p in outside.iterdir()) == ["index.html"]
+    assert (outside / "index.html").read_bytes() == b"not ours"
+    assert not any(p.is_symlink() for p in folder.rglob("*"))
+    assert {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()} == dict(files)
+
+
+def test_a_folder_made_real_under_its_root(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = tmp_path / "staging"
+    root.mkdir()
+    os.symlink(outside, root / "pagefind")
+    ensure_folder(root / "pagefind" / "part-2", root)
+    assert (root / "pagefind" / "part-2").is_dir() and not (root / "pagefind").is_symlink()
+    assert list(outside.iterdir()) == []
+    ensure_folder(root, root)  # the root is taken as it is
+    with pytest.raises(ValueError):
+        ensure_folder(tmp_path / "elsewhere", root)
 
 
 def _umask() -> int:
