@@ -25,8 +25,6 @@ if TYPE_CHECKING:
 # nothing to do answers before they would have loaded.
 
 
-
-
 @dataclass(frozen=True)
 class Options:
     root: Path = Path(".")
