@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 
 from site_builder import __version__
@@ -29,6 +31,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"site-builder: internal error: {type(exc).__name__}: {exc}\n"
               "  (this is a bug; run again with SITE_BUILDER_DEBUG=1 for details)", file=sys.stderr)
         return 2
+
+
+def run() -> None:
+    """The console script (and `python -m site_builder`): main(), then exit_now."""
+    exit_now(main())
+
+
+def exit_now(code: int) -> None:
+    """Exit with `code` once the exit handlers have run and the output is flushed, without
+    Python's own teardown: it frees every object still held one by one, and after a build of
+    10,000 events (a model of millions of objects, kept in module-level memos) that took about
+    0.5 s of the 9 to 12 s the command lasted. Every file and process the command opened is closed
+    by then (context managers); a thread still running (none, after any command) means the usual
+    exit, which waits for it."""
+    if threading.active_count() > 1:
+        raise SystemExit(code)
+    atexit._run_exitfuncs()  # what the teardown would run first: multiprocessing's, weakref finalizers
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`), a closed stream: nothing to flush into
+            pass
+    os._exit(code)
 
 
 def make_parser() -> argparse.ArgumentParser:
