@@ -43,8 +43,8 @@ def exit_now(code: int) -> None:
     Python's own teardown: it frees every object still held one by one, and after a build of
     10,000 events (a model of millions of objects, kept in module-level memos) that took about
     0.5 s of the 9 to 12 s the command lasted. Every file and process the command opened is closed
-    by then (context managers); a thread still running (none, after any command) means the usual
-    exit, which waits for it."""
+    by then (context managers); a thread still running (after `serve`, its daemon threads) means
+    the usual exit, which waits for what it has to."""
     if threading.active_count() > 1:
         raise SystemExit(code)
     atexit._run_exitfuncs()  # what the teardown would run first: multiprocessing's, weakref finalizers
