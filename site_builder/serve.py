@@ -25,13 +25,14 @@ from livereload.handlers import LiveReloadHandler
 from tornado.ioloop import IOLoop
 
 from site_builder.errors import ContentError, Diagnostic, display_path
-from site_builder.incremental import Session
+from site_builder.incremental import LATER, Session
 from site_builder.render.theme import Theme, ThemeError, _packaged_themes
 
 ERROR_TEMPLATE = "serve_error.html"
 ERROR_CSS = "serve_error.css"
 ERROR_CSS_URL = "/__site-builder__/serve-error.css"
 QUIET_SECONDS = 0.2  # a burst of saves (a git checkout) ends when nothing changed for this long
+COMPLETE_WAIT = 60  # seconds a request for a file not (yet) there waits for the first build's second step
 CONTEXT_LINES = 2  # lines shown before and after an error's line
 
 
@@ -56,6 +57,10 @@ class Preview:
     def __init__(self, root: Path):
         self.root = Path(root)
         self.snapshot = Snapshot()
+        # Cleared while the second step of the first build runs (Rebuilder.complete): a file not
+        # found meanwhile may be one it makes, so its request waits for it.
+        self.complete = threading.Event()
+        self.complete.set()
 
     def publish(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot  # one reference assignment: atomic for every reader
@@ -70,6 +75,9 @@ class Preview:
         if rel and not rel.endswith("/") and f"{rel}/index.html" in snap.files:
             return self._redirect(start_response, "/" + quote(rel) + "/")
         name = rel + "index.html" if rel.endswith("/") or not rel else rel
+        if name not in snap.files and not self.complete.is_set():
+            self.complete.wait(COMPLETE_WAIT)
+            snap = self.snapshot
         try:
             data, gzipped = _file(snap.files, name, accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")))
         except jinja2.TemplateError as exc:  # a file made on request (incremental.DEFERRED)
@@ -261,13 +269,15 @@ class Rebuilder:
         self.reload = reload  # called (from this thread) after each publish
         self.out = out
         self._shown_errors: tuple = ()
+        self._incomplete = False  # the first build left renderers for complete()
         self._stop = threading.Event()
         self.known = snapshot_tree(watched)  # before the first build: a save during it still counts
 
-    def build_now(self, changed: set[Path] | None = None) -> None:
+    def build_now(self, changed: set[Path] | None = None, later: frozenset = frozenset()) -> None:
+        """Rebuild and publish; later: renderers to leave for complete() (incremental.LATER)."""
         started = time.perf_counter()
         try:
-            generation = self.session.rebuild(changed)
+            generation = self.session.rebuild(changed, later)
         except ContentError as exc:
             self._failed(tuple(exc.diagnostics))
             return
@@ -285,10 +295,37 @@ class Rebuilder:
         if self._shown_errors:
             print("fixed: the content builds again", file=self.out)
         self._shown_errors = ()
+        if stats.renderers_later:
+            self.preview.complete.clear()  # until complete() has made them
+            self._incomplete = True
         print(f"{'rebuilt' if changed else 'built'} in {time.perf_counter() - started:.2f} s ({what}): "
               f"{stats.pages_rendered} of {generation.pages} pages rendered, "
-              f"{generation.verified} events verified", file=self.out, flush=True)
+              f"{generation.verified} events verified"
+              + ("; the feeds, exports and sitemap follow" if stats.renderers_later else ""), file=self.out, flush=True)
         self.reload()
+
+    def complete(self) -> None:
+        """The second step of a first build that left renderers for later: a rebuild with nothing
+        changed, in which only they run (the load and every page are taken as they were). Requests
+        for files not found wait for it; its errors show as any rebuild's."""
+        if not self._incomplete:
+            return
+        self._incomplete = False
+        started = time.perf_counter()
+        try:
+            generation = self.session.rebuild(set())
+            self.preview.publish(Snapshot(generation.serving()))
+        except ContentError as exc:
+            self._failed(tuple(exc.diagnostics))
+            return
+        except Exception as exc:  # as in build_now: report, keep serving
+            self._failed((Diagnostic(str(self.session.root), 1, 1,
+                                     f"internal error while rebuilding: {type(exc).__name__}: {exc}",
+                                     "this may be a bug in site-builder; the previous good site is still served"),))
+            return
+        finally:  # published (or failed): the requests waiting for it look again
+            self.preview.complete.set()
+        print(f"made the feeds, exports and sitemap in {time.perf_counter() - started:.2f} s", file=self.out, flush=True)
 
     def _failed(self, diagnostics: tuple[Diagnostic, ...]) -> None:
         self.preview.publish(Snapshot(self.preview.snapshot.files, diagnostics))
@@ -306,6 +343,7 @@ class Rebuilder:
 
     def watch_forever(self, interval: float = 0.1) -> None:
         """Poll the watched files; rebuild once per burst of changes, never losing one."""
+        self.complete()
         known = self.known
         pending: set[Path] = set()
         last_change = 0.0
@@ -387,7 +425,7 @@ def serve(root: Path, bind: str = "127.0.0.1", port: int = 8000, drafts: bool = 
 
     rebuilder = Rebuilder(session, preview, watched_paths(root), reload_browsers, out)
     print(f"building {root.resolve()} ...", file=out, flush=True)
-    rebuilder.build_now(None)
+    rebuilder.build_now(None, LATER)  # on a large site the feeds and exports follow (watch_forever)
     server = _QuietServer(app=preview, watcher=_NoWatcher())
     LiveReloadHandler.live_css = False  # hashed asset names: a CSS change reloads the page
 

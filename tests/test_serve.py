@@ -276,3 +276,18 @@ def test_a_taken_port_is_a_clear_message_not_a_traceback(site):
     assert f"cannot listen on 127.0.0.1:{port}: the port is taken" in result.stderr
     assert f"try --port {port + 1}" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_on_a_large_site_the_pages_come_first_and_a_feed_asked_for_meanwhile_waits_for_it(tmp_path, serve):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from generate_site import generate
+
+    from site_builder.incremental import LATER_FROM_EVENTS
+
+    root = generate(tmp_path / "large", LATER_FROM_EVENTS, 25)
+    server = serve(root)
+    assert "; the feeds, exports and sitemap follow" in server.output
+    status, body = server.get("events.ics")  # at once: during the second step, or after it
+    assert status == 200 and body.startswith("BEGIN:VCALENDAR") and body.count("BEGIN:VEVENT") == LATER_FROM_EVENTS
+    server.wait_for_output("made the feeds, exports and sitemap in ")
+    assert server.get("sitemap.xml")[0] == 200
