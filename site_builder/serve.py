@@ -282,11 +282,7 @@ class Rebuilder:
             self._failed(tuple(exc.diagnostics))
             return
         except Exception as exc:  # a bug of ours or a file yanked away mid-read: report, keep serving
-            if os.environ.get("SITE_BUILDER_DEBUG"):
-                traceback.print_exc()
-            self._failed((Diagnostic(str(self.session.root), 1, 1,
-                                     f"internal error while rebuilding: {type(exc).__name__}: {exc}",
-                                     "this may be a bug in site-builder; the previous good site is still served"),))
+            self._internal_error(exc)
             return
         self.preview.publish(Snapshot(generation.serving()))
         stats = generation.stats
@@ -319,13 +315,18 @@ class Rebuilder:
             self._failed(tuple(exc.diagnostics))
             return
         except Exception as exc:  # as in build_now: report, keep serving
-            self._failed((Diagnostic(str(self.session.root), 1, 1,
-                                     f"internal error while rebuilding: {type(exc).__name__}: {exc}",
-                                     "this may be a bug in site-builder; the previous good site is still served"),))
+            self._internal_error(exc)
             return
         finally:  # published (or failed): the requests waiting for it look again
             self.preview.complete.set()
         print(f"made the feeds, exports and sitemap in {time.perf_counter() - started:.2f} s", file=self.out, flush=True)
+
+    def _internal_error(self, exc: Exception) -> None:
+        if os.environ.get("SITE_BUILDER_DEBUG"):
+            traceback.print_exc()
+        self._failed((Diagnostic(str(self.session.root), 1, 1,
+                                 f"internal error while rebuilding: {type(exc).__name__}: {exc}",
+                                 "this may be a bug in site-builder; the previous good site is still served"),))
 
     def _failed(self, diagnostics: tuple[Diagnostic, ...]) -> None:
         self.preview.publish(Snapshot(self.preview.snapshot.files, diagnostics))
