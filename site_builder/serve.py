@@ -276,15 +276,9 @@ class Rebuilder:
     def build_now(self, changed: set[Path] | None = None, later: frozenset = frozenset()) -> None:
         """Rebuild and publish; later: renderers to leave for complete() (incremental.LATER)."""
         started = time.perf_counter()
-        try:
-            generation = self.session.rebuild(changed, later)
-        except ContentError as exc:
-            self._failed(tuple(exc.diagnostics))
+        generation = self._rebuilt(changed, later)
+        if generation is None:
             return
-        except Exception as exc:  # a bug of ours or a file yanked away mid-read: report, keep serving
-            self._internal_error(exc)
-            return
-        self.preview.publish(Snapshot(generation.serving()))
         stats = generation.stats
         what = ", ".join(display_path(str(p)) for p in sorted(changed)[:3]) + (" ..." if len(changed) > 3 else "") \
             if changed else "everything"
@@ -309,24 +303,29 @@ class Rebuilder:
         self._incomplete = False
         started = time.perf_counter()
         try:
-            generation = self.session.rebuild(set())
-            self.preview.publish(Snapshot(generation.serving()))
-        except ContentError as exc:
-            self._failed(tuple(exc.diagnostics))
-            return
-        except Exception as exc:  # as in build_now: report, keep serving
-            self._internal_error(exc)
-            return
+            generation = self._rebuilt(set())
         finally:  # published (or failed): the requests waiting for it look again
             self.preview.complete.set()
-        print(f"made the feeds, exports and sitemap in {time.perf_counter() - started:.2f} s", file=self.out, flush=True)
+        if generation is not None:
+            print(f"made the feeds, exports and sitemap in {time.perf_counter() - started:.2f} s",
+                  file=self.out, flush=True)
 
-    def _internal_error(self, exc: Exception) -> None:
-        if os.environ.get("SITE_BUILDER_DEBUG"):
-            traceback.print_exc()
-        self._failed((Diagnostic(str(self.session.root), 1, 1,
-                                 f"internal error while rebuilding: {type(exc).__name__}: {exc}",
-                                 "this may be a bug in site-builder; the previous good site is still served"),))
+    def _rebuilt(self, changed: set[Path] | None, later: frozenset = frozenset()):
+        """session.rebuild, its generation published; None when it failed (its errors shown)."""
+        try:
+            generation = self.session.rebuild(changed, later)
+        except ContentError as exc:
+            self._failed(tuple(exc.diagnostics))
+            return None
+        except Exception as exc:  # a bug of ours or a file yanked away mid-read: report, keep serving
+            if os.environ.get("SITE_BUILDER_DEBUG"):
+                traceback.print_exc()
+            self._failed((Diagnostic(str(self.session.root), 1, 1,
+                                     f"internal error while rebuilding: {type(exc).__name__}: {exc}",
+                                     "this may be a bug in site-builder; the previous good site is still served"),))
+            return None
+        self.preview.publish(Snapshot(generation.serving()))
+        return generation
 
     def _failed(self, diagnostics: tuple[Diagnostic, ...]) -> None:
         self.preview.publish(Snapshot(self.preview.snapshot.files, diagnostics))
