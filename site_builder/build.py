@@ -73,6 +73,7 @@ def check(options: Options) -> Result:
     """Load and verify everything, write nothing. Raises ContentError."""
     started = time.perf_counter()
     site = load_site(options.root, include_drafts=True, base_url=options.base_url, workers=options.jobs)
+    _theme(options, site)  # the theme's folders are checked as a build checks them
     return Result(site, (), time.perf_counter() - started)
 
 
@@ -126,7 +127,7 @@ def _theme(options: Options, site: Site) -> Theme:
     try:
         return Theme.for_site(Path(options.root), site.config.theme)
     except ThemeError as exc:
-        raise ContentError([Diagnostic(str(Path(options.root) / "site.yaml"), 1, 1, str(exc))])
+        raise ContentError([Diagnostic(exc.path or str(Path(options.root) / "site.yaml"), 1, 1, str(exc))])
 
 
 @contextmanager

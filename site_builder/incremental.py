@@ -617,7 +617,7 @@ class Session:
             theme = Theme.for_site(Path(self.root), site.config.theme)
             files = self.renderer.render(site, theme, later if len(site.events) >= LATER_FROM_EVENTS else frozenset())
         except ThemeError as exc:
-            raise ContentError([Diagnostic(str(Path(self.root) / "site.yaml"), 1, 1, str(exc))])
+            raise ContentError([Diagnostic(exc.path or str(Path(self.root) / "site.yaml"), 1, 1, str(exc))])
         except jinja2.TemplateError as exc:
             raise ContentError([template_diagnostic(exc)])
         counts = self.steps.counts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,8 +19,25 @@ def _packaged_themes() -> Path:
     return installed if installed.is_dir() else package.parent / "themes"
 
 
+def _refuse_links_outside(folder: Path, root: Path) -> None:
+    """Templates and static files are published or read by templates: a link among them must not
+    reach outside the site (as content/'s may not), or a build would publish what it points at."""
+    limit = root.resolve()
+    if folder.is_symlink() and not folder.resolve().is_relative_to(limit):
+        raise ThemeError("this folder links to a place outside the site folder", str(folder))
+    for parent, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            path = Path(parent, name)
+            if path.is_symlink() and not path.resolve().is_relative_to(limit):
+                raise ThemeError("this file links to a place outside the site folder", str(path))
+
+
 class ThemeError(Exception):
-    pass
+    """A theme that cannot be used; `path` is the file at fault when there is one."""
+
+    def __init__(self, message: str, path: str | None = None):
+        super().__init__(message)
+        self.path = path
 
 
 @dataclass(frozen=True)
@@ -35,6 +53,11 @@ class Theme:
             raise ThemeError(f"theme '{name}' not found (looked in {', '.join(map(str, candidates))})")
         templates = [d for d in (root / "templates", theme_dir / "templates") if d.is_dir()]
         statics = [d for d in (root / "static", theme_dir / "static") if d.is_dir()]
+        for folder in (root / "templates", root / "static"):
+            _refuse_links_outside(folder, root)
+        if theme_dir.is_relative_to(root):  # a theme of the site's own; the packaged ones are ours
+            for folder in (theme_dir / "templates", theme_dir / "static"):
+                _refuse_links_outside(folder, root)
         return cls(tuple(templates), tuple(statics))
 
     def environment(self) -> jinja2.Environment:
