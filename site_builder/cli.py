@@ -127,7 +127,8 @@ def run_check(args) -> int:
 def add_authoring_commands(commands) -> None:
     """serve, new and schema: the editor's loop (issue 4)."""
     p = commands.add_parser("serve", help="preview the site, rebuilding and reloading the browser on every save")
-    p.add_argument("--bind", default="127.0.0.1", metavar="ADDR", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--bind", default="127.0.0.1", metavar="ADDR", help="address to listen on (default: 127.0.0.1, this machine only; the preview answers only "
+                        "requests for this address, localhost, and when bound wider this machine's names)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     p.add_argument("--drafts", action="store_true", help="include events marked draft: true")
     p.add_argument("--open", action="store_true", help="open the preview in a web browser")

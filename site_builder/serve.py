@@ -10,6 +10,9 @@ from __future__ import annotations
 import errno
 import mimetypes
 import os
+import re
+import socket
+import stat
 import sys
 import threading
 import time
@@ -17,7 +20,7 @@ import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qs, quote, unquote
+from urllib.parse import parse_qs, quote
 
 import jinja2
 from livereload import Server
@@ -26,14 +29,11 @@ from tornado.ioloop import IOLoop
 
 from site_builder.errors import ContentError, Diagnostic, display_path
 from site_builder.incremental import LATER, Session
-from site_builder.render.theme import Theme, ThemeError, _packaged_themes
+from site_builder.serve_access import Access, application, exposure_warning, served_urls
+from site_builder.serve_page import ERROR_CSS_URL, error_stylesheet, render_error_page
 
-ERROR_TEMPLATE = "serve_error.html"
-ERROR_CSS = "serve_error.css"
-ERROR_CSS_URL = "/__site-builder__/serve-error.css"
 QUIET_SECONDS = 0.2  # a burst of saves (a git checkout) ends when nothing changed for this long
 COMPLETE_WAIT = 60  # seconds a request for a file not (yet) there waits for the first build's second step
-CONTEXT_LINES = 2  # lines shown before and after an error's line
 
 
 class PortInUse(Exception):
@@ -54,8 +54,9 @@ class Snapshot:
 class Preview:
     """The WSGI app livereload serves: the last good site from memory, or the errors."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, out=sys.stderr):
         self.root = Path(root)
+        self.out = out  # where an internal error answering a request is told
         self.snapshot = Snapshot()
         # Cleared while the second step of the first build runs (Rebuilder.complete): a file not
         # found meanwhile may be one it makes, so its request waits for it.
@@ -66,11 +67,24 @@ class Preview:
         self.snapshot = snapshot  # one reference assignment: atomic for every reader
 
     def __call__(self, environ, start_response):
+        try:
+            return self._answer(environ, start_response)
+        except Exception as exc:  # a bug of ours: one line in the terminal, a short page, serving goes on
+            if os.environ.get("SITE_BUILDER_DEBUG"):
+                traceback.print_exc()
+            print(terminal_safe(f"site-builder: internal error answering a request: {type(exc).__name__}: {exc}"),
+                  file=self.out, flush=True)
+            return self._respond(start_response, "500 Internal Server Error",
+                                 b"site-builder preview: internal error; see the terminal\n", "text/plain; charset=utf-8")
+
+    def _answer(self, environ, start_response):
         snap = self.snapshot
-        path = unquote(environ.get("PATH_INFO", "/"))
+        path = request_path(environ.get("PATH_INFO", "/"))
         query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         if path == ERROR_CSS_URL:
-            return self._respond(start_response, "200 OK", error_stylesheet(self.root), "text/css; charset=utf-8")
+            return self._respond(start_response, "200 OK", error_stylesheet(), "text/css; charset=utf-8")
+        if path is None:  # never a name the site has
+            return self._not_found(start_response, snap)
         rel = path.lstrip("/")
         if rel and not rel.endswith("/") and f"{rel}/index.html" in snap.files:
             return self._redirect(start_response, "/" + quote(rel) + "/")
@@ -91,8 +105,7 @@ class Preview:
             html = render_error_page(self.root, snap.errors, last_good)
             return self._respond(start_response, "500 Content Error", html, "text/html; charset=utf-8")
         if data is None:
-            missing = snap.files.get("404.html", b"<!doctype html><title>Not found</title><h1>Not found</h1>")
-            return self._respond(start_response, "404 Not Found", missing, "text/html; charset=utf-8")
+            return self._not_found(start_response, snap)
         kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/json", "application/javascript", "image/svg+xml"):
             kind += "; charset=utf-8"
@@ -105,10 +118,38 @@ class Preview:
                                 ("Cache-Control", "no-store"), *more])
         return [body]
 
+    def _not_found(self, start_response, snap: Snapshot):
+        missing = snap.files.get("404.html", b"<!doctype html><title>Not found</title><h1>Not found</h1>")
+        return self._respond(start_response, "404 Not Found", missing, "text/html; charset=utf-8")
+
     @staticmethod
     def _redirect(start_response, location: str):
         start_response("301 Moved Permanently", [("Location", location), ("Content-Length", "0")])
         return [b""]
+
+
+def request_path(path_info: str) -> str | None:
+    """The path asked for, from WSGI's PATH_INFO (already percent-decoded, as Latin-1), or None
+    when it cannot name a file of the site: not UTF-8, a "." or ".." part, a backslash, a control
+    character, or a leading "//"."""
+    try:
+        path = path_info.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return None
+    if (not path.startswith("/") or path.startswith("//") or "\\" in path or _CONTROL.search(path)
+            or any(part in (".", "..") for part in path.split("/"))):
+        return None
+    return path
+
+
+# C0 and C1 controls but tab and newline, and the bidirectional overrides that reorder what a
+# terminal shows: a file name carrying them must not move the cursor, recolour or hide text.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """text with every control character written as its escape (\\x1b, \\u202e)."""
+    return _CONTROL.sub(lambda m: ascii(m.group())[1:-1], text)
 
 
 def _file(files: Mapping[str, bytes], name: str, gzip_ok: bool) -> tuple[bytes | None, bool]:
@@ -135,94 +176,6 @@ def accepts_gzip(accept_encoding: str) -> bool:
     return next((weights[c] for c in ("gzip", "x-gzip", "*") if c in weights), 0.0) > 0
 
 
-# --- the error page ----------------------------------------------------------------------
-
-
-def _error_environment(root: Path) -> jinja2.Environment:
-    """The site's theme folders, then the packaged default theme: the page works whatever is broken."""
-    folders = [root / "templates", root / "themes" / "default" / "templates", _packaged_themes() / "default" / "templates"]
-    try:
-        folders[1:1] = [Path(d) for d in Theme.for_site(root, _theme_name(root)).template_dirs]
-    except ThemeError:
-        pass
-    return jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in folders if d.is_dir()]),
-                              autoescape=True, trim_blocks=True, lstrip_blocks=True)
-
-
-def _theme_name(root: Path) -> str:
-    try:
-        for line in (root / "site.yaml").read_text(encoding="utf-8").splitlines():
-            if line.startswith("theme:"):
-                return line.split(":", 1)[1].strip().strip("\"'") or "default"
-    except (OSError, UnicodeDecodeError):
-        pass
-    return "default"
-
-
-def error_stylesheet(root: Path) -> bytes:
-    env = _error_environment(root)
-    return env.loader.get_source(env, ERROR_CSS)[0].encode("utf-8")
-
-
-@dataclass(frozen=True)
-class ErrorView:
-    """One diagnostic as the error page shows it: location, message, hint and the lines around it."""
-
-    diagnostic: Diagnostic
-    lines: tuple[tuple[int, str], ...]
-
-    def __getattr__(self, name):
-        return getattr(self.diagnostic, name)
-
-    @property
-    def location(self) -> str:
-        d = self.diagnostic
-        return f"{display_path(d.path)}:{d.line}:{d.column}"
-
-    @property
-    def _text(self) -> str:
-        return dict(self.lines).get(self.diagnostic.line, "")
-
-    @property
-    def before(self) -> str:
-        return self._text[: self.diagnostic.column - 1]
-
-    @property
-    def at(self) -> str:
-        return self._text[self.diagnostic.column - 1: self.diagnostic.column]
-
-    @property
-    def after(self) -> str:
-        return self._text[self.diagnostic.column:]
-
-    @property
-    def caret_pad(self) -> str:
-        return "".join("\t" if c == "\t" else " " for c in self.before)
-
-
-def error_views(diagnostics) -> list[ErrorView]:
-    views = []
-    texts: dict[str, list[str] | None] = {}
-    for d in diagnostics:
-        if d.path not in texts:
-            try:
-                texts[d.path] = Path(d.path).read_text(encoding="utf-8", errors="replace").splitlines()
-            except OSError:
-                texts[d.path] = None
-        lines = texts[d.path] or []
-        first, last = max(1, d.line - CONTEXT_LINES), min(len(lines), d.line + CONTEXT_LINES)
-        views.append(ErrorView(d, tuple((n, lines[n - 1]) for n in range(first, last + 1))))
-    return views
-
-
-def render_error_page(root: Path, diagnostics, last_good_url: str | None) -> bytes:
-    env = _error_environment(root)
-    html = env.get_template(ERROR_TEMPLATE).render(
-        errors=error_views(diagnostics), count=len(diagnostics), last_good_url=last_good_url,
-        stylesheet=ERROR_CSS_URL)
-    return html.encode("utf-8")
-
-
 # --- watching and rebuilding -------------------------------------------------------------
 
 
@@ -232,29 +185,49 @@ def _ignored(name: str) -> bool:
             or name == "4913")
 
 
-def snapshot_tree(paths: list[Path]) -> dict[str, tuple]:
-    """path -> (mtime, size, inode) for every file under the watched paths."""
+def snapshot_tree(paths: list[Path], root: Path | None = None) -> dict[str, tuple]:
+    """path -> (mtime, size, inode, type) of everything under the watched paths but folders: also
+    links, FIFOs and the like, so that adding or removing one rebuilds and the loader says what is
+    wrong with it. A watched path that is a link out of root is noted, never walked."""
+    limit = os.path.realpath(root) + os.sep if root is not None else None
     found: dict[str, tuple] = {}
-    stack = [str(p) for p in paths]
-    while stack:
-        top = stack.pop()
+    stack = []
+    for top in map(str, paths):
         try:
-            if os.path.isfile(top):
-                st = os.stat(top)
-                found[top] = (st.st_mtime_ns, st.st_size, st.st_ino)
-                continue
-            with os.scandir(top) as entries:
-                for entry in entries:
-                    if _ignored(entry.name):
-                        continue
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append(entry.path)
-                    elif entry.is_file():
-                        st = entry.stat()
-                        found[entry.path] = (st.st_mtime_ns, st.st_size, st.st_ino)
-        except OSError:  # vanished between listing and reading: the next scan sees it
+            st = os.lstat(top)
+            if stat.S_ISLNK(st.st_mode) and limit and not os.path.realpath(top).startswith(limit):
+                found[top] = _stamp(st)
+            elif os.path.isdir(top):
+                stack.append(top)
+            else:
+                found[top] = _stamp(os.stat(top) if stat.S_ISLNK(st.st_mode) else st)
+        except OSError:  # absent (a templates/ not made yet), or a link loop: the next scan looks again
             continue
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as listing:
+                entries = list(listing)
+        except OSError:  # vanished or unreadable: the next scan sees it
+            continue
+        for entry in entries:
+            if _ignored(entry.name):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                    continue
+                st = entry.stat()
+            except OSError:  # a dangling link or a link loop: the link itself
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+            found[entry.path] = _stamp(st)
     return found
+
+
+def _stamp(st: os.stat_result) -> tuple:
+    return st.st_mtime_ns, st.st_size, st.st_ino, stat.S_IFMT(st.st_mode)
 
 
 class Rebuilder:
@@ -271,7 +244,7 @@ class Rebuilder:
         self._shown_errors: tuple = ()
         self._incomplete = False  # the first build left renderers for complete()
         self._stop = threading.Event()
-        self.known = snapshot_tree(watched)  # before the first build: a save during it still counts
+        self.known = snapshot_tree(watched, session.root)  # before the first build: a save during it still counts
 
     def build_now(self, changed: set[Path] | None = None, later: frozenset = frozenset()) -> None:
         """Rebuild and publish; later: renderers to leave for complete() (incremental.LATER)."""
@@ -283,15 +256,15 @@ class Rebuilder:
         what = ", ".join(display_path(str(p)) for p in sorted(changed)[:3]) + (" ..." if len(changed) > 3 else "") \
             if changed else "everything"
         if self._shown_errors:
-            print("fixed: the content builds again", file=self.out)
+            self._say("fixed: the content builds again")
         self._shown_errors = ()
         if stats.renderers_later:
             self.preview.complete.clear()  # until complete() has made them
             self._incomplete = True
-        print(f"{'rebuilt' if changed else 'built'} in {time.perf_counter() - started:.2f} s ({what}): "
-              f"{stats.pages_rendered} of {generation.pages} pages rendered, "
-              f"{generation.verified} events verified"
-              + ("; the feeds, exports and sitemap follow" if stats.renderers_later else ""), file=self.out, flush=True)
+        self._say(f"{'rebuilt' if changed else 'built'} in {time.perf_counter() - started:.2f} s ({what}): "
+                  f"{stats.pages_rendered} of {generation.pages} pages rendered, "
+                  f"{generation.verified} events verified"
+                  + ("; the feeds, exports and sitemap follow" if stats.renderers_later else ""))
         self.reload()
 
     def complete(self) -> None:
@@ -307,8 +280,7 @@ class Rebuilder:
         finally:  # published (or failed): the requests waiting for it look again
             self.preview.complete.set()
         if generation is not None:
-            print(f"made the feeds, exports and sitemap in {time.perf_counter() - started:.2f} s",
-                  file=self.out, flush=True)
+            self._say(f"made the feeds, exports and sitemap in {time.perf_counter() - started:.2f} s")
 
     def _rebuilt(self, changed: set[Path] | None, later: frozenset = frozenset()):
         """session.rebuild, its generation published; None when it failed (its errors shown)."""
@@ -333,13 +305,17 @@ class Rebuilder:
         errors = f"{count} error{'s' if count != 1 else ''}"
         if diagnostics != self._shown_errors:  # each distinct set of errors once
             for d in diagnostics:
-                print(d.format(), file=self.out)
-            print(f"{errors}; the browser shows {'it' if count == 1 else 'them'} until fixed, "
-                  "the last good site is kept", file=self.out, flush=True)
+                self._say(d.format())
+            self._say(f"{errors}; the browser shows {'it' if count == 1 else 'them'} until fixed, "
+                      "the last good site is kept")
         else:
-            print(f"still the same {errors} as above", file=self.out, flush=True)
+            self._say(f"still the same {errors} as above")
         self._shown_errors = diagnostics
         self.reload()
+
+    def _say(self, text: str) -> None:
+        """A line for the terminal: a file name's control characters are shown, not obeyed."""
+        print(terminal_safe(text), file=self.out, flush=True)
 
     def watch_forever(self, interval: float = 0.1) -> None:
         """Poll the watched files; rebuild once per burst of changes, never losing one."""
@@ -349,7 +325,7 @@ class Rebuilder:
         last_change = 0.0
         while not self._stop.is_set():
             scan_started = time.monotonic()
-            current = snapshot_tree(self.watched)
+            current = snapshot_tree(self.watched, self.session.root)
             changed = {Path(p) for p in current.keys() | known.keys() if current.get(p) != known.get(p)}
             known = current
             now = time.monotonic()
@@ -394,8 +370,19 @@ class _NoWatcher:
         pass
 
 
-class _QuietServer(Server):
-    """livereload's server without its per-request and per-reload log lines; ours say more."""
+class _PreviewServer(Server):
+    """livereload's server with the preview's handlers (serve_access.application: each refuses a
+    foreign Host, the reload socket a foreign Origin), without its per-request and per-reload log
+    lines: ours say more."""
+
+    def __init__(self, app: Preview, access: Access):
+        super().__init__(app=app, watcher=_NoWatcher())
+        self.access = access
+
+    def application(self, port, host, liveport=None, debug=None, live_css=True) -> None:
+        LiveReloadHandler.watcher = self.watcher  # as Server.application: Server.serve starts its tasks
+        LiveReloadHandler.live_css = live_css  # False: hashed asset names, a CSS change reloads the page
+        application(self.app, self.access).listen(port, address=host)
 
     def _setup_logging(self) -> None:
         import logging
@@ -412,11 +399,13 @@ def watched_paths(root: Path) -> list[Path]:
 def serve(root: Path, bind: str = "127.0.0.1", port: int = 8000, drafts: bool = False,
           open_browser: bool = False, out=sys.stdout) -> int:
     root = Path(root)
-    host = "127.0.0.1" if bind in ("0.0.0.0", "::", "") else bind
-    url = f"http://{host if ':' not in host else f'[{host}]'}:{port}/"
+    url, wide = served_urls(bind, port)
     session = Session(root, drafts=drafts, base_url=url)
     preview = Preview(root)
     loop_holder: dict[str, IOLoop] = {}
+
+    def say(text: str) -> None:
+        print(terminal_safe(text), file=out, flush=True)
 
     def reload_browsers() -> None:
         loop = loop_holder.get("loop")
@@ -424,26 +413,35 @@ def serve(root: Path, bind: str = "127.0.0.1", port: int = 8000, drafts: bool = 
             loop.add_callback(LiveReloadHandler.reload_waiters, "/")
 
     rebuilder = Rebuilder(session, preview, watched_paths(root), reload_browsers, out)
-    print(f"building {root.resolve()} ...", file=out, flush=True)
+    say(f"building {root.resolve()} ...")
     rebuilder.build_now(None, LATER)  # on a large site the feeds and exports follow (watch_forever)
-    server = _QuietServer(app=preview, watcher=_NoWatcher())
-    LiveReloadHandler.live_css = False  # hashed asset names: a CSS change reloads the page
+    server = _PreviewServer(preview, Access.for_bind(bind, port))
 
     def start_watching() -> None:
         loop_holder["loop"] = IOLoop.current()
         threading.Thread(target=rebuilder.watch_forever, name="site-builder-watch", daemon=True).start()
         note = " (drafts shown)" if drafts else ""
-        print(f"serving {url}{note}; watching site.yaml, content/ and themes/; Ctrl+C to stop", file=out, flush=True)
+        say(f"serving {url}{note}; watching site.yaml, content/ and themes/; Ctrl+C to stop")
+        warning = exposure_warning(bind, port, wide)
+        if warning:
+            say(warning)
+        if open_browser:
+            import webbrowser
+
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
 
     IOLoop.current().add_callback(start_watching)
     try:
-        server.serve(port=port, host=bind, debug=False, live_css=False, restart_delay=0,
-                     open_url_delay=0.3 if open_browser else None)
+        server.serve(port=port, host=bind, debug=False, live_css=False, restart_delay=0)
+    except socket.gaierror:
+        raise PortInUse(f"cannot listen on {bind}:{port}: no address of this machine has that name; "
+                        "try --bind 127.0.0.1") from None
     except OSError as exc:
-        if exc.errno in (errno.EADDRINUSE, errno.EACCES):
-            raise PortInUse(f"cannot listen on {bind}:{port}: "
-                            f"{'the port is taken by another program' if exc.errno == errno.EADDRINUSE else 'permission denied'}; "
-                            f"try --port {port + 1}") from None
+        if exc.errno in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+            reason = {errno.EADDRINUSE: "the port is taken by another program", errno.EACCES: "permission denied",
+                      errno.EADDRNOTAVAIL: "that address is not one of this machine's"}[exc.errno]
+            raise PortInUse(f"cannot listen on {bind}:{port}: {reason}; "
+                            f"try {'--port ' + str(port + 1) if exc.errno != errno.EADDRNOTAVAIL else '--bind 127.0.0.1'}") from None
         raise
     finally:
         rebuilder.stop()
