@@ -167,3 +167,16 @@ excerpts:
 def test_markdown_link_title_with_escaped_quotes_and_parentheses_is_not_prose():
     text = '[fine](https://example.org/ok "t\\" onmouseover=\\"alert(11)") says "the talks took place"'
     assert words(text, markdown=True) == ["the talks took place"]
+
+
+# A title the editor supplied
+
+def test_a_title_the_editor_supplied_is_said_so_and_never_shown_as_the_headline(site):
+    site.source("wire", front="title: Talks report\ntitle_supplied: true\npublisher: Wire\npublished: 2025-08-16\n")
+    assert site.cli("build").returncode == 0
+    source_page = (site.root / "build/sources/wire/index.html").read_text()
+    event_page = (site.root / "build/events/2025-08-15-talks/index.html").read_text()
+    assert "Title supplied by the editor" in source_page
+    assert "[Talks report]" in event_page and "“Talks report”" not in event_page
+    assert '"headline":"Talks report"' not in source_page + event_page
+    assert '"name":"Talks report"' in source_page
