@@ -83,6 +83,7 @@ class Source:
     text: str
     path: str
     body_line: int  # file line of the text's first line
+    title_supplied: bool = False  # the editor wrote the title: the article has none
 
     def line_of(self, offset: int) -> int:
         return self.body_line + self.text.count("\n", 0, offset)

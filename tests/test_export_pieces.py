@@ -19,6 +19,7 @@ from site_builder.render.pieces import Pieces
 from site_builder.render.site import static_outputs
 from site_builder.render.theme import Theme
 from site_builder.render.urls import Urls
+from tests.conftest import SOURCE_TEXT
 
 TASS = "tass-2025-08-16-putin-alaska-takeaways"
 SUMMIT = "2025-08-15-anchorage-summit"
@@ -186,8 +187,9 @@ def plain_context(root) -> RenderContext:
 def test_the_calendar_is_what_the_library_writes_hostile_text_and_every_kind_of_date_included(site):
     site.write("site.yaml", (site.root / "site.yaml").read_text().replace("label: Other", 'label: "Other; odd, \\\\label"'))
     title = _yaml('Wire; report, \\ "quoted"')
-    site.source("wire", front=f"title: {title}\npublisher: Wire, Inc.\npublished: 2025-08-16\n"
-                "url: https://example.org/wire\n")
+    # The summaries put "quoted" in quotation marks: the source must hold the word.
+    site.source("wire", SOURCE_TEXT + "It was quoted.\n", front=f"title: {title}\npublisher: Wire, Inc.\n"
+                "published: 2025-08-16\nurl: https://example.org/wire\n")
     dates = ["date: 2025-08-15\n", "date: 2025-08\n", "date: 2025\n", "date: 2025-08-15\nend: 2025-08-20\n",
              "date: 2025-08-15\ntime: \"11:30\"\ntimezone: America/Anchorage\n",
              "date: 2025-03-30\ntime: \"02:30\"\ntimezone: Europe/Berlin\n",

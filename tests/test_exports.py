@@ -9,6 +9,7 @@ import json
 import jsonschema
 
 from site_builder.build import Options, render
+from tests.conftest import SOURCE_TEXT
 
 
 def outputs(site_dir, **options) -> dict[str, bytes]:
@@ -28,7 +29,7 @@ def test_events_json_validates_against_the_schema_published_beside_it(real_site)
     jsonschema.validate(data, schema, format_checker=jsonschema.FormatChecker())
     assert data["schema_version"] == 1
     assert data["$schema"] == "https://ukraine-diplomacy-2025.netlify.app/events.schema.json"
-    assert len(data["events"]) == 11 and len(data["sources"]) == 2
+    assert len(data["events"]) == 15 and len(data["sources"]) == 2
 
 
 def test_events_json_positions_point_at_the_quoted_words_in_the_source_text(real_site):
@@ -42,7 +43,7 @@ def test_events_json_positions_point_at_the_quoted_words_in_the_source_text(real
             for part in excerpt["parts"]:
                 assert " ".join(text[part["start"]:part["end"]].split()) == part["text"]
             checked += 1
-    assert checked == 23
+    assert checked == 32
 
 
 def test_events_json_lists_events_in_the_site_order_with_dates_as_precise_as_written(real_site):
@@ -76,7 +77,7 @@ def read_csv(files) -> list[dict[str, str]]:
 
 def test_csv_has_one_row_per_event_with_a_header(real_site):
     rows = read_csv(outputs(real_site))
-    assert len(rows) == 11
+    assert len(rows) == 15
     first = rows[0]
     assert first["id"] == "2025-06-istanbul-direct-talks"
     assert first["date"] == "June 2025" and first["precision"] == "month"
@@ -85,6 +86,8 @@ def test_csv_has_one_row_per_event_with_a_header(real_site):
 
 
 def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(site):
+    # Words in quotation marks must be in a cited source: the source holds them.
+    site.source("wire", SOURCE_TEXT + 'It read =HYPERLINK("http://evil.example","click"), a "quote".\n')
     site.event("2025-08-15-talks", """\
 title: '=HYPERLINK("http://evil.example","click")'
 date: 2025-08-15
@@ -109,7 +112,7 @@ def test_timelinejs_has_a_title_slide_and_one_slide_per_event(real_site):
     data = load_json(outputs(real_site), "timeline.json")
     assert data["title"]["text"]["headline"] == "Ukraine war diplomacy, 2025"
     slides = {e["unique_id"]: e for e in data["events"]}
-    assert len(slides) == 11
+    assert len(slides) == 15
     summit = slides["2025-08-15-anchorage-summit"]
     assert summit["start_date"] == {"year": "2025", "month": "8", "day": "15"}
     assert summit["group"] == "Russia–US"

@@ -9,6 +9,7 @@ import feedparser
 import icalendar
 
 from site_builder.build import Options, render
+from tests.conftest import SOURCE_TEXT
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -24,7 +25,7 @@ def test_feed_parses_cleanly_in_a_feed_reader_newest_event_first(real_site):
     assert not feed.bozo, feed.get("bozo_exception")
     assert feed.version == "atom10"
     assert feed.feed.title == "Ukraine war diplomacy, 2025"
-    assert len(feed.entries) == 11
+    assert len(feed.entries) == 15
     site, _ = render(Options(root=real_site.root))
     expected = [f"https://ukraine-diplomacy-2025.netlify.app/events/{e.id}/" for e in reversed(site.events)]
     assert [e.id for e in feed.entries] == expected
@@ -64,8 +65,9 @@ excerpts:
 def test_feed_timestamps_come_from_the_content_so_rebuilds_are_not_updates(real_site):
     assert outputs(real_site)["feed.xml"] == outputs(real_site)["feed.xml"]
     root = ET.fromstring(outputs(real_site)["feed.xml"])
-    # The newest events: Sept. 1 in Tianjin, known to the day, so "by the end of Sept. 1" there.
-    assert root.find(f"{ATOM}updated").text == "2025-09-01T15:59:59Z"
+    # The newest event: the state of the talks as of Sept. 1, known to the day and given no zone
+    # (so the site's, UTC), so "by the end of Sept. 1" in UTC.
+    assert root.find(f"{ATOM}updated").text == "2025-09-01T23:59:59Z"
     talks = next(e for e in root.iter(f"{ATOM}entry") if e.find(f"{ATOM}id").text.endswith("istanbul-direct-talks/"))
     assert talks.find(f"{ATOM}published").text == "2025-06-30T20:59:59Z"  # June 2025: by the end of June
 
@@ -79,7 +81,7 @@ def calendar_events(files) -> dict[str, icalendar.Event]:
 
 def test_calendar_has_one_entry_per_event_with_stable_uids(real_site):
     events = calendar_events(outputs(real_site))
-    assert len(events) == 11
+    assert len(events) == 15
     summit = events["2025-08-15-anchorage-summit"]
     assert str(summit["uid"]) == "2025-08-15-anchorage-summit@ukraine-diplomacy-2025.netlify.app"
     assert str(summit["url"]) == "https://ukraine-diplomacy-2025.netlify.app/events/2025-08-15-anchorage-summit/"
@@ -102,6 +104,7 @@ def test_a_month_spans_the_month_transparently_and_says_its_precision(real_site)
 
 
 def test_a_timed_event_is_at_its_local_time_in_its_zone_with_the_zone_defined(site):
+    site.source("wire", SOURCE_TEXT + "They were late.\n")  # the title's quoted word
     site.event("2025-08-15-talks", """\
 title: Talks, begin; "late"
 date: 2025-08-15

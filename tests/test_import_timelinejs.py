@@ -28,7 +28,7 @@ def test_our_own_timeline_json_comes_back_with_dates_lanes_and_ids(real_site, si
     path.write_bytes(exported)
     result = site.cli("import", "timelinejs", str(path))
     assert result.returncode == 0, result.stderr
-    assert "imported 11 events" in result.stdout
+    assert "imported 15 events" in result.stdout
     talks = imported(site, "2025-06-istanbul-direct-talks")
     assert talks["title"] == "Direct Russian–Ukrainian talks in Istanbul"
     assert talks["date"] == "2025-06" and talks["display_date"] == "June 2025"

@@ -38,7 +38,7 @@ def test_a_passage_links_to_the_excerpt_cited_in_it_or_else_to_its_own_words(rea
     passages = {r.content[:40]: r.url for r in search_records(load_site(real_site.root)) if r.meta["kind"] == "Source"}
     cited = next(url for text, url in passages.items() if "have held closed-door talks in Alaska" in text
                  or text.startswith("date 2025-08-16 ANCHORAGE"))
-    assert cited == "/sources/tass-2025-08-16-putin-alaska-takeaways/#excerpt-2025-08-15-anchorage-summit-1"
+    assert cited == "/sources/tass-2025-08-16-putin-alaska-takeaways/#excerpt-2025-08-15-anchorage-summit-4"
     uncited = next(url for text, url in passages.items() if text.startswith("TASS has gathered the key takeaways"))
     # A text fragment: its first and last words, which the browser scrolls to and highlights.
     assert uncited == ("/sources/tass-2025-08-16-putin-alaska-takeaways/"

@@ -134,7 +134,7 @@ def test_sitemap_lists_every_event_and_source_page_by_absolute_url(built):
     assert SITE in locs and SITE + "sources/" in locs
     assert SITE + "events/2025-08-15-anchorage-summit/" in locs
     assert SITE + "sources/moscow-times-2025-09-01-putin-sco-alaska/" in locs
-    assert len(locs) == 1 + 1 + 11 + 2 == len(set(locs))
+    assert len(locs) == 1 + 1 + 15 + 2 == len(set(locs))
     assert not any("404" in u or "/embed/" in u or "/search/" in u for u in locs)
 
 

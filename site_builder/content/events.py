@@ -9,6 +9,7 @@ from pathlib import Path
 from site_builder.content.dates import When
 from site_builder.content.excerpts import closest_passage, locate_quote, selector_for
 from site_builder.content.fields import EVENT_FIELDS, Record, read_record
+from site_builder.content.quoted_prose import check_event_prose
 from site_builder.content.yamlsafe import decode_text, parse_yaml
 from site_builder.errors import Report
 from site_builder.model import Event, Excerpt, Source, SiteConfig
@@ -68,6 +69,7 @@ def build_event(path: str | Path, record: Record, eid: str, config: SiteConfig,
         report.at(record.loc_of("lane"), f"unknown lane '{lane}'", hint=f"lanes in site.yaml: {', '.join(lane_ids)}")
     excerpts = [verify_excerpt(eid, n, item, sources, report)
                 for n, item in enumerate(values.get("excerpts", ()), start=1)]
+    check_event_prose(path, record, sources, report)
     sourced = values.get("excerpts") or values.get("draft")  # a draft may have no excerpt yet
     failed = any(d.severity == "error" for d in report.diagnostics[diagnostics_before:])
     if failed or not start or "title" not in values or not sourced:

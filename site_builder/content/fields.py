@@ -74,6 +74,7 @@ EVENT_FIELDS = (
 SOURCE_FIELDS = (
     Field("id", "id", "Permanent id; defaults to the file name.", required=False),
     Field("title", "line", "Headline of the archived article.", required=True),
+    Field("title_supplied", "bool", "true when the editor wrote the title because the article has no headline."),
     Field("publisher", "line", "Who published it.", required=True),
     Field("published", "datetime", "Publication date (YYYY-MM-DD) or date and time with offset.", required=True),
     Field("url", "url", "Address of the original, http(s) only."),

@@ -51,4 +51,5 @@ def load_source(path: Path, report: Report) -> Source | None:
         text=body,
         path=str(path),
         body_line=header.count("\n") + 3,
+        title_supplied=record.get("title_supplied", False),
     )

@@ -174,7 +174,7 @@ def _event_ld_head(urls: Urls, event: Event) -> dict:
 def news_article_ld(site: Site | None, urls: Urls, source: Source) -> dict:
     data = {
         "@type": "NewsArticle",
-        "headline": source.title,
+        "headline" if not source.title_supplied else "name": source.title,
         "publisher": {"@type": "Organization", "name": source.publisher},
         "datePublished": source.published_at.isoformat() if source.published_at else source.published.iso(),
         "inLanguage": source.language,
@@ -190,5 +190,5 @@ def quotation_ld(site: Site, urls: Urls, excerpt: Excerpt) -> dict:
     source = site.sources_by_id[excerpt.source_id]
     return {"@type": "Quotation", "text": " […] ".join(excerpt.selector.quoted),
             "url": urls.absolute(urls.excerpt(excerpt)),
-            "isPartOf": {"@type": "NewsArticle", "headline": source.title,
+            "isPartOf": {"@type": "NewsArticle", "headline" if not source.title_supplied else "name": source.title,
                          "url": source.url or urls.absolute(urls.source(source.id))}}
