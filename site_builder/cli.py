@@ -12,7 +12,7 @@ from pathlib import Path
 
 from site_builder import __version__
 from site_builder.build import Options, build, check
-from site_builder.errors import ContentError, Diagnostic
+from site_builder.errors import ContentError, Diagnostic, printable
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,20 +22,77 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        if args.run is not run_new_site:
+            _usable_site_folder(args.site)
         return args.run(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (`| head`): nothing more to say to it
+        _silence_stdout()
+        return 1
+    except _Refused as exc:
+        say(f"site-builder: {exc}", err=True)
+        return 1
+    except OSError as exc:  # the machine's doing, not the content's: which file, and why
+        say(f"site-builder: {_os_reason(exc)}", err=True)
+        return 1
     except Exception as exc:  # a bug of ours: say so in one line, traceback only on request
         if os.environ.get("SITE_BUILDER_DEBUG"):
             raise
-        print(f"site-builder: internal error: {type(exc).__name__}: {exc}\n"
-              "  (this is a bug; run again with SITE_BUILDER_DEBUG=1 for details)", file=sys.stderr)
+        say(f"site-builder: internal error: {type(exc).__name__}: {exc}\n"
+            "  (this is a bug; run again with SITE_BUILDER_DEBUG=1 for details)", err=True)
         return 2
+
+
+class _Refused(Exception):
+    """An argument the command cannot work with; the message says which and why."""
+
+
+def say(text: str, err: bool = False) -> None:
+    """Print a message to the terminal, its names and values from content made printable."""
+    print(printable(text, newlines=True), file=sys.stderr if err else sys.stdout)
+
+
+def _usable_site_folder(folder: Path) -> None:
+    if not folder.exists():
+        raise _Refused(f"-C {folder}: no such folder")
+    if not folder.is_dir():
+        raise _Refused(f"-C {folder}: a file, not a folder; pass the folder that holds site.yaml")
+
+
+def _os_reason(exc: OSError) -> str:
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}"
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, what is still buffered goes nowhere instead of failing again at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def run() -> None:
     """The console script (and `python -m site_builder`): main(), then exit_now."""
+    _standard_streams_open()
     exit_now(main())
+
+
+def _standard_streams_open() -> None:
+    """A closed stdin, stdout or stderr (`>&-`) becomes /dev/null, so that no file the command
+    opens takes its number and nothing printed fails."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            os.open(os.devnull, os.O_RDWR)  # the lowest free number: this one
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w")
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")
 
 
 def exit_now(code: int) -> None:
@@ -49,6 +106,8 @@ def exit_now(code: int) -> None:
         raise SystemExit(code)
     atexit._run_exitfuncs()  # what the teardown would run first: multiprocessing's, weakref finalizers
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:
+            continue
         try:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe (`| head`), a closed stream: nothing to flush into
@@ -188,7 +247,7 @@ def run_new_site(args) -> int:
     from site_builder.scaffold import new_site
 
     return _scaffolded(lambda: new_site(args.dir, args.title),
-                       f"next: cd {args.dir} && site-builder serve")
+                       f"next: cd {printable(str(args.dir))} && site-builder serve")
 
 
 def _scaffolded(write, next_step: str) -> int:
@@ -197,11 +256,11 @@ def _scaffolded(write, next_step: str) -> int:
     try:
         paths = write()
     except ScaffoldError as exc:
-        print(f"site-builder: {exc}", file=sys.stderr)
+        say(f"site-builder: {exc}", err=True)
         return 1
     for path in paths:
-        print(f"wrote {path}")
-    print(next_step)
+        say(f"wrote {printable(str(path))}")
+    say(next_step)
     return 0
 
 
@@ -216,7 +275,7 @@ def report_errors(diagnostics: list[Diagnostic], what: str) -> int:
     for d in diagnostics:
         print(d.format(), file=sys.stderr)
     count = len(diagnostics)
-    print(f"{count} error{'s' if count != 1 else ''}; {what}", file=sys.stderr)
+    say(f"{count} error{'s' if count != 1 else ''}; {what}", err=True)
     return 1
 
 
@@ -233,29 +292,33 @@ def add_import_commands(commands) -> None:
 def run_import_timelinejs(args) -> int:
     from site_builder.content.load import SitePaths, load_config
     from site_builder.errors import Report
-    from site_builder.importers.timelinejs import TimelineReadError, import_timelinejs, lanes_yaml
+    from site_builder.importers.timelinejs import import_timelinejs, lanes_yaml
+    from site_builder.newfiles import WriteError
 
     report = Report()
     config = load_config(SitePaths(args.site), report, None)
-    if report:
+    if report or config is None:
         return report_errors(report.errors, "import needs a site: run it in the site's folder or pass -C DIR")
     out = args.out or SitePaths(args.site).events
     try:
-        result, written, skipped = import_timelinejs(args.file, out, {lane.id: lane.label for lane in config.lanes})
-    except (OSError, TimelineReadError) as exc:
-        line, column = getattr(exc, "line", 1), getattr(exc, "column", 1)
-        return report_errors([Diagnostic(str(args.file), line, column, str(exc))], "nothing imported")
-    print(f"imported {len(written)} event{'s' if len(written) != 1 else ''} from {args.file} into {out}/ as drafts")
+        result, written, skipped = import_timelinejs(args.file, out, config)
+    except ContentError as exc:
+        return report_errors(exc.diagnostics, "nothing imported")
+    except WriteError as exc:
+        say(f"site-builder: {exc}", err=True)
+        return 1
+    count = f"{len(written)} event{'s' if len(written) != 1 else ''}"
+    say(f"imported {count} from {printable(str(args.file))} into {printable(str(out))}/ as drafts")
     for path in skipped:
-        print(f"  kept as it was (a file of that name exists): {path}")
+        say(f"  kept as it was (a file of that name exists): {printable(str(path))}")
     if result.notes:
-        print("not carried over:")
+        say("not carried over:")
         for note in result.notes:
-            print(f"  - {note}")
+            say(f"  - {printable(note)}")
     if result.lanes:
-        print("add these lanes to site.yaml (pick the colours):")
-        print("  " + lanes_yaml(result.lanes).replace("\n", "\n  ").rstrip())
+        say("add these lanes to site.yaml (pick the colours):")
+        say("  " + lanes_yaml(result.lanes).replace("\n", "\n  ").rstrip())
     if written:
-        print("next: every event needs a verified excerpt from an archived source; "
-              "`site-builder check` lists each one still missing.")
+        say("next: every event needs a verified excerpt from an archived source; "
+            "`site-builder check` lists each one still missing.")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import asdict, dataclass
 from typing import NamedTuple
 
@@ -17,9 +18,12 @@ class Diagnostic:
     severity: str = "error"
 
     def format(self) -> str:
-        text = f"{display_path(self.path)}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        """For a terminal: the path and every line of message and hint printable; the lines after
+        the first indented, so that no text from content can pass for a diagnostic of its own."""
+        text = f"{printable(display_path(self.path))}:{self.line}:{self.column}: {self.severity}: "
+        text += printable(self.message, newlines=True).replace("\n", "\n  ")
         if self.hint:
-            text += "\n" + "\n".join("  " + line for line in f"hint: {self.hint}".splitlines())
+            text += "\n" + "\n".join("  " + line for line in f"hint: {printable(self.hint, newlines=True)}".split("\n"))
         return text
 
     def as_dict(self) -> dict:
@@ -35,6 +39,29 @@ def display_path(path: str) -> str:
     except ValueError:
         return path
     return rel if not rel.startswith("..") else path
+
+
+# Control characters (C0, DEL, C1), line and paragraph separators, bidi embeddings, overrides,
+# isolates and marks, the BOM, and lone surrogates (bytes of a file name that are not UTF-8).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff"
+                          "\ud800-\udfff]")
+_UNPRINTABLE_BUT_NEWLINE = re.compile(_UNPRINTABLE.pattern.replace("\x00-\x1f", "\x00-\x09\x0b-\x1f"))
+
+
+def printable(text: str, newlines: bool = False) -> str:
+    """Text safe to print to a terminal: every character that could move the cursor, retitle
+    the window, reverse the reading order or not print at all becomes an escape (\\x1b,
+    \\u202e); newlines are kept when asked. Every name or value from content or the command
+    line goes through it before it is printed."""
+    pattern = _UNPRINTABLE_BUT_NEWLINE if newlines else _UNPRINTABLE
+    return pattern.sub(_escape, str(text))
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, as os.fsdecode keeps it
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 class Report:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 from pathlib import Path
 
 import jinja2
 
-from site_builder.content import dates
-from site_builder.content.fields import EVENT_FIELDS, SOURCE_FIELDS, parse_published
-from site_builder.content.load import SitePaths, load_config
-from site_builder.errors import Report
+from site_builder.content.events import event_record
+from site_builder.content.fields import CONVERTERS, EVENT_FIELDS, EXCERPT_FIELDS, SITE_FIELDS, SOURCE_FIELDS, Field
+from site_builder.content.load import SitePaths, content_files, load_config, load_sources
+from site_builder.content.yamlsafe import Scalar
+from site_builder.errors import Location, Report, printable
+from site_builder.model import SiteConfig
+from site_builder.newfiles import WriteError, write_files
 from site_builder.schema import schema_file
 from site_builder.slugs import is_slug, slugify
 
@@ -25,8 +30,15 @@ class ScaffoldError(Exception):
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(SCAFFOLDS)), autoescape=False,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    env.filters["yaml"] = lambda text: json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML string
+    env.filters["yaml"] = _yaml_string
     return env
+
+
+def _yaml_string(text: str) -> str:
+    """A JSON string is a YAML string, once the characters YAML reads as line breaks or refuses
+    (NEL, the separators, C1 controls) are escaped too."""
+    return re.sub("[\x7f-\x9f\u2028\u2029\ufeff]", lambda m: f"\\u{ord(m.group()):04x}",
+                  json.dumps(text, ensure_ascii=False))
 
 
 def _schema_ref(folder_depth: int, kind: str) -> str:
@@ -34,54 +46,123 @@ def _schema_ref(folder_depth: int, kind: str) -> str:
     return "../" * folder_depth + "build/" + schema_file(kind)
 
 
-def _write_new(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write(files: dict[Path, str]) -> list[Path]:
+    """Write every file or none; refuse when one exists."""
+    for path in files:
+        if os.path.lexists(path):
+            raise ScaffoldError(f"{printable(str(path))} already exists; it was left as it is")
     try:
-        with open(path, "x", encoding="utf-8") as out:
-            out.write(text)
-    except FileExistsError:
-        raise ScaffoldError(f"{path} already exists; it was left as it is") from None
-    return path
+        written, kept = write_files(files)
+    except WriteError as exc:
+        raise ScaffoldError(str(exc)) from None
+    if kept:  # made by someone else meanwhile
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise ScaffoldError(f"{printable(str(kept[0]))} already exists; it was left as it is")
+    return written
+
+
+def _checked(option: str, value: str, fields: tuple[Field, ...], name: str):
+    """The value as the loader reads it for the field `name`, or a ScaffoldError with the
+    loader's own message; refused also when it holds a character that is not printable."""
+    if printable(value) != value:
+        raise ScaffoldError(f"{option}: '{printable(value)}' holds a control or invisible character; "
+                            "type it without")
+    spec = next(f for f in fields if f.name == name)
+    report = Report()
+    result = CONVERTERS[spec.kind](Scalar(value, Location(option, 1, 1), False), spec, report)
+    if report:
+        error = report.errors[0]
+        hint = f" ({error.hint})" if error.hint else ""
+        raise ScaffoldError(f"{option}: {printable(error.message)}{printable(hint)}")
+    return result
+
+
+def _site(root: Path) -> SiteConfig:
+    report = Report()
+    config = load_config(SitePaths(root), report, None)
+    if config is None or report:
+        raise ScaffoldError(f"no usable site.yaml in {printable(str(root))}; run `site-builder check` to see why")
+    return config
 
 
 def new_event(root: Path, title: str, date: str, lane: str | None = None, source: str | None = None) -> Path:
-    try:
-        when = dates.parse_partial_date(date)
-    except dates.DateError as exc:
-        raise ScaffoldError(f"--date: {exc}" + (f" ({exc.hint})" if exc.hint else "")) from None
-    if not title.strip():
-        raise ScaffoldError("the title is empty")
-    report = Report()
-    config = load_config(SitePaths(root), report, None)
-    if config is None:
-        raise ScaffoldError(f"no usable site.yaml in {root}; run `site-builder check` to see why")
+    when = _checked("--date", date, EVENT_FIELDS, "date")
+    title = _checked("title", title, EVENT_FIELDS, "title")
+    config = _site(root)
     lanes = [lane.id for lane in config.lanes]
-    if lane is not None and lane not in lanes:
-        raise ScaffoldError(f"unknown lane '{lane}'; lanes in site.yaml: {', '.join(lanes)}")
-    if source is not None and not is_slug(source):
-        raise ScaffoldError(f"'{source}' cannot be a source id (lowercase letters, digits and dashes)")
+    if lane is not None:
+        _checked("--lane", lane, EVENT_FIELDS, "lane")
+        if lane not in lanes:
+            raise ScaffoldError(f"--lane: unknown lane '{lane}'; lanes in site.yaml: {', '.join(lanes)}")
+    if source is not None:
+        _checked("--source", source, EXCERPT_FIELDS, "source")
+        known = _source_ids(root)
+        if source not in known:
+            raise ScaffoldError(f"--source: unknown source '{source}'; known sources: {', '.join(sorted(known)) or 'none yet'}"
+                                " (archive it first: `site-builder new source`)")
+    event_id = f"{when.iso()}-{slugify(title)}"
+    path = SitePaths(root).events / f"{event_id}.yaml"
+    if os.path.lexists(path):
+        raise ScaffoldError(f"{printable(str(path))} already exists; it was left as it is")
+    _refuse_taken_event_id(root, event_id)
     text = _env().get_template("event.yaml").render(
-        schema=_schema_ref(2, "event"), title=" ".join(title.split()), date=when.iso(),
+        schema=_schema_ref(2, "event"), title=title, date=when.iso(),
         lane=lane or lanes[0], lanes=lanes, source=source or PLACEHOLDER_SOURCE, timezone=config.timezone,
         help={f.name: f.help for f in EVENT_FIELDS},
-        excerpt_help={f.name: f.help for f in next(f for f in EVENT_FIELDS if f.name == "excerpts").fields})
-    path = SitePaths(root).events / f"{when.iso()}-{slugify(title)}.yaml"
-    return _write_new(path, text)
+        excerpt_help={f.name: f.help for f in EXCERPT_FIELDS})
+    _reads_back(text, path)
+    return _write({path: text})[0]
+
+
+def _source_ids(root: Path) -> set[str]:
+    return set(load_sources(SitePaths(root), Report()))
+
+
+def _refuse_taken_event_id(root: Path, event_id: str) -> None:
+    """An event file of that name (any suffix, any folder), or one that says `id: <event_id>`."""
+    paths = SitePaths(root)
+    for name in content_files(paths.events, (".yaml", ".yml"), paths.root, Report()):
+        try:
+            data = name.read_bytes()
+        except OSError:
+            continue
+        if name.stem == event_id or (event_id.encode() in data and _id_of(data, name) == event_id):
+            raise ScaffoldError(f"the event id '{event_id}' is taken by {printable(str(name))}; "
+                                "choose another title, or edit that event")
+
+
+def _id_of(data: bytes, path: Path) -> str | None:
+    record = event_record(data, str(path), Report())
+    return record.values.get("id") if record is not None else None
+
+
+def _reads_back(text: str, path: Path) -> None:
+    """What is written reads without an error, by the loader's own reader (a safety net)."""
+    report = Report()
+    event_record(text.encode("utf-8"), str(path), report)
+    if report:
+        raise ScaffoldError(f"cannot write a valid event from these values: {report.errors[0].format()}")
 
 
 def new_source(root: Path, source_id: str, title: str, publisher: str, published: str, url: str | None = None) -> Path:
     if not is_slug(source_id):
-        raise ScaffoldError(f"--id: '{source_id}' cannot be a source id; try '{slugify(source_id)}'")
-    try:
-        parse_published(published)
-    except dates.DateError as exc:
-        raise ScaffoldError(f"--published: {exc}" + (f" ({exc.hint})" if exc.hint else "")) from None
-    if url is not None and not url.lower().startswith(("http://", "https://")):
-        raise ScaffoldError(f"--url: '{url}' is not an http(s) address")
+        raise ScaffoldError(f"--id: '{printable(source_id)}' cannot be a source id; try '{slugify(source_id)}'")
+    values = {"title": _checked("--title", title, SOURCE_FIELDS, "title"),
+              "publisher": _checked("--publisher", publisher, SOURCE_FIELDS, "publisher")}
+    day, moment = _checked("--published", published, SOURCE_FIELDS, "published")
+    values["published"] = moment.isoformat() if moment else day.iso()
+    values["url"] = _checked("--url", url, SOURCE_FIELDS, "url") if url is not None else None
+    _site(root)
+    paths = SitePaths(root)
+    target = paths.sources / f"{source_id}.md"
+    if os.path.lexists(target):
+        raise ScaffoldError(f"{printable(str(target))} already exists; it was left as it is")
+    if source_id in _source_ids(root):
+        raise ScaffoldError(f"--id: a source '{source_id}' already exists (its file names it in `id:`)")
     text = _env().get_template("source.md").render(
-        schema=_schema_ref(2, "source"), title=title, publisher=publisher, published=published, url=url,
-        help={f.name: f.help for f in SOURCE_FIELDS})
-    return _write_new(SitePaths(root).sources / f"{source_id}.md", text)
+        schema=_schema_ref(2, "source"), **values, help={f.name: f.help for f in SOURCE_FIELDS})
+    return _write({target: text})[0]
 
 
 # What `new site` writes: scaffold template -> path in the new site.
@@ -95,9 +176,19 @@ SITE_FILES = {
 
 def new_site(folder: Path, title: str | None = None) -> list[Path]:
     """A small site that builds: site.yaml, one source, one event quoting it."""
-    if folder.exists() and any(folder.iterdir()):
-        raise ScaffoldError(f"{folder} is not empty; choose a new folder")
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise ScaffoldError(f"{printable(str(folder))} is a file; choose a new folder")
+    try:
+        if folder.is_dir() and any(folder.iterdir()):
+            raise ScaffoldError(f"{printable(str(folder))} is not empty; choose a new folder")
+    except OSError as exc:
+        raise ScaffoldError(f"cannot read {printable(str(folder))}: {exc.strerror}") from None
+    if title is None:
+        title = folder.resolve().name.replace("-", " ").replace("_", " ").capitalize() or "Timeline"
+        option = "the title made of the folder's name (pass --title)"
+    else:
+        option = "--title"
+    title = _checked(option, title, SITE_FIELDS, "title")
     env = _env()
-    title = title or folder.resolve().name.replace("-", " ").replace("_", " ").capitalize()
-    return [_write_new(folder / target, env.get_template(template).render(title=title))
-            for template, target in SITE_FILES.items()]
+    return _write({folder / target: env.get_template(template).render(title=title)
+                   for template, target in SITE_FILES.items()})

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import resource
+import subprocess
+import sys
 
+import pytest
 import yaml
 
 from site_builder.build import Options, render
@@ -131,3 +135,114 @@ def test_a_file_that_is_not_a_timeline_is_a_located_error(site, tmp_path):
     path.write_text("Name,Date\nx,y\n", encoding="utf-8")
     result = site.cli("import", "timelinejs", str(path))
     assert result.returncode == 1 and "not a TimelineJS spreadsheet" in result.stderr
+
+
+def _slide(**start) -> dict:
+    return {"text": {"headline": "Talks"}, "start_date": start or {"year": 2025}}
+
+
+MALFORMED = {
+    "an object that is not": ("[1, 2]", "a JSON list, not an object"),
+    "events that are not a list": ('{"events": {}}', 'no "events" list'),
+    "slides that are not objects": ('{"events": [1, "x", null]}', "slide 1: a JSON number"),
+    "text where a number goes": (json.dumps({"events": [_slide(year="abc")]}), "year 'abc' is not a whole number"),
+    "a month that is not a number": (json.dumps({"events": [_slide(year=2025, month="June")]}), "month 'June'"),
+    "an hour that is not a number": (json.dumps({"events": [_slide(year=2025, hour="x")]}), "hour 'x'"),
+    "a huge number": ('{"events": [{"text": {"headline": "T"}, "start_date": {"year": 1' + "0" * 30 + '}}]}',
+                      "is not a whole number"),
+    "a number of ten thousand digits": ('{"events": [{"start_date": {"year": 1' + "0" * 10000 + '}}]}', "not valid JSON"),
+    "NaN": ('{"events": [{"start_date": {"year": NaN}}]}', "NaN is not a number JSON allows"),
+    "a month 13": (json.dumps({"events": [_slide(year=2025, month=13)]}), "has no month 13"),
+    "February 30": (json.dumps({"events": [_slide(year=2025, month=2, day=30)]}), "not a day of the calendar"),
+    "a time 25:99": (json.dumps({"events": [_slide(year=2025, month=2, day=3, hour=25, minute=99)]}), "is not a time"),
+    "an end before the start": (json.dumps({"events": [{**_slide(year=2025, month=6), "end_date": {"year": 2024}}]}),
+                                "ends (2024) before it starts"),
+    "no headline": ('{"events": [{"start_date": {"year": 2025}}]}', "no headline"),
+    "no start date": ('{"events": [{"text": {"headline": "T"}}]}', "no start_date"),
+    "text that is not an object": ('{"events": [{"text": "T", "start_date": {"year": 2025}}]}',
+                                   "'text' must be an object"),
+    "a headline that is a list": ('{"events": [{"text": {"headline": ["T"]}, "start_date": {"year": 2025}}]}',
+                                  "'headline' must be text"),
+    "nesting a hundred thousand deep": ('{"events": ' + "[" * 100000, "nested too deeply"),
+}
+
+
+@pytest.mark.parametrize("name", MALFORMED)
+def test_a_malformed_timeline_is_a_plain_error_and_writes_nothing(site, tmp_path, name):
+    text, message = MALFORMED[name]
+    path = tmp_path / "t.json"
+    path.write_text(text, encoding="utf-8")
+    before = sorted(p.name for p in (site.root / "content/events").iterdir())
+    result = site.cli("import", "timelinejs", str(path))
+    assert result.returncode == 1, result.stdout
+    assert f"{path}:1:1: error:" in result.stderr and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert sorted(p.name for p in (site.root / "content/events").iterdir()) == before
+
+
+def test_one_bad_slide_among_good_ones_imports_none_of_them(site, tmp_path):
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"events": [_slide(year=2025, month=6), _slide(year=2025, month=2, day=30)]}))
+    result = site.cli("import", "timelinejs", str(path))
+    assert result.returncode == 1 and "slide 2: '2025-02-30' is not a day" in result.stderr, result.stderr
+    assert not (site.root / "content/events/2025-06-talks.yaml").exists()
+
+
+def test_a_bad_spreadsheet_row_is_located_at_its_line(site, tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text('Year,Headline,Text\n2025,"Two\nlines",x\n2025-1,Talks,y\n', encoding="utf-8")
+    result = site.cli("import", "timelinejs", str(path))
+    assert result.returncode == 1
+    assert f"{path}:4:1: error: slide 2 (row 4): the start date's year '2025-1'" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("case", ["missing", "folder", "not utf-8", "100 MB"])
+def test_a_file_that_cannot_be_read_as_a_timeline_is_a_plain_error(site, tmp_path, case):
+    path = tmp_path / "t.json"
+    if case == "folder":
+        path.mkdir()
+    elif case == "not utf-8":
+        path.write_bytes(b'{"events": [{"text": {"headline": "Caf\xe9"}}]}')
+    elif case == "100 MB":
+        with open(path, "wb") as file:
+            file.truncate(100 * 1024 * 1024)
+    result = site.cli("import", "timelinejs", str(path))
+    assert result.returncode == 1
+    message = {"missing": "no such file", "folder": "a folder, not a file", "not utf-8": ":1:39: error: file is not valid UTF-8",
+               "100 MB": "over the limit"}[case]
+    assert message in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def test_files_are_written_whole_under_a_temporary_name_and_none_is_left(site, tmp_path):
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"events": [_slide(year=2025, month=m) for m in (6, 7)]}))
+    assert site.cli("import", "timelinejs", str(path)).returncode == 0
+    names = sorted(p.name for p in (site.root / "content/events").iterdir())
+    assert names == ["2025-06-talks.yaml", "2025-07-talks.yaml", "2025-08-15-talks.yaml"]
+
+
+def test_a_file_too_large_to_write_leaves_no_event_of_the_import_behind(site, tmp_path):
+    path = tmp_path / "t.json"
+    long = {"text": {"headline": "Long", "text": "word " * 400}, "start_date": {"year": 2025, "month": 7}}
+    path.write_text(json.dumps({"events": [_slide(year=2025, month=6), long]}))
+    result = run_limited(site, 1000, "import", "timelinejs", str(path))
+    assert result.returncode == 1 and "nothing was written" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in (site.root / "content/events").iterdir()) == ["2025-08-15-talks.yaml"]
+
+
+def test_a_file_where_the_output_folder_must_go_is_a_plain_error(site, tmp_path):
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"events": [_slide()]}))
+    (tmp_path / "taken").write_text("x")
+    result = site.cli("import", "timelinejs", str(path), "--out", str(tmp_path / "taken/events"))
+    assert result.returncode == 1 and "a file is where a folder must go" in result.stderr, result.stderr
+
+
+def run_limited(site, max_bytes: int, *args: str) -> subprocess.CompletedProcess:
+    """The command in a process that may write files of at most max_bytes (RLIMIT_FSIZE)."""
+    def limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
+
+    return subprocess.run([sys.executable, "-m", "site_builder", "-C", str(site.root), *args],
+                          capture_output=True, text=True, preexec_fn=limit)

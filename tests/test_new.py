@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import resource
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+
 from site_builder.content.fields import EVENT_FIELDS
+
+from .conftest import EVENT_YAML
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../build/schema/event.schema.json"
 
@@ -99,3 +106,88 @@ def test_new_site_refuses_a_folder_that_is_not_empty(tmp_path: Path, site):
     result = site.cli("new", "site", str(folder))
     assert result.returncode == 1 and "not empty" in result.stderr
     assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+
+
+def events_named(site) -> list[str]:
+    return sorted(p.name for p in (site.root / "content/events").iterdir())
+
+
+@pytest.mark.parametrize("args, message", [
+    (["T\x1b]0;pwned\x07", "--date", "2025-09"], "title: 'T\\x1b]0;pwned\\x07' holds a control"),
+    (["\u202eevil", "--date", "2025-09"], "title: '\\u202eevil' holds a control"),
+    (["Two\nlines", "--date", "2025-09"], "title: 'Two\\x0alines' holds a control"),
+    ([" ", "--date", "2025-09"], "title: 'title' is empty"),
+    (["T", "--date", "2025-9"], "--date: '2025-9' is not a date"),
+    (["T", "--date", "2025", "--source", "Not_An_Id"], "--source: 'Not_An_Id' is not a valid id"),
+    (["T", "--date", "2025", "--source", "no-such-source"], "--source: unknown source 'no-such-source'; known sources: wire"),
+    (["T", "--date", "2025", "--lane", "\x1b[2J"], "--lane: '\\x1b[2J' holds a control"),
+])
+def test_new_event_refuses_what_the_loader_would_refuse(site, args, message):
+    before = events_named(site)
+    result = site.cli("new", "event", *args)
+    assert result.returncode == 1 and message in result.stderr, result.stderr
+    assert "\x1b" not in result.stderr and "Traceback" not in result.stderr
+    assert events_named(site) == before
+
+
+def test_new_event_refuses_an_id_another_file_already_uses(site):
+    site.event("renamed", "id: 2025-09-03-talks\n" + EVENT_YAML)
+    result = site.cli("new", "event", "Talks", "--date", "2025-09-03")
+    assert result.returncode == 1 and "the event id '2025-09-03-talks' is taken by" in result.stderr, result.stderr
+    assert not (site.root / "content/events/2025-09-03-talks.yaml").exists()
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--title", "A\x1b[2J", "--title: 'A\\x1b[2J' holds a control"),
+    ("--publisher", "", "--publisher: 'publisher' is empty"),
+    ("--published", "2025-02-30", "--published: '2025-02-30' is not a day of the calendar"),
+    ("--url", "http://", "--url: 'http://' is not an http(s) address"),
+    ("--url", "https://example.org/\x1b", "holds a control"),
+])
+def test_new_source_refuses_what_the_loader_would_refuse(site, option, value, message):
+    args = {"--title": "T", "--publisher": "P", "--published": "2025-09-03"}
+    args[option] = value
+    result = site.cli("new", "source", "--id", "memo", *[x for pair in args.items() for x in pair])
+    assert result.returncode == 1 and message in result.stderr, result.stderr
+    assert not (site.root / "content/sources/memo.md").exists()
+
+
+def test_new_source_writes_the_date_as_the_loader_reads_it(site):
+    args = ["--title", "T", "--publisher", "P", "--published", " 2025-09-03 "]
+    assert site.cli("new", "source", "--id", "memo", *args).returncode == 0
+    assert "published: 2025-09-03\n" in (site.root / "content/sources/memo.md").read_text()
+
+
+def test_new_source_refuses_an_id_a_source_file_declares(site):
+    site.source("other-file", front="id: memo\ntitle: T\npublisher: P\npublished: 2025-08-16\n")
+    result = site.cli("new", "source", "--id", "memo", "--title", "T", "--publisher", "P", "--published", "2025")
+    assert result.returncode == 1 and "a source 'memo' already exists" in result.stderr, result.stderr
+
+
+def test_new_site_refuses_a_file_and_a_title_the_loader_would_refuse(tmp_path: Path, site):
+    (tmp_path / "file").write_text("x")
+    result = site.cli("new", "site", str(tmp_path / "file"))
+    assert result.returncode == 1 and "is a file" in result.stderr, result.stderr
+    result = site.cli("new", "site", str(tmp_path / "fresh"), "--title", "a\u2028b")
+    assert result.returncode == 1 and "--title: 'a\\u2028b' holds a control" in result.stderr, result.stderr
+    assert not (tmp_path / "fresh").exists()
+
+
+def test_new_writes_nothing_half_when_the_disk_refuses(site, tmp_path):
+    def limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200, 200))
+
+    for args in (["new", "event", "Talks", "--date", "2025-09"], ["new", "site", str(tmp_path / "fresh")]):
+        result = subprocess.run([sys.executable, "-m", "site_builder", "-C", str(site.root), *args],
+                                capture_output=True, text=True, preexec_fn=limit)
+        assert result.returncode == 1 and "nothing was written" in result.stderr, result.stderr
+    assert events_named(site) == ["2025-08-15-talks.yaml"]
+    assert not (tmp_path / "fresh").exists()
+
+
+def test_new_says_plainly_when_a_file_is_where_a_folder_must_go(site):
+    (site.root / "content/sources/wire.md").unlink()
+    (site.root / "content/sources").rmdir()
+    (site.root / "content/sources").write_text("not a folder")
+    result = site.cli("new", "source", "--id", "memo", "--title", "T", "--publisher", "P", "--published", "2025")
+    assert result.returncode == 1 and "a file is where a folder must go" in result.stderr, result.stderr

@@ -10,8 +10,7 @@ quote nothing, and every event here must, so each imported event is a draft with
 
 from __future__ import annotations
 
-import csv
-import io
+import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
@@ -20,21 +19,19 @@ from pathlib import Path
 
 import yaml
 
+from site_builder.content.events import build_event, event_record
+from site_builder.errors import ContentError, Diagnostic, Report, printable
 from site_builder.htmltext import html_to_text
+from site_builder.importers.timelinejs_read import TimelineReadError, json_type, read_timeline
+from site_builder.model import Lane, SiteConfig
+from site_builder.newfiles import write_files
 from site_builder.slugs import slugify
 
-CSV_COLUMNS = ("Year", "Month", "Day", "Time", "End Year", "End Month", "End Day", "End Time", "Display Date",
-               "Headline", "Text", "Media", "Media Credit", "Media Caption", "Media Thumbnail", "Type", "Group",
-               "Background")
-_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?\s*$")
+_NUMBER = re.compile(r"^-?[0-9]{1,9}$")
 
 
-class TimelineReadError(ValueError):
-    """The file is not a TimelineJS timeline we can read (with where, when known)."""
-
-    def __init__(self, message: str, line: int = 1, column: int = 1):
-        super().__init__(message)
-        self.line, self.column = line, column
+class SlideError(ValueError):
+    """A slide that cannot become an event: a wrong type, a missing field, an impossible value."""
 
 
 @dataclass
@@ -42,6 +39,8 @@ class ImportedEvent:
     id: str
     record: dict
     media_url: str | None = None
+    where: str = ""  # "slide 3 (row 4)"
+    line: int = 1  # of the slide in the file, where known (a CSV row)
 
 
 @dataclass
@@ -49,88 +48,30 @@ class ImportReport:
     events: list[ImportedEvent] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what could not be carried over, one line each
     lanes: dict[str, str] = field(default_factory=dict)  # lane id -> group label, as found
+    errors: list[Diagnostic] = field(default_factory=list)  # slides that cannot be events
 
 
-def read_timeline(path: Path) -> dict:
-    """A TimelineJS JSON object from a .json file or the template's CSV export."""
-    raw = path.read_bytes()
-    text = raw.decode("utf-8-sig", errors="replace")
-    if text.lstrip().startswith("{"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise TimelineReadError(f"not valid JSON: {exc.msg}", exc.lineno, exc.colno) from None
-        if not isinstance(data, dict) or not isinstance(data.get("events"), list):
-            raise TimelineReadError("not a TimelineJS timeline: no \"events\" list")
-        return data
-    return timeline_from_csv(text)
-
-
-def timeline_from_csv(text: str) -> dict:
-    rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    if not rows or not {"Year", "Headline"} <= set(rows[0]):
-        raise TimelineReadError("not a TimelineJS spreadsheet: the header needs at least Year and Headline "
-                           f"(template columns: {', '.join(CSV_COLUMNS)})")
-    data: dict = {"events": [], "eras": []}
-    for number, row in enumerate(rows, start=2):
-        row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
-        slide = {"text": {"headline": row.get("Headline", ""), "text": row.get("Text", "")}, "_row": number}
-        start = _csv_date(row, "Year", "Month", "Day", "Time")
-        if start:
-            slide["start_date"] = start
-        end = _csv_date(row, "End Year", "End Month", "End Day", "End Time")
-        if end:
-            slide["end_date"] = end
-        for key, column in (("display_date", "Display Date"), ("group", "Group"), ("background", "Background")):
-            if row.get(column):
-                slide[key] = row[column]
-        if row.get("Media"):
-            slide["media"] = {"url": row["Media"], "credit": row.get("Media Credit", ""),
-                              "caption": row.get("Media Caption", "")}
-        kind = row.get("Type", "").lower()
-        if kind == "title":
-            data["title"] = slide
-        elif kind == "era":
-            data["eras"].append(slide)
-        else:
-            data["events"].append(slide)
-    return data
-
-
-def _csv_date(row: dict, year: str, month: str, day: str, time: str) -> dict | None:
-    if not row.get(year):
-        return None
-    date = {"year": row[year]}
-    if row.get(month):
-        date["month"] = row[month]
-    if row.get(day):
-        date["day"] = row[day]
-    m = _TIME.match(row.get(time, ""))
-    if m:
-        hour = int(m.group(1))
-        if m.group(4):  # 12-hour clock
-            hour = hour % 12 + (12 if m.group(4).lower() == "pm" else 0)
-        date.update(hour=str(hour), minute=m.group(2))
-        if m.group(3):
-            date["second"] = m.group(3)
-    elif row.get(time):
-        date["_bad_time"] = row[time]
-    return date
-
-
-def convert(data: dict, known_lanes: dict[str, str]) -> ImportReport:
-    """TimelineJS data -> event records, with everything left behind named in the report."""
+def convert(data: dict, known_lanes: dict[str, str], path: str = "") -> ImportReport:
+    """TimelineJS data -> event records, with everything left behind named in the report, and
+    every slide that cannot be an event an error in report.errors."""
     report = ImportReport()
     if data.get("title"):
         report.notes.append("the title slide: put its headline and text in site.yaml (title, description)")
     if data.get("eras"):
-        report.notes.append(f"{len(data['eras'])} era(s): this site has no eras; lanes and tags group events")
+        eras = len(data["eras"]) if isinstance(data["eras"], list) else 1
+        report.notes.append(f"{eras} era(s): this site has no eras; lanes and tags group events")
     taken: set[str] = set()
     for number, slide in enumerate(data.get("events", []), start=1):
-        where = f"slide {number}" + (f" (row {slide['_row']})" if "_row" in slide else "")
-        event = _convert_slide(slide, where, known_lanes, report)
+        line = slide.get("_row", 1) if isinstance(slide, dict) else 1
+        where = f"slide {number}" + (f" (row {line})" if line > 1 else "")
+        try:
+            event = _convert_slide(slide, where, known_lanes, report)
+        except SlideError as exc:
+            report.errors.append(Diagnostic(path, line, 1, f"{where}: {exc}"))
+            continue
         if event is None:
             continue
+        event.where, event.line = where, line
         base, n = event.id, 2
         while event.id in taken:
             event.id = f"{base}-{n}"
@@ -140,16 +81,21 @@ def convert(data: dict, known_lanes: dict[str, str]) -> ImportReport:
     return report
 
 
-def _convert_slide(slide: dict, where: str, known_lanes: dict[str, str], report: ImportReport):
-    text = slide.get("text") or {}
-    title = html_to_text(str(text.get("headline") or "")).strip()
-    start = _partial_date(slide.get("start_date"), where, "start", report)
-    if not title or start is None:
-        report.notes.append(f"{where}: skipped, it has no headline or no usable start date")
+def _convert_slide(slide, where: str, known_lanes: dict[str, str], report: ImportReport):
+    if not isinstance(slide, dict):
+        raise SlideError(f"a JSON {json_type(slide)}, not an object with a headline and a start_date")
+    text = _object(slide, "text")
+    title = html_to_text(_text(text, "headline")).strip()
+    if not title:
+        raise SlideError("no headline (text.headline): every event needs a title")
+    if slide.get("start_date") is None:
+        raise SlideError("no start_date: every event needs a date")
+    start = _partial_date(_object(slide, "start_date"), where, "start", report)
+    if start is None:
         return None
     date, clock = start
     record: dict = {"title": title, "date": date}
-    end = _partial_date(slide.get("end_date"), where, "end", report) if slide.get("end_date") else None
+    end = _partial_date(_object(slide, "end_date"), where, "end", report) if slide.get("end_date") else None
     if end:
         record["end"] = end[0]
         if end[1]:
@@ -162,29 +108,67 @@ def _convert_slide(slide: dict, where: str, known_lanes: dict[str, str], report:
                                     "(TimelineJS has none); add `timezone:` where that is wrong")
         else:
             report.notes.append(f"{where}: a time without a full date ({clock})")
-    shown = slide.get("display_date") or (slide.get("start_date") or {}).get("display_date")
-    if shown:  # the slide's own, else the start date's (TimelineJS allows both)
-        record["display_date"] = html_to_text(str(shown)).strip()
-    group = str(slide.get("group") or "").strip()
+    shown = _text(slide, "display_date") or _text(_object(slide, "start_date"), "display_date")
+    if shown.strip():  # the slide's own, else the start date's (TimelineJS allows both)
+        record["display_date"] = html_to_text(shown).strip()
+    group = _text(slide, "group").strip()
     if group:
         lane = _lane_id(group, known_lanes)
         record["lane"] = lane
         if lane not in known_lanes:
             report.lanes.setdefault(lane, group)
-    summary = html_to_markdown(str(text.get("text") or ""))
+    summary = html_to_markdown(_text(text, "text"))
     if summary:
         record["summary"] = summary
     record["draft"] = True
     record["excerpts"] = []
-    media = slide.get("media") or {}
-    media_url = str(media.get("url") or "").strip()
+    media_url = _text(_object(slide, "media"), "url").strip()
     if media_url:
         report.notes.append(f"{where}: media {media_url[:80]} (kept in the file as a source to archive)")
     if slide.get("background"):
         report.notes.append(f"{where}: its background")
-    event_id = str(slide.get("unique_id") or "").strip()
-    event_id = slugify(event_id) if event_id else f"{date}-{slugify(title)[:60].rstrip('-')}"
+    event_id = slugify(_text(slide, "unique_id"))[:100].rstrip("-") if _text(slide, "unique_id").strip() else ""
+    event_id = event_id or f"{date}-{slugify(title)[:60].rstrip('-')}"
     return ImportedEvent(event_id, record, media_url if media_url.startswith(("http://", "https://")) else None)
+
+
+def _object(parent: dict, key: str) -> dict:
+    """parent[key] when it is an object; {} when it is missing."""
+    value = parent.get(key)
+    if value is None or value == "":
+        return {}
+    if not isinstance(value, dict):
+        raise SlideError(f"'{key}' must be an object, not a JSON {json_type(value)}")
+    return value
+
+
+def _text(parent: dict, key: str) -> str:
+    """parent[key] as text: a string or a number; "" when it is missing."""
+    value = parent.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise SlideError(f"'{key}' must be text, not a JSON {json_type(value)}")
+
+
+def _whole(parent: dict, key: str, which: str) -> int | None:
+    """parent[key] as a whole number (TimelineJS writes them as numbers or as text)."""
+    value = parent.get(key)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str):
+        value = value.strip()
+        if _NUMBER.match(value):
+            value = int(value)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or abs(value) >= 10 ** 9:
+        shown = f"'{value}'" if isinstance(value, str) else json.dumps(value)[:40]
+        raise SlideError(f"the {which} date's {key} {shown} is not a whole number of a date")
+    return value
 
 
 def _lane_id(group: str, known_lanes: dict[str, str]) -> str:
@@ -195,24 +179,23 @@ def _lane_id(group: str, known_lanes: dict[str, str]) -> str:
     return slugify(re.sub(r"[\u2010-\u2015\u2212/]", " ", group))
 
 
-def _partial_date(value, where: str, which: str, report: ImportReport) -> tuple[str, str | None] | None:
-    if not isinstance(value, dict):
-        return None
-    try:
-        year = int(str(value.get("year", "")).strip())
-        month = int(str(value["month"]).strip()) if str(value.get("month") or "").strip() else None
-        day = int(str(value["day"]).strip()) if month and str(value.get("day") or "").strip() else None
-    except ValueError:
-        report.notes.append(f"{where}: an unreadable {which} date {value!r}")
-        return None
-    if not 1 <= year <= 9999:
-        report.notes.append(f"{where}: the {which} year {year} (dates before year 1 are not supported)")
+def _partial_date(value: dict, where: str, which: str, report: ImportReport) -> tuple[str, str | None] | None:
+    """(YYYY[-MM[-DD]], HH:MM or None); None, with a note, for a year before 1. Whether it is a
+    real day and a real time is the loader's to say (import_timelinejs checks every event)."""
+    year = _whole(value, "year", which)
+    if year is None:
+        raise SlideError(f"the {which} date has no year")
+    month = _whole(value, "month", which)
+    day = _whole(value, "day", which) if month else None
+    if year < 1:
+        report.notes.append(f"{where}: skipped, the {which} year {year} (dates before year 1 are not supported)")
         return None
     date = f"{year:04d}" + (f"-{month:02d}" if month else "") + (f"-{day:02d}" if day else "")
     clock = None
-    if str(value.get("hour") or "").strip():
-        clock = f"{int(value['hour']):02d}:{int(value.get('minute') or 0):02d}"
-        if str(value.get("second") or "0").strip() not in ("", "0", "00"):
+    hour = _whole(value, "hour", which)
+    if hour is not None:
+        clock = f"{hour:02d}:{_whole(value, 'minute', which) or 0:02d}"
+        if _whole(value, "second", which):
             report.notes.append(f"{where}: seconds of the {which} time")
     if value.get("_bad_time"):
         report.notes.append(f"{where}: an unreadable {which} time {value['_bad_time']!r}")
@@ -298,7 +281,8 @@ _EventDumper.add_representer(str, _represent_str)
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """Text for a comment line: one line, and nothing YAML refuses in a comment (control characters)."""
+    return printable(" ".join(text.split()))
 
 
 def lanes_yaml(lanes: dict[str, str]) -> str:
@@ -307,16 +291,33 @@ def lanes_yaml(lanes: dict[str, str]) -> str:
     return yaml.safe_dump({"lanes": items}, sort_keys=False, allow_unicode=True)
 
 
-def import_timelinejs(path: Path, out_dir: Path, known_lanes: dict[str, str]) -> tuple[ImportReport, list[Path], list[Path]]:
-    """Write one YAML file per slide into out_dir; never overwrite. Returns (report, written, skipped)."""
-    report = convert(read_timeline(path), known_lanes)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written, skipped = [], []
-    for event in report.events:
-        target = out_dir / f"{event.id}.yaml"
-        if target.exists():
-            skipped.append(target)
-            continue
-        target.write_text(event_yaml(event, path.name), encoding="utf-8")
-        written.append(target)
-    return report, written, skipped
+def import_timelinejs(path: Path, out_dir: Path, config: SiteConfig) -> tuple[ImportReport, list[Path], list[Path]]:
+    """Write one YAML file per slide into out_dir, all or none, never over a file that exists.
+    Returns (report, written, kept); ContentError when a slide cannot be an event the loader
+    accepts, newfiles.WriteError when the files cannot be written."""
+    try:
+        data = read_timeline(path)
+    except TimelineReadError as exc:
+        raise ContentError([Diagnostic(str(path), exc.line, exc.column, str(exc))]) from None
+    report = convert(data, {lane.id: lane.label for lane in config.lanes}, str(path))
+    files = {out_dir / f"{event.id}.yaml": event_yaml(event, path.name) for event in report.events}
+    errors = report.errors + _refused_by_loader(report, files, config, str(path))
+    if errors:
+        raise ContentError(sorted(errors))
+    written, kept = write_files(files)
+    return report, written, kept
+
+
+def _refused_by_loader(report: ImportReport, files: dict[Path, str], config: SiteConfig, path: str) -> list[Diagnostic]:
+    """What the loader would say of each file, as an error of its slide: an impossible day or
+    time, an end before the start, an id that cannot be one."""
+    lanes = config.lanes + tuple(Lane(lane, label, "#666666") for lane, label in report.lanes.items())
+    config = dataclasses.replace(config, lanes=lanes)
+    errors = []
+    for event, (target, text) in zip(report.events, files.items()):
+        found = Report()
+        record = event_record(text.encode("utf-8"), str(target), found)
+        if record is not None:
+            build_event(str(target), record, event.id, config, {}, found)
+        errors += [Diagnostic(path, event.line, 1, f"{event.where}: {d.message}", d.hint) for d in found.errors]
+    return errors
