@@ -144,8 +144,15 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _port(text: str) -> int:
+    port = int(text) if text.isascii() and text.isdigit() else 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{printable(text)!r} is not a port: give a number from 1 to 65535")
+    return port
+
+
 def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of processes, 1 or more, not {text!r}")
     return int(text)
 
@@ -188,7 +195,7 @@ def add_authoring_commands(commands) -> None:
     p = commands.add_parser("serve", help="preview the site, rebuilding and reloading the browser on every save")
     p.add_argument("--bind", default="127.0.0.1", metavar="ADDR", help="address to listen on (default: 127.0.0.1, this machine only; the preview answers only "
                         "requests for this address, localhost, and when bound wider this machine's names)")
-    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    p.add_argument("--port", type=_port, default=8000, help="port to listen on, 1 to 65535 (default: 8000)")
     p.add_argument("--drafts", action="store_true", help="include events marked draft: true")
     p.add_argument("--open", action="store_true", help="open the preview in a web browser")
     p.set_defaults(run=run_serve)

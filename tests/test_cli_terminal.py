@@ -110,3 +110,11 @@ def test_a_site_folder_that_is_missing_or_a_file_is_a_plain_error(site):
                                     capture_output=True, text=True)
             assert result.returncode == 1, result.stderr
             assert message in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def test_a_port_outside_1_to_65535_or_not_a_number_is_a_plain_error(site):
+    for port in ("-1", "0", "70000", "http", "\uff18\uff10"):
+        result = site.cli("serve", "--port", port)
+        assert result.returncode == 2, port
+        assert "is not a port: give a number from 1 to 65535" in result.stderr
+        assert "Traceback" not in result.stderr and "internal error" not in result.stderr
