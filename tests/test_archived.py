@@ -1,0 +1,158 @@
+"""A source's quotes are verified against what its readers read: a Markdown copy's visible text,
+mapped back exactly to the archived characters; a plain text as it is."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from site_builder.content.archived import markdown_visible
+from site_builder.content.excerpts import fold, locate_quote
+from tests.conftest import REPO
+
+MT = "moscow-times-2025-09-01-putin-sco-alaska"
+MT_TEXT = (REPO / f"content/sources/{MT}.md").read_text(encoding="utf-8")
+TRUE_QUOTE = "President Vladimir Putin said Monday that his meeting with U.S. President Donald Trump"
+
+
+def _mt_site(site, quote: str, markdown: bool = True):
+    text = MT_TEXT if markdown else MT_TEXT.replace("format: markdown\n", "")
+    site.write(f"content/sources/{MT}.md", text)
+    site.event("2025-09-01-sco", f"title: SCO remarks\ndate: 2025-09-01\nexcerpts:\n"
+                                 f"  - source: {MT}\n    quote: {json.dumps(quote)}\n")
+    return site
+
+
+def test_a_true_quote_of_a_markdown_source_verifies(site):
+    result = _mt_site(site, TRUE_QUOTE).cli("check")
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_quote_keeping_the_markup_does_not_verify_and_the_hint_names_it(site):
+    result = _mt_site(site, "President Vladimir Putin [said](#) Monday that his meeting").cli("check")
+    assert result.returncode == 1
+    assert 'the quote has "[said](#)" where the source has "said"' in result.stderr
+    assert "Markdown, which readers do not see" in result.stderr
+    assert "only white space" not in result.stderr
+
+
+def test_a_plain_text_source_that_reads_as_markdown_gets_a_hint(site):
+    result = _mt_site(site, TRUE_QUOTE, markdown=False).cli("check")
+    assert result.returncode == 1
+    assert 'the quote has "said" where the source has "[said](#)"' in result.stderr
+    assert "add `format: markdown`" in result.stderr
+
+
+def test_punctuation_differences_are_named_not_called_white_space(site):
+    site.event("2025-08-16-x", "title: X\ndate: 2025-08-16\nexcerpts:\n  - source: wire\n"
+                               "    quote: The talks took place, in a trustful and constructive atmosphere.\n")
+    result = site.cli("check")
+    assert 'the quote has "place," where the source has "place"' in result.stderr
+    assert "only white space" not in result.stderr
+
+
+def test_selector_words_are_visible_and_offsets_archived(site):
+    _mt_site(site, TRUE_QUOTE).cli("build")
+    data = json.loads((site.root / "build/events.json").read_text())
+    excerpt = data["events"][-1]["excerpts"][0] if data["events"][-1]["id"] == "2025-09-01-sco" else next(
+        x for e in data["events"] if e["id"] == "2025-09-01-sco" for x in e["excerpts"])
+    source = next(s for s in data["sources"] if s["id"] == MT)
+    assert source["format"] == "markdown"
+    assert excerpt["selector"]["exact"] == TRUE_QUOTE
+    assert excerpt["parts"][0]["text"] == TRUE_QUOTE
+    assert "**" not in excerpt["selector"]["prefix"] and "](" not in excerpt["selector"]["suffix"]
+    assert "%5B" not in excerpt["original_url"]  # the fragment's words are the visible ones
+    archived = source["text"][excerpt["start"]:excerpt["end"]]
+    assert archived.startswith("President Vladimir Putin [said](#) Monday") and archived.endswith("Donald Trump")
+    assert source["text"].splitlines()[excerpt["line"] - 10].startswith("President Vladimir Putin")
+
+
+def test_plain_text_with_stars_underscores_and_hashes_keeps_its_characters(site):
+    text = "#1 priority: 5 * 3 = 15, a*b*c and snake_case_name, __init__ too.\n\n> not a quote\n"
+    site.source("wire", text)
+    site.event("2025-08-15-talks", "title: X\ndate: 2025-08-16\nexcerpts:\n  - source: wire\n"
+                               "    quote: \"#1 priority: 5 * 3 = 15, a*b*c and snake_case_name, __init__ too.\"\n"
+                               "  - source: wire\n    quote: \"> not a quote\"\n")
+    assert site.cli("build").returncode == 0
+    page = (site.root / "build/sources/wire/index.html").read_text()
+    assert "a*b*c and snake_case_name, __init__ too.</mark>" in page
+    assert "<em>" not in page and "<blockquote>" not in page
+
+
+def test_an_unknown_format_is_located(site):
+    site.source("wire", front="title: W\npublisher: W\npublished: 2025-08-16\nformat: html\n")
+    result = site.cli("check")
+    assert result.returncode == 1
+    assert "wire.md:5:9: error: 'html' is not a source format" in result.stderr
+
+
+def test_visible_text_resolves_escapes_entities_code_and_autolinks():
+    doc = 'A \\*star\\* &amp; `x  y` <https://e.org/a%20b> ![alt](i.png)end\n\n<b>raw</b> [t](u "z z") z'
+    shown = markdown_visible(doc)
+    assert shown.text == "A *star* & x  y https://e.org/a%20b end\n\n<b>raw</b> t z"
+    for visible, archived in (("*star*", "\\*star\\*"), ("&", "&amp;"), ("<b>raw</b>", "<b>raw</b>"),
+                              ("t z", 't](u "z z") z')):
+        start = shown.text.index(visible)
+        a, b = shown.archived_span(start, start + len(visible))
+        assert doc[a:b] == archived
+
+
+def test_visible_text_of_blocks_drops_their_markers():
+    doc = "# Head *line*\n\n> quoted\n> more\n\n1. one\n2. two  \n   broken\n\n---\n\n    code *x*\n"
+    shown = markdown_visible(doc)
+    assert shown.text == "Head line\n\nquoted\nmore\n\none\n\ntwo\nbroken\n\ncode *x*"
+    assert [b.kind for b in shown.blocks] == ["h", "p", "p", "p", "pre"]
+    assert [c.kind for c in shown.blocks[1].opens] == ["blockquote"]
+    assert [c.kind for c in shown.blocks[2].opens] == ["ol", "li"]
+    assert any("br" in run.styles for run in shown.blocks[3].runs)
+
+
+_WORDS = st.sampled_from(["alpha", "beta", "gamma", "delta", "Putin", "said", "x1", "Monday"])
+
+
+@st.composite
+def _inline(draw):
+    words = " ".join(draw(st.lists(_WORDS, min_size=1, max_size=3)))
+    return draw(st.sampled_from([
+        words, f"*{words}*", f"**{words}**", f"_{words}_", f"[{words}](#)", f'[{words}](http://e.org/a "{words}")',
+        f"`{words}`", f"{words} \\*", f"{words} &amp;", "<http://e.org/x>", f"![{words}](i.png) {words}",
+        f"***{words}***", f"~~{words}~~",
+    ]))
+
+
+@st.composite
+def _block(draw):
+    lines = [" ".join(draw(st.lists(_inline(), min_size=1, max_size=4))) for _ in range(draw(st.integers(1, 3)))]
+    joint = draw(st.sampled_from(["\n", "  \n", "\\\n"]))
+    body = joint.join(lines)
+    prefix = draw(st.sampled_from(["", "# ", "> ", "- ", "1. ", "  "]))
+    if prefix == "# ":
+        return prefix + lines[0]
+    if prefix == "> ":
+        return "\n".join(prefix + line for line in body.split("\n"))
+    return prefix + body.replace("\n", "\n" + " " * len(prefix))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_block(), min_size=1, max_size=4), st.data())
+def test_every_visible_passage_verifies_and_maps_to_the_archived_characters(blocks, data):
+    # The last block ends in a stop: on main, locate_quote misses a quote at offset 0 of a text that
+    # ends in a letter (its word-edge check wraps round to the last character; trust-quotes fixes it).
+    doc = "\n\n".join(blocks) + "\n\nEnd.\n"
+    shown = markdown_visible(doc)
+    assert "**" not in shown.text and "](" not in shown.text  # no block fell back to its markup
+    words = list(re.finditer(r"\w+", shown.text))
+    first = data.draw(st.integers(0, len(words) - 1))
+    last = data.draw(st.integers(first, len(words) - 1))
+    quote = shown.text[words[first].start():words[last].end()]
+    spans = locate_quote(quote, shown.text)
+    assert spans is not None
+    for start, end in spans:
+        a, b = shown.archived_span(start, end)
+        assert doc[a] == shown.text[start] and doc[b - 1] == shown.text[end - 1]
+        back = shown.visible_span(a, b)
+        assert fold(shown.text[slice(*back)]) == fold(shown.text[start:end])
+    assert fold(" ".join(shown.text[s:e] for s, e in spans)) == fold(quote)
