@@ -156,3 +156,53 @@ def test_every_visible_passage_verifies_and_maps_to_the_archived_characters(bloc
         back = shown.visible_span(a, b)
         assert fold(shown.text[slice(*back)]) == fold(shown.text[start:end])
     assert fold(" ".join(shown.text[s:e] for s, e in spans)) == fold(quote)
+
+
+HOSTILE_MARKDOWN = """\
+## Heading with *emphasis*
+
+A **bold claim** and _an aside_, a [link](#) and [another](javascript:alert(1)) and ![pic](http://e.org/x.png).
+
+<script>alert(1)</script> &lt;b&gt; stays text.
+
+> quoted words
+> over two lines
+
+1. first item
+2. second item
+"""
+
+
+def _page(site) -> str:
+    page = (site.root / f"build/sources/{MT}/index.html").read_text()
+    return page[page.index('<div class="archived-text'):page.index("</article>")]
+
+
+def test_the_source_page_shows_a_markdown_copy_formatted_with_its_highlights(site):
+    _mt_site(site, "at the SCO meeting in China. Sergei Bobylev").cli("build")
+    text = _page(site)
+    assert "**" not in text and "](" not in text
+    assert '<h2 class="archived-heading">Putin Says Alaska Talks' in text
+    # the highlight covers exactly the cited words, half of the bold caption included
+    assert ('<mark>at the SCO meeting in China. </mark><mark><strong>Sergei Bobylev</strong></mark>'
+            '<a class="cited-by"') in text
+    assert "<strong> / POOL / TASS</strong>" in text
+    assert "<strong>Related article:</strong> Can Russia Weather a Fuel Crisis" in text  # a link, as text
+
+
+def test_markup_in_a_markdown_copy_is_never_rendered_as_html(site):
+    site.write(f"content/sources/{MT}.md", "---\ntitle: T\npublisher: P\npublished: 2025-09-01\n"
+                                           "format: markdown\n---\n" + HOSTILE_MARKDOWN)
+    site.event("2025-09-01-sco", f"title: X\ndate: 2025-09-01\nexcerpts:\n  - source: {MT}\n"
+                                 "    quote: \"claim and an aside, a link and\"\n"
+                                 f"  - source: {MT}\n    quote: \"<script>alert(1)</script> <b> stays\"\n")
+    result = site.cli("build")
+    assert result.returncode == 0, result.stderr
+    text = _page(site)
+    assert "<h3 class=\"archived-heading\">Heading with <em>emphasis</em></h3>" in text
+    assert "<mark><strong>claim</strong></mark><mark> and </mark><mark><em>an aside</em></mark>" in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt; stays" in text
+    assert "<script" not in text and "<img" not in text and "href=\"#\"" not in text
+    assert "javascript:" not in text.replace("[another](javascript:alert(1))", "")
+    assert "<blockquote><p>quoted words\nover two lines</p></blockquote>" in text
+    assert "<ol><li><p>first item</p></li>" in text and "<li><p>second item</p></li></ol>" in text
