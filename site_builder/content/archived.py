@@ -76,7 +76,7 @@ class VisibleText:
 
 
 def visible_text(source: Source) -> VisibleText:
-    return _visible(source.text, getattr(source, "format", "text"))
+    return _visible(source.text, source.format)
 
 
 @lru_cache(maxsize=4096)
