@@ -44,16 +44,25 @@ class TextQuote:
     exact: str
     prefix: str
     suffix: str
-    start: int  # character offsets into the source text
+    start: int  # character offsets into the source text, as archived
     end: int
     parts: tuple[tuple[int, int], ...]  # the matched pieces; several when the quote has elisions
     line: int  # line of the source file where the quote starts
     fragment: str  # `#:~:text=...` pointing a browser at these words
+    # The parts in the source's visible text, where exact, prefix and suffix come from, when that
+    # is not the archived text (a Markdown source); () when they are `parts`.
+    visible: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def shown(self) -> tuple[tuple[int, int], ...]:
+        """Each part's offsets into the source's visible text."""
+        return self.visible or self.parts
 
     @cached_property  # read about 140,000 times in a build of 10,000 events (0.4 s of CPU uncached)
     def quoted(self) -> tuple[str, ...]:
         """The source's own words for each part, white space folded: what readers see."""
-        return tuple(" ".join(self.exact[s - self.start:e - self.start].split()) for s, e in self.parts)
+        origin = self.shown[0][0]
+        return tuple(" ".join(self.exact[s - origin:e - origin].split()) for s, e in self.shown)
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,7 @@ class Source:
     path: str
     body_line: int  # file line of the text's first line
     title_supplied: bool = False  # the editor wrote the title: the article has none
+    format: str = "text"  # how the text is read: "text" as it is, "markdown" without its markup
 
     def line_of(self, offset: int) -> int:
         return self.body_line + self.text.count("\n", 0, offset)

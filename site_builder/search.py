@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import queue
-import re
 import struct
 import subprocess
 import tempfile
@@ -30,6 +29,7 @@ from typing import Iterable, Iterator
 
 from site_builder import manifest
 from site_builder.cache_store import EntryStore
+from site_builder.content.archived import paragraph_spans, visible_text
 from site_builder.content.excerpts import text_fragment
 from site_builder.errors import ContentError, Diagnostic
 from site_builder.memo import PerObject
@@ -39,7 +39,6 @@ from site_builder.render.markdown import markdown_text
 from site_builder.render.urls import Urls
 
 BUNDLE_DIR = "pagefind"  # relative to the site root; the search page loads BUNDLE_DIR/pagefind.js
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 
 # Pagefind's memory follows the text of one index, not its number of records, and peaks while it
 # builds its files (GetFiles): about 90 bytes a character, so 780 MB for the 9 million characters
@@ -80,7 +79,7 @@ def iter_search_records(site: Site, part: int = 0, parts: int = 1) -> Iterator[R
         if parts == 1 or part_of(record.url, parts) == part:
             yield record
     for source in site.sources:
-        for record in _source_records(site, urls, source, paragraph_spans(source.text)):
+        for record in _source_records(site, urls, source, paragraph_spans(visible_text(source).text)):
             if parts == 1 or part_of(record.url, parts) == part:
                 yield record
 
@@ -111,13 +110,15 @@ def _event_record(site: Site, urls: Urls, event: Event) -> Record:
 
 
 def _source_records(site: Site, urls: Urls, source: Source, spans: list[tuple[int, int]]) -> list[Record]:
-    """One record per paragraph, so a result can point at the passage it matched: the first
-    excerpt (in the source's order) cited in it."""
+    """One record per paragraph of the visible text (spans), so a result can point at the passage
+    it matched: the first excerpt (in the source's order) cited in it."""
+    text = visible_text(source).text
     starts = [start for start, _ in spans]
     cited: dict[int, Excerpt] = {}
     for excerpt in site.excerpts_by_source.get(source.id, ()):
-        at = bisect_right(starts, excerpt.selector.start) - 1
-        if at >= 0 and excerpt.selector.start < spans[at][1]:
+        first = excerpt.selector.shown[0][0]
+        at = bisect_right(starts, first) - 1
+        if at >= 0 and first < spans[at][1]:
             cited.setdefault(at, excerpt)
     meta = {"title": source.title, "kind": "Source", "date": f"{source.publisher}, {source.published.format(short=True)}"}
     records = []
@@ -125,8 +126,8 @@ def _source_records(site: Site, urls: Urls, source: Source, spans: list[tuple[in
         if at in cited:
             url = urls.excerpt(cited[at])
         else:
-            url = urls.source(source.id) + text_fragment(((start, end),), source.text)
-        records.append(Record(url, " ".join(source.text[start:end].split()), meta))
+            url = urls.source(source.id) + text_fragment(((start, end),), text)
+        records.append(Record(url, " ".join(text[start:end].split()), meta))
     return records
 
 
@@ -150,7 +151,7 @@ def _count_event_chars(event: Event) -> int:
 
 def _count_source_size(source: Source) -> tuple[int, int]:
     """(paragraphs, characters they and their records' titles add)."""
-    spans = paragraph_spans(source.text)
+    spans = paragraph_spans(visible_text(source).text)
     chars = sum(end - start for start, end in spans) + len(spans) * (len(source.title) + len(source.publisher) + 20)
     return len(spans), chars
 
@@ -164,17 +165,6 @@ def part_dirs(parts: int) -> list[str]:
     """Where each part's bundle goes, relative to the site root: the first is the bundle the
     search page loads, the others sit inside it and are merged into it."""
     return [BUNDLE_DIR] + [f"{BUNDLE_DIR}/part-{n}" for n in range(2, parts + 1)]
-
-
-def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every non-blank paragraph, as the source page splits them."""
-    spans, start = [], 0
-    for brk in [*_PARAGRAPH_BREAK.finditer(text), None]:
-        end = brk.start() if brk else len(text)
-        if text[start:end].strip():
-            spans.append((start, end))
-        start = brk.end() if brk else end
-    return spans
 
 
 def index_site(staging: Path, site: Site) -> list[str]:

@@ -6,8 +6,9 @@ import difflib
 import os
 from pathlib import Path
 
+from site_builder.content.archived import character_differences, cited_selector, visible_text
 from site_builder.content.dates import When
-from site_builder.content.excerpts import closest_passage, locate_quote, selector_for
+from site_builder.content.excerpts import closest_passage, locate_quote
 from site_builder.content.fields import EVENT_FIELDS, Record, read_record
 from site_builder.content.quoted_prose import check_event_prose
 from site_builder.content.yamlsafe import decode_text, parse_yaml
@@ -102,21 +103,23 @@ def verify_excerpt(eid: str, number: int, item: Record, sources: dict[str, Sourc
         hint = (f"did you mean '{close[0]}'? " if close else "") + f"known sources: {known}"
         report.at(item.loc_of("source"), f"unknown source '{source_id}'", hint)
         return None
-    spans = locate_quote(quote, source.text)
+    spans = locate_quote(quote, visible_text(source).text)  # the words readers read, not markup
     if spans is None:
         report.at(item.loc_of("quote"), f"the quote is not in source '{source_id}'", misquote_hint(quote, source))
         return None
-    selector = selector_for(spans, source.text, source.line_of(spans[0][0]))
+    selector = cited_selector(spans, source)
     return Excerpt(eid, number, source_id, quote, item.values.get("note"), selector)
 
 
 def misquote_hint(quote: str, source: Source) -> str:
-    near = closest_passage(quote, source.text)
+    shown = visible_text(source)
+    near = closest_passage(quote, shown.text)
     if near is None:
         return f"no passage of {Path(source.path).name} shares words with it; is it the right source?"
-    passage = " ".join(source.text[near.start:near.end].split())
+    passage = " ".join(shown.text[near.start:near.end].split())
     if len(passage) > 200:
         passage = passage[:197] + "..."
-    lines = [f"closest passage, {Path(source.path).name} line {source.line_of(near.start)}: \"{passage}\""]
-    lines += near.differences or ["only white space, quote marks or dashes differ, which cannot be"]
+    line = source.line_of(shown.archived_span(near.start, near.end)[0])
+    lines = [f"closest passage, {Path(source.path).name} line {line}: \"{passage}\""]
+    lines += near.differences or character_differences(quote, passage, source)
     return "\n".join(lines)

@@ -80,6 +80,8 @@ SOURCE_FIELDS = (
     Field("url", "url", "Address of the original, http(s) only."),
     Field("language", "line", "Language of the text, e.g. en."),
     Field("author", "line", "Author, when known."),
+    Field("format", "line", "How the text is read: text (default, exactly as written) or markdown "
+          "(a clipped page: quotes match the words without the markup)."),
 )
 
 LANE_FIELDS = (

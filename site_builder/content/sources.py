@@ -1,9 +1,11 @@
-"""Archived sources: Markdown files with YAML front matter and the text as published."""
+"""Archived sources: files with YAML front matter and the text as published (plain, or Markdown
+as web clippers save pages: `format: markdown`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from site_builder.content.archived import FORMATS
 from site_builder.content.fields import SOURCE_FIELDS, read_record
 from site_builder.content.yamlsafe import decode_text, parse_yaml
 from site_builder.errors import Report
@@ -38,6 +40,11 @@ def load_source(path: Path, report: Report) -> Source | None:
     required = ("title", "publisher", "published")
     if any(name not in record.values for name in required):
         return None
+    form = record.get("format", "text")
+    if form not in FORMATS:
+        report.at(record.loc_of("format"), f"'{form}' is not a source format",
+                  hint="write `format: markdown` for a page saved as Markdown, `format: text` (the default) for plain text")
+        return None
     published, published_at = record.values["published"]
     return Source(
         id=record.get("id", path.stem),
@@ -52,4 +59,5 @@ def load_source(path: Path, report: Report) -> Source | None:
         path=str(path),
         body_line=header.count("\n") + 3,
         title_supplied=record.get("title_supplied", False),
+        format=form,
     )

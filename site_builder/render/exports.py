@@ -163,6 +163,7 @@ def _source_record(ctx: RenderContext, source: Source) -> dict:
         "original_url": source.url,
         "language": source.language,
         "author": source.author,
+        "format": source.format,  # how `text` reads: "markdown" (offsets count its markup) or "text"
         "text": source.text,
     }
 
@@ -250,6 +251,7 @@ EVENTS_SCHEMA = {
                 "published": _PARTIAL_DATE, "published_at": {"type": ["string", "null"], "format": "date-time"},
                 "original_url": _NULLABLE_STRING, "language": {"type": "string"},
                 "author": _NULLABLE_STRING, "text": {"type": "string"},
+                "format": {"enum": ["text", "markdown"]},
             },
         }},
     },
