@@ -180,3 +180,19 @@ def test_a_title_the_editor_supplied_is_said_so_and_never_shown_as_the_headline(
     assert "[Talks report]" in event_page and "“Talks report”" not in event_page
     assert '"headline":"Talks report"' not in source_page + event_page
     assert '"name":"Talks report"' in source_page
+
+
+def test_quoted_words_are_matched_against_a_markdown_sources_visible_text(site):
+    site.source("clip", "The minister [said](#) the talks were **useful** and long.\n",
+                front="title: Clip\npublisher: Wire\npublished: 2025-08-16\nformat: markdown\n")
+    site.event("2025-08-15-talks", """\
+title: The minister calls the talks "useful and long"
+date: 2025-08-15
+lane: main
+summary: The minister said the talks were useful.
+excerpts:
+  - source: clip
+    quote: The minister said the talks were useful and long.
+""")
+    result = site.cli("check")
+    assert result.returncode == 0, result.stderr

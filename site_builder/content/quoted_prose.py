@@ -10,6 +10,7 @@ import os
 import re
 from dataclasses import dataclass
 
+from site_builder.content.archived import visible_text
 from site_builder.content.excerpts import closest_passage, locate_quote
 from site_builder.errors import Location, Report
 
@@ -177,7 +178,7 @@ def check_event_prose(path: str, record, sources: dict, report: Report) -> None:
     if record.values.get("draft"):
         return
     items = record.values.get("excerpts", ())
-    cited = {i.values["source"]: sources[i.values["source"]].text
+    cited = {i.values["source"]: visible_text(sources[i.values["source"]]).text  # what readers read
              for i in items if i.values.get("source") in sources}
     located: list[tuple[Location, str, Finding]] = []
     if cited:
