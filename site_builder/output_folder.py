@@ -114,7 +114,7 @@ def _refuse_existing(real: Path, name: str, default: bool) -> None:
     existing folder on the way must be a folder."""
     try:
         mode = os.lstat(real).st_mode
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         ancestor = next(p for p in real.parents if os.path.lexists(p))
         if not os.path.isdir(ancestor):
             raise OutputError(f"{name} cannot be made: {shown(ancestor)} is a file, not a folder", _HINT)
