@@ -108,10 +108,9 @@ def build(options: Options) -> Result:
     # than deleting and creating them), which is then kept for the next build.
     written: set[str] = set()  # what this build wrote: the rest of a reused spare goes (output.staged)
     name = shown(options.out_dir)
-    with locked(dest, name), _write_errors(dest, name) as staging_of:
+    with locked(dest, name), _write_errors(dest, name):
         checked(options.out_dir, options.root)  # again, now that no other build can be changing it
         with staged(dest, reuse=options.spare, written=written) as staging:
-            staging_of.append(staging)
             with _template_errors():
                 if workers > 1:
                     paths = render_into(staging, site, theme, workers)
@@ -129,17 +128,17 @@ def build(options: Options) -> Result:
 
 
 @contextmanager
-def _write_errors(dest: Path, name: str) -> Iterator[list[Path]]:
+def _write_errors(dest: Path, name: str) -> Iterator[None]:
     """An OSError while writing the output becomes an OutputError naming the file as the user
-    knows it (build/events/..., not the staging folder's); the block appends its staging folder."""
-    staging_of: list[Path] = []
+    knows it: build/events/..., not .build.new-x7k2/events/... (output.staged)."""
     try:
-        yield staging_of
+        yield
     except OSError as exc:
         where = os.fspath(exc.filename) if exc.filename is not None else os.fspath(dest)
-        for folder in staging_of:
-            if where == os.fspath(folder) or where.startswith(os.fspath(folder) + os.sep):
-                where = name + where[len(os.fspath(folder)):]
+        beside = os.path.join(dest.parent, f".{dest.name}.")  # the staging and spare folders
+        if where.startswith(beside):
+            inside = where[len(beside):].partition(os.sep)[2]  # the path under `new-x7k2`
+            where = os.path.join(dest, inside) if inside else os.fspath(dest)
         if where == os.fspath(dest) or where.startswith(os.fspath(dest) + os.sep):
             where = name + where[len(os.fspath(dest)):]
         raise OutputError(f"could not write {shown(where)}: {exc.strerror or exc}",

@@ -88,7 +88,14 @@ def spare_of(dest: Path) -> Path:
 def marked_folder(path: Path) -> Path:
     """Make a new folder and put the marker in it first: from then on it is known as a build's."""
     path = Path(tempfile.mkdtemp(prefix=path.name, dir=path.parent))
-    _write(os.path.join(path, MARKER), MARKER_TEXT)
+    try:
+        _write(os.path.join(path, MARKER), MARKER_TEXT)
+    except OSError:  # a full disk: no half-made folder is left that no build would know as its own
+        with suppress(OSError):
+            os.unlink(os.path.join(path, MARKER))
+        with suppress(OSError):
+            os.rmdir(path)
+        raise
     return path
 
 
