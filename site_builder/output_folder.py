@@ -4,7 +4,6 @@ one, never the site, what it is made from, or a user's folder; and one build at 
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import stat
 from contextlib import contextmanager, suppress
@@ -12,6 +11,11 @@ from pathlib import Path
 from typing import Iterator
 
 from site_builder import manifest
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; builds are not kept apart there
+    fcntl = None
 
 MARKER = ".site-builder-output"  # in every output folder, written when the build made it
 MARKER_TEXT = b"site-builder output folder: every build replaces it whole; keep no files of your own in it\n"
@@ -141,18 +145,26 @@ def locked(dest: Path, name: str) -> Iterator[None]:
     except OSError as exc:
         raise OutputError(f"could not write {shown(exc.filename or parent)}: {exc.strerror}") from exc
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise
+        if not _lock(fd):
             holder = _lock_holder(fd)
             raise OutputError(f"another build is writing {name}, or a folder beside it in {shown(parent)}"
                               f"{f' (pid {holder})' if holder else ''}",
-                              "wait for it to finish, or stop it, then build again") from None
+                              "wait for it to finish, or stop it, then build again")
         yield
     finally:
         os.close(fd)
+
+
+def _lock(fd: int) -> bool:
+    """False when another process holds the lock; True when taken, or when none can be had here
+    (ENOLCK on some network file systems, no flock on Windows)."""
+    if fcntl is None:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        return exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES)
+    return True
 
 
 def _lock_holder(fd: int) -> int | None:
