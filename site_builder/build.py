@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 import traceback
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from site_builder.content.load import load_site
 from site_builder.errors import ContentError, Diagnostic
 from site_builder.model import Site
 from site_builder.output import staged, write_files
+from site_builder.output_folder import OutputError, checked, locked, shown
 from site_builder.parallel import worker_count
 
 if TYPE_CHECKING:
@@ -88,8 +90,10 @@ def render(options: Options) -> tuple[Site, dict[str, bytes]]:
 
 
 def build(options: Options) -> Result:
-    """Render and write the site atomically. On any error build/ is left as it was."""
+    """Render and write the site atomically. On any error build/ is left as it was. Raises
+    ContentError, and OutputError for an output folder refused or one that could not be written."""
     started = time.perf_counter()
+    dest = checked(options.out_dir, options.root)  # before anything is read or written
     stamped = manifest.inputs(options.root, options.output_settings()) if options.skip_unchanged else None
     if stamped is not None and not options.force and manifest.up_to_date(options.out_dir, stamped):
         return Result(None, (), time.perf_counter() - started, up_to_date=True)
@@ -104,21 +108,42 @@ def build(options: Options) -> Result:
     # Written over the site before the previous one (output.staged: rewriting files is much cheaper
     # than deleting and creating them), which is then kept for the next build.
     written: set[str] = set()  # what this build wrote: the rest of a reused spare goes (output.staged)
-    with staged(options.out_dir, reuse=options.spare, written=written) as staging:
-        with _template_errors():
-            if workers > 1:
-                paths = render_into(staging, site, theme, workers)
-            else:
-                paths = write_files(staging, sorted(render_site(site, theme).items()))
-        written.update(paths)
-        # After the render, not alongside it: the search index's Pagefind processes peak at about
-        # the memory of the two render workers, which are gone by now (10,000 events: about 330 MB
-        # for every process at once, 620 to 650 MB with the index built while the workers rendered).
-        for postprocessor in POSTPROCESSORS:
-            written.update(postprocessor(staging, site) or ())
-    if stamped is not None:
-        manifest.record(options.out_dir, stamped)
+    name = shown(options.out_dir)
+    with locked(dest, name), _write_errors(dest, name):
+        checked(options.out_dir, options.root)  # again, now that no other build can be changing it
+        with staged(dest, reuse=options.spare, written=written) as staging:
+            with _template_errors():
+                if workers > 1:
+                    paths = render_into(staging, site, theme, workers)
+                else:
+                    paths = write_files(staging, sorted(render_site(site, theme).items()))
+            written.update(paths)
+            # After the render, not alongside it: the search index's Pagefind processes peak at about
+            # the memory of the two render workers, which are gone by now (10,000 events: about 330 MB
+            # for every process at once, 620 to 650 MB with the index built while the workers rendered).
+            for postprocessor in POSTPROCESSORS:
+                written.update(postprocessor(staging, site) or ())
+        if stamped is not None:
+            manifest.record(options.out_dir, stamped)
     return Result(site, tuple(paths), time.perf_counter() - started)
+
+
+@contextmanager
+def _write_errors(dest: Path, name: str) -> Iterator[None]:
+    """An OSError while writing the output becomes an OutputError naming the file as the user
+    knows it: build/events/..., not .build.new-x7k2/events/... (output.staged)."""
+    try:
+        yield
+    except OSError as exc:
+        where = os.fspath(exc.filename) if exc.filename is not None else os.fspath(dest)
+        beside = os.path.join(dest.parent, f".{dest.name}.")  # the staging and spare folders
+        if where.startswith(beside):
+            inside = where[len(beside):].partition(os.sep)[2]  # the path under `new-x7k2`
+            where = os.path.join(dest, inside) if inside else os.fspath(dest)
+        if where == os.fspath(dest) or where.startswith(os.fspath(dest) + os.sep):
+            where = name + where[len(os.fspath(dest)):]
+        raise OutputError(f"could not write {shown(where)}: {exc.strerror or exc}",
+                          "the previous output was left as it was") from exc
 
 
 def _theme(options: Options, site: Site) -> Theme:

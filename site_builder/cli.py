@@ -123,7 +123,8 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = commands.add_parser("build", help="verify the content and write the site")
-    p.add_argument("--out", type=Path, help="output folder (default: build/ in the site folder)")
+    p.add_argument("--out", help="output folder (default: build/ in the site folder); site-builder makes it, "
+                                 "and replaces only a folder it made (or an empty one)")
     p.add_argument("--base-url", help="absolute URL the site is served from (overrides site.yaml)")
     p.add_argument("--drafts", action="store_true", help="include events marked draft: true")
     p.add_argument("--jobs", "-j", type=_positive, metavar="N",
@@ -158,12 +159,21 @@ def _positive(text: str) -> int:
 
 
 def run_build(args) -> int:
-    options = Options(root=args.site, out=args.out, drafts=args.drafts, base_url=args.base_url, jobs=args.jobs,
-                      skip_unchanged=True, force=args.force, spare=args.spare)
+    from site_builder.output_folder import OutputError, checked
+
+    options = Options(root=args.site, out=None if args.out is None else Path(args.out), drafts=args.drafts,
+                      base_url=args.base_url, jobs=args.jobs, skip_unchanged=True, force=args.force, spare=args.spare)
     try:
+        if args.out == "":  # Path("") is the current folder: refused as the empty path it was
+            checked(args.out, args.site)
         result = build(options)
     except ContentError as exc:
         return report_errors(exc.diagnostics, "build failed; the previous output was left as it was")
+    except OutputError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"  hint: {exc.hint}", file=sys.stderr)
+        return 1
     if result.up_to_date:
         print(f"up to date: nothing changed since {options.out_dir} was built; nothing written "
               f"(checked in {result.seconds:.2f} s; --force builds anyway)")

@@ -17,6 +17,10 @@ What the build wrote is told from what it did not by modification time: when a s
 stamp file written when it was put aside (after every file in it) must be older than a stamp
 written now; every file the build writes is then at least as new as the second stamp, every file
 it did not write older. (The build writes every file with write_files, which sets no times.)
+
+Every tree a build writes holds the marker (output_folder.MARKER) from the moment it is made: a
+folder beside the output with one of these names (.build.spare, .build.previous, .build.new-*,
+.build.old-*) is moved, written into or deleted only when it has it, or, empty, removed.
 """
 
 from __future__ import annotations
@@ -34,6 +38,9 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from site_builder.output_folder import MARKER, MARKER_TEXT, is_ours
+
+_RENAME_NOREPLACE = 1
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -58,6 +65,19 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
+def _rename_new(a: Path, b: Path) -> None:
+    """Rename a to b, which must not exist: os.rename would replace an empty folder or a file there."""
+    if _LIBC is not None:
+        if _LIBC.renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_NOREPLACE) == 0:
+            return
+        code = ctypes.get_errno()
+        if code not in (errno.EINVAL, errno.ENOSYS):  # EINVAL: a file system without the flag
+            raise OSError(code, os.strerror(code), os.fspath(b))
+    if os.path.lexists(b):
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), os.fspath(b))
+    os.rename(a, b)
+
+
 _STAMP = ".site-builder-spare"  # in a spare: written when it was put aside, after all its files
 
 
@@ -65,26 +85,41 @@ def spare_of(dest: Path) -> Path:
     return dest.with_name(f".{dest.name}.spare")
 
 
+def marked_folder(path: Path) -> Path:
+    """Make a new folder and put the marker in it first: from then on it is known as a build's."""
+    path = Path(tempfile.mkdtemp(prefix=path.name, dir=path.parent))
+    try:
+        _write(os.path.join(path, MARKER), MARKER_TEXT)
+    except OSError:  # a full disk: no half-made folder is left that no build would know as its own
+        with suppress(OSError):
+            os.unlink(os.path.join(path, MARKER))
+        with suppress(OSError):
+            os.rmdir(path)
+        raise
+    return path
+
+
 def recover(dest: Path) -> None:
-    """Finish a swap an earlier run was killed in the middle of."""
+    """Finish a swap an earlier run was killed in the middle of; remove what killed builds left.
+    Only trees with the marker are moved or deleted (and empty folders of our names removed)."""
     parked = dest.with_name(f".{dest.name}.previous")
-    spare = spare_of(dest)
-    if not dest.exists() and parked.exists():
-        os.replace(parked, dest)
+    if not os.path.lexists(dest) and is_ours(parked):
+        _rename_new(parked, dest)
     for leftover in dest.parent.glob(f".{dest.name}.*"):
         if leftover.name.startswith((f".{dest.name}.old-", f".{dest.name}.new-")):
             _discard_in_background(leftover, dest)  # being deleted, or what a killed build was writing
-        elif leftover not in (parked, spare):
-            shutil.rmtree(leftover, ignore_errors=True)
-    if parked.exists() and dest.exists():
+    if is_ours(parked) and dest.exists():
         _keep_or_discard(parked, dest)
 
 
 def _set_aside(tree: Path, spare: Path) -> bool:
-    """Keep this tree as the spare; its stamp is written after every file in it was."""
+    """Keep this tree as the spare; its stamp is written after every file in it was. A spare
+    already there (another build's, or a user's folder of that name) stays as it is."""
     try:
+        if not is_ours(tree):  # an empty folder the build was given (output_folder.checked)
+            _write(os.path.join(tree, MARKER), MARKER_TEXT)
         _write(os.path.join(tree, _STAMP), b"")
-        os.rename(tree, spare)  # not os.replace: a spare already there (another build's) stays
+        _rename_new(tree, spare)
         return True
     except OSError:
         return False
@@ -100,7 +135,7 @@ def _take_spare(dest: Path) -> tuple[Path, int] | None:
     written by this build; None when there is no spare or its times cannot be trusted."""
     spare = spare_of(dest)
     try:
-        if not stat.S_ISDIR(os.lstat(spare).st_mode):  # not one a build put aside
+        if not is_ours(spare):  # not one a build put aside
             return None
         stamp = os.path.join(spare, _STAMP)
         put_aside = os.lstat(stamp).st_mtime_ns
@@ -168,23 +203,24 @@ def staged(dest: Path, reuse: bool = True, written: set[str] | None = None) -> I
     recover(dest)
     spare = spare_of(dest)
     taken = _take_spare(dest) if reuse else None
-    if taken is None and os.path.lexists(spare):
+    if taken is None and is_ours(spare):
         _discard_in_background(spare, dest)
     staging: Path | None
-    staging, since = taken if taken is not None else (Path(tempfile.mkdtemp(prefix=f".{dest.name}.new-", dir=dest.parent)), None)
+    staging, since = taken if taken is not None else (marked_folder(dest.with_name(f".{dest.name}.new-")), None)
     try:
+        _write(os.path.join(staging, MARKER), MARKER_TEXT)
         yield staging
         if since is not None:
-            _remove_unwritten(staging, since, written)
+            _remove_unwritten(staging, since, {*(written or ()), MARKER})
         os.chmod(staging, 0o755)
         if dest.exists():
             if not _exchange(staging, dest):
                 parked = dest.with_name(f".{dest.name}.previous")
-                os.replace(dest, parked)
-                os.replace(staging, dest)
+                _rename_new(dest, parked)
+                _rename_new(staging, dest)
                 staging = parked
         else:
-            os.replace(staging, dest)
+            _rename_new(staging, dest)
             staging = None
     finally:
         if staging is not None:
@@ -194,13 +230,28 @@ def staged(dest: Path, reuse: bool = True, written: set[str] | None = None) -> I
                 _discard_in_background(staging, dest)
 
 
+# The marker goes last: a delete cut short leaves a tree still known as a build's (recover).
+_DELETE = """
+import os, shutil
+for entry in os.scandir(top):
+    if entry.name != marker:
+        try:
+            shutil.rmtree(entry.path) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
+        except OSError:
+            pass
+shutil.rmtree(top, ignore_errors=True)
+"""
+
+
 def _discard_in_background(folder: Path, dest: Path) -> None:
-    """Delete a tree by a process of its own that outlives this one: deleting 10,000 pages took
-    longer than building them here. The tree is first renamed `.<dest>.old-*`, so that the next
-    build removes whatever such a process left (recover)."""
-    if folder.is_symlink():  # not a tree a build wrote: only the link goes
-        with suppress(OSError):
-            os.unlink(folder)
+    """Delete a tree a build wrote by a process of its own that outlives this one: deleting
+    10,000 pages took longer than building them here. The tree is first renamed `.<dest>.old-*`,
+    so that the next build removes whatever such a process left (recover). Anything without the
+    marker is left alone, but for an empty folder, which is removed."""
+    with suppress(OSError):
+        os.rmdir(folder)  # empty (a build killed as it made it), or an empty folder it adopted
+        return
+    if not is_ours(folder):
         return
     if not folder.name.startswith(f".{dest.name}.old-"):
         with suppress(OSError):
@@ -208,11 +259,11 @@ def _discard_in_background(folder: Path, dest: Path) -> None:
             os.replace(folder, trash)  # over the empty folder just made
             folder = Path(trash)
     try:
-        subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
-                          os.fspath(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        subprocess.Popen([sys.executable, "-c", "import sys\ntop, marker = sys.argv[1:]\n" + _DELETE,
+                          os.fspath(folder), MARKER], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
     except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
+        exec(_DELETE, {"top": os.fspath(folder), "marker": MARKER})
 
 
 _OVERWRITE_FLAGS = (os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -278,6 +329,15 @@ def _write(path: str, data: bytes) -> None:
     written over in place and cut to length, not truncated first: truncating frees its blocks (and
     on a disk mounted with `discard`, as this VM's is, trims them) only for the write to allocate
     them again (20,000 files of 6 to 12 KB rewritten: 1.7 s of system time truncated, 0.45 in place)."""
+    try:
+        _write_file(path, data)
+    except OSError as exc:  # os.write's error names no file: the user is told which one
+        if exc.filename is None:
+            exc.filename = path
+        raise
+
+
+def _write_file(path: str, data: bytes) -> None:
     flags = _WRITE_FLAGS if not data else _OVERWRITE_FLAGS  # an empty file: only O_TRUNC marks it written
     try:
         fd = os.open(path, flags, 0o666)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.output import recover, spare_of, staged, write_files
+from site_builder.output_folder import MARKER, MARKER_TEXT, is_marked
 
 
 def write_site(files: dict[str, bytes], dest: Path, finish=None) -> None:
@@ -23,7 +24,16 @@ def write_site(files: dict[str, bytes], dest: Path, finish=None) -> None:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    """The files in folder, but for the marker every tree a build writes holds."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file() and p.name != MARKER}
+
+
+def mark(folder: Path) -> Path:
+    """A tree as a build leaves it: with the marker in it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / MARKER).write_bytes(MARKER_TEXT)
+    return folder
 
 
 def beside(dest: Path) -> list[str]:
@@ -38,13 +48,13 @@ def test_write_site_replaces_the_folder_with_exactly_the_new_files(tmp_path):
     dest = tmp_path / "build"
     write_site({"index.html": b"one", "old/page.html": b"x"}, dest)
     write_site({"index.html": b"two", "new/page.html": b"y"}, dest)
-    assert snapshot(dest) == {"index.html": b"two", "new/page.html": b"y"}
+    assert snapshot(dest) == {"index.html": b"two", "new/page.html": b"y"} and is_marked(dest)
     assert beside(dest) == [".build.spare", "build"]  # the first site, kept to be written over next time
     write_site({"index.html": b"three", "new/page.html": b"z", "newer/page.html": b"w"}, dest)
     assert snapshot(dest) == {"index.html": b"three", "new/page.html": b"z", "newer/page.html": b"w"}
     assert snapshot(spare_of(dest)) == {"index.html": b"two", "new/page.html": b"y", ".site-builder-spare": b""}
     write_site({"index.html": b"four"}, dest)  # into the second site's files: all but one not written
-    assert snapshot(dest) == {"index.html": b"four"} and sorted(p.name for p in dest.iterdir()) == ["index.html"]
+    assert snapshot(dest) == {"index.html": b"four"} and sorted(p.name for p in dest.iterdir()) == [MARKER, "index.html"]
     assert beside(dest) == [".build.spare", "build"]
 
 
@@ -109,8 +119,7 @@ def test_a_failure_while_staging_leaves_the_previous_build_untouched(tmp_path):
 
 def test_recover_restores_a_build_parked_by_a_run_killed_mid_swap(tmp_path):
     dest = tmp_path / "build"
-    parked = tmp_path / ".build.previous"
-    parked.mkdir()
+    parked = mark(tmp_path / ".build.previous")
     (parked / "index.html").write_bytes(b"previous")
     (tmp_path / ".build.new-abc").mkdir()
     recover(dest)
@@ -150,7 +159,7 @@ def test_without_reuse_the_previous_build_is_deleted_by_a_process_of_its_own(tmp
     write_site({"index.html": b"one", "events/a/index.html": b"a"}, dest)
     write_site({"index.html": b"two"}, dest)
     with staged(dest, reuse=False) as staging:
-        assert list(staging.iterdir()) == []
+        assert [p.name for p in staging.iterdir()] == [MARKER]  # a new folder, marked as a build's
         write_files(staging, [("index.html", b"three")])
     assert snapshot(dest) == {"index.html": b"three"}  # live at once; the old trees are not in it
     assert beside(dest) == ["build"]
@@ -159,6 +168,6 @@ def test_without_reuse_the_previous_build_is_deleted_by_a_process_of_its_own(tmp
 def test_a_trash_folder_a_killed_background_delete_left_is_removed_by_the_next_build(tmp_path):
     dest = tmp_path / "build"
     write_site({"index.html": b"one"}, dest)
-    (tmp_path / ".build.old-x" / "events").mkdir(parents=True)
+    (mark(tmp_path / ".build.old-x") / "events").mkdir()  # a delete cut short: the marker goes last
     write_site({"index.html": b"two"}, dest)
     assert beside(dest) == [".build.spare", "build"] and snapshot(dest) == {"index.html": b"two"}
