@@ -7,6 +7,7 @@ only produces events; composing them is ours, so none of that can happen.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -123,6 +124,24 @@ def refuse_unsafe_chars(text: str, path: str, report: Report) -> str:
         col = start - (text.rfind("\n", 0, start) + 1) + 1
         report.error(path, line, col, *unsafe_char_error(found.group()))
     return UNSAFE_CHARS.sub("\ufffd", text)
+
+
+def read_content(path: str, report: Report, max_bytes: int = MAX_FILE_BYTES) -> bytes | None:
+    """A content file's bytes, or None with a located error: one that cannot be read (gone, a
+    folder, no permission) or is over max_bytes (not read past the limit)."""
+    try:
+        with open(path, "rb") as file:
+            data = file.read(max_bytes + 1)
+            size = os.fstat(file.fileno()).st_size if len(data) > max_bytes else len(data)
+    except OSError as exc:
+        reason = "it is a folder" if isinstance(exc, IsADirectoryError) else exc.strerror or str(exc)
+        report.error(path, 1, 1, f"cannot read the file: {reason}", hint="check that it is a plain file you can read")
+        return None
+    if len(data) > max_bytes:
+        report.error(path, 1, 1, f"file is {max(size, len(data)):,} bytes, over the limit of {max_bytes:,}",
+                     hint="split it, or check that it is the file you meant")
+        return None
+    return data
 
 
 def decode_text(data: bytes, path: str, report: Report, max_bytes: int = MAX_FILE_BYTES) -> str | None:
