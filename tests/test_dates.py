@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -89,3 +89,73 @@ def test_unknown_time_zone_suggests_the_closest_name():
     with pytest.raises(DateError) as err:
         parse_timezone("Europe/Moskow")
     assert "Europe/Moscow" in err.value.hint
+
+
+@pytest.mark.parametrize("month, last", [(1, 31), (2, 28), (4, 30), (11, 30), (12, 31)])
+def test_a_month_ends_on_its_last_day_december_included(month, last):
+    assert parse_partial_date(f"2025-{month:02d}").last_day() == datetime(2025, month, last).date()
+
+
+def test_a_year_runs_from_january_first_to_december_31st():
+    year = parse_partial_date("2025")
+    assert (year.first_day().isoformat(), year.last_day().isoformat()) == ("2025-01-01", "2025-12-31")
+    assert parse_partial_date("2024-02").last_day().day == 29
+
+
+@pytest.mark.parametrize("text", ["２０２５", "٢٠٢٥-08-15", "2025-0８", "0999", "9999", "0000", "2025-08-15\n1"])
+def test_only_ascii_digits_in_the_supported_years_are_dates(text):
+    with pytest.raises(DateError):
+        parse_partial_date(text)
+
+
+def test_the_supported_years_are_1000_to_9998():
+    assert parse_partial_date("1000").year == 1000 and parse_partial_date("9998-12-31").day == 31
+
+
+def test_a_time_may_carry_the_offset_that_says_which_repeated_hour():
+    from site_builder.content.dates import local_time
+
+    fold_day = parse_partial_date("2025-10-26").first_day()
+    assert local_time(fold_day, parse_time("02:30+02:00"), "Europe/Berlin").fold == 0
+    assert local_time(fold_day, parse_time("02:30+01:00"), "Europe/Berlin").fold == 1
+    assert local_time(fold_day, parse_time("12:00+01:00"), "Europe/Berlin").fold == 0
+    with pytest.raises(DateError, match="was not at UTC\\+03:00"):
+        local_time(fold_day, parse_time("02:30+03:00"), "Europe/Berlin")
+    with pytest.raises(DateError, match="happened twice"):
+        local_time(fold_day, parse_time("02:30"), "Europe/Berlin")
+    with pytest.raises(DateError, match="did not exist"):
+        local_time(parse_partial_date("2025-03-30").first_day(), parse_time("02:00"), "Europe/Berlin")
+    assert parse_time("10:00-05:30").utcoffset().total_seconds() == -(5 * 3600 + 1800)
+    assert local_time(fold_day, parse_time("03:00"), "Europe/Berlin").fold == 0
+
+
+def test_a_when_formats_its_time_with_the_zone_of_its_fold():
+    day = parse_partial_date("2025-10-26")
+    first = When(day, time=parse_time("02:30"), zone="Europe/Berlin")
+    second = When(day, time=parse_time("02:30").replace(fold=1), zone="Europe/Berlin")
+    assert (first.format(), second.format()) == ("October 26, 2025, 02:30 CEST", "October 26, 2025, 02:30 CET")
+    assert second.instant_utc() - first.instant_utc() == timedelta(hours=1)
+
+
+@pytest.mark.parametrize("name", ["UTC", "Europe/Berlin", "Etc/GMT+5", "America/Argentina/Buenos_Aires"])
+def test_zone_names_are_area_slash_place_or_utc(name):
+    assert parse_timezone(name).key == name
+
+
+@pytest.mark.parametrize("name", ["right/UTC", "posix/Europe/Berlin", "../etc/passwd", "/etc/localtime", "EST",
+                                  "Europe", "Europe/Ber\x00lin", "Europe/Berlin\n", ""])
+def test_names_that_are_not_zones_are_refused(name):
+    with pytest.raises(DateError):
+        parse_timezone(name)
+
+
+def test_formats_name_each_month_and_the_precision():
+    assert parse_partial_date("2025-12-01").format(short=True) == "Dec 1, 2025"
+    assert parse_partial_date("2025-01").format(short=True) == "Jan 2025"
+    assert str(parse_partial_date("2025-01-09")) == "2025-01-09"
+
+
+def test_an_untimed_day_sorts_after_the_timed_events_of_that_day():
+    day = parse_partial_date("2025-08-15")
+    assert When(day).sort_key() > When(day, time=parse_time("23:59"), zone="UTC").sort_key()
+    assert When(day, time=parse_time("00:00"), zone="UTC").sort_key()[3] == 0
