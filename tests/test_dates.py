@@ -159,3 +159,51 @@ def test_an_untimed_day_sorts_after_the_timed_events_of_that_day():
     day = parse_partial_date("2025-08-15")
     assert When(day).sort_key() > When(day, time=parse_time("23:59"), zone="UTC").sort_key()
     assert When(day, time=parse_time("00:00"), zone="UTC").sort_key()[3] == 0
+
+
+def test_february_30_names_the_month_and_its_length_in_the_hint():
+    with pytest.raises(DateError) as err:
+        parse_partial_date("2025-02-30")
+    assert err.value.hint == "February 2025 has 28 days"
+
+
+def test_a_repeated_hour_hint_gives_both_offsets_in_order_and_utc_is_plus_zero():
+    from site_builder.content.dates import local_time
+
+    with pytest.raises(DateError) as err:
+        local_time(parse_partial_date("2025-11-02").first_day(), parse_time("01:30"), "America/New_York")
+    assert err.value.hint.endswith("'01:30-04:00' (the first) or '01:30-05:00' (the second)")
+    with pytest.raises(DateError) as err:
+        local_time(parse_partial_date("2025-08-15").first_day(), parse_time("10:00+01:00"), "UTC")
+    assert str(err.value) == "UTC was not at UTC+01:00 at 10:00 on 2025-08-15"
+    assert err.value.hint == "write '10:00' or '10:00+00:00'"
+
+
+def test_an_unknown_zone_hint_offers_at_most_three_names():
+    with pytest.raises(DateError) as err:
+        parse_timezone("America/Argentina/X")
+    assert err.value.hint.count(" or ") == 2
+
+
+def test_dates_and_whens_are_frozen_values():
+    from dataclasses import FrozenInstanceError
+
+    day = parse_partial_date("2025-08-15")
+    when = When(day, time=parse_time("10:00"), zone="UTC")
+    assert len({day, parse_partial_date("2025-08-15")}) == 1 and len({when, When(day, time=parse_time("10:00"), zone="UTC")}) == 1
+    with pytest.raises(FrozenInstanceError):
+        day.year = 2026
+    with pytest.raises(FrozenInstanceError):
+        when.zone = "Europe/Berlin"
+
+
+def test_a_when_formats_short_and_a_timed_range_without_its_time():
+    from site_builder.content.dates import format_range
+
+    day = parse_partial_date("2025-08-15")
+    assert When(day, time=parse_time("10:00"), zone="UTC").format(short=True) == "Aug 15, 2025, 10:00 UTC"
+    assert When(day, parse_partial_date("2025-08-16"), time=parse_time("10:00"), zone="UTC").format() == "August 15\u201316, 2025"
+    assert format_range(parse_partial_date("2024-12"), parse_partial_date("2025-01")) == "December 2024 \u2013 January 2025"
+    assert format_range(parse_partial_date("2024-12-31"), parse_partial_date("2025-01-01")) == \
+        "December 31, 2024 \u2013 January 1, 2025"
+    assert format_range(day, day) == "August 15, 2025"

@@ -146,7 +146,7 @@ def local_time(day: date, moment: time, zone: str) -> time:
     plain = moment.replace(tzinfo=None)
     first, second = (datetime.combine(day, plain.replace(fold=f), tz) for f in (0, 1))
     offsets = first.utcoffset(), second.utcoffset()
-    if first.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None, fold=0) != first.replace(tzinfo=None):
+    if first.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None) != first.replace(tzinfo=None):
         raise DateError(f"{plain:%H:%M} did not exist on {day.isoformat()} in {zone}: the clocks skipped it",
                         hint="check the time and the zone; the clocks were changed that night")
     repeated = offsets[0] != offsets[1]
