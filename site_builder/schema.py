@@ -22,7 +22,7 @@ _KINDS: dict[str, dict] = {
     "line": {"type": ["string", "number"]},
     "id": _ID,
     "date": {"anyOf": [{"type": "string", "pattern": DATE_PATTERN}, {"type": "integer", "minimum": 1000, "maximum": 9999}]},
-    "time": {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$"},
+    "time": {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d([+-]([01]\d|2[0-3]):[0-5]\d)?$"},
     "timezone": {"type": "string", "pattern": r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$", "examples": ["Europe/Kyiv", "UTC"]},
     "datetime": {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z))?)?)?$"},
     "bool": {"type": "boolean"},

@@ -253,3 +253,192 @@ def test_schema_accepts_drafts_without_excerpts_and_refuses_published_ones():
     assert not validator.is_valid({"title": "t", "date": "2025"})
     assert not validator.is_valid({"title": "t", "date": "2025", "excerpts": []})
     assert validator.is_valid({"title": "t", "date": "2025", "excerpts": [{"source": "s", "quote": "q"}]})
+
+
+# --- what no output can carry, and what the renderers cannot publish, is refused at loading ---
+
+EXCERPT = "excerpts:\n  - source: wire\n    quote: The talks took place\n"
+
+
+def located(site, name: str) -> list[tuple[str, str, str, str]]:
+    """(line, col, message, whole block) of each error in the file `name`, from `check`."""
+    result = site.cli("check")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stdout + result.stderr
+    blocks = re.findall(r"^(\S*?):(\d+):(\d+): error: (.*(?:\n  .*)*)", result.stderr, re.M)
+    return [(line, col, message.split("\n")[0], message) for path, line, col, message in blocks if path.endswith(name)]
+
+
+def test_a_raw_escape_character_in_a_title_is_located_and_named(site):
+    site.event("2025-08-15-talks", "title: Talks \x1b[31min red\ndate: 2025-08-15\n" + EXCERPT)
+    [(line, col, message, block)] = located(site, "2025-08-15-talks.yaml")
+    assert (line, col) == ("1", "14")
+    assert "control character" in message and "U+001B ESCAPE: remove it" in block
+
+
+@pytest.mark.parametrize("escape, name", [("\\0", "U+0000 NULL"), ("\\e", "U+001B ESCAPE"), ("\\x7f", "U+007F DELETE"),
+                                          ("\\N", "U+0085 C1 CONTROL"), ("\\uFFFE", "U+FFFE NON-CHARACTER"),
+                                          ("\\U0010FFFF", "U+10FFFF NON-CHARACTER")])
+def test_an_escaped_control_or_non_character_is_located_at_its_escape(site, escape, name):
+    site.event("2025-08-15-talks", f'title: Talks\nplace: "Anchorage{escape}"\ndate: 2025-08-15\n' + EXCERPT)
+    [(line, col, message, block)] = located(site, "2025-08-15-talks.yaml")
+    assert (line, col) == ("2", "18") and name in block
+
+
+def test_a_control_character_in_a_key_or_in_site_yaml_is_refused_too(site):
+    site.event("2025-08-15-talks", 'title: Talks\n"pla\\x01ce": Anchorage\ndate: 2025-08-15\n' + EXCERPT)
+    site.write("site.yaml", (site.root / "site.yaml").read_text().replace("A small site", "A small\x07 site"))
+    assert ("2", "5") in [(line, col) for line, col, _, _ in located(site, "2025-08-15-talks.yaml")]
+    assert ("2", "21") in [(line, col) for line, col, _, _ in located(site, "site.yaml")]
+
+
+def test_a_control_character_in_an_archived_source_is_refused_not_cleaned(site):
+    site.source("wire", text="ANCHORAGE. The talks took place\x00 in a trustful atmosphere.\n")
+    [(line, col, message, block)] = located(site, "wire.md")
+    assert (line, col) == ("7", "32") and "U+0000 NULL" in block
+
+
+def test_a_file_name_with_a_control_character_is_refused_without_printing_it(site):
+    site.write("content/events/talks\x1b[2J.yaml", EVENT_YAML_TEXT)
+    result = site.cli("check")
+    assert result.returncode == 1 and "\x1b" not in result.stderr
+    assert "the file name holds U+001B ESCAPE" in result.stderr
+
+
+EVENT_YAML_TEXT = "title: Talks\ndate: 2025-08-15\n" + EXCERPT
+
+
+@pytest.mark.parametrize("zone", ["Not/AZone", "../../etc/passwd", '""', '"Europe/Ber\\0lin"', "/usr/share/zoneinfo/UTC",
+                                  "right/UTC", "posixrules", "Europe", "EST", "europe/berlin"])
+def test_a_zone_name_that_is_not_a_zone_is_located(site, zone):
+    site.event("2025-08-15-talks", f"title: Talks\ndate: 2025-08-15\ntime: '10:00'\ntimezone: {zone}\n" + EXCERPT)
+    assert ("4", "11") in [(line, col) for line, col, _, _ in located(site, "2025-08-15-talks.yaml")]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Etc/GMT+5", "America/Argentina/Buenos_Aires"])
+def test_real_zones_are_accepted(site, zone):
+    site.event("2025-08-15-talks", f"title: Talks\ndate: 2025-08-15\ntime: '10:00'\ntimezone: {zone}\n" + EXCERPT)
+    assert load_site(site.root).events[0].when.zone == zone
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("date", "0000", "outside the years 1000 to 9998"),
+    ("date", "0001-01-01", "outside the years"),
+    ("date", "9999-12-31", "outside the years"),
+    ("date", "10000", "is not a date"),
+    ("date", "-5", "is not a date"),
+    ("date", "99999999999", "is not a date"),
+    ("date", "２０２５-08-15", "is not a date"),
+    ("date", "٢٠٢٥-08-15", "is not a date"),
+    ("date", "2025-02-29", "not a day of the calendar"),
+    ("date", "2025-13", "no month 13"),
+    ("date", "2025-00", "no month 0"),
+    ("time", "'24:00'", "is not a time"),
+    ("time", "'25:61'", "is not a time"),
+    ("time", "'23:59:60'", "is not a time"),
+    ("time", "'١٢:٣٠'", "is not a time"),
+    ("order", "٣", "whole number"),
+    ("end", "2025-08-01", "before it starts"),
+    ("end", "2025-09", "to the month"),
+    ("id", '"talks\\n"', "is not a valid id"),
+    ("id", "a" * 101, "is not a valid id"),
+])
+def test_values_the_calendar_cannot_hold_are_located_errors_in_check_and_build(site, field, value, message):
+    fields = {"title": "Talks", "date": "2025-08-15", field: value}
+    site.event("2025-08-15-talks", "".join(f"{k}: {v}\n" for k, v in fields.items()) + EXCERPT)
+    line = str(list(fields).index(field) + 1)
+    errors = located(site, "2025-08-15-talks.yaml")
+    assert any(err[0] == line and message in err[2] for err in errors), errors
+    build = site.cli("build")
+    assert build.returncode == 1 and "internal error" not in build.stderr
+
+
+def test_a_local_time_the_clocks_skipped_is_an_error(site):
+    site.event("2025-03-30-talks", "title: Talks\ndate: 2025-03-30\ntime: '02:30'\ntimezone: Europe/Berlin\n" + EXCERPT)
+    [(line, col, message, _)] = located(site, "2025-03-30-talks.yaml")
+    assert (line, col) == ("3", "7") and "did not exist" in message
+
+
+def test_a_local_time_shown_twice_needs_its_offset(site):
+    site.event("2025-10-26-talks", "title: Talks\ndate: 2025-10-26\ntime: '02:30'\ntimezone: Europe/Berlin\n" + EXCERPT)
+    [(line, col, message, block)] = located(site, "2025-10-26-talks.yaml")
+    assert "happened twice" in message and "'02:30+02:00' (the first) or '02:30+01:00' (the second)" in block
+    site.event("2025-10-26-talks", "title: Talks\ndate: 2025-10-26\ntime: '02:30+01:00'\ntimezone: Europe/Berlin\n" + EXCERPT)
+    when = load_site(site.root).events_by_id["2025-10-26-talks"].when
+    assert when.iso() == "2025-10-26T02:30:00+01:00" and when.format() == "October 26, 2025, 02:30 CET"
+
+
+@pytest.mark.parametrize("published", ["0001-01-01", "9999-12-31T23:30-05:00", "0001-01-01T00:30+05:00", "٢٠٢٥-08-16",
+                                       "2025-08-16T１０:30+03:00", "2025-W33-1T10:30+03:00"])
+def test_a_source_published_at_the_edge_of_the_calendar_is_located(site, published):
+    site.source("wire", front=f"title: Wire\npublisher: Wire\npublished: {published}\n")
+    assert ("4", "12") in [(line, col) for line, col, _, _ in located(site, "wire.md")]
+
+
+def test_dates_at_the_ends_of_the_supported_years_build(site):
+    site.event("first", "title: First\ndate: 1000-01-01\ntime: '00:00'\ntimezone: Pacific/Kiritimati\n" + EXCERPT)
+    site.event("last", "title: Last\ndate: 9998-12-31\ntime: '23:59'\ntimezone: Etc/GMT+12\n" + EXCERPT)
+    site.event("last-year", "title: Last year\ndate: '9998'\nend: '9998'\n" + EXCERPT)
+    site.source("wire", front="title: Wire\npublisher: Wire\npublished: 9998-12-31T23:59-12:00\n")
+    site.source("old", front="title: Old\npublisher: Old\npublished: 1000-01-01T00:00+14:00\n",
+                text="The talks took place long ago.\n")
+    assert site.cli("check").returncode == 0
+    result = site.cli("build")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("url, problem", [
+    ("https://user:pass@example.org/", "user name or password"),
+    ("javascript:alert(1)", "not an http(s) address"),
+    ("file:///etc/passwd", "not an http(s) address"),
+    ("ftp://example.org/", "not an http(s) address"),
+    ("https:///path", "not an http(s) address"),
+    ("'https://:443/'", "no host"),
+    ("https://example.org/?utm=1", "query"),
+    ("https://example.org/#top", "fragment"),
+    ("'https://example.org/<b>/'", "cannot hold"),
+])
+def test_an_unsafe_base_url_in_site_yaml_is_located(site, url, problem):
+    site.write("site.yaml", (site.root / "site.yaml").read_text().replace("https://example.org/", url))
+    [(line, col, message, _)] = located(site, "site.yaml")
+    assert (line, col) == ("3", "11") and problem in message
+
+
+def test_an_unsafe_base_url_option_is_refused(site):
+    result = site.cli("build", "--base-url", "https://user:secret@example.org/")
+    assert result.returncode == 1 and "--base-url:1:1: error:" in result.stderr and "password" in result.stderr
+    assert not (site.root / "build").exists()
+
+
+def test_a_site_without_its_content_folders_is_an_error_with_a_hint(site):
+    import shutil
+
+    shutil.rmtree(site.root / "content")
+    result = site.cli("build")
+    assert result.returncode == 1 and "no content/events/ folder" in result.stderr
+    assert "site-builder new site" in result.stderr
+
+
+def test_a_site_with_empty_content_folders_builds(site):
+    (site.root / "content/events/2025-08-15-talks.yaml").unlink()
+    assert site.cli("build").returncode == 0
+
+
+@pytest.mark.parametrize("name", [".drafts/x.yaml", ".git/x.yaml", ".~lock.x.yaml#", ".x.yaml.swp", "x.yaml~",
+                                  "#x.yaml#", "~x.yaml", "old~/x.yaml"])
+def test_files_the_preview_ignores_are_never_loaded(site, name):
+    site.write(f"content/events/{name}", "title: [broken\n")
+    assert site.cli("check").returncode == 0
+
+
+def test_unreadable_event_files_are_located(site):
+    import os
+
+    os.mkfifo(site.root / "content/events/pipe.yaml")
+    (site.root / "content/events/gone.yaml").symlink_to(site.root / "content/events/nowhere.yaml")
+    site.write("content/events/utf16.yaml", "title: Talks\n".encode("utf-16"))
+    errors = errors_of(site)
+    by_file = {e["path"].rsplit("/", 1)[-1]: e["message"] for e in errors}
+    assert "not a plain file" in by_file["pipe.yaml"]
+    assert "leads nowhere" in by_file["gone.yaml"]
+    assert "not valid UTF-8" in by_file["utf16.yaml"]
+    assert "UTF-16" in site.cli("check").stderr

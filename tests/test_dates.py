@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -89,3 +89,121 @@ def test_unknown_time_zone_suggests_the_closest_name():
     with pytest.raises(DateError) as err:
         parse_timezone("Europe/Moskow")
     assert "Europe/Moscow" in err.value.hint
+
+
+@pytest.mark.parametrize("month, last", [(1, 31), (2, 28), (4, 30), (11, 30), (12, 31)])
+def test_a_month_ends_on_its_last_day_december_included(month, last):
+    assert parse_partial_date(f"2025-{month:02d}").last_day() == datetime(2025, month, last).date()
+
+
+def test_a_year_runs_from_january_first_to_december_31st():
+    year = parse_partial_date("2025")
+    assert (year.first_day().isoformat(), year.last_day().isoformat()) == ("2025-01-01", "2025-12-31")
+    assert parse_partial_date("2024-02").last_day().day == 29
+
+
+@pytest.mark.parametrize("text", ["２０２５", "٢٠٢٥-08-15", "2025-0８", "0999", "9999", "0000", "2025-08-15\n1"])
+def test_only_ascii_digits_in_the_supported_years_are_dates(text):
+    with pytest.raises(DateError):
+        parse_partial_date(text)
+
+
+def test_the_supported_years_are_1000_to_9998():
+    assert parse_partial_date("1000").year == 1000 and parse_partial_date("9998-12-31").day == 31
+
+
+def test_a_time_may_carry_the_offset_that_says_which_repeated_hour():
+    from site_builder.content.dates import local_time
+
+    fold_day = parse_partial_date("2025-10-26").first_day()
+    assert local_time(fold_day, parse_time("02:30+02:00"), "Europe/Berlin").fold == 0
+    assert local_time(fold_day, parse_time("02:30+01:00"), "Europe/Berlin").fold == 1
+    assert local_time(fold_day, parse_time("12:00+01:00"), "Europe/Berlin").fold == 0
+    with pytest.raises(DateError, match="was not at UTC\\+03:00"):
+        local_time(fold_day, parse_time("02:30+03:00"), "Europe/Berlin")
+    with pytest.raises(DateError, match="happened twice"):
+        local_time(fold_day, parse_time("02:30"), "Europe/Berlin")
+    with pytest.raises(DateError, match="did not exist"):
+        local_time(parse_partial_date("2025-03-30").first_day(), parse_time("02:00"), "Europe/Berlin")
+    assert parse_time("10:00-05:30").utcoffset().total_seconds() == -(5 * 3600 + 1800)
+    assert local_time(fold_day, parse_time("03:00"), "Europe/Berlin").fold == 0
+
+
+def test_a_when_formats_its_time_with_the_zone_of_its_fold():
+    day = parse_partial_date("2025-10-26")
+    first = When(day, time=parse_time("02:30"), zone="Europe/Berlin")
+    second = When(day, time=parse_time("02:30").replace(fold=1), zone="Europe/Berlin")
+    assert (first.format(), second.format()) == ("October 26, 2025, 02:30 CEST", "October 26, 2025, 02:30 CET")
+    assert second.instant_utc() - first.instant_utc() == timedelta(hours=1)
+
+
+@pytest.mark.parametrize("name", ["UTC", "Europe/Berlin", "Etc/GMT+5", "America/Argentina/Buenos_Aires"])
+def test_zone_names_are_area_slash_place_or_utc(name):
+    assert parse_timezone(name).key == name
+
+
+@pytest.mark.parametrize("name", ["right/UTC", "posix/Europe/Berlin", "../etc/passwd", "/etc/localtime", "EST",
+                                  "Europe", "Europe/Ber\x00lin", "Europe/Berlin\n", ""])
+def test_names_that_are_not_zones_are_refused(name):
+    with pytest.raises(DateError):
+        parse_timezone(name)
+
+
+def test_formats_name_each_month_and_the_precision():
+    assert parse_partial_date("2025-12-01").format(short=True) == "Dec 1, 2025"
+    assert parse_partial_date("2025-01").format(short=True) == "Jan 2025"
+    assert str(parse_partial_date("2025-01-09")) == "2025-01-09"
+
+
+def test_an_untimed_day_sorts_after_the_timed_events_of_that_day():
+    day = parse_partial_date("2025-08-15")
+    assert When(day).sort_key() > When(day, time=parse_time("23:59"), zone="UTC").sort_key()
+    assert When(day, time=parse_time("00:00"), zone="UTC").sort_key()[3] == 0
+
+
+def test_february_30_names_the_month_and_its_length_in_the_hint():
+    with pytest.raises(DateError) as err:
+        parse_partial_date("2025-02-30")
+    assert err.value.hint == "February 2025 has 28 days"
+
+
+def test_a_repeated_hour_hint_gives_both_offsets_in_order_and_utc_is_plus_zero():
+    from site_builder.content.dates import local_time
+
+    with pytest.raises(DateError) as err:
+        local_time(parse_partial_date("2025-11-02").first_day(), parse_time("01:30"), "America/New_York")
+    assert err.value.hint.endswith("'01:30-04:00' (the first) or '01:30-05:00' (the second)")
+    with pytest.raises(DateError) as err:
+        local_time(parse_partial_date("2025-08-15").first_day(), parse_time("10:00+01:00"), "UTC")
+    assert str(err.value) == "UTC was not at UTC+01:00 at 10:00 on 2025-08-15"
+    assert err.value.hint == "write '10:00' or '10:00+00:00'"
+
+
+def test_an_unknown_zone_hint_offers_at_most_three_names():
+    with pytest.raises(DateError) as err:
+        parse_timezone("America/Argentina/X")
+    assert err.value.hint.count(" or ") == 2
+
+
+def test_dates_and_whens_are_frozen_values():
+    from dataclasses import FrozenInstanceError
+
+    day = parse_partial_date("2025-08-15")
+    when = When(day, time=parse_time("10:00"), zone="UTC")
+    assert len({day, parse_partial_date("2025-08-15")}) == 1 and len({when, When(day, time=parse_time("10:00"), zone="UTC")}) == 1
+    with pytest.raises(FrozenInstanceError):
+        day.year = 2026
+    with pytest.raises(FrozenInstanceError):
+        when.zone = "Europe/Berlin"
+
+
+def test_a_when_formats_short_and_a_timed_range_without_its_time():
+    from site_builder.content.dates import format_range
+
+    day = parse_partial_date("2025-08-15")
+    assert When(day, time=parse_time("10:00"), zone="UTC").format(short=True) == "Aug 15, 2025, 10:00 UTC"
+    assert When(day, parse_partial_date("2025-08-16"), time=parse_time("10:00"), zone="UTC").format() == "August 15\u201316, 2025"
+    assert format_range(parse_partial_date("2024-12"), parse_partial_date("2025-01")) == "December 2024 \u2013 January 2025"
+    assert format_range(parse_partial_date("2024-12-31"), parse_partial_date("2025-01-01")) == \
+        "December 31, 2024 \u2013 January 1, 2025"
+    assert format_range(day, day) == "August 15, 2025"

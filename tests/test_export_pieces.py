@@ -192,7 +192,7 @@ def test_the_calendar_is_what_the_library_writes_hostile_text_and_every_kind_of_
                 "published: 2025-08-16\nurl: https://example.org/wire\n")
     dates = ["date: 2025-08-15\n", "date: 2025-08\n", "date: 2025\n", "date: 2025-08-15\nend: 2025-08-20\n",
              "date: 2025-08-15\ntime: \"11:30\"\ntimezone: America/Anchorage\n",
-             "date: 2025-03-30\ntime: \"02:30\"\ntimezone: Europe/Berlin\n",
+             "date: 2025-03-30\ntime: \"03:30\"\ntimezone: Europe/Berlin\n",  # just after the gap (02:30 never was)
              "date: 2025-08-15\ntime: \"23:59\"\ntimezone: UTC\n",
              "date: 2025-08-15\ntime: \"00:00\"\ntimezone: Asia/Kathmandu\n"]
     for n, (text, when) in enumerate(zip(HOSTILE, dates)):

@@ -138,3 +138,39 @@ def test_bom_and_crlf_are_read_as_the_editor_meant(built_site):
 def test_a_crlf_file_reports_the_same_line_numbers(built_site):
     built_site.write("content/events/crlf.yaml", b"title: Talks\r\ndate: 2025-02-30\r\n")
     assert_refused(built_site, "crlf.yaml", 2, 7, "not a day of the calendar")
+
+
+ODD = "tab\there, line\u2028separator, \u200fRTL mark\u200e, \U0001F5F3\ufe0f, cafe\u0301, zero\ufeffwidth, private\ue000use"
+
+
+def test_every_allowed_odd_character_builds_valid_feeds_and_exports(site):
+    """Characters content may hold (not controls or non-characters) reach every format intact and valid."""
+    import csv
+    import io
+    import json
+    import xml.etree.ElementTree as ET
+
+    import icalendar
+
+    from site_builder.content.yamlsafe import UNSAFE_CHARS
+
+    site.event("2025-08-15-talks", f'title: "Talks: {ODD}"\ndate: 2025-08-15\ntime: "10:00"\nplace: "{ODD}"\n'
+                                   f'actors: ["{ODD}"]\ntags: ["{ODD}"]\nsummary: "{ODD}"\nexcerpts:\n'
+                                   f'  - source: wire\n    quote: The talks took place\n    note: "{ODD}"\n')
+    site.source("wire", front=f'title: "Wire {ODD}"\npublisher: "{ODD}"\npublished: 2025-08-16\n',
+                text=f"{ODD}\nANCHORAGE. The talks took place in a trustful atmosphere.\n")
+    result = site.cli("build")
+    assert result.returncode == 0, result.stderr
+    build = site.root / "build"
+    feed = ET.parse(build / "feed.xml")  # expat refuses what XML 1.0 does not allow
+    assert any("RTL mark" in (el.text or "") for el in feed.iter())
+    ET.parse(build / "sitemap.xml")
+    for path in build.rglob("*.json"):
+        json.loads(path.read_text(encoding="utf-8"))
+    calendar = icalendar.Calendar.from_ical((build / "events.ics").read_bytes())
+    assert "\U0001F5F3" in str(calendar.walk("VEVENT")[0]["SUMMARY"])
+    rows = list(csv.reader(io.StringIO((build / "events.csv").read_text(encoding="utf-8-sig"))))
+    assert any("\u200fRTL mark" in cell for row in rows for cell in row)
+    for path in build.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".xml", ".json", ".ics", ".csv", ".txt"):
+            assert not UNSAFE_CHARS.search(path.read_text(encoding="utf-8")), path

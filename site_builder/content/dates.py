@@ -19,8 +19,13 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July",
           "August", "September", "October", "November", "December"]
 SHORT_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+# ASCII digits only: `\d` and int() also take "２０２５" and Arabic-Indic digits.
+_DATE_RE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+_TIME_RE = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])(?:([+-])([01][0-9]|2[0-3]):([0-5][0-9]))?")
+_ZONE_RE = re.compile(r"UTC|(?:[A-Z][A-Za-z0-9_+-]*/)+[A-Za-z0-9_+-]+")
+# Every output writes a four-digit year, and the calendar and the chart reach a few days past an
+# event's last day: years before 1000 or after 9998 cannot be published.
+MIN_YEAR, MAX_YEAR = 1000, 9998
 
 
 class DateError(ValueError):
@@ -95,11 +100,12 @@ class PartialDate:
 @lru_cache(maxsize=65536)  # many events share a date; a PartialDate is immutable
 def parse_partial_date(text: str) -> PartialDate:
     """`2025`, `2025-06` or `2025-06-02`; never more precise than written."""
-    m = _DATE_RE.match(text.strip())
+    m = _DATE_RE.fullmatch(text.strip())
     if not m:
         raise DateError(f"'{text}' is not a date",
-                        hint="write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2025-06 for June 2025")
+                        hint="write YYYY, YYYY-MM or YYYY-MM-DD with the digits 0-9, e.g. 2025-06 for June 2025")
     year, month, day = (int(g) if g else None for g in m.groups())
+    check_year(year, text)
     if month is not None and not 1 <= month <= 12:
         raise DateError(f"'{text}' has no month {month}")
     if day is not None:
@@ -111,12 +117,57 @@ def parse_partial_date(text: str) -> PartialDate:
     return PartialDate(year, month, day)
 
 
+def check_year(year: int, text: str) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise DateError(f"'{text}' is outside the years {MIN_YEAR} to {MAX_YEAR}",
+                        hint="site-builder publishes dates from the year 1000 to 9998; check for a typo")
+
+
 @lru_cache(maxsize=4096)  # a datetime.time is immutable
 def parse_time(text: str) -> time:
-    m = _TIME_RE.match(text.strip())
+    """`HH:MM`, or `HH:MM+HH:MM` with the UTC offset (as tzinfo) that says which of a repeated
+    hour is meant (local_time)."""
+    m = _TIME_RE.fullmatch(text.strip())
     if not m:
-        raise DateError(f"'{text}' is not a time", hint="write HH:MM on a 24-hour clock, e.g. 14:30")
-    return time(int(m.group(1)), int(m.group(2)))
+        raise DateError(f"'{text}' is not a time",
+                        hint="write HH:MM on a 24-hour clock, 00:00 to 23:59, e.g. 14:30")
+    hour, minute, sign, off_hours, off_minutes = m.groups()
+    if not sign:
+        return time(int(hour), int(minute))
+    offset = timedelta(hours=int(off_hours), minutes=int(off_minutes))
+    return time(int(hour), int(minute), tzinfo=timezone(-offset if sign == "-" else offset))
+
+
+def local_time(day: date, moment: time, zone: str) -> time:
+    """moment as a plain local time on day in zone, its fold set to the hour the offset names.
+    DateError when the clocks skipped it (a DST gap), or showed it twice (a fold) and no offset
+    says which."""
+    tz = parse_timezone(zone)
+    plain = moment.replace(tzinfo=None)
+    first, second = (datetime.combine(day, plain.replace(fold=f), tz) for f in (0, 1))
+    offsets = first.utcoffset(), second.utcoffset()
+    if first.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None) != first.replace(tzinfo=None):
+        raise DateError(f"{plain:%H:%M} did not exist on {day.isoformat()} in {zone}: the clocks skipped it",
+                        hint="check the time and the zone; the clocks were changed that night")
+    repeated = offsets[0] != offsets[1]
+    choices = (f"'{plain:%H:%M}{_offset(offsets[0])}' (the first) or '{plain:%H:%M}{_offset(offsets[1])}' (the second)"
+               if repeated else f"'{plain:%H:%M}' or '{plain:%H:%M}{_offset(offsets[0])}'")
+    if moment.tzinfo is not None:
+        wanted = moment.utcoffset()
+        if wanted not in offsets:
+            raise DateError(f"{zone} was not at UTC{_offset(wanted)} at {plain:%H:%M} on {day.isoformat()}",
+                            hint=f"write {choices}")
+        return plain.replace(fold=offsets.index(wanted))
+    if repeated:
+        raise DateError(f"{plain:%H:%M} happened twice on {day.isoformat()} in {zone}: the clocks went back",
+                        hint=f"say which with its UTC offset: {choices}")
+    return plain
+
+
+def _offset(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 @lru_cache(maxsize=None)
@@ -126,10 +177,12 @@ def _zone_names() -> frozenset[str]:
 
 @lru_cache(maxsize=None)
 def parse_timezone(name: str) -> ZoneInfo:
+    """An IANA zone by its Area/Place name (or UTC): never a path, an abbreviation like EST, or
+    the right/ and posix/ variants of the database."""
     try:
-        if "/" in name or name == "UTC":
+        if _ZONE_RE.fullmatch(name) and name.isascii():
             return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         pass
     import difflib
 

@@ -7,21 +7,20 @@ import os
 from pathlib import Path
 
 from site_builder.content.archived import character_differences, cited_selector, visible_text
-from site_builder.content.dates import When
+from site_builder.content.dates import DateError, When, local_time
 from site_builder.content.excerpts import closest_passage, locate_quote
 from site_builder.content.fields import EVENT_FIELDS, Record, read_record
 from site_builder.content.quoted_prose import check_event_prose
-from site_builder.content.yamlsafe import decode_text, parse_yaml
+from site_builder.content.yamlsafe import decode_text, parse_yaml, read_content
 from site_builder.errors import Report
 from site_builder.model import Event, Excerpt, Source, SiteConfig
-from site_builder.slugs import is_slug, slugify
+from site_builder.slugs import MAX_ID_LENGTH, id_hint, is_slug, slugify
 
 
 def read_event_record(path: str | Path, report: Report) -> Record | None:
     path = os.fspath(path)
-    with open(path, "rb") as file:
-        data = file.read()
-    return event_record(data, path, report)
+    data = read_content(path, report)
+    return event_record(data, path, report) if data is not None else None
 
 
 def event_record(data: bytes, path: str, report: Report) -> Record | None:
@@ -38,8 +37,9 @@ def event_id(path: str | Path, record: Record, report: Report) -> str | None:
     stem, suffix = _stem_and_suffix(os.path.basename(path))
     if is_slug(stem):
         return stem
+    hint = id_hint(stem) if len(stem) > MAX_ID_LENGTH else f"rename the file to '{slugify(stem)}{suffix}'"
     report.error(os.fspath(path), 1, 1, f"the file name '{stem}' cannot be an event id",
-                 hint=f"rename the file to '{slugify(stem)}{suffix}' or add an `id:` field")
+                 hint=f"{hint}, or add an `id:` field")
     return None
 
 
@@ -56,14 +56,17 @@ def build_event(path: str | Path, record: Record, eid: str, config: SiteConfig,
     diagnostics_before = len(report.diagnostics)
     values = record.values
     start, end = values.get("date"), values.get("end")
-    if start and end and end.last_day() < start.first_day():
-        report.at(record.loc_of("end"), f"the event ends ({end.iso()}) before it starts ({start.iso()})",
-                  hint="swap date and end, or fix the typo")
+    check_end(start, end, record, report)
     time = values.get("time")
     if time and start and not start.day:
         report.at(record.loc_of("time"), "a time needs a full date (YYYY-MM-DD)",
                   hint=f"'{start.iso()}' is only as precise as the {start.precision}")
     zone = values.get("timezone") or (config.timezone if time else None)
+    if time and start and start.day:
+        try:
+            time = local_time(start.first_day(), time, zone)
+        except DateError as exc:
+            report.at(record.loc_of("time"), str(exc), exc.hint)
     lane_ids = [lane.id for lane in config.lanes]
     lane = values.get("lane") or lane_ids[0]
     if lane not in lane_ids:
@@ -90,6 +93,18 @@ def build_event(path: str | Path, record: Record, eid: str, config: SiteConfig,
         path=os.fspath(path),
         order=values.get("order", 0),
     )
+
+
+def check_end(start, end, record: Record, report: Report) -> None:
+    """An end is written as precisely as the start, and not before it."""
+    if not (start and end):
+        return
+    if end.precision != start.precision:
+        report.at(record.loc_of("end"), f"the end ({end.iso()}) is to the {end.precision}, the date "
+                  f"({start.iso()}) to the {start.precision}", hint="write both as precisely as the sources support")
+    elif end.last_day() < start.first_day():
+        report.at(record.loc_of("end"), f"the event ends ({end.iso()}) before it starts ({start.iso()})",
+                  hint="swap date and end, or fix the typo")
 
 
 def verify_excerpt(eid: str, number: int, item: Record, sources: dict[str, Source], report: Report) -> Excerpt | None:

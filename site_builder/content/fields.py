@@ -13,7 +13,7 @@ from typing import Any, Callable
 from site_builder.content import dates
 from site_builder.content.yamlsafe import _NULLS, KIND_NAMES, Mapping, Node, Scalar, Sequence
 from site_builder.errors import Location, Report
-from site_builder.slugs import is_slug, slugify
+from site_builder.slugs import id_hint, is_slug
 
 INVALID = object()  # a value that failed its check (the error is already reported)
 
@@ -93,7 +93,7 @@ LANE_FIELDS = (
 SITE_FIELDS = (
     Field("title", "line", "Site title.", required=True),
     Field("description", "text", "One or two sentences for the home page and search engines."),
-    Field("base_url", "url", "Absolute address the site is published at."),
+    Field("base_url", "url", "Absolute address the site is published at, e.g. https://example.org/timeline/."),
     Field("language", "line", "Language of the site, e.g. en."),
     Field("timezone", "timezone", "Default IANA zone for event times."),
     Field("theme", "id", "Theme folder under themes/ (default: default)."),
@@ -185,8 +185,8 @@ def _id(node, spec, report):
     if text is INVALID:
         return INVALID
     if not is_slug(text):
-        report.at(node.loc, f"'{text}' is not a valid id",
-                  hint=f"use lowercase letters, digits and dashes, e.g. '{slugify(text)}'")
+        shown = text.replace("\n", "\\n").replace("\t", "\\t")  # a trailing newline, made visible
+        report.at(node.loc, f"'{shown}' is not a valid id", hint=id_hint(text))
         return INVALID
     return text
 
@@ -245,7 +245,7 @@ def _int(node, spec, report):
     text = _scalar(node, spec, report)
     if text is INVALID:
         return INVALID
-    if not re.match(r"^-?\d{1,6}$", text.strip()):
+    if not re.fullmatch(r"-?[0-9]{1,6}", text.strip()):
         report.at(node.loc, f"'{spec.name}' must be a whole number, not '{text}'")
         return INVALID
     return int(text)
@@ -273,19 +273,47 @@ def _color(node, spec, report):
     return text.strip().lower()
 
 
+_PUBLISHED_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?"
+                           r"(?:Z|[+-][0-9]{2}:[0-9]{2})")
+
+
 def parse_published(text: str):
     """A date as precise as written, or a full ISO date-time with its offset."""
     from datetime import datetime
 
     if "T" in text or " " in text:
         try:
-            moment = datetime.fromisoformat(text)
+            if not _PUBLISHED_RE.fullmatch(text):
+                raise ValueError(text)
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             raise dates.DateError(f"'{text}' is not a date-time", hint="write 2025-08-16 or 2025-08-16T10:30+03:00")
-        if moment.tzinfo is None:
-            raise dates.DateError(f"'{text}' has no UTC offset", hint="add one, e.g. 2025-08-16T10:30+03:00")
+        dates.check_year(moment.year, text)
         return dates.PartialDate(moment.year, moment.month, moment.day), moment
     return dates.parse_partial_date(text), None
+
+
+def base_url_problem(text: str) -> str | None:
+    """Why text cannot be the address a site is published at, or None: an http(s) address with a
+    host, and no credentials, query, fragment, white space or other character a URL cannot hold."""
+    from urllib.parse import urlsplit
+
+    if re.search(r"[\s\x00-\x1f\x7f-\x9f\"<>\\^`{|}]", text):
+        return "has white space, a control character or a character an address cannot hold"
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError when the port is not a number
+    except ValueError:
+        return "is not a valid address"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "is not an http(s) address"
+    if not parts.hostname:
+        return "has no host name"
+    if parts.username is not None or parts.password is not None:
+        return "has a user name or password in it, which would be published"
+    if parts.query or parts.fragment or text.endswith(("?", "#")):
+        return "has a query (?...) or fragment (#...), which the site's links cannot carry"
+    return None
 
 
 CONVERTERS: dict[str, Callable] = {

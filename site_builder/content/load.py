@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from site_builder.content.events import build_event, event_id, event_record, read_event_record
-from site_builder.content.fields import SITE_FIELDS, Record, read_record
+from site_builder.content.fields import SITE_FIELDS, Record, base_url_problem, read_record
 from site_builder.content.load_cache import LoadCache, group_count, group_key, group_of, inputs_digest
 from site_builder.content.sources import load_source
-from site_builder.content.yamlsafe import decode_text, parse_yaml
+from site_builder.content.yamlsafe import MAX_FILE_BYTES, UNSAFE_CHARS, char_name, decode_text, parse_yaml, read_content
 from site_builder.errors import ContentError, Report
 from site_builder.model import CARRY_LIMIT, Event, Lane, Site, SiteConfig, Source, carry_indexes
 from site_builder.parallel import ForkedWorkers, worker_count
@@ -96,6 +96,8 @@ def load_site(root: Path, include_drafts: bool = False, base_url: str | None = N
         paths = SitePaths(Path(root))
         report = Report()
         config = load_config(paths, report, base_url)
+        if config is not None and not content_folders_present(paths, report):
+            raise ContentError(report.errors)
         sources = load_sources(paths, report, steps)
         memo = steps.memo
         if memo is not None and config is not None:
@@ -163,7 +165,8 @@ def load_config(paths: SitePaths, report: Report, base_url: str | None) -> SiteC
         report.error(str(paths.config), 1, 1, "no site.yaml here",
                      hint="run site-builder in a site's folder, pass --site DIR, or create one with `site-builder new site DIR`")
         return None
-    text = decode_text(paths.config.read_bytes(), str(paths.config), report)
+    data = read_content(str(paths.config), report)
+    text = decode_text(data, str(paths.config), report) if data is not None else None
     record = read_record(parse_yaml(text, str(paths.config), report) if text is not None else None,
                          SITE_FIELDS, report, "site.yaml")
     if record is None or "title" not in record.values:
@@ -176,7 +179,7 @@ def load_config(paths: SitePaths, report: Report, base_url: str | None) -> SiteC
         if lane_id in seen:
             report.at(r.loc_of("id"), f"duplicate lane '{lane_id}'")
         seen.add(lane_id)
-    url = base_url or record.get("base_url", "http://localhost:8000/")
+    url = _checked_base_url(record, report, base_url)
     return SiteConfig(
         title=record.values["title"],
         description=record.get("description", ""),
@@ -186,6 +189,41 @@ def load_config(paths: SitePaths, report: Report, base_url: str | None) -> SiteC
         lanes=lanes or (DEFAULT_LANE,),
         theme=record.get("theme", "default"),
     )
+
+
+def _checked_base_url(record: Record, report: Report, option: str | None) -> str:
+    """The option's address, else site.yaml's, else the preview's; each refused (reported) when it
+    could publish credentials, an unsafe scheme or a query (fields.base_url_problem)."""
+    hint = "write it like https://example.org/timeline/"
+    written = record.get("base_url")
+    if written is not None and base_url_problem(written):
+        report.at(record.loc_of("base_url"), f"base_url '{written}' {base_url_problem(written)}", hint)
+    if option:
+        problem = base_url_problem(option)
+        if problem:
+            shown = UNSAFE_CHARS.sub(lambda m: f"<{char_name(m.group())}>", option)
+            report.error("--base-url", 1, 1, f"'{shown}' {problem}", hint)
+        return option
+    return written or "http://localhost:8000/"
+
+
+def content_folders_present(paths: SitePaths, report: Report) -> bool:
+    """A site keeps its content in content/events/ and content/sources/; without them the build
+    would publish an empty site, most likely from the wrong folder. Empty folders are fine."""
+    missing = [folder for folder in (paths.events, paths.sources) if not folder.is_dir()]
+    for folder in missing:
+        report.error(str(folder), 1, 1, f"no {folder.relative_to(paths.root).as_posix()}/ folder in the site",
+                     hint="run site-builder in the site's folder (or pass -C DIR), or create the folder; "
+                          "`site-builder new site DIR` starts a new site")
+    return not missing
+
+
+def ignored_name(name: str) -> bool:
+    """A file or folder name that is never content: hidden (.git, .drafts), editor droppings (swap
+    files, backups, lock files, atomic-save temporaries). The loader and the preview's watcher
+    (serve.py) both go by this rule, so that what the preview ignores is never published."""
+    return (name.startswith((".", "#", "~")) or name.endswith(("~", "#", ".swp", ".swx", ".tmp", ".part"))
+            or name == "4913")
 
 
 def content_files(folder: Path, suffixes: tuple[str, ...], root: Path, report: Report) -> list[Path]:
@@ -210,11 +248,25 @@ def _content_names(folder: Path, suffixes: tuple[str, ...], root: Path, report: 
     else:  # one folder: its names share the prefix, and plain order is the same
         entries.sort()
     for name, is_link, is_file in entries:
+        if UNSAFE_CHARS.search(name):
+            shown = UNSAFE_CHARS.sub("\ufffd", name)
+            char = UNSAFE_CHARS.search(name).group()
+            report.error(shown, 1, 1, f"the file name holds {char_name(char)}",
+                         hint="rename the file with letters, digits and dashes (a byte that is not UTF-8 "
+                              "shows as U+DC80 to U+DCFF)")
+            continue
         if folder_inside and not is_link:
             if is_file:
                 found.append(name)
+            else:
+                report.error(name, 1, 1, "this is not a plain file (a pipe, socket or device)", hint="remove it")
             continue
-        real = Path(name).resolve()
+        try:
+            real = Path(name).resolve(strict=True)
+        except (OSError, RuntimeError):
+            report.error(name, 1, 1, "this link leads nowhere (its target is missing, or it loops)",
+                         hint="remove the link, or copy the file it meant into content/")
+            continue
         if not real.is_relative_to(limit):
             report.error(name, 1, 1, "this file links to a place outside the site folder",
                          hint="copy the file into content/ instead of linking to it")
@@ -225,19 +277,21 @@ def _content_names(folder: Path, suffixes: tuple[str, ...], root: Path, report: 
 
 
 def _walk(folder: str, suffixes: tuple[str, ...]) -> tuple[list[tuple[str, bool, bool]], bool]:
-    """(path, is a link, is a file) of everything under folder with one of these suffixes and not
-    hidden (Path.suffix in suffixes, as before), not following linked folders (as rglob), and
-    whether there were folders inside it."""
+    """(path, is a link, is a file) of everything under folder with one of these suffixes, not
+    under an ignored_name, not following linked folders (as rglob), and whether there were
+    folders inside it."""
     found = []
     stack = [folder]
     nested = False
     while stack:
         with os.scandir(stack.pop()) as entries:
             for entry in entries:
+                if ignored_name(entry.name):
+                    continue
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(entry.path)
                     nested = True
-                elif entry.name.endswith(suffixes) and not entry.name.startswith("."):
+                elif entry.name.endswith(suffixes):
                     found.append((entry.path, entry.is_symlink(), entry.is_file(follow_symlinks=False)))
     return found, nested
 
@@ -383,8 +437,11 @@ def _remembered(files: list[str], steps: FileSteps, last: dict, kept: dict, same
             kept[path] = old  # not among the files the caller knows changed
             yield path, old[1], old[2], old[3], old[4]
             continue
-        st = stat(path)
-        now = st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns
+        try:
+            st = stat(path)
+            now = st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns
+        except OSError:  # gone since the walk: reading it reports that
+            now = None
         if old is not None and same_inputs and old[0] == now:
             kept[path] = old
             yield path, old[1], old[2], old[3], old[4]
@@ -439,14 +496,18 @@ def _read_events_cached(files, config, sources, steps, count, cache: LoadCache, 
 
     def read_group(group: list[str]) -> tuple[str | None, bytes]:
         """(key, pickled outcomes): the cache's when it holds them, else made from the bytes read
-        here (the ones the key is made of). A file that cannot be read: no key, read as always."""
+        here (the ones the key is made of). A file that cannot be read, or is over the size limit:
+        no key, read as always (which reports it)."""
         read = []
         for path in group:
             try:
                 with open(path, "rb") as file:
-                    read.append((path, file.read()))
+                    data = file.read(MAX_FILE_BYTES + 1)
             except OSError:
+                data = None
+            if data is None or len(data) > MAX_FILE_BYTES:
                 return None, pickle.dumps(read_all(group), pickle.HIGHEST_PROTOCOL)
+            read.append((path, data))
         key = group_key(inputs, read)
         body = cache.load(key)
         if body is None:

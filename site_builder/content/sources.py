@@ -7,7 +7,7 @@ from pathlib import Path
 
 from site_builder.content.archived import FORMATS
 from site_builder.content.fields import SOURCE_FIELDS, read_record
-from site_builder.content.yamlsafe import decode_text, parse_yaml
+from site_builder.content.yamlsafe import decode_text, parse_yaml, read_content
 from site_builder.errors import Report
 from site_builder.model import Source
 
@@ -15,7 +15,8 @@ MAX_SOURCE_BYTES = 5 * 1024 * 1024
 
 
 def load_source(path: Path, report: Report) -> Source | None:
-    text = decode_text(path.read_bytes(), str(path), report, MAX_SOURCE_BYTES)
+    data = read_content(str(path), report, MAX_SOURCE_BYTES)
+    text = decode_text(data, str(path), report, MAX_SOURCE_BYTES) if data is not None else None
     if text is None:
         return None
     if not text.startswith("---\n"):

@@ -7,6 +7,8 @@ only produces events; composing them is ours, so none of that can happen.
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -70,8 +72,81 @@ Node = Scalar | Sequence | Mapping
 KIND_NAMES = {Scalar: "a single value", Sequence: "a list", Mapping: "a mapping of fields"}
 
 
+# Characters no output format can carry safely (XML 1.0 refuses them, a terminal obeys them):
+# C0 controls but tab, LF and CR; DEL; C1 controls; surrogates; the 66 non-characters.
+UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                          + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+                          + "]")
+_C0_NAMES = ("NULL", "START OF HEADING", "START OF TEXT", "END OF TEXT", "END OF TRANSMISSION", "ENQUIRY",
+             "ACKNOWLEDGE", "BELL", "BACKSPACE", "CHARACTER TABULATION", "LINE FEED", "LINE TABULATION",
+             "FORM FEED", "CARRIAGE RETURN", "SHIFT OUT", "SHIFT IN", "DATA LINK ESCAPE", "DEVICE CONTROL ONE",
+             "DEVICE CONTROL TWO", "DEVICE CONTROL THREE", "DEVICE CONTROL FOUR", "NEGATIVE ACKNOWLEDGE",
+             "SYNCHRONOUS IDLE", "END OF TRANSMISSION BLOCK", "CANCEL", "END OF MEDIUM", "SUBSTITUTE", "ESCAPE",
+             "INFORMATION SEPARATOR FOUR", "INFORMATION SEPARATOR THREE", "INFORMATION SEPARATOR TWO",
+             "INFORMATION SEPARATOR ONE")
+
+
+def char_name(char: str) -> str:
+    """`U+001B ESCAPE`: how an error names a character the editor cannot see."""
+    code = ord(char)
+    if code < 0x20:
+        name = _C0_NAMES[code]
+    elif code == 0x7F:
+        name = "DELETE"
+    elif code <= 0x9F:
+        name = "C1 CONTROL"
+    elif 0xD800 <= code <= 0xDFFF:
+        name = "LONE SURROGATE"
+    else:
+        name = "NON-CHARACTER"
+    return f"U+{code:04X} {name}"
+
+
+def unsafe_char_error(char: str) -> tuple[str, str]:
+    """The message and hint for a character content may not hold."""
+    code = ord(char)
+    what = ("a control character" if code <= 0x9F else "half of a UTF-16 surrogate pair" if code <= 0xDFFF
+            else "a Unicode non-character")
+    hint = f"{char_name(char)}: remove it"
+    if 0x80 <= code <= 0x9F:
+        hint += " (often a Windows-1252 quote or dash pasted as Latin-1: retype it)"
+    return f"{what} is not allowed in content: it breaks the feed and the exports", hint
+
+
+def refuse_unsafe_chars(text: str, path: str, report: Report) -> str:
+    """Report every unsafe character of text where it stands; the text with each replaced by
+    U+FFFD, so that reading goes on and finds the file's other errors (the report fails the run)."""
+    if not UNSAFE_CHARS.search(text):
+        return text
+    for found in UNSAFE_CHARS.finditer(text):
+        start = found.start()
+        line = text.count("\n", 0, start) + 1
+        col = start - (text.rfind("\n", 0, start) + 1) + 1
+        report.error(path, line, col, *unsafe_char_error(found.group()))
+    return UNSAFE_CHARS.sub("\ufffd", text)
+
+
+def read_content(path: str, report: Report, max_bytes: int = MAX_FILE_BYTES) -> bytes | None:
+    """A content file's bytes, or None with a located error: one that cannot be read (gone, a
+    folder, no permission) or is over max_bytes (not read past the limit)."""
+    try:
+        with open(path, "rb") as file:
+            data = file.read(max_bytes + 1)
+            size = os.fstat(file.fileno()).st_size if len(data) > max_bytes else len(data)
+    except OSError as exc:
+        reason = "it is a folder" if isinstance(exc, IsADirectoryError) else exc.strerror or str(exc)
+        report.error(path, 1, 1, f"cannot read the file: {reason}", hint="check that it is a plain file you can read")
+        return None
+    if len(data) > max_bytes:
+        report.error(path, 1, 1, f"file is {max(size, len(data)):,} bytes, over the limit of {max_bytes:,}",
+                     hint="split it, or check that it is the file you meant")
+        return None
+    return data
+
+
 def decode_text(data: bytes, path: str, report: Report, max_bytes: int = MAX_FILE_BYTES) -> str | None:
-    """Bytes to text: size-capped, strict UTF-8, BOM dropped, line endings made LF."""
+    """Bytes to text: size-capped, strict UTF-8, BOM dropped, line endings made LF, no character
+    that is unsafe in an output (refuse_unsafe_chars)."""
     if len(data) > max_bytes:
         report.error(path, 1, 1, f"file is {len(data):,} bytes, over the limit of {max_bytes:,}",
                      hint="split it, or check that it is the file you meant")
@@ -81,17 +156,18 @@ def decode_text(data: bytes, path: str, report: Report, max_bytes: int = MAX_FIL
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
         report.error(path, line, col, f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
-                     hint="save the file as UTF-8")
+                     hint="the file is UTF-16: save it as UTF-8" if utf16 else "save the file as UTF-8")
         return None
     if text.startswith("\ufeff"):
         text = text[1:]
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return refuse_unsafe_chars(text.replace("\r\n", "\n").replace("\r", "\n"), path, report)
 
 
 def parse_yaml(text: str, path: str, report: Report, line_offset: int = 0) -> Node | None:
     """One YAML document as located nodes; errors go to the report and give None."""
-    builder = _Composer(path, report, line_offset)
+    builder = _Composer(path, report, line_offset, text if "\\" in text else None)
     try:
         if "&" not in text:
             # No anchor means no alias can resolve: the C composer is safe and much faster.
@@ -121,15 +197,42 @@ def parse_yaml(text: str, path: str, report: Report, line_offset: int = 0) -> No
     return builder.root
 
 
+_ESCAPE = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.S)
+_SHORT_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "v": "\v", "f": "\f", "e": "\x1b", "N": "\x85"}
+
+
+def _escaped(escape: str) -> str:
+    """The character a YAML double-quoted escape stands for (the unsafe ones; others as '')."""
+    if escape[1] in "xuU":
+        return chr(int(escape[2:], 16))
+    return _SHORT_ESCAPES.get(escape[1], "")
+
+
 @dataclass
 class _Composer:
     path: str
     report: Report
     line_offset: int
+    escaped_text: str | None = None  # the text, when it has a backslash: an escape may hide an unsafe character
     root: Node | None = None
     documents: int = 0
     failed: bool = False
     stack: list = field(default_factory=list)  # [container, pending key or None]
+
+    def safe_scalar(self, value: str, style: str | None, start, end) -> str:
+        """A double-quoted scalar's value, its unsafe characters (written as escapes, the raw
+        ones are gone: decode_text) reported at their escape and replaced by U+FFFD."""
+        if style != '"' or self.escaped_text is None or not UNSAFE_CHARS.search(value):
+            return value
+        text = self.escaped_text
+        for escape in _ESCAPE.finditer(text, start.index, end.index):
+            char = _escaped(escape.group())
+            if UNSAFE_CHARS.match(char):
+                at = escape.start()
+                line = text.count("\n", 0, at) + 1 + self.line_offset
+                col = at - (text.rfind("\n", 0, at) + 1) + 1
+                self.report.error(self.path, line, col, *unsafe_char_error(char))
+        return UNSAFE_CHARS.sub("\ufffd", value)
 
     def loc(self, event) -> Location:
         mark = event.start_mark
@@ -156,7 +259,8 @@ class _Composer:
             if event.tag and event.tag not in ALLOWED_TAGS:
                 return self.fail(event, f"YAML tag '{event.tag}' is not allowed in content")
         if isinstance(event, yaml.ScalarEvent):
-            return self.add(event, Scalar(event.value, self.loc(event), plain=not event.style))
+            value = self.safe_scalar(event.value, event.style, event.start_mark, event.end_mark)
+            return self.add(event, Scalar(value, self.loc(event), plain=not event.style))
         if isinstance(event, yaml.MappingStartEvent):
             self.stack.append([Mapping({}, self.loc(event)), None])
             return True
@@ -204,6 +308,7 @@ def _from_node(node: yaml.Node, builder: _Composer) -> Node | None:
     path, report, allowed = builder.path, builder.report, ALLOWED_TAGS
     first_line = 1 + builder.line_offset
     scalar_node, sequence_node = yaml.ScalarNode, yaml.SequenceNode
+    check = builder.safe_scalar if builder.escaped_text is not None else None
 
     def build(node):
         mark = node.start_mark
@@ -214,7 +319,8 @@ def _from_node(node: yaml.Node, builder: _Composer) -> Node | None:
             return None
         kind = node.__class__
         if kind is scalar_node:
-            return _new(Scalar, (node.value, loc, not node.style))
+            value = node.value if check is None else check(node.value, node.style, mark, node.end_mark)
+            return _new(Scalar, (value, loc, not node.style))
         if kind is sequence_node:
             return _new(Sequence, ([build(item) for item in node.value], loc))
         items: dict = {}
