@@ -27,6 +27,7 @@ from livereload import Server
 from livereload.handlers import LiveReloadHandler
 from tornado.ioloop import IOLoop
 
+from site_builder.content.load import ignored_name
 from site_builder.errors import ContentError, Diagnostic, display_path
 from site_builder.incremental import LATER, Session
 from site_builder.serve_access import Access, application, exposure_warning, served_urls
@@ -179,12 +180,6 @@ def accepts_gzip(accept_encoding: str) -> bool:
 # --- watching and rebuilding -------------------------------------------------------------
 
 
-def _ignored(name: str) -> bool:
-    """Editor droppings (swap files, backups, atomic-save temporaries): never content."""
-    return (name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".part"))
-            or name == "4913")
-
-
 def snapshot_tree(paths: list[Path], root: Path | None = None) -> dict[str, tuple]:
     """path -> (mtime, size, inode, type) of everything under the watched paths but folders: also
     links, FIFOs and the like, so that adding or removing one rebuilds and the loader says what is
@@ -210,7 +205,7 @@ def snapshot_tree(paths: list[Path], root: Path | None = None) -> dict[str, tupl
         except OSError:  # vanished or unreadable: the next scan sees it
             continue
         for entry in entries:
-            if _ignored(entry.name):
+            if ignored_name(entry.name):
                 continue
             try:
                 if entry.is_dir(follow_symlinks=False):

@@ -8,6 +8,7 @@ import http.client
 import os
 import re
 import socket
+from pathlib import Path
 import threading
 
 import pytest
@@ -207,3 +208,16 @@ def test_hostile_content_never_stops_the_preview_nor_shows_a_traceback(site, ser
     assert ask(server, "/" + EVENT_PAGE)[0] == 200 and server.proc.poll() is None
     assert "Traceback" not in server.output
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f]", server.output)
+
+
+def test_the_watcher_ignores_exactly_the_files_the_loader_ignores(tmp_path):
+    from site_builder.content.load import ignored_name
+    from site_builder.serve import snapshot_tree
+
+    names = ["a.yaml", ".a.yaml.swp", "a.yaml~", "#a.yaml#", "~lock.a.yaml", "4913", "b.yaml.tmp", "c.md"]
+    for name in names:
+        (tmp_path / name).write_text("x")
+    (tmp_path / ".drafts").mkdir()
+    (tmp_path / ".drafts" / "d.yaml").write_text("x")
+    seen = {Path(path).name for path in snapshot_tree([tmp_path])}
+    assert seen == {name for name in names if not ignored_name(name)} == {"a.yaml", "c.md"}
