@@ -20,7 +20,8 @@ class Diagnostic:
     def format(self) -> str:
         """For a terminal: the path and every line of message and hint printable; the lines after
         the first indented, so that no text from content can pass for a diagnostic of its own."""
-        text = f"{printable(display_path(self.path))}:{self.line}:{self.column}: {self.severity}: "
+        where = f":{self.line}:{self.column}" if self.line else ""  # line 0: an option, not a file
+        text = f"{printable(display_path(self.path))}{where}: {self.severity}: "
         text += printable(self.message, newlines=True).replace("\n", "\n  ")
         if self.hint:
             text += "\n" + "\n".join("  " + line for line in f"hint: {printable(self.hint, newlines=True)}".split("\n"))

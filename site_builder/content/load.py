@@ -6,6 +6,7 @@ import difflib
 import gc
 import os
 import pickle
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import is_
@@ -197,14 +198,19 @@ def _checked_base_url(record: Record, report: Report, option: str | None) -> str
     hint = "write it like https://example.org/timeline/"
     written = record.get("base_url")
     if written is not None and base_url_problem(written):
-        report.at(record.loc_of("base_url"), f"base_url '{written}' {base_url_problem(written)}", hint)
+        report.at(record.loc_of("base_url"), f"base_url '{_masked(written)}' {base_url_problem(written)}", hint)
     if option:
         problem = base_url_problem(option)
         if problem:
-            shown = UNSAFE_CHARS.sub(lambda m: f"<{char_name(m.group())}>", option)
-            report.error("--base-url", 1, 1, f"'{shown}' {problem}", hint)
+            shown = UNSAFE_CHARS.sub(lambda m: f"<{char_name(m.group())}>", _masked(option))
+            report.error("--base-url", 0, 0, f"'{shown}' {problem}", hint)
         return option
     return written or "http://localhost:8000/"
+
+
+def _masked(url: str) -> str:
+    """The address with any user name and password hidden: errors end up in shared build logs."""
+    return re.sub(r"(//)[^/?#]*@", r"\1***@", url, count=1)
 
 
 def content_folders_present(paths: SitePaths, report: Report) -> bool:
