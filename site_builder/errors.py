@@ -29,7 +29,7 @@ class Diagnostic:
 
     def as_dict(self) -> dict:
         data = asdict(self)
-        data["path"] = display_path(self.path)
+        data["path"] = printable(display_path(self.path))  # a file name's raw bytes are not JSON text
         return data
 
 

@@ -32,7 +32,8 @@ def test_a_key_with_an_escape_and_a_bidi_override_is_printed_escaped(site):
     result = site.cli("build")
     assert result.returncode == 1
     assert_printable(result.stdout, result.stderr)
-    assert "unknown field '\\x1b[2J\\u202e'" in result.stderr
+    # The loader refuses the character itself and reads the key with U+FFFD in its place.
+    assert "unknown field '\ufffd[2J\\u202e'" in result.stderr and "U+001B ESCAPE" in result.stderr
 
 
 def test_a_file_name_that_is_not_utf8_is_printed_as_its_bytes(site):
@@ -118,3 +119,13 @@ def test_a_port_outside_1_to_65535_or_not_a_number_is_a_plain_error(site):
         assert result.returncode == 2, port
         assert "is not a port: give a number from 1 to 65535" in result.stderr
         assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
+def test_check_json_names_a_file_that_is_not_utf8_in_valid_json_text(site):
+    (site.root / "content/events").joinpath(b"\xff.yaml".decode("utf-8", "surrogateescape")).write_text("title: T\n")
+    result = subprocess.run([sys.executable, "-m", "site_builder", "-C", str(site.root), "check", "--format", "json"],
+                            capture_output=True, cwd=site.root)
+    report = json.loads(result.stdout.decode("utf-8"))
+    paths = [error["path"] for error in report["errors"]]
+    assert any(path.endswith("\\xff.yaml") for path in paths), paths
+    json.dumps(report, ensure_ascii=False).encode("utf-8")  # no lone surrogate anywhere

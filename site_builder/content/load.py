@@ -255,9 +255,8 @@ def _content_names(folder: Path, suffixes: tuple[str, ...], root: Path, report: 
         entries.sort()
     for name, is_link, is_file in entries:
         if UNSAFE_CHARS.search(name):
-            shown = UNSAFE_CHARS.sub("\ufffd", name)
             char = UNSAFE_CHARS.search(name).group()
-            report.error(shown, 1, 1, f"the file name holds {char_name(char)}",
+            report.error(name, 1, 1, f"the file name holds {char_name(char)}",  # printed escaped
                          hint="rename the file with letters, digits and dashes (a byte that is not UTF-8 "
                               "shows as U+DC80 to U+DCFF)")
             continue
