@@ -131,3 +131,208 @@ def test_fragment_escape_is_quote_with_dashes_escaped(text):
     from site_builder.content.excerpts import _fragment_escape
 
     assert _fragment_escape(text) == quote(text, safe="").replace("-", "%2D")
+
+
+# What a quote may and may not do at the edges of its parts.
+
+def test_every_elided_part_ends_on_a_word_edge():
+    source = "The ceasefire proposal is worthless, the minister said."
+    assert locate_quote("The ceasefire proposal is worth [...] the minister said", source) is None
+    assert locate_quote("The ceasefire proposal is worthless, [...] the minister said", source) is not None
+
+
+def test_every_elided_part_starts_on_a_word_edge():
+    source = "The ceasefire proposal is worthless, the minister said."
+    assert locate_quote("The ceasefire proposal ... less, the minister said", source) is None
+    assert locate_quote("The ceasefire ... inister said", source) is None
+
+
+def test_a_quote_at_the_very_start_of_a_source_that_ends_in_a_letter_verifies():
+    assert locate_quote("Talks resumed", "Talks resumed in Geneva") == ((0, 13),)
+    assert locate_quote("Talks ... Geneva", "Talks resumed in Geneva") == ((0, 5), (17, 23))
+
+
+@pytest.mark.parametrize("source", [
+    "he paid at the cafe\u0301 today",  # decomposed: NFC makes it one letter, "cafe" is not there
+    "he paid at the cafe\u0301\u0323 today",  # two marks, in either order
+    "he paid at the cafe\u0323\u0301 today",
+    "he paid at the cafx\u0301 today",  # no precomposed letter: the mark stays, and belongs to "x"
+    "he paid at the cafe\u0488 today",  # an enclosing mark (Me)
+    "he paid at the cafe\u0903 today",  # a spacing mark (Mc)
+])
+def test_a_combining_mark_belongs_to_the_letter_before_it(source):
+    assert locate_quote("paid at the caf" + source.split("caf")[1][0], source) is None
+    assert locate_quote("paid at the " + source.split()[4], source) is not None
+
+
+@pytest.mark.parametrize("joiner", ["\u200d", "\u200c", "\u00ad", "\u2060", "\ufeff"])
+def test_an_invisible_format_character_does_not_end_a_word(joiner):
+    source = f"the cafe{joiner}teria closed and the man{joiner} left"
+    assert locate_quote("the cafe", source) is None
+    assert locate_quote("teria closed", source) is None
+    assert locate_quote("the man", source) is None
+    assert locate_quote(f"the cafe{joiner}teria closed", source) == ((0, len(f"the cafe{joiner}teria closed")),)
+
+
+def test_a_quote_may_not_start_with_a_combining_mark():
+    assert locate_quote("\u0301 today", "at the cafx\u0301 today") is None
+
+
+@pytest.mark.parametrize("quote", ["snake", "case said", "500 troops", "5 percent", "Moscow sent 1", "202", "sent 1,5"])
+def test_underscores_and_digits_are_inside_their_word_or_number(quote):
+    assert locate_quote(quote, "snake_case said Moscow sent 1,500 troops, 3.5 percent in 2025") is None
+
+
+def test_numbers_quoted_whole_verify():
+    source = "Moscow sent 1,500 troops, 3.5 percent more, in 2025."
+    assert exact("sent 1,500 troops", source) == "sent 1,500 troops"
+    assert exact("3.5 percent", source) == "3.5 percent"
+    assert exact("in 2025.", source) == "in 2025."
+
+
+@pytest.mark.parametrize("quote", ["Russian forces", "t go", "'t go", "they don", "they don'", "pro"])
+def test_an_apostrophe_or_hyphen_between_letters_joins_one_word(quote):
+    assert locate_quote(quote, "pro-Russian forces said they don\u2019t go") is None
+
+
+def test_a_dash_between_words_is_a_word_edge_even_without_spaces():
+    assert exact("truly ready", "We\u2019re ready\u2014truly ready") == "truly ready"
+    assert exact("We're ready", "We\u2019re ready\u2013truly ready") == "We\u2019re ready"
+
+
+def test_quotes_may_start_and_end_with_punctuation():
+    assert exact('"We\'re ready - truly ready".') == "\u201cWe\u2019re ready \u2014 truly ready\u201d."
+    assert exact('ready", he', 'We\u2019re "ready", he said') == 'ready", he'
+
+
+# Unicode normalisation: NFC on both sides, offsets of the source as written.
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+@pytest.mark.parametrize("source_form", ["NFC", "NFD"])
+def test_a_quote_differing_only_in_normalisation_verifies_and_covers_the_source_characters(form, source_form):
+    import unicodedata
+
+    source = unicodedata.normalize(source_form, "\u00c0 Z\u00fcrich, le caf\u00e9 cr\u00e8me co\u00fbte 5\u00a0\u20ac, \uD55C\uAD6D.")
+    quote = unicodedata.normalize(form, "le caf\u00e9 cr\u00e8me co\u00fbte")
+    start = source.index(unicodedata.normalize(source_form, "le"))
+    end = source.index(unicodedata.normalize(source_form, "te 5")) + 2
+    assert locate_quote(quote, source) == ((start, end),)
+    korean = unicodedata.normalize(form, "\uD55C\uAD6D")
+    assert exact(korean, source) == unicodedata.normalize(source_form, "\uD55C\uAD6D")
+
+
+@pytest.mark.parametrize("source_form", ["NFC", "NFD"])
+def test_a_normalised_quote_that_cuts_a_word_is_refused(source_form):
+    import unicodedata
+
+    source = unicodedata.normalize(source_form, "le caf\u00e9 cr\u00e8me et le \uD55C\uAD6D")
+    assert locate_quote("le cafe", source) is None
+    assert locate_quote("le caf", source) is None
+    assert locate_quote("cre\u0300m", source) is None
+    assert locate_quote("le \u1112\u1161", source) is None  # the first letters of a Hangul syllable
+
+
+def test_characters_nfc_replaces_map_back_to_their_original_width():
+    source = "Resistance in \u2126 and \u0958\u093f ran high"  # ohm sign; a decomposing Devanagari letter
+    quote = "Resistance in \u03a9 and \u0915\u093c\u093f ran"
+    spans = locate_quote(quote, source)
+    assert spans == ((0, len(source) - len(" high")),)
+
+
+def test_normalize_maps_every_offset_of_an_nfd_text_back():
+    import unicodedata
+
+    from site_builder.content.excerpts import normalize
+
+    source = "a cafe\u0301  na\u0131\u0308ve \u2126\n\nend"
+    norm = normalize(source)
+    assert norm.text == unicodedata.normalize("NFC", "a cafe\u0301 na\u0131\u0308ve \u2126 end")
+    assert norm.span(2, 6) == (2, 7)  # "café"
+    assert norm.span(7, 13) == (9, 15)  # "naı̈ve": ı with a diaeresis stays two characters
+    assert norm.span(14, 15) == (16, 17)  # the ohm sign, now an omega
+    assert norm.span(16, 19) == (19, 22)
+
+
+# Elisions: every part, in order, close to the one before.
+
+THREE = "alpha one two. beta three four. gamma five six. delta seven."
+
+
+def test_three_or_more_parts_must_appear_in_order():
+    assert locate_quote("alpha ... beta ... gamma ... delta", THREE) is not None
+    assert locate_quote("alpha ... gamma ... beta", THREE) is None
+    assert locate_quote("beta ... alpha ... gamma", THREE) is None
+    assert locate_quote("alpha ... beta ... delta ... gamma", THREE) is None
+
+
+def test_every_gap_is_at_most_max_gap():
+    from site_builder.content.excerpts import MAX_GAP
+
+    for gap in (MAX_GAP, MAX_GAP + 1):
+        filler = "x" * (gap - 2)
+        near = f"one {filler} two three"
+        assert (locate_quote("one ... two", near) is not None) == (gap == MAX_GAP)
+        assert (locate_quote("zero one ... two three", "zero " + near) is not None) == (gap == MAX_GAP)
+        first_far, second_far = f"a b {filler} c d {'y' * 10} e", f"a b {'y' * 10} c d {filler} e"
+        for source in (first_far, second_far):
+            assert (locate_quote("a b ... c d ... e", source) is not None) == (gap == MAX_GAP), (gap, source[:9])
+
+
+def test_a_later_place_of_a_part_is_tried_when_the_next_part_is_too_far_from_the_first():
+    far = "x" * 900
+    source = f"alpha beta {far} beta gamma"
+    assert locate_quote("alpha ... beta ... gamma", source) is None  # the second beta is too far from alpha
+    source = f"alpha beta {'y' * 500} beta {'z' * 500} gamma"
+    spans = locate_quote("alpha ... beta ... gamma", source)
+    assert spans is not None and spans[1][0] == source.rindex("beta")
+
+
+def test_the_first_occurrence_failing_the_edge_test_does_not_hide_a_later_one():
+    source = "He said: worthless words. He said: worth it."
+    assert exact("He said: worth", source) == "He said: worth"
+    assert locate_quote("He said: worth", source)[0][0] == source.rindex("He said")
+    assert locate_quote("He said ... worth it", source) is not None
+
+
+def test_a_part_is_never_found_overlapping_the_one_before():
+    assert locate_quote("truly ready ... ready", "We are truly ready.") is None
+    assert locate_quote("ready ... ready", "We are ready, truly ready.") is not None
+
+
+@pytest.mark.parametrize("quote", ["", "   ", "...", "\u2026", "[...]", "[\u2026]", "... ...", ". , ;", "- ... -",
+                                   "\u201c\u201d", "___"])
+def test_a_quote_of_only_punctuation_or_spaces_proves_nothing(quote):
+    assert locate_quote(quote, 'Some text. ... , ; - "" \u201c\u201d ___ [...]') is None
+
+
+@pytest.mark.parametrize("quote", ["... truly ready", "We\u2019re ready [...]", "[\u2026] truly ready \u2026",
+                                   "We\u2019re ready ... ... truly ready", "We\u2019re ready . . . truly ready",
+                                   "We\u2019re ready .... truly ready", "We\u2019re ready [ ... ] truly ready",
+                                   "We\u2019re ready [. . .] truly ready"])
+def test_elisions_at_the_ends_empty_parts_and_variants_are_elisions(quote):
+    assert locate_quote(quote, SOURCE) is not None
+
+
+def test_a_part_that_is_only_punctuation_makes_the_quote_prove_nothing():
+    assert locate_quote("We\u2019re ready ... \u2014 ... truly ready", SOURCE) is None
+
+
+def test_a_hostile_quote_on_a_huge_source_is_refused_or_found_quickly():
+    import time
+
+    # Each would take hours if every place of the quote (or every vote of its words) were tried.
+    for quote, source in [("a " * 10_000, "a " * 500_000),
+                          ("b " + "ab " * 10_000, "ab " * 350_000),
+                          ("b", "ab " * 350_000),
+                          ("a ... " * 2_000 + "b", "a " * 500_000)]:
+        began = time.perf_counter()
+        locate_quote(quote, source)
+        closest_passage(quote, source)
+        assert time.perf_counter() - began < 10, quote[:20]
+
+
+def test_closest_passage_of_a_very_long_quote_says_only_its_start_was_compared():
+    from site_builder.content.excerpts import MAX_HINT_WORDS
+
+    near = closest_passage("a " * (MAX_HINT_WORDS + 5), "a " * 1_000)
+    assert near.differences == (f"its first {MAX_HINT_WORDS} words are there; the rest was not compared",)
