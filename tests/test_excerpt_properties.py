@@ -19,6 +19,8 @@ GLUES = ["", "", "", "", "'", "\u2019", "-"]
 SEPARATORS = [" ", " ", " ", "  ", "\n\n", ", ", ". ", " \u2014 ", "\u2014", "\u2013", "; ", " (", ") ", ' "', '" ',
               "\u00a0", " \u201c", "\u201d ", "\t"]
 FORMS = ["NFC", "NFD", None]  # None: as generated, a mix
+# Several times the profile's number of examples (scripts/mutation loads a smaller profile).
+EXAMPLES = settings.default.max_examples * 3
 
 
 @st.composite
@@ -72,7 +74,7 @@ def oracle_finds(quote: str, text: str, spans: list[tuple[int, int]]) -> bool:
     return any(oracle_fold(text[a:b]) == wanted for a in edges for b in edges if a < b <= a + 3 * len(quote) + 8)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sources(), st.data())
 def test_a_true_quote_in_any_normalisation_verifies_at_its_words(source, data):
     text, spans = source
@@ -89,7 +91,7 @@ def test_a_true_quote_in_any_normalisation_verifies_at_its_words(source, data):
         assert before < after and len(oracle_fold(text[before:after])) <= MAX_GAP
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES * 4 // 3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sources(), st.data())
 def test_a_quote_one_character_off_inside_a_word_is_refused(source, data):
     text, spans = source

@@ -336,3 +336,92 @@ def test_closest_passage_of_a_very_long_quote_says_only_its_start_was_compared()
 
     near = closest_passage("a " * (MAX_HINT_WORDS + 5), "a " * 1_000)
     assert near.differences == (f"its first {MAX_HINT_WORDS} words are there; the rest was not compared",)
+
+
+@pytest.mark.parametrize("mark", ["\u0301", "\u0903", "\u20dd"])  # Mn, Mc, Me
+def test_a_part_never_separates_a_mark_from_the_punctuation_it_sits_on(mark):
+    source = f'he said "{mark}never" and (left{mark}) then'
+    assert locate_quote('he said "', source) is None
+    assert locate_quote(f"{mark}) then", source) is None
+    assert exact(f'he said "{mark}never"', source) == f'he said "{mark}never"'
+
+
+def test_an_apostrophe_at_either_end_of_the_text_joins_nothing():
+    assert exact("tis the season", "'tis the season") == "tis the season"
+    assert exact("they said 'no", "they said 'no'") == "they said 'no"
+    assert exact("said 'no'", "they said 'no'") == "said 'no'"
+
+
+def test_a_backtick_is_an_apostrophe():
+    assert exact("they don`t go", "they don\u2019t go") == "they don\u2019t go"
+    assert exact("they don't go", "they don`t go") == "they don`t go"
+
+
+def test_text_already_in_nfc_gets_no_cluster_map():
+    from site_builder.content.excerpts import normalize
+
+    assert normalize("caf\u00e9 cr\u00e8me \uD55C").clusters is None
+    assert normalize("plain ascii").clusters is None
+
+
+def test_only_the_clusters_nfc_changes_are_in_the_map():
+    from site_builder.content.excerpts import normalize
+
+    norm = normalize("caf\u00e9 cafe\u0301 x\u0301 \u2126 \ufb2c!")
+    assert norm.text == "caf\u00e9 caf\u00e9 x\u0301 \u03a9 \u05e9\u05bc\u05c1!"
+    # (NFC offsets, original offsets) at both ends of each changed cluster: e + mark, ohm, U+FB2C
+    assert norm.clusters == ((0, 8, 9, 13, 14, 15, 18), (0, 8, 10, 14, 15, 16, 17))
+    assert norm.original(17) == 17  # inside the three characters U+FB2C became: its end at most
+    assert norm.span(15, 18) == (16, 17) and norm.original(18) == 17
+
+
+def test_an_elision_may_skip_800_characters():
+    filler = "x" * 796
+    assert locate_quote("one ... two", f"one {filler}xx two") is not None
+    assert locate_quote("one ... two", f"one {filler}xxx two") is None
+
+
+def test_selector_keeps_32_characters_either_side():
+    text = "a" * 40 + " quoted words " + "b" * 40
+    sel = selector_for(locate_quote("quoted words", text), text, 1)
+    assert sel.prefix == "a" * 31 + " " and sel.suffix == " " + "b" * 31
+
+
+def test_a_quote_of_eight_words_is_one_text_fragment():
+    text = "one two three four five six seven eight nine"
+    sel = selector_for(locate_quote("one two three four five six seven eight", text), text, 1)
+    assert sel.fragment == "#:~:text=one%20two%20three%20four%20five%20six%20seven%20eight"
+    sel = selector_for(locate_quote("one two ... seven eight", text), text, 1)
+    assert sel.fragment == "#:~:text=one%20two,seven%20eight"
+
+
+CLOSE = "Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu."
+
+
+@pytest.mark.parametrize("quote, passage, differences", [
+    ("beta gamma DELTA epsilon", "beta gamma delta epsilon", ('the quote has "DELTA" where the source has "delta"',)),
+    ("beta gamma extra delta", "beta gamma delta", ('the source does not have "extra" here',)),
+    ("beta gamma epsilon zeta", "beta gamma delta epsilon zeta", ('the source has "delta" here',)),
+    ("beta gamma epsilon zeta eta theta", "beta gamma delta epsilon zeta eta theta", ('the source has "delta" here',)),
+    ("nu beta gamma", "Alpha beta gamma", ('the quote has "nu" where the source has "Alpha"',)),
+    ("gamma delta z1", "gamma delta epsilon", ('the quote has "z1" where the source has "epsilon"',)),
+    ("z0 z1 delta epsilon", "beta gamma delta epsilon", ('the quote has "z0 z1" where the source has "beta gamma"',)),
+])
+def test_closest_passage_names_each_kind_of_difference(quote, passage, differences):
+    near = closest_passage(quote, CLOSE)
+    assert CLOSE[near.start:near.end] == passage
+    assert near.differences == differences
+
+
+def test_closest_passage_reports_at_most_four_differences():
+    near = closest_passage("Alpha X1 gamma X2 epsilon X3 eta X4 iota X5 kappa", CLOSE)
+    assert near.differences == ('the quote has "X1" where the source has "beta"',
+                                'the quote has "X2" where the source has "delta"',
+                                'the quote has "X3" where the source has "zeta"',
+                                'the quote has "X4" where the source has "theta"')
+
+
+def test_closest_passage_places_a_quote_by_its_rarer_words():
+    source = "the the the the Kremlin said the talks " + "the " * 300 + "ended"
+    near = closest_passage("the Kremlin said the talks", source)
+    assert source[near.start:near.end] == "the Kremlin said the talks"

@@ -34,6 +34,7 @@ _CANDIDATE_COST = 64
 MAX_HINT_WORDS = 400  # words of a quote compared for the closest passage
 MAX_VOTES = 200_000  # occurrences of its words counted to place it
 _MARKS = ("Mn", "Mc", "Me")  # combining marks: part of the character before them
+_JOINERS = (*_MARKS, "Cf")  # and invisible format characters: part of the word they are in
 _HYPHENS = "-\u2010\u2011"  # of the dashes folded to "-", those that join words ("pro-Russian")
 
 
@@ -290,7 +291,7 @@ def _wordish(char: str) -> bool:
     that belong to the word they are in."""
     if char.isalnum() or char == "_":
         return True
-    return not char.isascii() and unicodedata.category(char) in ("Mn", "Mc", "Me", "Cf")
+    return not char.isascii() and unicodedata.category(char) in _JOINERS
 
 
 def selector_for(spans: tuple[tuple[int, int], ...], source_text: str, line: int) -> TextQuote:
@@ -381,8 +382,11 @@ def closest_passage(quote: str, source_text: str) -> ClosestPassage | None:
     if not votes:
         return None
     best = max(votes, key=lambda offset: (votes[offset], -offset))
-    lo = max(0, best)
-    hi = min(len(words), best + len(qwords))
+    # A few source words more on either side, so a word the quote left out or added does not
+    # push its last words out of the window; the words hanging off its ends are dropped below.
+    slack = len(qwords) // 4 + 2
+    lo = max(0, best - slack)
+    hi = min(len(words), best + len(qwords) + slack)
     window = [w for w, _, _ in words[lo:hi]]
     ops = difflib.SequenceMatcher(None, qwords, window, autojunk=False).get_opcodes()
     # Source words hanging off either end of the window are not part of the passage.
@@ -392,6 +396,13 @@ def closest_passage(quote: str, source_text: str) -> ClosestPassage | None:
     while ops and ops[0][0] == "insert":
         lo += ops[0][4] - ops[0][3]
         ops.pop(0)
+    # A quote's first or last words replaced by more source words: only as many are the passage.
+    if ops and ops[-1][0] == "replace" and (extra := (ops[-1][4] - ops[-1][3]) - (ops[-1][2] - ops[-1][1])) > 0:
+        hi -= extra
+        ops[-1] = (*ops[-1][:4], ops[-1][4] - extra)
+    if ops and ops[0][0] == "replace" and (extra := (ops[0][4] - ops[0][3]) - (ops[0][2] - ops[0][1])) > 0:
+        lo += extra
+        ops[0] = (*ops[0][:3], ops[0][3] + extra, ops[0][4])
     if lo >= hi:
         return None
     differences = []
