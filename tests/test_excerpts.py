@@ -332,10 +332,8 @@ def test_a_hostile_quote_on_a_huge_source_is_refused_or_found_quickly():
 
 
 def test_closest_passage_of_a_very_long_quote_says_only_its_start_was_compared():
-    from site_builder.content.excerpts import MAX_HINT_WORDS
-
-    near = closest_passage("a " * (MAX_HINT_WORDS + 5), "a " * 1_000)
-    assert near.differences == (f"its first {MAX_HINT_WORDS} words are there; the rest was not compared",)
+    near = closest_passage("a " * 405, "a " * 1_000)
+    assert near.differences == ("its first 400 words are there; the rest was not compared",)
 
 
 @pytest.mark.parametrize("mark", ["\u0301", "\u0903", "\u20dd"])  # Mn, Mc, Me
@@ -425,3 +423,93 @@ def test_closest_passage_places_a_quote_by_its_rarer_words():
     source = "the the the the Kremlin said the talks " + "the " * 300 + "ended"
     near = closest_passage("the Kremlin said the talks", source)
     assert source[near.start:near.end] == "the Kremlin said the talks"
+
+
+def test_every_quote_mark_and_dash_variant_reads_as_its_plain_form():
+    from site_builder.content.excerpts import _FOLD
+
+    for code, plain in _FOLD.items():
+        source = f"he said {chr(code)}yes{chr(code)} twice"
+        assert exact(f"said {plain}yes{plain} twice", source) == source[3:], hex(code)
+
+
+def test_a_quote_starting_one_character_into_a_word_is_refused():
+    assert locate_quote("ab c", "xab c") is None
+    assert locate_quote("b c", "ab c") is None
+
+
+def test_a_part_overlapping_its_own_first_place_is_tried_again():
+    # The first "na na" is too far from "y"; the one starting two words on (overlapping it) is not.
+    source = "x na na na " + "z" * 796 + " y"
+    assert locate_quote("x ... na na ... y", source) == ((0, 1), (5, 10), (len(source) - 1, len(source)))
+
+
+def test_places_that_failed_are_not_tried_again():
+    # Without remembering them the search runs out of work long before it tries a late enough "a".
+    assert locate_quote("a ... a ... a ... a ... b", "a " * 1000 + "b") is not None
+
+
+@pytest.mark.parametrize("text", [
+    "he said e\u0316\u0301 then",  # a mark that composes with nothing, before one that does
+    "\u0f40\u0f74\u0f73 and \u0f40\u0f73",  # a Tibetan vowel sign that is a starter but splits into marks
+    "x\u0344 y",  # a mark that NFC splits in two
+])
+def test_marks_are_reordered_and_composed_as_nfc_does(text):
+    import unicodedata
+
+    from site_builder.content.excerpts import normalize
+
+    norm = normalize(text)
+    assert norm.clusters is not None and norm.text == " ".join(unicodedata.normalize("NFC", text).split())
+    assert norm.span(0, len(norm.text)) == (0, len(text.rstrip()))
+
+
+def test_every_character_nfc_composes_maps_back_from_its_decomposed_form():
+    import unicodedata
+
+    from site_builder.content.excerpts import fold, normalize
+
+    chars = [chr(c) for c in range(0x30000) if unicodedata.decomposition(chr(c))[:1] not in ("", "<")
+             and not unicodedata.normalize("NFC", chr(c)).isspace()]
+    chars += [chr(c) for c in range(0xAC00, 0xD7A4)]  # Hangul syllables decompose by rule, not by table
+    tokens = [unicodedata.normalize("NFD", c) for c in chars]
+    text = " ".join(tokens)
+    norm = normalize(text)
+    assert norm.clusters is not None
+    assert norm.text == fold(" ".join(unicodedata.normalize("NFC", t) for t in tokens))  # U+1FEF is a backtick
+    at, start = 0, 0
+    for token in tokens:
+        length = len(unicodedata.normalize("NFC", token))
+        assert norm.span(at, at + length) == (start, start + len(token)), token
+        at, start = at + length + 1, start + len(token) + 1
+
+
+@pytest.mark.parametrize("quote, source", [
+    ("Arc said", "d'Arc said"), ("said l", "they said l'a"), ("Qu", "dijo Qu'est"),
+])
+def test_an_apostrophe_one_character_from_either_end_still_joins(quote, source):
+    assert locate_quote(quote, source) is None
+
+
+@pytest.mark.parametrize("quote, source", [
+    ("tis the season", "he said 'tis the season"), ("they said", "they said' and"),
+    ("Qu\u00e9 pasa?", "Dijo: \u00bfQu\u00e9 pasa?"), ("5 each", "costs \u20ac5 each"),
+])
+def test_punctuation_beside_a_word_is_a_word_edge(quote, source):
+    assert exact(quote, source) == quote
+
+
+@pytest.mark.parametrize("quote, source, passage, differences", [
+    ("gamma delta z1", "Alpha beta gamma delta epsilon zeta", "gamma delta epsilon",
+     ('the quote has "z1" where the source has "epsilon"',)),
+    ("z1 delta epsilon", "beta gamma delta epsilon zeta eta theta", "gamma delta epsilon",
+     ('the quote has "z1" where the source has "gamma"',)),
+    ("beta gamma ... zeta eta", CLOSE, "beta gamma delta epsilon zeta eta", ('the source has "delta epsilon" here',)),
+])
+def test_closest_passage_gives_a_replaced_end_as_many_words_as_the_quote(quote, source, passage, differences):
+    near = closest_passage(quote, source)
+    assert (source[near.start:near.end], near.differences) == (passage, differences)
+
+
+def test_closest_passage_of_a_400_word_quote_compares_all_of_it():
+    assert closest_passage("a " * 400, "a " * 1_000).differences == ()

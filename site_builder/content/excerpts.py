@@ -393,16 +393,16 @@ def closest_passage(quote: str, source_text: str) -> ClosestPassage | None:
     while ops and ops[-1][0] == "insert":
         hi -= ops[-1][4] - ops[-1][3]
         ops.pop()
-    while ops and ops[0][0] == "insert":
-        lo += ops[0][4] - ops[0][3]
+    if ops and ops[0][0] == "insert":  # never two in a row
+        lo += ops[0][4]
         ops.pop(0)
     # A quote's first or last words replaced by more source words: only as many are the passage.
     if ops and ops[-1][0] == "replace" and (extra := (ops[-1][4] - ops[-1][3]) - (ops[-1][2] - ops[-1][1])) > 0:
         hi -= extra
         ops[-1] = (*ops[-1][:4], ops[-1][4] - extra)
-    if ops and ops[0][0] == "replace" and (extra := (ops[0][4] - ops[0][3]) - (ops[0][2] - ops[0][1])) > 0:
+    if ops and ops[0][0] == "replace" and (extra := ops[0][4] - ops[0][2]) > 0:  # it starts both at 0
         lo += extra
-        ops[0] = (*ops[0][:3], ops[0][3] + extra, ops[0][4])
+        ops[0] = ("replace", 0, ops[0][2], extra, ops[0][4])
     if lo >= hi:
         return None
     differences = []
