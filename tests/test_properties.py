@@ -46,8 +46,8 @@ def cut_from_source(draw):
 @given(cut_from_source())
 def test_any_cut_from_a_source_verifies_and_its_fragment_round_trips(case):
     text, quote = case
-    if not fold(quote) or re.search(r"\.\.\.|\u2026", quote):  # elision marks mean something else
-        return
+    if not re.search(r"[^\W_]", quote) or re.search(r"\.\.\.|\u2026", quote):
+        return  # a quote without a letter or digit proves nothing; elision marks mean something else
     spans = locate_quote(quote, text)
     assert spans is not None, quote
     selector = selector_for(spans, text, 1)

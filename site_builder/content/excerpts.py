@@ -1,14 +1,15 @@
 """Verify quotes against archived text and say exactly where they are.
 
-Matching forgives only what is not wording: runs of white space, typographic vs
-straight quotes and apostrophes, and dash variants. `...`, `…` and `[...]` inside
-a quote are elisions: the parts must appear in order, close together.
+Matching forgives only what is not wording: runs of white space, typographic vs straight quotes and
+apostrophes, dash variants and Unicode normalisation (NFC). `...`, `…` and `[...]` inside a quote are
+elisions: the parts must appear in order, close together, and no part may start or end inside a word.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -21,32 +22,56 @@ _FOLD = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
 })
-_ELISION = re.compile(r"\s*(?:\[\s*(?:\.\.\.|\u2026)\s*\]|\.\.\.|\u2026)\s*")
+# Three or more dots (spaced or not) or an ellipsis, bare or in square brackets.
+_ELISION = re.compile(r"\s*(?:\[\s*(?:\.(?:\s?\.){2,}|\u2026)\s*\]|\.(?:\s?\.){2,}|\u2026)\s*")
 _WORD = re.compile(r"[\w'-]+")
 MAX_GAP = 800  # characters an elision may skip
 CONTEXT = 32  # characters of prefix and suffix kept for the selector
+# Characters a search may step over (each candidate costs its length plus this) before giving up:
+# a hostile quote that occurs everywhere but always cuts a word must not take minutes.
+WORK = 20_000_000
+_CANDIDATE_COST = 64
+MAX_HINT_WORDS = 400  # words of a quote compared for the closest passage
+MAX_VOTES = 200_000  # occurrences of its words counted to place it
+_MARKS = ("Mn", "Mc", "Me")  # combining marks: part of the character before them
+_JOINERS = (*_MARKS, "Cf")  # and invisible format characters: part of the word they are in
+_HYPHENS = "-\u2010\u2011"  # of the dashes folded to "-", those that join words ("pro-Russian")
 
 
 @dataclass(frozen=True)
 class NormalText:
-    """Text with quotes, dashes and white space folded, and a map back to the original.
+    """Text in NFC with quotes, dashes and white space folded, and a map back to the original.
 
-    Folding quotes and dashes keeps offsets; only collapsing white space moves them: a single
-    space stays where it was, so the map is one (normal offset, original offset) pair per
-    stretch that begins after leading white space or after any other run (two or more
-    characters, or one that is not a plain space, as at a paragraph break).
+    Folding quotes and dashes keeps offsets; collapsing white space moves them: a single space
+    stays where it was, so the map is one (normal offset, original offset) pair per stretch that
+    begins after leading white space or after any other run (two or more characters, or one that
+    is not a plain space, as at a paragraph break). Where NFC changed the text, `clusters` maps
+    offsets of the NFC text back to the original, one pair at each end of every changed cluster.
     """
 
     text: str
     starts: tuple[int, ...]  # normal offset where each stretch begins
     origins: tuple[int, ...]  # original offset of the same stretch
+    clusters: tuple[tuple[int, ...], tuple[int, ...]] | None = None  # (NFC offsets, original offsets)
 
     def original(self, index: int) -> int:
+        return self._unclustered(self._unspaced(index))
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.original(start), self._unclustered(self._unspaced(end - 1) + 1)
+
+    def _unspaced(self, index: int) -> int:
         run = bisect_right(self.starts, index) - 1
         return self.origins[run] + (index - self.starts[run])
 
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        return self.original(start), self.original(end - 1) + 1
+    def _unclustered(self, at: int) -> int:
+        """The original offset of a boundary in the NFC text (inside a changed cluster: its end at most)."""
+        if self.clusters is None:
+            return at
+        nfc, orig = self.clusters
+        run = bisect_right(nfc, at) - 1
+        mapped = orig[run] + (at - nfc[run])
+        return min(mapped, orig[run + 1]) if run + 1 < len(orig) else mapped
 
 
 # Every character but " " that str.split() (and so fold) takes for white space; test_excerpts
@@ -57,7 +82,8 @@ _SPACE_RUN = re.compile(r"\s*")
 
 
 def normalize(text: str) -> NormalText:
-    folded = _folded(text)
+    nfc = _nfc_clusters(text)
+    folded = _translated(text if nfc is None else nfc[0])
     normal = " ".join(folded.split())
     if not normal:
         return NormalText("", (), ())
@@ -69,7 +95,67 @@ def normalize(text: str) -> NormalText:
         shift += end - begin - 1
         starts.append(end - shift)
         origins.append(end)
-    return NormalText(normal, tuple(starts), tuple(origins))
+    return NormalText(normal, tuple(starts), tuple(origins), None if nfc is None else nfc[1:])
+
+
+def _nfc_clusters(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]] | None:
+    """NFC of the text and a map back, built cluster by cluster (NFC of a slice is not a slice of
+    NFC); None when NFC changes nothing, as for nearly every source."""
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return None
+    pieces, nfc, orig = [], [0], [0]
+    done = length = 0
+    for m in _changeable().finditer(text):
+        cluster = m.group()
+        composed = unicodedata.normalize("NFC", cluster)
+        if composed == cluster:
+            continue
+        pieces += [text[done:m.start()], composed]
+        length += m.start() - done
+        nfc += [length, length + len(composed)]
+        orig += [m.start(), m.end()]
+        length += len(composed)
+        done = m.end()
+    pieces.append(text[done:])
+    result = "".join(pieces)
+    if result != unicodedata.normalize("NFC", text):  # a case the clusters miss: compare as written
+        return None
+    return result, tuple(nfc), tuple(orig)
+
+
+@lru_cache(maxsize=1)
+def _changeable() -> re.Pattern:
+    """Clusters NFC may change: a character with the characters that may combine with it (marks,
+    second halves of compositions, Hangul vowels and finals), or one character NFC replaces."""
+    followers, replaced = [], []
+    for code in range(0x30000):
+        char = chr(code)
+        if unicodedata.combining(char):
+            followers.append(code)
+        decomposition = unicodedata.decomposition(char)
+        if decomposition and not decomposition.startswith("<"):
+            codes = [int(h, 16) for h in decomposition.split()]
+            if len(codes) == 2:
+                followers.append(codes[1])
+            if unicodedata.combining(chr(codes[0])):
+                followers.append(code)
+            if unicodedata.normalize("NFC", char) != char:
+                replaced.append(code)
+    followers += [*range(0x1161, 0x1176), *range(0x11A8, 0x11C3)]  # Hangul jamo compose by rule
+    return re.compile(f"(?s:.)[{_char_class(followers)}]*"
+                      f"(?<=[{_char_class(replaced)}{_char_class(followers)}])")
+
+
+def _char_class(codes: list[int]) -> str:
+    ranges, out = [], []
+    for code in sorted(set(codes)):
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    for lo, hi in ranges:
+        out.append(re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}")
+    return "".join(out)
 
 
 def _changed_runs(folded: str, first: int, last: int) -> list[tuple[int, int]]:
@@ -100,10 +186,12 @@ def _normalized_source(text: str) -> NormalText:
 
 def fold(text: str) -> str:
     """The normalized text alone, without the offset map (quotes need no map)."""
-    return " ".join(_folded(text).split())
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(_translated(text).split())
 
 
-def _folded(text: str) -> str:
+def _translated(text: str) -> str:
     # Of ASCII, _FOLD only changes the backtick: most texts need no translate (a dozen µs each).
     if text.isascii() and "`" not in text:
         return text
@@ -111,49 +199,99 @@ def _folded(text: str) -> str:
 
 
 def quote_parts(quote: str) -> list[str]:
+    if "." not in quote and "\u2026" not in quote:  # no elision: most quotes skip the expression
+        return [part] if (part := fold(quote)) else []
     return [p for p in (fold(part) for part in _ELISION.split(quote)) if p]
 
 
 def locate_quote(quote: str, source_text: str) -> tuple[tuple[int, int], ...] | None:
-    """Original-text spans of each part of the quote, or None when it is not there."""
+    """Original-text spans of each part of the quote, or None when it is not there.
+
+    Every part has a letter or digit, none starts or ends inside a word of the source, and each
+    follows the one before within MAX_GAP characters; the first such placement is returned.
+    """
     parts = quote_parts(quote)
-    if not parts:
-        return None
+    if not parts or not all(_WORD_CHAR.search(part) for part in parts):
+        return None  # nothing but punctuation proves nothing
     norm = _normalized_source(source_text)
-    hay = norm.text
-    start = hay.find(parts[0])
-    while start != -1:
-        spans = _match_from(hay, parts, start)
-        if spans:
-            return tuple(norm.span(s, e) for s, e in spans)
-        start = hay.find(parts[0], start + 1)
+    spans = _first_placement(norm, source_text, parts)
+    return None if spans is None else tuple(norm.span(s, e) for s, e in spans)
+
+
+_WORD_CHAR = re.compile(r"[^\W_]")
+
+
+def _first_placement(norm: NormalText, source_text: str, parts: list[str]) -> list[tuple[int, int]] | None:
+    """Places the parts one after another, going back to a later place of an earlier part when a
+    later part cannot follow it; a place found not to work is never tried twice."""
+    hay, spans, look_from = norm.text, [], 0
+    dead: set[tuple[int, int]] = set()  # (part number, end of the part before it)
+    work = [WORK]
+    while work[0] > 0:
+        number = len(spans)
+        part = parts[number]
+        window_end = spans[-1][1] + MAX_GAP + len(part) if spans else len(hay)
+        at = _place(norm, source_text, part, look_from, window_end, work)
+        if at == -1:  # this part fits nowhere after the place of the one before: move that one on
+            if not spans:
+                return None
+            before, after = spans.pop()
+            dead.add((number, after))
+            look_from = before + 1
+        elif number + 1 == len(parts):
+            return spans + [(at, at + len(part))]
+        elif (number + 1, at + len(part)) in dead:
+            look_from = at + 1
+        else:
+            spans.append((at, at + len(part)))
+            look_from = at + len(part)
     return None
 
 
-def _match_from(hay: str, parts: list[str], start: int) -> list[tuple[int, int]] | None:
-    if not _at_word_edge(hay, start, parts[0][0], before=True):
-        return None
-    spans = [(start, start + len(parts[0]))]
-    for part in parts[1:]:
-        prev_end = spans[-1][1]
-        pos = hay.find(part, prev_end, prev_end + MAX_GAP + len(part))
-        while pos != -1 and not _at_word_edge(hay, pos, part[0], before=True):
-            pos = hay.find(part, pos + 1, prev_end + MAX_GAP + len(part))
-        if pos == -1:
-            return None
-        spans.append((pos, pos + len(part)))
-    end = spans[-1][1]
-    if not _at_word_edge(hay, end, parts[-1][-1], before=False):
-        return None
-    return spans
+def _place(norm: NormalText, source_text: str, part: str, lo: int, hi: int, work: list[int]) -> int:
+    """The first offset in [lo, hi) where the part is, cutting no word at either end; -1 if none.
+    Each candidate is charged to work[0] (its length and a constant)."""
+    hay = norm.text
+    at = hay.find(part, lo, hi)
+    while at != -1 and work[0] > 0:
+        work[0] -= len(part) + _CANDIDATE_COST
+        if not _cuts_word(norm, source_text, at) and not _cuts_word(norm, source_text, at + len(part)):
+            return at
+        at = hay.find(part, at + 1, hi)
+    return -1
 
 
-def _at_word_edge(hay: str, index: int, quote_char: str, before: bool) -> bool:
-    """A quote starting or ending with a letter must not cut a word of the source in two."""
-    if not quote_char.isalnum():
+def _cuts_word(norm: NormalText, source_text: str, at: int) -> bool:
+    """Whether a part starting or ending at `at` splits a word, a number or a character."""
+    hay = norm.text
+    if at <= 0 or at >= len(hay):
+        return False
+    left, right = hay[at - 1], hay[at]
+    if right == " " or (left == " " and right.isascii()):
+        return False
+    if not right.isascii() and unicodedata.category(right) in _MARKS:
         return True
-    neighbour = hay[index - 1] if before else hay[index] if index < len(hay) else ""
-    return not (neighbour and neighbour.isalnum())
+    return (_wordish(left) and _wordish(right)) or _joins(norm, source_text, at - 1) or _joins(norm, source_text, at)
+
+
+def _joins(norm: NormalText, source_text: str, i: int) -> bool:
+    """Whether hay[i] joins the characters either side into one word: an apostrophe or a hyphen
+    between letters ("don't", "pro-Russian"), a point or comma inside a number ("1,500")."""
+    hay = norm.text
+    if not 0 < i < len(hay) - 1:
+        return False
+    char, before, after = hay[i], hay[i - 1], hay[i + 1]
+    if char == "'" or (char == "-" and source_text[norm.original(i)] in _HYPHENS):
+        return _wordish(before) and _wordish(after)
+    return char in ".," and before.isdigit() and after.isdigit()
+
+
+def _wordish(char: str) -> bool:
+    """Letters, digits and `_`, and the marks and invisible format characters (ZWJ, soft hyphen)
+    that belong to the word they are in."""
+    if char.isalnum() or char == "_":
+        return True
+    return not char.isascii() and unicodedata.category(char) in _JOINERS
 
 
 def selector_for(spans: tuple[tuple[int, int], ...], source_text: str, line: int) -> TextQuote:
@@ -212,34 +350,59 @@ class ClosestPassage:
     differences: tuple[str, ...]
 
 
+@lru_cache(maxsize=16)
+def _source_words(text: str) -> tuple[list[tuple[str, int, int]], dict[str, list[int]]]:
+    words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+    positions: dict[str, list[int]] = defaultdict(list)
+    for i, (w, _, _) in enumerate(words):
+        positions[w.lower()].append(i)
+    return words, positions
+
+
 def closest_passage(quote: str, source_text: str) -> ClosestPassage | None:
     """The stretch of the source most like the quote, and how the two differ, word by word."""
     norm = _normalized_source(source_text)
-    words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(norm.text)]
+    words, positions = _source_words(norm.text)
     qwords = _WORD.findall(" ".join(quote_parts(quote)))
+    cut, qwords = len(qwords) > MAX_HINT_WORDS, qwords[:MAX_HINT_WORDS]
     if not words or not qwords:
         return None
-    positions = defaultdict(list)
-    for i, (w, _, _) in enumerate(words):
-        positions[w.lower()].append(i)
     votes: Counter = Counter()
-    for j, w in enumerate(qwords):
-        for i in positions.get(w.lower(), ()):
+    # Rarest words first, until the votes cast reach the bound: "the" in a 5 MB source cannot
+    # cost a vote per occurrence for each time a long quote says it.
+    cast = 0
+    for count, j in sorted((len(positions.get(w.lower(), ())), j) for j, w in enumerate(qwords)):
+        if count == 0:
+            continue
+        if cast + count > MAX_VOTES and votes:
+            break
+        cast += count
+        for i in positions[qwords[j].lower()]:
             votes[i - j] += 1
     if not votes:
         return None
     best = max(votes, key=lambda offset: (votes[offset], -offset))
-    lo = max(0, best)
-    hi = min(len(words), best + len(qwords))
+    # A few source words more on either side, so a word the quote left out or added does not
+    # push its last words out of the window; the words hanging off its ends are dropped below.
+    slack = len(qwords) // 4 + 2
+    lo = max(0, best - slack)
+    hi = min(len(words), best + len(qwords) + slack)
     window = [w for w, _, _ in words[lo:hi]]
     ops = difflib.SequenceMatcher(None, qwords, window, autojunk=False).get_opcodes()
     # Source words hanging off either end of the window are not part of the passage.
     while ops and ops[-1][0] == "insert":
         hi -= ops[-1][4] - ops[-1][3]
         ops.pop()
-    while ops and ops[0][0] == "insert":
-        lo += ops[0][4] - ops[0][3]
+    if ops and ops[0][0] == "insert":  # never two in a row
+        lo += ops[0][4]
         ops.pop(0)
+    # A quote's first or last words replaced by more source words: only as many are the passage.
+    if ops and ops[-1][0] == "replace" and (extra := (ops[-1][4] - ops[-1][3]) - (ops[-1][2] - ops[-1][1])) > 0:
+        hi -= extra
+        ops[-1] = (*ops[-1][:4], ops[-1][4] - extra)
+    if ops and ops[0][0] == "replace" and (extra := ops[0][4] - ops[0][2]) > 0:  # it starts both at 0
+        lo += extra
+        ops[0] = ("replace", 0, ops[0][2], extra, ops[0][4])
     if lo >= hi:
         return None
     differences = []
@@ -253,4 +416,6 @@ def closest_passage(quote: str, source_text: str) -> ClosestPassage | None:
             differences.append(f'the source has "{theirs}" here')
     start, _ = norm.span(words[lo][1], words[lo][2])
     _, end = norm.span(words[hi - 1][1], words[hi - 1][2])
+    if cut and not differences:
+        differences.append(f"its first {MAX_HINT_WORDS} words are there; the rest was not compared")
     return ClosestPassage(start, end, tuple(differences[:4]))
