@@ -57,7 +57,7 @@ class LivePage:
             self.page.wait_for_timeout(20)
 
     def wait_for_heading(self, text: str) -> None:
-        self.page.wait_for_function("t => (document.querySelector('h1') || {}).textContent.includes(t)",
+        self.page.wait_for_function("t => ((document.querySelector('h1') || {}).textContent || '').includes(t)",
                                     arg=text, timeout=WAIT_MS)
 
 
