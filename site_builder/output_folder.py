@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Iterator
 
 from site_builder import manifest
+from site_builder.errors import printable
 
 try:
     import fcntl
@@ -33,8 +34,8 @@ class OutputError(Exception):
 
 
 def shown(path: os.PathLike | str) -> str:
-    """A path as it may be printed: control characters escaped, never sent to the terminal."""
-    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in os.fspath(path))
+    """A path as it may be printed (errors.printable: control and bidi characters escaped)."""
+    return printable(os.fspath(path))
 
 
 def is_marked(folder: os.PathLike | str) -> bool:
