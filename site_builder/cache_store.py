@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterable
@@ -81,12 +82,16 @@ class EntryStore:
             entries = list(os.scandir(self.folder))
         except OSError:
             return
+        # Only names this store gives its files are ever removed: SITE_BUILDER_CACHE may name a
+        # folder that holds other files too.
+        entry_name = re.compile(r"[0-9a-f]{64}" + re.escape(self.suffix))
+        temporary_name = re.compile(re.escape(f".{self.suffix.lstrip('.')}-") + r"[A-Za-z0-9_]+\.tmp")
         for entry in entries:
             with suppress(OSError):
-                if entry.name.endswith(self.suffix):
+                if entry_name.fullmatch(entry.name):
                     if entry.name[: -len(self.suffix)] not in keep:
                         found.append((entry.stat().st_mtime_ns, entry.path))
-                elif entry.name.endswith(".tmp") and now - entry.stat().st_mtime > STALE_TEMPORARY:
+                elif temporary_name.fullmatch(entry.name) and now - entry.stat().st_mtime > STALE_TEMPORARY:
                     os.unlink(entry.path)
         found.sort(reverse=True)
         for _, path in found[max(0, limit - len(keep)):]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 import sysconfig
 import tempfile
@@ -153,6 +154,9 @@ def record(out: Path, inputs_then: dict) -> None:
 
 
 def _prune(folder: Path) -> None:
-    manifests = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    """Keep the newest manifests; only files named as manifest_path names them are removed."""
+    ours = re.compile(r"[0-9a-f]{32}\.json")
+    manifests = sorted((p for p in folder.glob("*.json") if ours.fullmatch(p.name)),
+                       key=lambda p: p.stat().st_mtime_ns, reverse=True)
     for old in manifests[KEEP:]:
         old.unlink(missing_ok=True)

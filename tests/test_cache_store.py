@@ -5,6 +5,7 @@ build's own entries and the most recently used others."""
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -94,3 +95,31 @@ def test_pruning_removes_only_stale_unfinished_writes(tmp_path):
     os.utime(stale, (old, old))
     store.prune(set(), 10)
     assert fresh.exists() and not stale.exists()
+
+
+def test_pruning_removes_only_files_the_store_named_never_a_users(tmp_path):
+    """SITE_BUILDER_CACHE may name a folder of the user's: their files stay, however old."""
+    store = EntryStore(tmp_path, ".part")
+    store.write("a" * 64, [b"ours"])
+    mine = ["notes.part", "draft.tmp", ".part-notes.txt", "report.json", "A" * 64 + ".part"]
+    for name in mine:
+        (tmp_path / name).write_text("mine")
+        os.utime(tmp_path / name, (0, 0))
+    abandoned = tmp_path / ".part-abc123_x.tmp"  # a write given up long ago: the store's own name
+    abandoned.write_text("half")
+    os.utime(abandoned, (time.time() - cache_store.STALE_TEMPORARY - 60,) * 2)
+    store.prune(keep=set(), limit=0)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(mine)
+
+
+def test_old_manifests_go_but_a_users_json_files_stay(tmp_path):
+    from site_builder import manifest
+
+    users = [tmp_path / f"report-{i}.json" for i in range(manifest.KEEP + 6)]
+    ours = [tmp_path / f"{i:032x}.json" for i in range(manifest.KEEP + 6)]
+    for n, path in enumerate(users + ours):
+        path.write_text("{}")
+        os.utime(path, (n, n))
+    manifest._prune(tmp_path)
+    assert all(p.exists() for p in users)
+    assert sum(p.exists() for p in ours) == manifest.KEEP
