@@ -94,6 +94,7 @@ class Source:
     body_line: int  # file line of the text's first line
     title_supplied: bool = False  # the editor wrote the title: the article has none
     format: str = "text"  # how the text is read: "text" as it is, "markdown" without its markup
+    failed: bool = False  # its file has errors of its own: cited, but nothing to verify against
 
     def line_of(self, offset: int) -> int:
         return self.body_line + self.text.count("\n", 0, offset)

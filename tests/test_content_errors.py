@@ -8,6 +8,7 @@ import re
 import pytest
 
 from site_builder.content.load import load_site
+from tests.conftest import EVENT_YAML
 
 LOCATED = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<col>\d+): error: (?P<message>.+)$", re.M)
 
@@ -443,3 +444,14 @@ def test_unreadable_event_files_are_located(site):
     assert "leads nowhere" in by_file["gone.yaml"]
     assert "not valid UTF-8" in by_file["utf16.yaml"]
     assert "UTF-16" in site.cli("check").stderr
+
+
+def test_a_source_with_errors_of_its_own_is_reported_once_not_at_every_excerpt_citing_it(site):
+    site.source("wire", front="title: Wire report\npublisher: Wire\npublished: 2025-02-30\n")
+    site.event("2025-08-15-talks", EVENT_YAML.replace("summary: The two presidents meet.",
+                                                      'summary: He called it "a trustful atmosphere".'))
+    result = site.cli("check")
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert len(errors) == 1 and "wire.md:4:" in errors[0], result.stderr
+    assert "unknown source" not in result.stderr and "no cited source" not in result.stderr

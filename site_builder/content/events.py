@@ -118,6 +118,8 @@ def verify_excerpt(eid: str, number: int, item: Record, sources: dict[str, Sourc
         hint = (f"did you mean '{close[0]}'? " if close else "") + f"known sources: {known}"
         report.at(item.loc_of("source"), f"unknown source '{source_id}'", hint)
         return None
+    if source.failed:
+        return None  # the source file's own errors are reported; nothing to verify against
     spans = locate_quote(quote, visible_text(source).text)  # the words readers read, not markup
     if spans is None:
         report.at(item.loc_of("quote"), f"the quote is not in source '{source_id}'", misquote_hint(quote, source))

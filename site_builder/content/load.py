@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterator
 from site_builder.content.events import build_event, event_id, event_record, read_event_record
 from site_builder.content.fields import SITE_FIELDS, Record, base_url_problem, read_record
 from site_builder.content.load_cache import LoadCache, group_count, group_key, group_of, inputs_digest
-from site_builder.content.sources import load_source
+from site_builder.content.sources import failed_source, load_source
 from site_builder.content.yamlsafe import MAX_FILE_BYTES, UNSAFE_CHARS, char_name, decode_text, parse_yaml, read_content
 from site_builder.errors import ContentError, Report
 from site_builder.model import CARRY_LIMIT, Event, Lane, Site, SiteConfig, Source, carry_indexes
@@ -303,9 +303,11 @@ def _walk(folder: str, suffixes: tuple[str, ...]) -> tuple[list[tuple[str, bool,
 
 def load_sources(paths: SitePaths, report: Report, steps: FileSteps = FileSteps()) -> dict[str, Source]:
     sources: dict[str, Source] = {}
+    failed = []
     for name in _content_names(paths.sources, (".md", ".txt"), paths.root, report):
         source = steps.load_source(Path(name), report)
         if source is None:
+            failed.append(Path(name))
             continue
         if not is_slug(source.id):
             report.error(name, 1, 1, f"'{source.id}' cannot be a source id",
@@ -315,6 +317,9 @@ def load_sources(paths: SitePaths, report: Report, steps: FileSteps = FileSteps(
                          hint=f"also used by {sources[source.id].path}")
         else:
             sources[source.id] = source
+    for path in failed:  # the load fails with the file's own errors; its citers add none of theirs
+        if is_slug(path.stem):
+            sources.setdefault(path.stem, failed_source(path))
     memo = steps.memo
     if memo is not None:
         last = memo.sources

@@ -178,6 +178,8 @@ def check_event_prose(path: str, record, sources: dict, report: Report) -> None:
     if record.values.get("draft"):
         return
     items = record.values.get("excerpts", ())
+    if any(sources[i.values["source"]].failed for i in items if i.values.get("source") in sources):
+        return  # a cited source has errors of its own: its words cannot be looked for yet
     cited = {i.values["source"]: visible_text(sources[i.values["source"]]).text  # what readers read
              for i in items if i.values.get("source") in sources}
     located: list[tuple[Location, str, Finding]] = []

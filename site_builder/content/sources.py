@@ -8,6 +8,7 @@ from pathlib import Path
 from site_builder.content.archived import FORMATS
 from site_builder.content.fields import SOURCE_FIELDS, read_record
 from site_builder.content.yamlsafe import decode_text, parse_yaml, read_content
+from site_builder.content.dates import PartialDate
 from site_builder.errors import Report
 from site_builder.model import Source
 
@@ -62,3 +63,10 @@ def load_source(path: Path, report: Report) -> Source | None:
         title_supplied=record.get("title_supplied", False),
         format=form,
     )
+
+
+def failed_source(path: Path) -> Source:
+    """Stands, in a load that fails, for a source file with errors of its own, so that the events
+    citing it are not told that they cite an unknown source: the file's own errors say what to fix."""
+    return Source(id=path.stem, title="", publisher="", published=PartialDate(1000), published_at=None,
+                  url=None, language="en", author=None, text="", path=str(path), body_line=1, failed=True)
