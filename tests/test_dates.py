@@ -207,3 +207,42 @@ def test_a_when_formats_short_and_a_timed_range_without_its_time():
     assert format_range(parse_partial_date("2024-12-31"), parse_partial_date("2025-01-01")) == \
         "December 31, 2024 \u2013 January 1, 2025"
     assert format_range(day, day) == "August 15, 2025"
+
+
+def test_every_month_is_written_with_its_english_name_long_and_short():
+    long = [parse_partial_date(f"2025-{m:02d}").format() for m in range(1, 13)]
+    short = [parse_partial_date(f"2025-{m:02d}-01").format(short=True) for m in range(1, 13)]
+    assert long == [f"{name} 2025" for name in ("January", "February", "March", "April", "May", "June", "July",
+                                                 "August", "September", "October", "November", "December")]
+    assert short == [f"{name} 1, 2025" for name in ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
+                                                    "Aug", "Sep", "Oct", "Nov", "Dec")]
+
+
+def test_a_skipped_time_names_the_same_moment_by_the_new_clock():
+    from site_builder.content.dates import local_time
+
+    with pytest.raises(DateError) as refused:
+        local_time(parse_partial_date("2025-03-30").first_day(), parse_time("02:30"), "Europe/Berlin")
+    assert str(refused.value) == "02:30 did not exist on 2025-03-30 in Europe/Berlin: the clocks skipped it"
+    assert refused.value.hint.startswith("the clocks went forward that night: 02:30 by the old clock was "
+                                         "03:30 by the new one; write '03:30'")
+
+
+@pytest.mark.parametrize("text, hint", [
+    ("2025-6", "write YYYY, YYYY-MM or YYYY-MM-DD with the digits 0-9"),
+    ("0999", "site-builder publishes dates from the year 1000 to 9998"),
+])
+def test_a_date_error_says_how_to_write_it(text, hint):
+    with pytest.raises(DateError) as refused:
+        parse_partial_date(text)
+    assert str(refused.value) and refused.value.hint.startswith(hint)
+
+
+def test_a_time_or_zone_error_says_how_to_write_it():
+    with pytest.raises(DateError) as bad_time:
+        parse_time("25:00")
+    assert bad_time.value.hint.startswith("write HH:MM on a 24-hour clock")
+    with pytest.raises(DateError) as bad_zone:
+        parse_timezone("Nowhere/Qqqqqqq")
+    assert str(bad_zone.value) == "unknown time zone 'Nowhere/Qqqqqqq'"
+    assert bad_zone.value.hint == "use an IANA zone name such as Europe/Moscow or America/Anchorage"

@@ -146,9 +146,11 @@ def local_time(day: date, moment: time, zone: str) -> time:
     plain = moment.replace(tzinfo=None)
     first, second = (datetime.combine(day, plain.replace(fold=f), tz) for f in (0, 1))
     offsets = first.utcoffset(), second.utcoffset()
-    if first.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None) != first.replace(tzinfo=None):
+    after = first.astimezone(timezone.utc).astimezone(tz)  # the same instant, by the clock after the change
+    if after.replace(tzinfo=None) != first.replace(tzinfo=None):
         raise DateError(f"{plain:%H:%M} did not exist on {day.isoformat()} in {zone}: the clocks skipped it",
-                        hint="check the time and the zone; the clocks were changed that night")
+                        hint=f"the clocks went forward that night: {plain:%H:%M} by the old clock was "
+                             f"{after:%H:%M} by the new one; write '{after:%H:%M}', or check the time and the zone")
     repeated = offsets[0] != offsets[1]
     choices = (f"'{plain:%H:%M}{_offset(offsets[0])}' (the first) or '{plain:%H:%M}{_offset(offsets[1])}' (the second)"
                if repeated else f"'{plain:%H:%M}' or '{plain:%H:%M}{_offset(offsets[0])}'")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from reader import card, expect_chart_matches_list, visible_card_ids, wake_chart
 
-ALL = 11
+ALL = 15
 
 
 def open_filtered_home(page, site_server, query=""):
@@ -23,7 +23,7 @@ def count_text(page):
 
 
 @pytest.mark.parametrize("facet, value, label, expected", [
-    ("lane", "russia-us", "Russia–US", 5),
+    ("lane", "russia-us", "Russia–US", 8),
     ("tag", "summit", "summit", 4),
     ("actor", "xi-jinping", "Xi Jinping", 1),
 ])
@@ -57,7 +57,7 @@ def test_text_search_covers_titles_summaries_and_quotations(page, site_server):
 def test_a_shared_view_opens_as_it_was_shared(page, site_server):
     # "Only Russia–US events, August 2025"
     open_filtered_home(page, site_server, "?lane=russia-us&from=2025-08-01&to=2025-08-31")
-    expect(count_text(page)).to_have_text(f"5 of {ALL} events")
+    expect(count_text(page)).to_have_text(f"8 of {ALL} events")
     expect(page.locator("input[name='lane'][value='russia-us']")).to_be_checked()
     expect(page.get_by_label("Period", exact=True)).to_have_value("2025-08")
     expect_chart_matches_list(page)
@@ -66,7 +66,7 @@ def test_a_shared_view_opens_as_it_was_shared(page, site_server):
 def test_filters_combine_and_reload_and_back_and_forward_restore_them(page, site_server):
     open_filtered_home(page, site_server)
     page.locator("input[name='lane'][value='russia-us']").check()
-    expect(count_text(page)).to_have_text(f"5 of {ALL} events")
+    expect(count_text(page)).to_have_text(f"8 of {ALL} events")
     page.get_by_label("Period", exact=True).select_option("2025-09")
     expect(page).to_have_url(re.compile(r"\?lane=russia-us&from=2025-09-01&to=2025-09-30$"))
     expect(count_text(page)).to_have_text(f"0 of {ALL} events")
@@ -77,7 +77,7 @@ def test_filters_combine_and_reload_and_back_and_forward_restore_them(page, site
 
     page.go_back()
     expect(page).to_have_url(re.compile(r"\?lane=russia-us$"))
-    expect(count_text(page)).to_have_text(f"5 of {ALL} events")
+    expect(count_text(page)).to_have_text(f"8 of {ALL} events")
     expect(page.get_by_label("Period", exact=True)).to_have_value("")
     wake_chart(page)
     expect_chart_matches_list(page)
@@ -87,7 +87,7 @@ def test_filters_combine_and_reload_and_back_and_forward_restore_them(page, site
     expect(page.locator("input[name='lane'][value='russia-us']")).not_to_be_checked()
 
     page.go_forward()
-    expect(count_text(page)).to_have_text(f"5 of {ALL} events")
+    expect(count_text(page)).to_have_text(f"8 of {ALL} events")
 
 
 def test_clear_filters_shows_every_event_again(page, site_server):

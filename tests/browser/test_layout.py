@@ -33,6 +33,6 @@ def test_print_shows_the_whole_list_with_its_citations_and_nothing_interactive(p
     page.emulate_media(media="print")
     expect(page.locator("#chart")).to_be_hidden()
     expect(page.locator("#filters")).to_be_hidden()
-    expect(page.locator(".timeline .event-card:visible")).to_have_count(11)
+    expect(page.locator(".timeline .event-card:visible")).to_have_count(15)
     expect(page.locator(".timeline .excerpt cite:visible")).to_have_count(page.locator(".timeline .excerpt").count())
     assert page.pdf(format="A4")[:4] == b"%PDF"

@@ -31,7 +31,7 @@ def frame_of(page):
 def test_embed_view_has_the_chart_and_list_without_site_chrome(page, site_server):
     page.goto(site_server.url("embed/"))
     assert page.locator(".chart").count() == 1
-    assert page.locator(".timeline .event-card").count() == 11
+    assert page.locator(".timeline .event-card").count() == 15
     assert page.locator(".site-header, .site-footer, .site-search").count() == 0
     assert not page.locator(".filters").is_visible()
     # Links leave the frame: every other page refuses to be framed.
@@ -52,7 +52,7 @@ def test_embed_view_takes_its_filter_from_the_url(page, site_server):
     visible.first.wait_for()
     lanes = {card.get_attribute("data-lane") for card in visible.all()}
     assert lanes == {"russia-us"}
-    assert 0 < visible.count() < 11
+    assert 0 < visible.count() < 15
 
 
 def test_another_site_can_frame_the_embed_view(page, site_server, other_site):

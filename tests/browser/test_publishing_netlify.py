@@ -48,7 +48,7 @@ def deployed(tmp_path_factory, serve_site):
                             env=clean_environment(URL=url, CONTEXT="production"),
                             capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, f"the Netlify build command failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-    assert "built 11 events" in result.stdout
+    assert "built 15 events" in result.stdout
     return server, url
 
 
@@ -60,7 +60,7 @@ def test_the_netlify_build_publishes_a_working_site_at_its_address(page, deploye
     assert "frame-ancestors 'none'" in headers["content-security-policy"]
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
-    assert page.locator(".timeline .event-card").count() == 11
+    assert page.locator(".timeline .event-card").count() == 15
     assert page.locator('link[rel="canonical"]').get_attribute("href") == url
     feed_href = page.locator('link[type="application/atom+xml"]').get_attribute("href")
     assert feed_href == url + "feed.xml"

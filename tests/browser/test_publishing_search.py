@@ -36,7 +36,7 @@ def test_a_search_that_matches_a_cited_passage_links_to_the_excerpt_anchor(page,
     results = search(page, site_server, "tarmac")
     passage = results.filter(has=page.locator(".search-kind", has_text="Source passage")).first
     href = passage.locator("h2 a").get_attribute("href")
-    assert href == "/sources/tass-2025-08-16-putin-alaska-takeaways/#excerpt-2025-08-15-anchorage-summit-1"
+    assert href == "/sources/tass-2025-08-16-putin-alaska-takeaways/#excerpt-2025-08-15-anchorage-summit-4"
 
 
 def test_search_loads_nothing_until_it_is_used(page, site_server):

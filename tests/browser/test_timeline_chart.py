@@ -14,22 +14,22 @@ ISTANBUL = "2025-06-istanbul-direct-talks"
 
 def test_list_is_complete_before_the_chart_loads(page, site_server):
     page.goto(site_server.url(""))
-    assert len(visible_card_ids(page)) == 11
+    assert len(visible_card_ids(page)) == 15
     assert not any("plotly" in path for path in site_server.requests[-20:]), "plotly.js loaded before any interaction"
-    expect(page.locator(".chart-preview circle")).to_have_count(11)
+    expect(page.locator(".chart-preview circle")).to_have_count(15)
 
 
 def test_before_plotly_loads_the_static_chart_follows_the_filters_too(page, site_server):
     page.goto(site_server.url("?lane=russia-us"))
-    expect(page.locator(".chart-preview circle:visible")).to_have_count(5)
-    expect(page.locator(".timeline .event-card:visible")).to_have_count(5)
+    expect(page.locator(".chart-preview circle:visible")).to_have_count(8)
+    expect(page.locator(".timeline .event-card:visible")).to_have_count(8)
 
 
 def test_chart_draws_one_marker_per_event(page, site_server):
     page.goto(site_server.url(""))
     wake_chart(page)
     assert marker_ids(page) == visible_card_ids(page)
-    assert len(marker_ids(page)) == 11
+    assert len(marker_ids(page)) == 15
 
 
 def test_clicking_a_marker_moves_to_its_card_and_puts_its_id_in_the_url(page, site_server):
