@@ -34,13 +34,15 @@ def error_stylesheet() -> bytes:
     return env.loader.get_source(env, ERROR_CSS)[0].encode("utf-8")
 
 
-def visible(text: str) -> str:
+def visible(text: str, lines: bool = False) -> str:
     """Control characters as their Unicode pictures (one character each, so columns still match):
-    a file's escape sequences and NULs show as what they are instead of acting."""
-    return text.translate(_PICTURES)
+    a file's escape sequences and NULs show as what they are instead of acting. lines: a message's
+    or hint's own line breaks are kept (the page shows them as breaks)."""
+    return text.translate(_PICTURES_BUT_NEWLINE if lines else _PICTURES)
 
 
 _PICTURES = {c: 0x2400 + c for c in range(32) if c != 9} | {127: 0x2421} | {c: 0xFFFD for c in range(0x80, 0xA0)}
+_PICTURES_BUT_NEWLINE = {c: picture for c, picture in _PICTURES.items() if c != 10}
 
 
 @dataclass(frozen=True)
@@ -62,11 +64,11 @@ class ErrorView:
 
     @property
     def message(self) -> str:
-        return visible(self.diagnostic.message)
+        return visible(self.diagnostic.message, lines=True)
 
     @property
     def hint(self) -> str | None:
-        return visible(self.diagnostic.hint) if self.diagnostic.hint else None
+        return visible(self.diagnostic.hint, lines=True) if self.diagnostic.hint else None
 
     @property
     def path(self) -> str:

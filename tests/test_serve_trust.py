@@ -221,3 +221,15 @@ def test_the_watcher_ignores_exactly_the_files_the_loader_ignores(tmp_path):
     (tmp_path / ".drafts" / "d.yaml").write_text("x")
     seen = {Path(path).name for path in snapshot_tree([tmp_path])}
     assert seen == {name for name in names if not ignored_name(name)} == {"a.yaml", "c.md"}
+
+
+def test_a_hint_of_several_lines_shows_its_breaks_and_controls_as_pictures(tmp_path):
+    from site_builder.errors import Diagnostic
+    from site_builder.serve_page import render_error_page
+
+    hint = "closest passage: \"the talks\"\nthe quote has \"walks\" where the source has \"talks\"\x1b[2J"
+    page = render_error_page(tmp_path, [Diagnostic(str(tmp_path / "x.yaml"), 1, 1, "not in the source", hint)],
+                             None).decode("utf-8")
+    assert "\u240a" not in page and "\x1b" not in page
+    assert "the talks&#34;\nthe quote has" in page or "the talks&quot;\nthe quote has" in page
+    assert "\u241b[2J" in page
