@@ -19,7 +19,6 @@ from site_builder.output_folder import OutputError, checked, locked, shown
 from site_builder.parallel import worker_count
 
 if TYPE_CHECKING:
-    import jinja2
 
     from site_builder.render.theme import Theme
 
@@ -75,7 +74,7 @@ def check(options: Options) -> Result:
     """Load and verify everything, write nothing. Raises ContentError."""
     started = time.perf_counter()
     site = load_site(options.root, include_drafts=True, base_url=options.base_url, workers=options.jobs)
-    _theme(options, site)  # the theme's folders are checked as a build checks them
+    _compile_templates(_theme(options, site))  # what a build would refuse of the theme, check refuses
     return Result(site, (), time.perf_counter() - started)
 
 
@@ -155,23 +154,43 @@ def _theme(options: Options, site: Site) -> Theme:
         raise ContentError([Diagnostic(exc.path or str(Path(options.root) / "site.yaml"), 1, 1, str(exc))])
 
 
-@contextmanager
-def _template_errors() -> Iterator[None]:
+def _compile_templates(theme: Theme) -> None:
+    """Compile every template of the theme, each error located: a build compiles those it uses."""
     import jinja2
 
+    env, errors = theme.environment(), []
+    for name in env.list_templates():
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError as exc:
+            errors.append(template_diagnostic(exc))
+    if errors:
+        raise ContentError(errors)
+
+
+@contextmanager
+def _template_errors() -> Iterator[None]:
     try:
         yield
-    except jinja2.TemplateError as exc:
-        raise ContentError([template_diagnostic(exc)])
+    except Exception as exc:
+        diagnostic = template_diagnostic(exc)
+        if diagnostic is None:
+            raise
+        raise ContentError([diagnostic]) from None
 
 
-def template_diagnostic(exc: jinja2.TemplateError) -> Diagnostic:
-    """A template error located in the template file, as content errors are."""
+def template_diagnostic(exc: BaseException) -> Diagnostic | None:
+    """An error a template raised, located in the template file as content errors are: Jinja's
+    own, or any exception its code met (1/0, a recursion too deep). None when exc did not come
+    from a template (a bug of site-builder's own, to be reported as one)."""
     import jinja2
 
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         return Diagnostic(exc.filename, exc.lineno or 1, 1, f"template error: {exc.message}")
+    what = exc if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename.endswith((".html", ".css", ".xml", ".js", ".json")):
-            return Diagnostic(frame.filename, frame.lineno or 1, 1, f"template error: {exc}")
-    return Diagnostic("<templates>", 1, 1, f"template error: {exc}")
+            return Diagnostic(frame.filename, frame.lineno or 1, 1, f"template error: {what}")
+    if isinstance(exc, jinja2.TemplateError):
+        return Diagnostic("<templates>", 1, 1, f"template error: {exc}")
+    return None

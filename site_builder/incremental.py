@@ -618,8 +618,11 @@ class Session:
             files = self.renderer.render(site, theme, later if len(site.events) >= LATER_FROM_EVENTS else frozenset())
         except ThemeError as exc:
             raise ContentError([Diagnostic(exc.path or str(Path(self.root) / "site.yaml"), 1, 1, str(exc))])
-        except jinja2.TemplateError as exc:
-            raise ContentError([template_diagnostic(exc)])
+        except Exception as exc:
+            diagnostic = template_diagnostic(exc)
+            if diagnostic is None:
+                raise
+            raise ContentError([diagnostic]) from None
         counts = self.steps.counts
         return Generation(site, files, time.perf_counter() - started, self.renderer.stats,
                           counts["verified"] - before["verified"], counts["parsed"] - before["parsed"])

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, quote
 
-import jinja2
 from livereload import Server
 from livereload.handlers import LiveReloadHandler
 from tornado.ioloop import IOLoop
@@ -95,10 +94,13 @@ class Preview:
             snap = self.snapshot
         try:
             data, gzipped = _file(snap.files, name, accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")))
-        except jinja2.TemplateError as exc:  # a file made on request (incremental.DEFERRED)
+        except Exception as exc:  # a file made on request (incremental.DEFERRED)
             from site_builder.build import template_diagnostic
 
-            html = render_error_page(self.root, (template_diagnostic(exc),), None)
+            diagnostic = template_diagnostic(exc)
+            if diagnostic is None:
+                raise
+            html = render_error_page(self.root, (diagnostic,), None)
             return self._respond(start_response, "500 Content Error", html, "text/html; charset=utf-8")
         is_page = name.endswith(".html") or data is None
         if snap.errors and is_page and not ("last-good" in query and data is not None):

@@ -71,8 +71,11 @@ def render_into(folder: Path, site: Site, theme: Theme, workers: int) -> list[st
         for index in indices:
             try:  # each page written as soon as it is rendered
                 paths[index] = write_files(folder, ordered[index](ctx))
-            except jinja2.TemplateError as exc:
-                return paths, (index, ctx.calls, template_diagnostic(exc))
+            except Exception as exc:
+                diagnostic = template_diagnostic(exc)
+                if diagnostic is None:
+                    raise
+                return paths, (index, ctx.calls, diagnostic)
         return paths, None
 
     errors = []

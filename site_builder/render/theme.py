@@ -40,6 +40,19 @@ class ThemeError(Exception):
         self.path = path
 
 
+class _TemplateFiles(jinja2.FileSystemLoader):
+    """Jinja's loader, with a template that is not UTF-8 text refused as a located template error."""
+
+    def get_source(self, environment, template):
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            pieces = template.split("/")
+            path = next((p for p in (os.path.join(d, *pieces) for d in self.searchpath) if os.path.isfile(p)), template)
+            raise jinja2.TemplateSyntaxError(f"the template is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                                             1, template, path) from None
+
+
 @dataclass(frozen=True)
 class Theme:
     template_dirs: tuple[Path, ...]
@@ -62,7 +75,7 @@ class Theme:
 
     def environment(self) -> jinja2.Environment:
         env = ThemeEnvironment(
-            loader=jinja2.FileSystemLoader([str(d) for d in self.template_dirs]),
+            loader=_TemplateFiles([str(d) for d in self.template_dirs]),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
