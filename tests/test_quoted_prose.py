@@ -32,6 +32,10 @@ def test_straight_double_quote_opens_after_any_punctuation_or_unspaced_script(te
     assert words(text) == ["x y"]
 
 
+def test_one_word_in_straight_quotes_after_name_equals_is_code_not_a_quotation():
+    assert words('<a href="javascript:x(1)">raw</a> said="yes sir" and ="no"', markdown=True) == ["yes sir", "no"]
+
+
 def test_curly_single_quote_before_a_digit_is_an_apostrophe():
     assert words("in the ‘90s and ‘05 he said ‘no’") == ["no"]
 

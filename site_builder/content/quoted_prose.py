@@ -22,7 +22,8 @@ from site_builder.errors import Location, Report
 # A curly ‘ is an apostrophe only before a digit (the ‘90s); otherwise it opens, and its ’ closes
 # only when no letter follows (‘Putin’s words’ closes after "words"). A mark that may also close
 # (" ” ＂ » ›) opens only at the start of a word, after no letter or digit (but after a letter of a
-# script written without spaces), so inches (5") and a stray closer are not quotations.
+# script written without spaces), so inches (5") and a stray closer are not quotations; nor is
+# a value in code shown as text (href="x").
 _CLOSERS = {"\u201c": "\u201d", "\u201e": "\u201c\u201d", "\u201f": "\u201d", "\u00ab": "\u00bb",
             "\u00bb": "\u00ab\u00bb", "\u2039": "\u203a", "\u203a": "\u2039\u203a", "\u2018": "\u2019",
             "\u201a": "\u2018\u2019", "\u201b": "\u2019", '"': '"', "\u201d": "\u201d", "\uff02": "\uff02",
@@ -63,6 +64,9 @@ def quotations(text: str, markdown: bool = False) -> list[Quotation]:
             continue
         end = _closing(scan, i + 1, _CLOSERS[scan[i]])
         inner = scan[i + 1:end if end is not None else len(scan)]
+        if end is not None and _attribute_value(scan, i, inner):
+            i = end + 1
+            continue
         found.append(Quotation(origins[i], " ".join(inner.split()).strip(_TRAILING), end is not None))
         i = end + 1 if end is not None else len(scan)
     return found
@@ -79,6 +83,12 @@ def _as_read(markdown: str) -> tuple[str, list[int]]:
         origins += [*range(at, match.start()), *[match.start()] * len(shown)]
         at = match.end()
     return "".join(parts) + masked[at:], origins + list(range(at, len(masked)))
+
+
+def _attribute_value(text: str, i: int, inner: str) -> bool:
+    """Code shown as text (href="x"): one word in straight marks right after name=."""
+    return text[i] == '"' and text[i - 2:i - 1].isalpha() and text[i - 1] == "=" and not any(
+        c.isspace() for c in inner)
 
 
 def _opens_at(text: str, i: int) -> bool:
