@@ -22,6 +22,24 @@ def test_curly_straight_guillemet_and_low_high_marks_all_open_quotations():
     assert words(text) == ["one", "two", "three", "four", "five", "six"]
 
 
+def test_cjk_fullwidth_ornamental_and_german_marks_open_quotations():
+    text = 'a 「one」 b 『two』 c ＂three＂ d ❝four❞ e »five« f ‚six‘ g ›seven‹ h 〝eight〟'
+    assert words(text) == ["one", "two", "three", "four", "five", "six", "seven", "eight"]
+
+
+@pytest.mark.parametrize("text", ['said:"x y"', 'said."x y"', "said—\"x y\"", 'said\'"x y"', '他说"x y"'])
+def test_straight_double_quote_opens_after_any_punctuation_or_unspaced_script(text):
+    assert words(text) == ["x y"]
+
+
+def test_one_word_in_straight_quotes_after_name_equals_is_code_not_a_quotation():
+    assert words('<a href="javascript:x(1)">raw</a> said="yes sir" and ="no"', markdown=True) == ["yes sir", "no"]
+
+
+def test_curly_single_quote_before_a_digit_is_an_apostrophe():
+    assert words("in the ‘90s and ‘05 he said ‘no’") == ["no"]
+
+
 def test_straight_single_quotes_and_apostrophes_are_never_quotations():
     assert words("Moscow's view, the leaders' summit, the '90s and 'Open Path to Peace'") == []
 
@@ -49,6 +67,23 @@ def test_markdown_code_spans_link_destinations_and_link_titles_are_not_prose():
     assert words(text, markdown=True) == ["report"]
 
 
+@pytest.mark.parametrize("mark, close", [("&ldquo;", "&rdquo;"), ("&quot;", "&quot;"), ("&#8220;", "&#8221;"),
+                                         ("&#X201c;", "&#x201D;"), ('\\"', '\\"')])
+def test_markdown_entity_or_escape_showing_a_mark_opens_a_quotation_at_its_raw_offset(mark, close):
+    text = f"The mayor said {mark}the bridge &amp; the road{close}."
+    [quote] = quotations(text, markdown=True)
+    assert quote.words == "the bridge & the road"
+    assert quote.start == text.index(mark) + mark.index(mark[-1] if mark[0] == "\\" else "&")
+
+
+def test_markdown_entities_in_code_spans_and_escaped_entities_show_as_written():
+    assert words("`&ldquo;x&rdquo;` and \\&ldquo;y and &bogus;z", markdown=True) == []
+
+
+def test_markdown_link_to_another_scheme_is_not_made_so_its_title_is_prose():
+    assert words('[x](mailto:a@b.org "the bridge") and <ftp:"y">', markdown=True) == ["the bridge", "y"]
+
+
 def test_emphasis_inside_a_quotation_is_not_part_of_its_words():
     assert words('he calls them “**trustful** and constructive”', markdown=True) == ["trustful and constructive"]
 
@@ -57,6 +92,15 @@ def test_emphasis_inside_a_quotation_is_not_part_of_its_words():
 
 def test_quotation_found_in_a_cited_source_passes_whatever_its_marks():
     assert unsupported('Putin calls it "trustful and constructive", with «The talks took place»', WIRE) == []
+
+
+def test_german_quotations_of_the_source_pass():
+    assert unsupported("Er nennt sie »trustful and constructive« und ‚took place‘.", WIRE) == []
+
+
+def test_entity_quotation_in_no_cited_source_is_a_finding_at_the_entity():
+    [finding] = unsupported("The mayor said &ldquo;the bridge is unsafe&rdquo;.", WIRE, markdown=True)
+    assert finding.offset == len("The mayor said ") and "in no cited source" in finding.message
 
 
 def test_quotation_in_no_cited_source_names_the_closest_passage():

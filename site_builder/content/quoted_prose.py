@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
+
+from markdown_it.common.utils import UNESCAPE_ALL_RE, replaceEntityPattern
 
 from site_builder.content.archived import visible_text
 from site_builder.content.excerpts import closest_passage, locate_quote
@@ -16,18 +19,25 @@ from site_builder.errors import Location, Report
 
 # Opening mark -> the marks that close it. Straight single quotes never count: in English prose
 # the same character is the apostrophe (Moscow's, leaders', '90s), so no reading of it is safe.
-# A curly ‘ is never an apostrophe, so it opens; its ’ closes only when no letter follows
-# (‘Putin’s words’ closes after "words"). “ « „ ‹ are unambiguous; a straight " or a ” opens
-# only at the start of a word, so inches (5") and a stray closer are not quotations.
-_CLOSERS = {"\u201c": "\u201d", "\u201e": "\u201c\u201d", "\u00ab": "\u00bb", "\u2039": "\u203a",
-            "\u2018": "\u2019", '"': '"', "\u201d": "\u201d"}
-_AT_WORD_START_ONLY = {'"', "\u201d"}
-_BEFORE_OPENING = set("([{/-\u2013\u2014") | set(_CLOSERS)
+# A curly ‘ is an apostrophe only before a digit (the ‘90s); otherwise it opens, and its ’ closes
+# only when no letter follows (‘Putin’s words’ closes after "words"). A mark that may also close
+# (" ” ＂ » ›) opens only at the start of a word, after no letter or digit (but after a letter of a
+# script written without spaces), so inches (5") and a stray closer are not quotations; nor is
+# a value in code shown as text (href="x").
+_CLOSERS = {"\u201c": "\u201d", "\u201e": "\u201c\u201d", "\u201f": "\u201d", "\u00ab": "\u00bb",
+            "\u00bb": "\u00ab\u00bb", "\u2039": "\u203a", "\u203a": "\u2039\u203a", "\u2018": "\u2019",
+            "\u201a": "\u2018\u2019", "\u201b": "\u2019", '"': '"', "\u201d": "\u201d", "\uff02": "\uff02",
+            "\u300c": "\u300d", "\u300e": "\u300f", "\u301d": "\u301e\u301f", "\u275d": "\u275e",
+            "\u275b": "\u275c"}
+_AT_WORD_START_ONLY = {'"', "\u201d", "\uff02", "\u00bb", "\u203a"}
 _TRAILING = " \t\n.,;:"
-# Markdown that is not prose: code spans, link destinations (a link title is in quotes),
-# autolinks, and the marks around emphasis and link text. Masked by spaces, offsets kept.
-_LINK_END = r"""\]\(\s*(?:<[^>\n]*>|[^\s)]*)(?:\s+(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^)\\]|\\.)*\)))?\s*\)"""
-_MARKDOWN = re.compile(r"(`+).*?\1|" + _LINK_END + r"|<[A-Za-z][A-Za-z0-9+.-]*:[^>\s]*>|[*\[\\]|\b_+|_+\b", re.S)
+# Markdown that is not prose: code spans, web link destinations (a link title is in quotes),
+# web autolinks, backslash escapes but of a ", and the marks around emphasis and link text. Masked
+# by spaces, offsets kept. A link to any other scheme is not made: all its characters show.
+_WEB = r"(?i:https?://)"
+_LINK_END = (r"\]\(\s*(?:<" + _WEB + r"[^>\n]*>|" + _WEB + r"[^\s)]*)"
+             r"""(?:\s+(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^)\\]|\\.)*\)))?\s*\)""")
+_MARKDOWN = re.compile(r"(`+).*?\1|" + _LINK_END + r"|<" + _WEB + r"[^>\s]*>|\\[!#-/:-@\[-`{-~]?|[*\[]|\b_+|_+\b", re.S)
 
 
 @dataclass(frozen=True)
@@ -46,23 +56,50 @@ class Finding:
 
 def quotations(text: str, markdown: bool = False) -> list[Quotation]:
     """The outermost quotations of a piece of prose, in order; marks nested inside one are its words."""
-    scan = _MARKDOWN.sub(lambda m: " " * len(m.group()), text) if markdown else text
+    scan, origins = _as_read(text) if markdown else (text, range(len(text)))
     found, i = [], 0
     while i < len(scan):
-        mark = scan[i]
-        if mark not in _CLOSERS or (mark in _AT_WORD_START_ONLY and not _opens_at(scan, i)):
+        if not _opens_at(scan, i):
             i += 1
             continue
-        end = _closing(scan, i + 1, _CLOSERS[mark])
+        end = _closing(scan, i + 1, _CLOSERS[scan[i]])
         inner = scan[i + 1:end if end is not None else len(scan)]
-        found.append(Quotation(i, " ".join(inner.split()).strip(_TRAILING), end is not None))
+        if end is not None and _attribute_value(scan, i, inner):
+            i = end + 1
+            continue
+        found.append(Quotation(origins[i], " ".join(inner.split()).strip(_TRAILING), end is not None))
         i = end + 1 if end is not None else len(scan)
     return found
 
 
+def _as_read(markdown: str) -> tuple[str, list[int]]:
+    """Markdown's characters as a reader sees them, syntax masked and each entity or numeric
+    reference (&ldquo; &#8220;) read as what it shows, with the offset in `markdown` of each."""
+    masked = _MARKDOWN.sub(lambda m: " " * len(m.group()), markdown)
+    parts, origins, at = [], [], 0
+    for match in UNESCAPE_ALL_RE.finditer(masked):  # only entities are left: escapes are masked
+        shown = replaceEntityPattern(match.group(), match.group(2))
+        parts += [masked[at:match.start()], shown]
+        origins += [*range(at, match.start()), *[match.start()] * len(shown)]
+        at = match.end()
+    return "".join(parts) + masked[at:], origins + list(range(at, len(masked)))
+
+
+def _attribute_value(text: str, i: int, inner: str) -> bool:
+    """Code shown as text (href="x"): one word in straight marks right after name=."""
+    return text[i] == '"' and text[i - 2:i - 1].isalpha() and text[i - 1] == "=" and not any(
+        c.isspace() for c in inner)
+
+
 def _opens_at(text: str, i: int) -> bool:
-    before_ok = i == 0 or text[i - 1].isspace() or text[i - 1] in _BEFORE_OPENING
-    return before_ok and i + 1 < len(text) and not text[i + 1].isspace()
+    mark, after = text[i], text[i + 1:i + 2]
+    if mark not in _CLOSERS or (mark == "\u2018" and after.isdigit()):
+        return False
+    if mark not in _AT_WORD_START_ONLY:
+        return True
+    before = text[i - 1] if i else " "
+    word_start = not before.isalnum() or unicodedata.east_asian_width(before) in "WF"
+    return word_start and after != "" and not after.isspace()
 
 
 def _closing(text: str, start: int, closers: str) -> int | None:
