@@ -542,7 +542,7 @@ def test_closest_passage_of_a_400_word_quote_compares_all_of_it():
     ("12%", "Shares rose +12%"),
     ("$3 million", "a loss of -$3 million"),
     (".5 percent", "a change of -.5 percent"),
-    ("Growth was -", "Growth was -3.5 percent"),
+    ("Growth was -", "Growth was -3.5 percent"), ("3.5 percent", "-3.5 percent"),
 ])
 def test_a_sign_directly_before_a_digit_is_part_of_the_number(quote, source):
     assert locate_quote(quote, source) is None
@@ -551,6 +551,7 @@ def test_a_sign_directly_before_a_digit_is_part_of_the_number(quote, source):
 @pytest.mark.parametrize("quote, source", [
     ("\u22123.5 percent", "Growth was \u22123.5 percent"), ("+12%", "Shares rose +12%"),
     ("3 people came", "and then \u20143 people came"), ("3 points", "a score - 3 points"),
+    ("3 is five", "the sum 2+3 is five"),
 ])
 def test_a_signed_number_quoted_whole_or_a_dash_that_is_no_sign_verifies(quote, source):
     assert exact(quote, source) == quote

@@ -281,10 +281,8 @@ def _cuts_word(norm: NormalText, source_text: str, at: int) -> bool:
     left, right = hay[at - 1], hay[at]
     if not right.isascii() and unicodedata.category(right) in _MARKS:
         return True
-    if left == " " or right == " ":  # only a space inside a number joins
-        return _joins(norm, source_text, at - 1 if left == " " else at)
     return ((_wordish(left) and _wordish(right)) or _joins(norm, source_text, at - 1)
-            or _joins(norm, source_text, at) or _signs(norm, source_text, at - 1))
+            or _joins(norm, source_text, at) or (left in _SIGNS and _signs(norm, source_text, at - 1)))
 
 
 def _joins(norm: NormalText, source_text: str, i: int) -> bool:
@@ -309,16 +307,12 @@ def _number_space(norm: NormalText, source_text: str, i: int) -> bool:
 
 
 def _signs(norm: NormalText, source_text: str, i: int) -> bool:
-    """Whether hay[i] is the sign of the number after it: no letter or digit before it."""
+    """Whether hay[i], a sign or a dash, is the sign of the number after it: no letter or digit before it."""
     hay = norm.text
-    if hay[i] not in _SIGNS or (i > 0 and _wordish(hay[i - 1])):
-        return False
-    if hay[i] == "-" and source_text[norm.original(i)] not in _SIGNS:
-        return False  # an em dash
-    after = hay[i + 1:i + 3]
-    if after[0] == "." or unicodedata.category(after[0]) == "Sc":
-        after = after[1:]
-    return after[:1].isdigit()
+    after = hay[i + 1]
+    if after == "." or unicodedata.category(after) == "Sc":
+        after = hay[i + 2:i + 3]
+    return after.isdigit() and not _wordish(hay[i - 1:i]) and source_text[norm.original(i)] in _SIGNS
 
 
 def _wordish(char: str) -> bool:
