@@ -17,31 +17,40 @@ STARTS = list("abzQ\u00e9\u00df\u03a9\u2126\u0958\u042f\u4e2d\ud55c79_") + ["e\u
 TRAILS = ["", "", "", "\u0301", "\u0323\u0301", "\u0301\u0323", "\u200d", "\u00ad", "\u200c", "\u2060", "\u0903"]
 GLUES = ["", "", "", "", "'", "\u2019", "-"]
 SEPARATORS = [" ", " ", " ", "  ", "\n\n", ", ", ". ", " \u2014 ", "\u2014", "\u2013", "; ", " (", ") ", ' "', '" ',
-              "\u00a0", " \u201c", "\u201d ", "\t"]
+              "\u00a0", " \u201c", "\u201d ", "\t", "\u202f", "\u2009", "/", ":", ",", "\u066c", " -", " \u2212", " +"]
+# Between digits these separators make one number; an en dash makes one word of a word and the
+# digit after it ("2024\u20132025", "COVID\u201319"); a sign after a space belongs to the digit after it.
+NUMBER_GLUES = ("\u00a0", "\u202f", "\u2009", "/", ":", ",", "\u066c")
+SIGNS = (" -", " \u2212", " +")
 FORMS = ["NFC", "NFD", None]  # None: as generated, a mix
 # Several times the profile's number of examples (scripts/mutation loads a smaller profile).
 EXAMPLES = settings.default.max_examples * 3
 
 
 @st.composite
-def words(draw):
-    pieces = [draw(st.sampled_from("abz7\u00e9\u042f\u4e2d")) + draw(st.sampled_from(TRAILS))]
+def words(draw, firsts="abz7\u00e9\u042f\u4e2d"):
+    pieces = [draw(st.sampled_from(firsts)) + draw(st.sampled_from(TRAILS))]
     for _ in range(draw(st.integers(0, 3))):
         pieces.append(draw(st.sampled_from(GLUES)) + draw(st.sampled_from(STARTS)) + draw(st.sampled_from(TRAILS)))
     return "".join(pieces)
 
 
 @st.composite
-def sources(draw):
-    """A text as (text, word spans), normalised (or not) as a whole."""
+def sources(draw, firsts="abz7\u00e9\u042f\u4e2d"):
+    """A text as (text, word spans), normalised (or not) as a whole; words start with one of `firsts`."""
     form = draw(st.sampled_from(FORMS))
-    tokens = draw(st.lists(words(), min_size=1, max_size=24))
+    tokens = draw(st.lists(words(firsts), min_size=1, max_size=24))
     seps = draw(st.lists(st.sampled_from(SEPARATORS), min_size=len(tokens) + 1, max_size=len(tokens) + 1))
-    text, spans = draw(st.sampled_from(["", " ", "\n"])), []
-    for token, sep in zip(tokens, seps):
+    text, spans, sep = draw(st.sampled_from(["", " ", "\n"])), [], ""
+    for token, next_sep in zip(tokens, seps):
         token = unicodedata.normalize(form, token) if form else token
-        spans.append((len(text), len(text) + len(token)))
-        text += token + sep
+        start = len(text)
+        if token[0].isdigit() and (sep == "\u2013" or sep in NUMBER_GLUES and text[start - 2].isdigit()):
+            start = spans.pop()[0]
+        elif token[0].isdigit() and sep in SIGNS:
+            start -= 1
+        spans.append((start, len(text) + len(token)))
+        text, sep = text + token + next_sep, next_sep
     return text, spans
 
 
@@ -60,7 +69,7 @@ def renormalised(draw, quote):
 # An oracle that shares nothing with the code under test but the idea: NFC, quote marks and
 # dashes folded, white space collapsed; a quote is there when some stretch of the text from one
 # word edge to another reads the same.
-ORACLE_FOLD = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2019": "'", "\u2014": "-", "\u2013": "-"})
+ORACLE_FOLD = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2019": "'", "\u2014": "-", "\u2013": "-", "\u2212": "-"})
 
 
 def oracle_fold(text: str) -> str:
@@ -83,9 +92,9 @@ def test_a_true_quote_in_any_normalisation_verifies_at_its_words(source, data):
     found = locate_quote(quote, text)
     assert found is not None, (quote, text)
     assert len(found) == len(parts)
-    starts, ends = {s for s, _ in spans}, {e for _, e in spans}
+    inside = {i for start, end in spans for i in range(start + 1, end)}
     for (start, end), part in zip(found, parts):
-        assert start in starts and end in ends, (text[start:end], part)
+        assert start not in inside and end not in inside, (text[start:end], part)
         assert oracle_fold(text[start:end]) == oracle_fold(part)
     for (_, before), (after, _) in zip(found, found[1:]):
         assert before < after and len(oracle_fold(text[before:after])) <= MAX_GAP
@@ -111,3 +120,15 @@ def test_a_quote_one_character_off_inside_a_word_is_refused(source, data):
     assume(oracle_fold(mutated) != oracle_fold(quote))
     assume(not oracle_finds(mutated, text, spans))
     assert locate_quote(mutated, text) is None, (mutated, text)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sources(firsts="a7799"), st.data())
+def test_a_stretch_starting_or_ending_inside_a_word_or_number_is_refused(source, data):
+    text, spans = source
+    inside = sorted({i for start, end in spans for i in range(start + 1, end)})
+    assume(inside)
+    a, b = sorted((data.draw(st.sampled_from(inside)), data.draw(st.integers(0, len(text)))))
+    quote = renormalised(data.draw, text[a:b])
+    assume(not oracle_finds(quote, text, spans))
+    assert locate_quote(quote, text) is None, (quote, text)

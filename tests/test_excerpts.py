@@ -1,9 +1,10 @@
+import unicodedata
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 
-from site_builder.content.excerpts import closest_passage, locate_quote, selector_for
+from site_builder.content.excerpts import _HYPHENS, closest_passage, locate_quote, selector_for
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCE = "He said: \u201cWe\u2019re ready \u2014 truly ready\u201d.\n\nThe  second\tparagraph   ends here. Peace talks resume."
@@ -526,3 +527,82 @@ def test_closest_passage_gives_a_replaced_end_as_many_words_as_the_quote(quote, 
 
 def test_closest_passage_of_a_400_word_quote_compares_all_of_it():
     assert closest_passage("a " * 400, "a " * 1_000).differences == ()
+
+
+# Numbers: a part may not start or end inside a number, and a number's sign, separators and the
+# spaces typeset inside it are part of it.
+
+@pytest.mark.parametrize("quote, source", [
+    ("3.5 percent, the minister said", "Growth was -3.5 percent, the minister said."),
+    ("3.5 percent", "Growth was \u22123.5 percent"),
+    ("3.5 percent", "Growth was \u20133.5 percent"),
+    ("3.5 percent", "Growth was \ufe633.5 percent"),
+    ("3.5 percent", "Growth was \uff0d3.5 percent"),
+    ("3.5 percent", "Growth was (\u22123.5 percent)"),
+    ("12%", "Shares rose +12%"),
+    ("$3 million", "a loss of -$3 million"),
+    (".5 percent", "a change of -.5 percent"),
+    ("Growth was -", "Growth was -3.5 percent"), ("3.5 percent", "-3.5 percent"),
+])
+def test_a_sign_directly_before_a_digit_is_part_of_the_number(quote, source):
+    assert locate_quote(quote, source) is None
+
+
+@pytest.mark.parametrize("quote, source", [
+    ("\u22123.5 percent", "Growth was \u22123.5 percent"), ("+12%", "Shares rose +12%"),
+    ("3 people came", "and then \u20143 people came"), ("3 points", "a score - 3 points"),
+    ("3 is five", "the sum 2+3 is five"),
+])
+def test_a_signed_number_quoted_whole_or_a_dash_that_is_no_sign_verifies(quote, source):
+    assert exact(quote, source) == quote
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u202f", "\u2009", "\u2007", "\u202f\u00a0"])
+@pytest.mark.parametrize("quote", ["500 votes", "He got 1"])
+def test_a_no_break_or_thin_space_between_digits_makes_one_number(space, quote):
+    assert locate_quote(quote, f"He got 1{space}500 votes") is None
+    assert locate_quote("got 1 500 votes", f"He got 1{space}500 votes") is not None
+
+
+@pytest.mark.parametrize("source", ["in 2025 500 people", "in 2025\n500 people", "in 2025\u00a0 500 people"])
+def test_an_ordinary_space_or_line_break_between_digits_separates_two_numbers(source):
+    assert exact("500 people", source) == "500 people"
+    assert locate_quote("in 2025", source) is not None
+
+
+@pytest.mark.parametrize("quote, source", [
+    ("4 of the troops left", "About 3/4 of the troops left"), ("About 3", "About 3/4 of the troops left"),
+    ("30 pm", "at 10:30 pm"), ("at 10", "at 10:30 pm"), ("\u0665\u0660\u0660", "\u0661\u066c\u0665\u0660\u0660"),
+    ("\u0665", "\u0663\u066b\u0665"), ("4 of", "3\u20444 of"), ("4 of", "3\u22154 of"), ("5 percent", "3\u00b75 percent"),
+    ("\uff15\uff10\uff10", "\uff11\uff0c\uff15\uff10\uff10"), ("\uff15", "\uff13\uff0e\uff15"),
+    ("\uff13\uff10", "\uff11\uff10\uff1a\uff13\uff10"), ("\uff14", "\uff13\uff0f\uff14"),
+])
+def test_a_slash_colon_or_decimal_separator_between_digits_makes_one_number(quote, source):
+    assert locate_quote(quote, source) is None
+
+
+def test_a_slash_or_colon_between_words_is_a_word_edge():
+    assert exact("or not", "and/or not") == "or not"
+    assert exact("Note", "Note: 3/4 of them") == "Note"
+
+
+@pytest.mark.parametrize("dash", ["-", "\u2010", "\u2011", "\u2012", "\u2013", "\u2212", "\u301c", "\uff5e"])
+@pytest.mark.parametrize("quote, source", [
+    ("2025 season", "the 2024{}2025 season"), ("the 2024", "the 2024{}2025 season"), ("19 cases", "COVID{}19 cases"),
+])
+def test_a_dash_between_a_word_and_a_digit_joins_a_range_or_a_name(dash, quote, source):
+    assert locate_quote(quote, source.format(dash)) is None
+    assert locate_quote(source.format(dash), source.format(dash)) is not None
+
+
+@pytest.mark.parametrize("hyphen", list(_HYPHENS))
+@pytest.mark.parametrize("quote", ["violent protest", "said non"])
+def test_every_hyphen_joins_the_words_either_side(hyphen, quote):
+    assert locate_quote(quote, f"they said non{hyphen}violent protest") is None
+    assert locate_quote(f"said non{hyphen}violent", f"they said non{hyphen}violent protest") is not None
+
+
+def test_the_hyphens_are_those_of_unicode_dash_punctuation_and_the_hyphenation_point():
+    dashes = {chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Pd"}
+    hyphens = {d for d in dashes if "HYPHEN" in unicodedata.name(d) or "MAQAF" in unicodedata.name(d)}
+    assert set(_HYPHENS) == hyphens | {"\u2027"}

@@ -2,7 +2,8 @@
 
 Matching forgives only what is not wording: runs of white space, typographic vs straight quotes and
 apostrophes, dash variants and Unicode normalisation (NFC). `...`, `…` and `[...]` inside a quote are
-elisions: the parts must appear in order, close together, and no part may start or end inside a word.
+elisions: the parts must appear in order, close together, and no part may start or end inside a word
+or a number (its sign included).
 """
 
 from __future__ import annotations
@@ -35,7 +36,18 @@ MAX_HINT_WORDS = 400  # words of a quote compared for the closest passage
 MAX_VOTES = 200_000  # occurrences of its words counted to place it
 _MARKS = ("Mn", "Mc", "Me")  # combining marks: part of the character before them
 _JOINERS = (*_MARKS, "Cf")  # and invisible format characters: part of the word they are in
-_HYPHENS = "-\u2010\u2011"  # of the dashes folded to "-", those that join words ("pro-Russian")
+# The hyphens of Unicode's Pd category and the hyphenation point: they join words ("pro-Russian").
+_HYPHENS = "-\u2010\u2011\u058a\u05be\u1400\u1806\u2027\u2e17\u2e1a\u2e40\u2e5d\u30a0\ufe63\uff0d\U00010ead"
+# Dashes that join a word to the digit after them: a range ("2024\u20132025", "10\u301c20") or a name.
+_NUMBER_DASHES = "\u2012\u2013\u2212\u301c\uff5e"
+# Signs: directly before a digit (or a currency sign or point and a digit) and after no letter or
+# digit, a sign is part of the number ("-3.5", "+12%", "-$3").
+_SIGNS = "+-\u00b1\u2010\u2011\u2012\u2013\u2212\u2213\ufe62\ufe63\uff0b\uff0d"
+# Points, commas, slashes and colons between digits make one number ("1,500", "3/4", "10:30").
+_NUMBER_POINTS = ".,/:\u00b7\u066b\u066c\u2044\u2215\uff0c\uff0e\uff0f\uff1a"
+# So do the spaces typeset inside numbers ("1\u202f500"); an ordinary space does not: "in 2025 500
+# people" is two numbers.
+_NUMBER_SPACES = "\u00a0\u2007\u2009\u202f"
 
 
 @dataclass(frozen=True)
@@ -267,23 +279,40 @@ def _cuts_word(norm: NormalText, source_text: str, at: int) -> bool:
     if at <= 0 or at >= len(hay):
         return False
     left, right = hay[at - 1], hay[at]
-    if right == " " or (left == " " and right.isascii()):
-        return False
     if not right.isascii() and unicodedata.category(right) in _MARKS:
         return True
-    return (_wordish(left) and _wordish(right)) or _joins(norm, source_text, at - 1) or _joins(norm, source_text, at)
+    return ((_wordish(left) and _wordish(right)) or _joins(norm, source_text, at - 1)
+            or _joins(norm, source_text, at) or (left in _SIGNS and _signs(norm, source_text, at - 1)))
 
 
 def _joins(norm: NormalText, source_text: str, i: int) -> bool:
-    """Whether hay[i] joins the characters either side into one word: an apostrophe or a hyphen
-    between letters ("don't", "pro-Russian"), a point or comma inside a number ("1,500")."""
+    """Whether hay[i] joins the characters either side into one word or number: an apostrophe or a
+    hyphen between letters ("don't", "pro-Russian"), a range dash before a digit ("2024\u20132025"),
+    a point, comma, slash, colon or no-break space between digits ("1,500", "3/4", "1\u202f500")."""
     hay = norm.text
     if not 0 < i < len(hay) - 1:
         return False
     char, before, after = hay[i], hay[i - 1], hay[i + 1]
-    if char == "'" or (char == "-" and source_text[norm.original(i)] in _HYPHENS):
+    if char == " " or char in _NUMBER_POINTS:
+        return before.isdigit() and after.isdigit() and (char != " " or _number_space(norm, source_text, i))
+    raw = source_text[norm.original(i)] if char == "-" else char
+    if char == "'" or raw in _HYPHENS:
         return _wordish(before) and _wordish(after)
-    return char in ".," and before.isdigit() and after.isdigit()
+    return raw in _NUMBER_DASHES and _wordish(before) and after.isdigit()
+
+
+def _number_space(norm: NormalText, source_text: str, i: int) -> bool:
+    """Whether the white space hay[i] stands for is all spaces typeset inside numbers."""
+    return not source_text[norm.original(i):norm.original(i + 1)].strip(_NUMBER_SPACES)
+
+
+def _signs(norm: NormalText, source_text: str, i: int) -> bool:
+    """Whether hay[i], a sign or a dash, is the sign of the number after it: no letter or digit before it."""
+    hay = norm.text
+    after = hay[i + 1]
+    if after == "." or unicodedata.category(after) == "Sc":
+        after = hay[i + 2:i + 3]
+    return after.isdigit() and not _wordish(hay[i - 1:i]) and source_text[norm.original(i)] in _SIGNS
 
 
 def _wordish(char: str) -> bool:
