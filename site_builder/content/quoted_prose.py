@@ -29,6 +29,7 @@ _CLOSERS = {"\u201c": "\u201d", "\u201e": "\u201c\u201d", "\u201f": "\u201d", "\
             "\u201a": "\u2018\u2019", "\u201b": "\u2019", '"': '"', "\u201d": "\u201d", "\uff02": "\uff02",
             "\u300c": "\u300d", "\u300e": "\u300f", "\u301d": "\u301e\u301f", "\u275d": "\u275e",
             "\u275b": "\u275c"}
+_MARKS = re.compile("[" + "".join(map(re.escape, _CLOSERS)) + "]")  # where a quotation may open
 _AT_WORD_START_ONLY = {'"', "\u201d", "\uff02", "\u00bb", "\u203a"}
 _TRAILING = " \t\n.,;:"
 # Markdown that is not prose: code spans, web link destinations (a link title is in quotes),
@@ -56,9 +57,12 @@ class Finding:
 
 def quotations(text: str, markdown: bool = False) -> list[Quotation]:
     """The outermost quotations of a piece of prose, in order; marks nested inside one are its words."""
+    if not _MARKS.search(text) and not (markdown and "&" in text):
+        return []  # most prose quotes no one: no mark, and no entity that could show as one
     scan, origins = _as_read(text) if markdown else (text, range(len(text)))
     found, i = [], 0
-    while i < len(scan):
+    while (mark := _MARKS.search(scan, i)) is not None:
+        i = mark.start()
         if not _opens_at(scan, i):
             i += 1
             continue
