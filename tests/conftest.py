@@ -113,3 +113,11 @@ def shared_playwright():
 
     with sync_playwright() as playwright:
         yield playwright
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that drive a real Chromium are marked `browser`: `pytest -m "not browser"` is the fast
+    local loop; CI runs everything (a browser test never skips there, tests/browser/conftest.py)."""
+    for item in items:
+        if "browser" in item.path.parts or "shared_playwright" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
