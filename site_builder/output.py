@@ -162,27 +162,43 @@ def _remove_unwritten(staging: Path, since: int, written: set[str] | None) -> No
     A file is this build's when it is in `written` (paths relative to staging, as write_files
     returned them) or when its modification time says so."""
     written = written or frozenset()
-    base = os.fspath(staging)
-    cut = len(base) + 1
+    # Each folder is opened from its parent's descriptor without following a link, and every
+    # removal is made relative to it: a folder swapped for a link while the walk runs is never
+    # entered, so nothing outside the spare can be removed.
+    flags = os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_NOFOLLOW", 0)
 
-    def walk(folder: str) -> bool:
-        """Whether anything is left in folder."""
+    def walk(fd: int, prefix: str) -> bool:
+        """Whether anything is left in the folder open as fd (prefix: its path in staging, with /)."""
         kept = False
-        with os.scandir(folder) as entries:
+        with os.scandir(fd) as entries:
             for entry in entries:
+                name = entry.name
                 if entry.is_dir(follow_symlinks=False):
-                    if walk(entry.path):
+                    try:
+                        child = os.open(name, flags, dir_fd=fd)
+                    except OSError:  # no longer a folder: gone, or replaced by a link
+                        os.unlink(name, dir_fd=fd)
+                        continue
+                    try:
+                        left = walk(child, prefix + name + "/")
+                    finally:
+                        os.close(child)
+                    if left:
                         kept = True
                     else:
-                        os.rmdir(entry.path)
+                        os.rmdir(name, dir_fd=fd)
                 elif entry.is_file(follow_symlinks=False) and (
-                        entry.path[cut:] in written or entry.stat(follow_symlinks=False).st_mtime_ns >= since):
+                        prefix + name in written or entry.stat(follow_symlinks=False).st_mtime_ns >= since):
                     kept = True
                 else:
-                    os.unlink(entry.path)
+                    os.unlink(name, dir_fd=fd)
         return kept
 
-    walk(base)
+    top = os.open(staging, flags)
+    try:
+        walk(top, "")
+    finally:
+        os.close(top)
 
 
 @contextmanager

@@ -171,3 +171,39 @@ def test_a_trash_folder_a_killed_background_delete_left_is_removed_by_the_next_b
     (mark(tmp_path / ".build.old-x") / "events").mkdir()  # a delete cut short: the marker goes last
     write_site({"index.html": b"two"}, dest)
     assert beside(dest) == [".build.spare", "build"] and snapshot(dest) == {"index.html": b"two"}
+
+
+def test_a_folder_of_the_spare_swapped_for_a_link_mid_clean_up_is_never_followed(tmp_path, monkeypatch):
+    """Removing what a build did not write walks the spare by descriptors: a folder replaced by a
+    link to elsewhere between listing and entering it loses only the link, never what it points at."""
+    from site_builder import output
+
+    spare, outside = tmp_path / "spare", tmp_path / "outside"
+    (spare / "events").mkdir(parents=True)
+    (spare / "events" / "old.html").write_text("old page")
+    outside.mkdir()
+    (outside / "precious.txt").write_text("the user's")
+    os.utime(outside / "precious.txt", (0, 0))
+    os.utime(spare / "events" / "old.html", (0, 0))
+    real_scandir = os.scandir
+
+    def scandir_then_swap(where):
+        listing = list(real_scandir(where))
+        if any(entry.name == "events" for entry in listing) and (spare / "events").is_dir() \
+                and not (spare / "events").is_symlink():
+            (spare / "events" / "old.html").unlink()
+            (spare / "events").rmdir()
+            (spare / "events").symlink_to(outside)
+
+        class Listing(list):
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                return False
+        return Listing(listing)
+
+    monkeypatch.setattr(output.os, "scandir", scandir_then_swap)
+    output._remove_unwritten(spare, time.time_ns(), set())
+    assert (outside / "precious.txt").read_text() == "the user's"
+    assert not (spare / "events").exists()
