@@ -69,7 +69,7 @@ exit_now(code)  # as the command exits (run_child times the whole process too)
 CHILD_SESSION = """
 import json, resource, sys, time
 from pathlib import Path
-from site_builder.incremental import LATER, Session
+from site_builder.preview.incremental import LATER, Session
 root = Path(sys.argv[1])
 session = Session(root)
 # as serve starts: the pages (then served), and on a large site the feeds and exports after them

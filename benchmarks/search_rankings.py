@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/search_rankings.py [--events 10000] [--queries 24]
 
-A large site's index is written in parts (site_builder/search.py: records dealt by a hash of
+A large site's index is written in parts (site_builder/render/search_index.py: records dealt by a hash of
 their URL), which the search page merges in the browser with Pagefind's mergeIndex. This writes
 both indexes of one generated site (benchmarks/generate_site.py, seed 1), serves them on
 127.0.0.1, and runs the same queries through Pagefind's own JavaScript in Chromium, as the search
@@ -33,7 +33,7 @@ from generate_site import generate  # noqa: E402
 
 os.environ["SITE_BUILDER_CACHE"] = "off"  # both indexes made here, none kept
 
-from site_builder import search  # noqa: E402
+from site_builder.render import search_index as search  # noqa: E402
 from site_builder.content.load import load_site  # noqa: E402
 
 SEARCH = """async ([bundle, parts, queries]) => {

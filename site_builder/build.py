@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from site_builder import manifest
+from site_builder.speed import manifest
 from site_builder.content.load import load_site
 from site_builder.errors import ContentError, Diagnostic
 from site_builder.model import Site
-from site_builder.output import staged, write_files
-from site_builder.output_folder import OutputError, checked, locked, shown
-from site_builder.parallel import worker_count
+from site_builder.output.write import staged, write_files
+from site_builder.output.folder import OutputError, checked, locked, shown
+from site_builder.speed.workers import worker_count
 
 if TYPE_CHECKING:
 
@@ -96,7 +96,7 @@ def build(options: Options) -> Result:
     stamped = manifest.inputs(options.root, options.output_settings()) if options.skip_unchanged else None
     if stamped is not None and not options.force and manifest.up_to_date(options.out_dir, stamped):
         return Result(None, (), time.perf_counter() - started, up_to_date=True)
-    from site_builder.render.forked import render_into
+    from site_builder.speed.forked_render import render_into
     from site_builder.render.publishing import POSTPROCESSORS
     from site_builder.render.site import render_site
 

@@ -159,7 +159,7 @@ def _positive(text: str) -> int:
 
 
 def run_build(args) -> int:
-    from site_builder.output_folder import OutputError, checked
+    from site_builder.output.folder import OutputError, checked
 
     options = Options(root=args.site, out=None if args.out is None else Path(args.out), drafts=args.drafts,
                       base_url=args.base_url, jobs=args.jobs, skip_unchanged=True, force=args.force, spare=args.spare)
@@ -236,7 +236,7 @@ def add_authoring_commands(commands) -> None:
 
 
 def run_serve(args) -> int:
-    from site_builder.serve import PortInUse, serve
+    from site_builder.preview.server import PortInUse, serve
 
     try:
         return serve(args.site, bind=args.bind, port=args.port, drafts=args.drafts, open_browser=args.open)
@@ -282,7 +282,7 @@ def _scaffolded(write, next_step: str) -> int:
 
 
 def run_schema(args) -> int:
-    from site_builder.schema import json_schema
+    from site_builder.content.schema import json_schema
 
     print(json.dumps(json_schema(args.kind), indent=2, ensure_ascii=False))
     return 0

@@ -16,7 +16,7 @@ from site_builder.content.yamlsafe import Scalar
 from site_builder.errors import Location, Report, printable
 from site_builder.model import SiteConfig
 from site_builder.newfiles import WriteError, write_files
-from site_builder.schema import schema_file
+from site_builder.content.schema import schema_file
 from site_builder.slugs import is_slug, slugify
 
 SCAFFOLDS = Path(__file__).parent / "scaffolds"

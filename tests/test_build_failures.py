@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import output
+from site_builder.output import write as output
 from site_builder.cli import main
 from tests.test_build_output_folder import everything
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from site_builder.cli import main
-from site_builder.output import recover
-from site_builder.output_folder import MARKER, MARKER_TEXT, is_marked
+from site_builder.output.write import recover
+from site_builder.output.folder import MARKER, MARKER_TEXT, is_marked
 
 
 def everything(folder: Path) -> dict[str, tuple]:

@@ -1,4 +1,4 @@
-"""The folder of entries both build caches keep (site_builder/cache_store.py): an entry is read back
+"""The folder of entries both build caches keep (site_builder/speed/cache_store.py): an entry is read back
 exactly as written or not at all, a failed or killed write leaves no entry, and pruning keeps the
 build's own entries and the most recently used others."""
 
@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from site_builder import cache_store
-from site_builder.cache_store import EntryStore
+from site_builder.speed import cache_store
+from site_builder.speed.cache_store import EntryStore
 
 KEY, OTHER = "a" * 64, "b" * 64
 
@@ -113,7 +113,7 @@ def test_pruning_removes_only_files_the_store_named_never_a_users(tmp_path):
 
 
 def test_old_manifests_go_but_a_users_json_files_stay(tmp_path):
-    from site_builder import manifest
+    from site_builder.speed import manifest
 
     users = [tmp_path / f"report-{i}.json" for i in range(manifest.KEEP + 6)]
     ours = [tmp_path / f"{i:032x}.json" for i in range(manifest.KEEP + 6)]

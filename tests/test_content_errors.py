@@ -247,7 +247,7 @@ def test_a_draft_may_have_no_excerpt_yet_but_a_published_event_must(site):
 
 def test_schema_accepts_drafts_without_excerpts_and_refuses_published_ones():
     import jsonschema
-    from site_builder.schema import json_schema
+    from site_builder.content.schema import json_schema
 
     validator = jsonschema.Draft7Validator(json_schema("event"))
     assert validator.is_valid({"title": "t", "date": "2025", "draft": True})

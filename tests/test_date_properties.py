@@ -7,8 +7,9 @@ from datetime import date, datetime, time, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_builder.content.dates import (MAX_YEAR, MIN_YEAR, DateError, PartialDate, When, local_time,
-                                        parse_partial_date, parse_time, parse_timezone)
+from site_builder.content.dates import (MAX_YEAR, MIN_YEAR, DateError, local_time, parse_partial_date, parse_time,
+                                         parse_timezone)
+from site_builder.model.dates import PartialDate, When
 
 days = st.dates(min_value=date(MIN_YEAR, 1, 1), max_value=date(MAX_YEAR, 12, 31))
 precisions = st.sampled_from(["year", "month", "day"])

@@ -2,7 +2,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from site_builder.content.dates import DateError, PartialDate, When, parse_partial_date, parse_time, parse_timezone
+from site_builder.content.dates import DateError, parse_partial_date, parse_time, parse_timezone
+
+from site_builder.model.dates import PartialDate, When
 
 
 @pytest.mark.parametrize("text, precision, shown", [
@@ -198,7 +200,7 @@ def test_dates_and_whens_are_frozen_values():
 
 
 def test_a_when_formats_short_and_a_timed_range_without_its_time():
-    from site_builder.content.dates import format_range
+    from site_builder.model.dates import format_range
 
     day = parse_partial_date("2025-08-15")
     assert When(day, time=parse_time("10:00"), zone="UTC").format(short=True) == "Aug 15, 2025, 10:00 UTC"

@@ -11,7 +11,7 @@ import pytest
 
 from site_builder.build import Options, render
 from site_builder.content.load import load_site
-from site_builder.incremental import IncrementalRenderer, Session, SiteView
+from site_builder.preview.incremental import IncrementalRenderer, Session, SiteView
 from site_builder.render import calendar, exports, feeds
 from site_builder.render.calendar import events_ics, vevent_properties
 from site_builder.render.pages import RenderContext

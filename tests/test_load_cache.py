@@ -1,4 +1,4 @@
-"""The load cache (site_builder/content/load_cache.py): a build's load of a large site, read by
+"""The load cache (site_builder/speed/load_cache.py): a build's load of a large site, read by
 forked workers, keeps what each group of event files gave; the next build reads again only the
 groups whose files, or whose inputs (settings, sources, code), changed. A hit must give exactly
 what reading the files again gives, errors included."""
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.content import load_cache
+from site_builder.speed import load_cache
 from site_builder.content.load import load_site
 from site_builder.errors import ContentError
 

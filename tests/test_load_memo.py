@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from site_builder.cached_steps import CachedSteps
+from site_builder.preview.load_steps import CachedSteps
 from site_builder.content.load import content_files, load_site
 from site_builder.errors import ContentError, Report
 

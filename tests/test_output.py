@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.output import recover, spare_of, staged, write_files
-from site_builder.output_folder import MARKER, MARKER_TEXT, is_marked
+from site_builder.output.write import recover, spare_of, staged, write_files
+from site_builder.output.folder import MARKER, MARKER_TEXT, is_marked
 
 
 def write_site(files: dict[str, bytes], dest: Path, finish=None) -> None:
@@ -130,7 +130,7 @@ def test_recover_restores_a_build_parked_by_a_run_killed_mid_swap(tmp_path):
 KILLED_WRITER = """
 import sys, time
 from pathlib import Path
-from site_builder.output import staged, write_files
+from site_builder.output.write import staged, write_files
 def finish(staging):
     print("staged", flush=True)
     time.sleep(60)
@@ -176,7 +176,7 @@ def test_a_trash_folder_a_killed_background_delete_left_is_removed_by_the_next_b
 def test_a_folder_of_the_spare_swapped_for_a_link_mid_clean_up_is_never_followed(tmp_path, monkeypatch):
     """Removing what a build did not write walks the spare by descriptors: a folder replaced by a
     link to elsewhere between listing and entering it loses only the link, never what it points at."""
-    from site_builder import output
+    from site_builder.output import write as output
 
     spare, outside = tmp_path / "spare", tmp_path / "outside"
     (spare / "events").mkdir(parents=True)

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from site_builder.output import ensure_folder, write_files
+from site_builder.output.write import ensure_folder, write_files
 
 
 def test_files_are_written_whole_into_new_and_existing_folders(tmp_path):

@@ -1,4 +1,4 @@
-"""A big site builds in forked workers (site_builder/parallel.py): same bytes, same errors, same safety."""
+"""A big site builds in forked workers (site_builder/speed/workers.py): same bytes, same errors, same safety."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 
 from site_builder.build import Options, build
 from site_builder.errors import ContentError
-from site_builder.parallel import PARALLEL_FROM_EVENTS
+from site_builder.speed.workers import PARALLEL_FROM_EVENTS
 
 from .test_build_site import tree_digest
 
@@ -137,7 +137,7 @@ def builders_of(root: Path) -> list[int]:
 
 AUTO_COUNTS = """
 import os, threading
-from site_builder.parallel import PARALLEL_FROM_EVENTS, worker_count
+from site_builder.speed.workers import PARALLEL_FROM_EVENTS, worker_count
 small, big = worker_count(PARALLEL_FROM_EVENTS - 1), worker_count(PARALLEL_FROM_EVENTS)
 threading.Thread(target=threading.Event().wait, args=(5,), daemon=True).start()
 print(small, big, worker_count(PARALLEL_FROM_EVENTS), worker_count(10, requested=2))
@@ -150,7 +150,7 @@ def test_small_sites_and_threaded_programs_build_in_one_process_unless_asked():
 
 
 def test_the_embed_view_renders_in_the_home_pages_task_and_every_renderer_has_its_tasks():
-    from site_builder.render.forked import _tasks
+    from site_builder.speed.forked_render import _tasks
     from site_builder.render.site import renderers
 
     ordered = renderers()
@@ -183,7 +183,7 @@ def test_the_search_index_is_built_once_the_render_workers_are_gone(synthetic, t
 def test_the_shares_of_a_renderer_take_turns_at_its_pages_and_each_page_is_made_once():
     from types import SimpleNamespace
 
-    from site_builder.render.forked import PAGES_PER_TURN, ShareContext
+    from site_builder.speed.forked_render import PAGES_PER_TURN, ShareContext
 
     site = SimpleNamespace(config=None)
     for shares in (1, 2, 6):
@@ -199,7 +199,7 @@ def test_a_share_renders_its_own_pages_only(synthetic):
     # Each share makes the pages of its turns and looks at no other item (a source's make()
     # splits its text into paragraphs): the shares' pages together are render_site's, once each.
     from site_builder.content.load import load_site
-    from site_builder.render.forked import ShareContext
+    from site_builder.speed.forked_render import ShareContext
     from site_builder.render.pages import event_pages, source_pages
     from site_builder.render.site import static_outputs
     from site_builder.render.theme import Theme

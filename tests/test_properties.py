@@ -9,7 +9,9 @@ from urllib.parse import unquote
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from site_builder.content.dates import MONTHS, PartialDate, parse_partial_date
+from site_builder.content.dates import parse_partial_date
+
+from site_builder.model.dates import MONTHS, PartialDate
 from site_builder.content.excerpts import fold, locate_quote, selector_for
 from site_builder.content.fields import EVENT_FIELDS, read_record
 from site_builder.content.yamlsafe import parse_yaml

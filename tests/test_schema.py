@@ -6,7 +6,7 @@ import json
 import re
 
 from site_builder.content.fields import EVENT_FIELDS, SOURCE_FIELDS
-from site_builder.schema import json_schema
+from site_builder.content.schema import json_schema
 
 
 def test_event_schema_has_exactly_the_fields_the_loader_reads():

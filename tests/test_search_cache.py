@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import cache_store, manifest, search
+from site_builder.render import search_index as search
+from site_builder.speed import cache_store, manifest
 from site_builder.build import Options, build
 from site_builder.content.load import load_site
-from site_builder.search import write_index
+from site_builder.render.search_index import write_index
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -170,7 +171,7 @@ def test_an_unreadable_cache_folder_is_no_error(real_site, tmp_path, monkeypatch
 KILLED_WRITE = """
 import os, signal, sys
 from pathlib import Path
-from site_builder import search
+from site_builder.render import search_index as search
 from site_builder.content.load import load_site
 search.MAX_PART_RECORDS = 12
 os.replace = lambda *args: os.kill(os.getpid(), signal.SIGKILL)  # killed once an entry is written, before it is named

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from site_builder.build import Options, build
-from site_builder import search
+from site_builder.render import search_index as search
 from site_builder.content.excerpts import text_fragment
 from site_builder.content.load import load_site
 from site_builder.htmltext import html_to_text
 from site_builder.render.markdown import markdown_text, render_markdown
-from site_builder.search import SearchIndexError, search_records, write_index
+from site_builder.render.search_index import SearchIndexError, search_records, write_index
 
 
 def test_every_event_and_every_source_paragraph_is_a_record(real_site):

@@ -282,7 +282,7 @@ def test_on_a_large_site_the_pages_come_first_and_a_feed_asked_for_meanwhile_wai
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
     from generate_site import generate
 
-    from site_builder.incremental import LATER_FROM_EVENTS
+    from site_builder.preview.incremental import LATER_FROM_EVENTS
 
     root = generate(tmp_path / "large", LATER_FROM_EVENTS, 25)
     server = serve(root)

@@ -1,4 +1,4 @@
-"""The preview keeps its pages, cards and exports packed (site_builder/packed.py) and serves them
+"""The preview keeps its pages, cards and exports packed (site_builder/preview/packing.py) and serves them
 as a full build writes them: plain, or gzipped to a client that asks for it (never a page)."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ import gzip
 import hashlib
 
 from site_builder.build import Options, render
-from site_builder.incremental import Session
-from site_builder.packed import SMALL, Dictionaries, Packed, pack, unpack
-from site_builder.serve import Preview, Snapshot, accepts_gzip
+from site_builder.preview.incremental import Session
+from site_builder.preview.packing import SMALL, Dictionaries, Packed, pack, unpack
+from site_builder.preview.server import Preview, Snapshot, accepts_gzip
 
 
 def full_build(root) -> dict[str, bytes]:

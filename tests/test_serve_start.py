@@ -8,9 +8,9 @@ import threading
 
 import pytest
 
-import site_builder.incremental as incremental
-from site_builder.incremental import LATER, Session
-from site_builder.serve import Preview, Rebuilder, watched_paths
+import site_builder.preview.incremental as incremental
+from site_builder.preview.incremental import LATER, Session
+from site_builder.preview.server import Preview, Rebuilder, watched_paths
 
 from .test_serve_incremental import edit, full_build
 

@@ -15,9 +15,9 @@ import pytest
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
-from site_builder.serve import request_path, snapshot_tree
-from site_builder.serve_access import Access, exposure_warning
-from site_builder.serve_page import LINE_CHARS, error_views, readable_lines
+from site_builder.preview.server import request_path, snapshot_tree
+from site_builder.preview.access import Access, exposure_warning
+from site_builder.preview.error_page import LINE_CHARS, error_views, readable_lines
 from site_builder.errors import Diagnostic
 
 from .test_serve import EVENT_PAGE, TIMEOUT, serve  # noqa: F401  (serve: the fixture)
@@ -212,7 +212,7 @@ def test_hostile_content_never_stops_the_preview_nor_shows_a_traceback(site, ser
 
 def test_the_watcher_ignores_exactly_the_files_the_loader_ignores(tmp_path):
     from site_builder.content.load import ignored_name
-    from site_builder.serve import snapshot_tree
+    from site_builder.preview.server import snapshot_tree
 
     names = ["a.yaml", ".a.yaml.swp", "a.yaml~", "#a.yaml#", "~lock.a.yaml", "4913", "b.yaml.tmp", "c.md"]
     for name in names:
@@ -225,7 +225,7 @@ def test_the_watcher_ignores_exactly_the_files_the_loader_ignores(tmp_path):
 
 def test_a_hint_of_several_lines_shows_its_breaks_and_controls_as_pictures(tmp_path):
     from site_builder.errors import Diagnostic
-    from site_builder.serve_page import render_error_page
+    from site_builder.preview.error_page import render_error_page
 
     hint = "closest passage: \"the talks\"\nthe quote has \"walks\" where the source has \"talks\"\x1b[2J"
     page = render_error_page(tmp_path, [Diagnostic(str(tmp_path / "x.yaml"), 1, 1, "not in the source", hint)],

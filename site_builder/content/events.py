@@ -7,7 +7,8 @@ import os
 from pathlib import Path
 
 from site_builder.content.archived import character_differences, cited_selector, visible_text
-from site_builder.content.dates import DateError, When, local_time
+from site_builder.content.dates import DateError, local_time
+from site_builder.model.dates import When
 from site_builder.content.excerpts import closest_passage, locate_quote
 from site_builder.content.fields import EVENT_FIELDS, Record, read_record
 from site_builder.content.quoted_prose import check_event_prose

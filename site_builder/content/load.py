@@ -15,12 +15,12 @@ from typing import Any, Callable, Iterator
 
 from site_builder.content.events import build_event, event_id, event_record, read_event_record
 from site_builder.content.fields import SITE_FIELDS, Record, base_url_problem, read_record
-from site_builder.content.load_cache import LoadCache, group_count, group_key, group_of, inputs_digest
+from site_builder.speed.load_cache import LoadCache, group_count, group_key, group_of, inputs_digest
 from site_builder.content.sources import failed_source, load_source
 from site_builder.content.yamlsafe import MAX_FILE_BYTES, UNSAFE_CHARS, char_name, decode_text, parse_yaml, read_content
 from site_builder.errors import ContentError, Report
 from site_builder.model import CARRY_LIMIT, Event, Lane, Site, SiteConfig, Source, carry_indexes
-from site_builder.parallel import ForkedWorkers, worker_count
+from site_builder.speed.workers import ForkedWorkers, worker_count
 from site_builder.slugs import is_slug
 
 DEFAULT_LANE = Lane("events", "Events", "#3d5a80")
@@ -50,7 +50,7 @@ class SitePaths:
 
 @dataclass(frozen=True)
 class FileSteps:
-    """The per-file work of loading. `serve` passes memoized versions (site_builder/incremental.py)
+    """The per-file work of loading. `serve` passes memoized versions (site_builder/preview/incremental.py)
     so that a save re-reads and re-verifies only what changed; the cross-file checks stay here."""
 
     load_source: Callable = load_source
@@ -92,7 +92,7 @@ class LoadMemo:
 def load_site(root: Path, include_drafts: bool = False, base_url: str | None = None,
               steps: FileSteps = FileSteps(), workers: int | None = 1) -> Site:
     """The site model, or ContentError carrying every error found. workers: processes to load
-    the events in (None: as many as the site's size is worth; site_builder/parallel.py)."""
+    the events in (None: as many as the site's size is worth; site_builder/speed/workers.py)."""
     with _collector_paused():
         paths = SitePaths(Path(root))
         report = Report()

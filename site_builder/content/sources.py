@@ -8,7 +8,7 @@ from pathlib import Path
 from site_builder.content.archived import FORMATS
 from site_builder.content.fields import SOURCE_FIELDS, read_record
 from site_builder.content.yamlsafe import decode_text, parse_yaml, read_content
-from site_builder.content.dates import PartialDate
+from site_builder.model.dates import PartialDate
 from site_builder.errors import Report
 from site_builder.model import Source
 

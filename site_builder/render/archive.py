@@ -15,8 +15,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from site_builder.content.dates import PartialDate
-from site_builder.memo import PerObject
+from site_builder.model.dates import PartialDate
+from site_builder.render.memo import PerObject
 from site_builder.model import Event, Site
 from site_builder.render.markdown import markdown_text
 from site_builder.slugs import slugify
@@ -35,7 +35,7 @@ Group = tuple[str, str, tuple[Event, ...]]  # as Site.periods: (period id, label
 class PeriodPage:
     """A page of cards. Two are equal when they show the same in the index of periods (key,
     labels, path, counts): the events themselves are compared apart, so a page listing other
-    events is not rendered again when one event's text changes (site_builder/incremental.py)."""
+    events is not rendered again when one event's text changes (site_builder/preview/incremental.py)."""
 
     key: str  # "2025" or "2025-08"
     label: str  # "2025" or "August 2025"

@@ -16,8 +16,8 @@ from functools import lru_cache
 
 import plotly.graph_objects as go
 
-from site_builder.content.dates import PartialDate
-from site_builder.memo import PerObject
+from site_builder.model.dates import PartialDate
+from site_builder.render.memo import PerObject
 from site_builder.model import Event, Site
 from site_builder.render.archive import is_large
 
@@ -253,7 +253,7 @@ def _offsets(placed) -> list[float]:
 
 
 def _month_ticks(lo: date, hi: date) -> tuple[Tick, ...]:
-    from site_builder.content.dates import SHORT_MONTHS
+    from site_builder.model.dates import SHORT_MONTHS
 
     ticks = []
     day = date(lo.year, lo.month, 1)

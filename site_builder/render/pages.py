@@ -8,7 +8,7 @@ from typing import Callable, Iterable
 import jinja2
 from markupsafe import Markup
 
-from site_builder.memo import PerObject
+from site_builder.render.memo import PerObject
 from site_builder.model import Event, Site
 from site_builder.render.archive import (INDEX_ASSET, TEXT_ASSET, Archive, PeriodPage, build_archive, data_files,
                                          is_large)

@@ -10,7 +10,7 @@ from site_builder.render.exports import events_csv, events_json, timelinejs_json
 from site_builder.render.feeds import atom_feed
 from site_builder.render.search_page import search_page
 from site_builder.render.seo import robots_txt, sitemap_xml, structured_data
-from site_builder.search import index_site
+from site_builder.render.search_index import index_site
 
 # Each renderer takes the RenderContext and yields (output path, bytes), like the page renderers.
 PUBLISHING_RENDERERS: list[Callable] = [

@@ -15,7 +15,7 @@ from site_builder.render.pages import PAGE_RENDERERS, RenderContext
 from site_builder.render.publishing import PUBLISHING_RENDERERS
 from site_builder.render.theme import Theme
 from site_builder.render.urls import Urls
-from site_builder.schema import schema_files
+from site_builder.content.schema import schema_files
 
 GENERATED_ASSETS = "assets/"  # templates under this folder render to static files (e.g. lane colours)
 
@@ -38,7 +38,7 @@ def renderers() -> tuple[Callable, ...]:
 def render_site(site: Site, theme: Theme, env: jinja2.Environment | None = None,
                 make_context: ContextFactory = plain_context, run: Callable = run_renderer) -> dict[str, bytes]:
     """Every output file. `serve` passes its long-lived environment, a caching context and a
-    `run` that skips renderers whose inputs did not change (site_builder/incremental.py)."""
+    `run` that skips renderers whose inputs did not change (site_builder/preview/incremental.py)."""
     env = env if env is not None else theme.environment()
     asset_names, outputs = static_outputs(site, theme, env)
     ctx = make_context(site, asset_names, env)

@@ -103,10 +103,10 @@ def test_without_an_index_the_search_page_says_so(page, problems, built_site, se
 
 
 def test_an_index_in_parts_is_merged_and_a_search_finds_a_record_of_every_part(page, serve_site, tmp_path, monkeypatch):
-    # A large site's index is written in parts (site_builder/search.py); cut the real site's
+    # A large site's index is written in parts (site_builder/render/search_index.py); cut the real site's
     # 49 records into 5 parts and search, in one page, for a record of each part: an event by its
     # title, or in a part without one (parts are dealt by a hash of the URL), a passage by its words.
-    from site_builder import search as index
+    from site_builder.render import search_index as index
     from site_builder.build import Options, build
     from site_builder.content.load import load_site
     from conftest import REPO

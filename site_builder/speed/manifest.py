@@ -35,7 +35,7 @@ KEEP = 64  # manifests kept in the cache; the oldest go first
 ENVIRONMENT = ("PAGEFIND_BINARY_PATH",)
 CACHE_VARIABLE = "SITE_BUILDER_CACHE"
 CACHE_OFF = {"off", "0", "no", "false", "none"}
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def cache_root() -> Path | None:

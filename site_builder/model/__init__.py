@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-from site_builder.content.dates import PartialDate, When
+from site_builder.model.dates import PartialDate, When
 from site_builder.slugs import slugify
 
 

@@ -28,9 +28,9 @@ from tornado.ioloop import IOLoop
 
 from site_builder.content.load import ignored_name
 from site_builder.errors import ContentError, Diagnostic, display_path
-from site_builder.incremental import LATER, Session
-from site_builder.serve_access import Access, application, exposure_warning, served_urls
-from site_builder.serve_page import ERROR_CSS_URL, error_stylesheet, render_error_page
+from site_builder.preview.incremental import LATER, Session
+from site_builder.preview.access import Access, application, exposure_warning, served_urls
+from site_builder.preview.error_page import ERROR_CSS_URL, error_stylesheet, render_error_page
 
 QUIET_SECONDS = 0.2  # a burst of saves (a git checkout) ends when nothing changed for this long
 COMPLETE_WAIT = 60  # seconds a request for a file not (yet) there waits for the first build's second step

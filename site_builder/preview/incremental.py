@@ -25,11 +25,11 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
-from site_builder.cached_steps import MISSING, CachedSteps, Recorder, same, stamp
+from site_builder.preview.load_steps import MISSING, CachedSteps, Recorder, same, stamp
 from site_builder.content.load import load_site
 from site_builder.errors import ContentError, Diagnostic
 from site_builder.model import Site
-from site_builder.packed import Dictionaries, Packed, pack, unpack
+from site_builder.preview.packing import Dictionaries, Packed, pack, unpack
 from site_builder.render.pages import CARD_TEMPLATE, RenderContext
 from site_builder.render.site import render_site
 from site_builder.render.theme import Theme, ThemeError

@@ -10,7 +10,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Iterator
 
-from site_builder import manifest
+from site_builder.speed import manifest
 from site_builder.errors import printable
 
 try:

@@ -27,14 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from site_builder import manifest
-from site_builder.cache_store import EntryStore
+from site_builder.speed import manifest
+from site_builder.speed.cache_store import EntryStore
 from site_builder.content.archived import paragraph_spans, visible_text
 from site_builder.content.excerpts import text_fragment
 from site_builder.errors import ContentError, Diagnostic
-from site_builder.memo import PerObject
+from site_builder.render.memo import PerObject
 from site_builder.model import Event, Excerpt, Site, Source
-from site_builder.output import ensure_folder, write_files
+from site_builder.output.write import ensure_folder, write_files
 from site_builder.render.markdown import markdown_text
 from site_builder.render.urls import Urls
 

@@ -22,8 +22,8 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from site_builder import manifest
-from site_builder.cache_store import EntryStore
+from site_builder.speed import manifest
+from site_builder.speed.cache_store import EntryStore
 
 FORMAT = 1  # changes when what is hashed or kept changes: older entries are then simply missed
 FILES_PER_GROUP = 320  # at least 16 groups; 10,000 events: 32 groups, one edit re-reads ~310 files

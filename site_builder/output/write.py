@@ -38,7 +38,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from site_builder.output_folder import MARKER, MARKER_TEXT, is_ours
+from site_builder.output.folder import MARKER, MARKER_TEXT, is_ours
 
 _RENAME_NOREPLACE = 1
 _RENAME_EXCHANGE = 2
@@ -207,7 +207,7 @@ def staged(dest: Path, reuse: bool = True, written: set[str] | None = None) -> I
     are written over, and whatever this build did not write is removed when the block ends), else
     a new empty one. When the block ends normally the folder replaces dest in one step and the
     previous site becomes the spare; when it raises, dest is left as it was and what was written
-    becomes the spare. Several processes may write into the folder (site_builder/parallel.py),
+    becomes the spare. Several processes may write into the folder (site_builder/speed/workers.py),
     only with write_files, and all of them must be done when the block ends.
 
     reuse=False: a new empty folder, and no spare kept (the previous site is deleted by a process of

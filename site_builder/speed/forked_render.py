@@ -15,13 +15,13 @@ import jinja2
 
 from site_builder.errors import ContentError
 from site_builder.model import Site
-from site_builder.output import write_files
-from site_builder.parallel import ForkedWorkers
+from site_builder.output.write import write_files
+from site_builder.speed.workers import ForkedWorkers
 from site_builder.render.pages import RenderContext
 from site_builder.render.site import renderers, static_outputs
 from site_builder.render.theme import Theme
 from site_builder.render.urls import Urls
-from site_builder.schema import schema_files
+from site_builder.content.schema import schema_files
 
 # Renderers of one page per item (event, source, period of a large site), which make their pages
 # for the numbers ctx.turns() gives: each share of them renders its turns only.

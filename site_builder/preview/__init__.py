@@ -1,0 +1,1 @@
+"""The live preview: a server, a session that rebuilds what changed, and what it keeps between rebuilds."""
