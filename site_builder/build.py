@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from site_builder.speed import manifest
+from site_builder.speed.collector import collector_paused
+from site_builder.speed.forked_load import ForkedReader
 from site_builder.content.load import load_site
 from site_builder.errors import ContentError, Diagnostic
 from site_builder.model import Site
@@ -73,7 +75,7 @@ class Result:
 def check(options: Options) -> Result:
     """Load and verify everything, write nothing. Raises ContentError."""
     started = time.perf_counter()
-    site = load_site(options.root, include_drafts=True, base_url=options.base_url, workers=options.jobs)
+    site = _load(options, include_drafts=True, jobs=options.jobs)
     _compile_templates(_theme(options, site))  # what a build would refuse of the theme, check refuses
     return Result(site, (), time.perf_counter() - started)
 
@@ -82,7 +84,7 @@ def render(options: Options) -> tuple[Site, dict[str, bytes]]:
     """Every output file in memory, in this one process (the incremental tests compare with it)."""
     from site_builder.render.site import render_site
 
-    site = load_site(options.root, include_drafts=options.drafts, base_url=options.base_url)
+    site = _load(options, include_drafts=options.drafts, jobs=1)
     theme = _theme(options, site)
     with _template_errors():
         return site, render_site(site, theme)
@@ -100,7 +102,7 @@ def build(options: Options) -> Result:
     from site_builder.render.publishing import POSTPROCESSORS
     from site_builder.render.site import render_site
 
-    site = load_site(options.root, include_drafts=options.drafts, base_url=options.base_url, workers=options.jobs)
+    site = _load(options, include_drafts=options.drafts, jobs=options.jobs)
     theme = _theme(options, site)
     workers = worker_count(len(site.events), options.jobs)
 
@@ -125,6 +127,14 @@ def build(options: Options) -> Result:
         if stamped is not None:
             manifest.record(options.out_dir, stamped)
     return Result(site, tuple(paths), time.perf_counter() - started)
+
+
+def _load(options: Options, include_drafts: bool, jobs: int | None) -> Site:
+    """load_site with the collector paused, the events read by `jobs` forked workers (None: as
+    many as the site's size is worth; speed/forked_load.py)."""
+    with collector_paused():
+        return load_site(options.root, include_drafts=include_drafts, base_url=options.base_url,
+                         reader=ForkedReader(jobs))
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""A new Site given the indexes of the one before it (model.carry_indexes) reads exactly as a
+"""A new Site given the indexes of the one before it (preview/indexes.py) reads exactly as a
 Site that works them out from scratch, whatever the edit."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from site_builder.content.load import load_site
-from site_builder.model import CARRY_LIMIT, Site, carry_indexes
+from site_builder.model import Site
+from site_builder.preview.indexes import CARRY_LIMIT, carry_indexes
 
 INDEXES = ("events_by_id", "sources_by_id", "lanes_by_id", "excerpts_by_source", "tags", "actors",
            "periods", "excerpt_count")

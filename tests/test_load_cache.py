@@ -12,6 +12,7 @@ import pytest
 
 from site_builder.speed import load_cache
 from site_builder.content.load import load_site
+from site_builder.speed.forked_load import ForkedReader
 from site_builder.errors import ContentError
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
@@ -31,7 +32,7 @@ def entries(cache: Path) -> set[str]:
 
 def loaded(root: Path):
     """What the model holds, compared by value (the dataclasses' repr: every field)."""
-    site = load_site(root, workers=2)
+    site = load_site(root, reader=ForkedReader(2))
     return repr((site.config, site.events, site.sources))
 
 
@@ -54,7 +55,7 @@ def test_an_edited_event_is_read_again_with_its_group_only(big, tmp_path):
     before = entries(tmp_path / "cache")
     event = sorted((big / "content/events").glob("*.yaml"))[40]
     event.write_text(event.read_text().replace("title: ", "title: Revised ", 1))
-    site = load_site(big, workers=2)
+    site = load_site(big, reader=ForkedReader(2))
     [edited] = [e for e in site.events if e.title.startswith("Revised ")]
     assert edited.id == event.stem
     assert len(entries(tmp_path / "cache") - before) == 1
@@ -80,7 +81,7 @@ def test_changed_settings_miss_every_group(big, tmp_path):
     before = entries(tmp_path / "cache")
     config = big / "site.yaml"
     config.write_text(config.read_text().replace("title: ", "title: Renamed ", 1))
-    load_site(big, workers=2)
+    load_site(big, reader=ForkedReader(2))
     assert len(entries(tmp_path / "cache") - before) == len(before)
 
 
@@ -110,13 +111,13 @@ def test_other_code_misses_every_group(big, tmp_path, monkeypatch):
     loaded(big)
     before = entries(tmp_path / "cache")
     monkeypatch.setattr(load_cache, "_code_digest", lambda: b"another version of site-builder")
-    load_site(big, workers=2)
+    load_site(big, reader=ForkedReader(2))
     assert len(entries(tmp_path / "cache") - before) == len(before)
 
 
 def test_no_cache_is_written_when_it_is_off(big, tmp_path, monkeypatch):
     monkeypatch.setenv("SITE_BUILDER_CACHE", "off")
-    load_site(big, workers=2)
+    load_site(big, reader=ForkedReader(2))
     assert not (tmp_path / "cache").exists()
 
 
@@ -126,5 +127,5 @@ def test_the_cache_keeps_at_most_its_share_of_entries(big, tmp_path, monkeypatch
     text = event.read_text()
     for n in range(8):
         event.write_text(text.replace("title: ", f"title: Take {n} ", 1))
-        load_site(big, workers=2)
+        load_site(big, reader=ForkedReader(2))
     assert len(entries(tmp_path / "cache")) == 20

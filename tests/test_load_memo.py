@@ -1,5 +1,5 @@
-"""Loading the same site again with memoized steps (serve's) hands back the same objects while
-nothing changed, and a fresh, correct site as soon as anything did."""
+"""Loading the same site again through the preview's steps (CachedSteps.load) hands back the same
+objects while nothing changed, and a fresh, correct site as soon as anything did."""
 
 from __future__ import annotations
 
@@ -29,20 +29,20 @@ def small(site):
 
 def test_nothing_changed_gives_the_very_same_site(small):
     steps = CachedSteps()
-    first = load_site(small.root, steps=steps.steps())
+    first = steps.load(small.root)
     counts = dict(steps.counts)
-    again = load_site(small.root, steps=steps.steps())
+    again = steps.load(small.root)
     assert again is first
     assert steps.counts == counts
 
 
 def test_an_edit_gives_a_new_site_equal_to_a_plain_load(small):
     steps = CachedSteps()
-    first = load_site(small.root, steps=steps.steps())
+    first = steps.load(small.root)
     path = small.root / "content/events/talks.yaml"
     path.write_text(EVENT_YAML.replace("title: Talks", "title: Edited talks"))
     touch_later(path)
-    again = load_site(small.root, steps=steps.steps())
+    again = steps.load(small.root)
     assert again is not first and again == load_site(small.root)
     assert [e.title for e in again.events] == ["Edited talks in Anchorage", "Later talks in Anchorage"]
     assert again.events[1] is first.events[1]  # the other event was neither parsed nor verified again
@@ -50,26 +50,26 @@ def test_an_edit_gives_a_new_site_equal_to_a_plain_load(small):
 
 def test_drafts_setting_and_site_yaml_are_part_of_the_same_site(small):
     steps = CachedSteps()
-    first = load_site(small.root, steps=steps.steps())
-    assert load_site(small.root, include_drafts=True, steps=steps.steps()) is not first
+    first = steps.load(small.root)
+    assert steps.load(small.root, include_drafts=True) is not first
     small.write("site.yaml", (small.root / "site.yaml").read_text().replace("Test timeline", "Renamed"))
     touch_later(small.root / "site.yaml")
-    renamed = load_site(small.root, steps=steps.steps())
+    renamed = steps.load(small.root)
     assert renamed.config.title == "Renamed" and renamed.events == first.events
 
 
 def test_a_new_file_a_deleted_file_and_a_changed_source_are_seen(small):
     steps = CachedSteps()
-    first = load_site(small.root, steps=steps.steps())
+    first = steps.load(small.root)
     extra = small.event("extra", EVENT_YAML.replace("title: Talks", "title: Extra talks"))
-    assert len(load_site(small.root, steps=steps.steps()).events) == 3
+    assert len(steps.load(small.root).events) == 3
     extra.unlink()
-    assert load_site(small.root, steps=steps.steps()) == first
+    assert steps.load(small.root) == first
     source = small.root / "content/sources/wire.md"
     source.write_text(source.read_text().replace("trustful and constructive", "tense"))
     touch_later(source)
     with pytest.raises(ContentError) as caught:
-        load_site(small.root, steps=steps.steps())
+        steps.load(small.root)
     assert sorted(d.line for d in caught.value.diagnostics) == [9, 9]
     assert all("the quote is not in source 'wire'" in d.message for d in caught.value.diagnostics)
 
@@ -79,7 +79,7 @@ def test_errors_are_reported_again_on_every_load(small):
     small.event("bad", "title: [unclosed\n")
     for _ in range(2):
         with pytest.raises(ContentError) as caught:
-            load_site(small.root, steps=steps.steps())
+            steps.load(small.root)
         assert [(os.path.basename(d.path), d.line) for d in caught.value.diagnostics] == [("bad.yaml", 2)]
 
 
@@ -93,14 +93,14 @@ def test_content_files_sorts_nested_folders_by_path_components(site):
 
 def test_after_an_edit_the_events_are_in_the_order_a_plain_load_gives(small):
     steps = CachedSteps()
-    first = load_site(small.root, steps=steps.steps())
+    first = steps.load(small.root)
     assert [e.id for e in first.events] == ["talks", "later"]
     talks = small.root / "content/events/talks.yaml"
     for edit in (("title: Talks", "title: Talks, retitled"),  # stays in its place: the last order kept
                  ("2025-08-15", "2025-08-17")):  # moves after "later": sorted again
         talks.write_text(talks.read_text().replace(*edit))
         touch_later(talks)
-        again = load_site(small.root, steps=steps.steps())
+        again = steps.load(small.root)
         plain = load_site(small.root)
         assert again.events == plain.events
     assert [e.id for e in again.events] == ["later", "talks"]

@@ -12,7 +12,6 @@ is redone only when one of those inputs changed:
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -26,7 +25,6 @@ import jinja2.meta
 from markupsafe import Markup
 
 from site_builder.preview.load_steps import MISSING, CachedSteps, Recorder, same, stamp
-from site_builder.content.load import load_site
 from site_builder.errors import ContentError, Diagnostic
 from site_builder.model import Site
 from site_builder.preview.packing import Dictionaries, Packed, pack, unpack
@@ -608,11 +606,7 @@ class Session:
         before = dict(self.steps.counts)
         # `changed` is every file that changed (the preview's watcher sees them all): the other
         # event files are taken as they were, without walking the folder or a stat each.
-        self.steps.memo.trusted = frozenset(os.fspath(Path(p).absolute()) for p in changed) if changed else None
-        try:
-            site = load_site(self.root, include_drafts=self.drafts, base_url=self.base_url, steps=self.steps.steps())
-        finally:
-            self.steps.memo.trusted = None
+        site = self.steps.load(self.root, include_drafts=self.drafts, base_url=self.base_url, changed=changed)
         try:
             theme = Theme.for_site(Path(self.root), site.config.theme)
             files = self.renderer.render(site, theme, later if len(site.events) >= LATER_FROM_EVENTS else frozenset())

@@ -1,16 +1,18 @@
-"""Memoized loading steps: a file is parsed again only when its stat changes, and an event's
-excerpts are verified again only when its record, the site settings or a source it looked up
-changed. The loader (content/load.py) calls these in place of the plain per-file functions.
+"""The preview's loads: each save loads the site again through load_site's reader seam, and
+only what changed is done again (content/load.py does the checks across files, as always).
 
-CachedSteps also hands the loader a LoadMemo (content/load.py): with it, an event file whose stat
-is unchanged skips even these steps while the config and sources are the same objects, and a
-load in which nothing changed gives back the very Site of the last one.
+- a file is parsed again only when its stat changes;
+- an event's excerpts are verified again only when its record, the site settings or a source
+  it looked up changed (the sources it looked up are recorded);
+- an event file whose stat is unchanged skips even these steps while the settings and sources
+  are the very objects of the last load; when the watcher names every file that changed, the
+  others are taken as they were, without a walk of the folder or a stat each;
+- a load in which nothing changed gives back the very Site of the last one, and after an edit
+  that moved no event the last order and indexes are kept (indexes.py).
 
-Of an event file's record only what the cross-file checks read (its id and related events, as
-the forked loader sends back) is kept between loads: the whole record lives until its event is
-built. An event built again later (a source it cites, or the settings, changed) reads its file
-again; its stat is the one the kept parts came from. At 10,000 events the whole records held
-about 25 MB of the preview's memory.
+Of an event file's record only what the checks across files read (load.checked_fields) is kept
+between loads: the whole record lives until its event is built. An event built again later (a
+source it cites, or the settings, changed) reads its file again.
 """
 
 from __future__ import annotations
@@ -18,13 +20,18 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from operator import is_
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
-from site_builder.content.events import build_event, read_event_record
-from site_builder.content.load import FileSteps, LoadMemo, kept_parts
+from site_builder.content.events import build_event, event_id, read_event_record
+from site_builder.content.load import (EventOutcome, Reader, SitePaths, checked_fields, event_files, in_order,
+                                       load_content, site_of)
 from site_builder.content.sources import load_source
 from site_builder.errors import Report
+from site_builder.model import Event, Site, SiteConfig, Source
+from site_builder.preview.indexes import CARRY_LIMIT, carry_indexes
+from site_builder.speed.collector import collector_paused
 
 MISSING = object()
 
@@ -79,29 +86,169 @@ class _Verified:
     sources: Any = None  # the last sources dict the verdict was found to hold for
 
 
-class CachedSteps:
-    """FileSteps that remember: the loader calls these instead of the plain functions."""
+class CachedSteps(Reader):
+    """The preview's Reader for load_site, and its memory of the last load: Session.rebuild
+    calls load() after every save."""
 
     def __init__(self) -> None:
         self.parsed: dict[tuple[str, str], tuple[tuple, Any, list]] = {}
         self.verified: dict[str, _Verified] = {}
         self.counts = {"parsed": 0, "verified": 0}
-        self.memo = LoadMemo()
         self._whole: dict[str, Any] = {}  # path -> the whole record read in this load, until its event is built
+        # What the last load gave: its settings and sources (kept while equal), its Site and what
+        # that was made of, and each event file's (stat, outcome, errors of naming it).
+        self.config: SiteConfig | None = None
+        self.sources: dict[str, Source] | None = None
+        self.site: Site | None = None
+        self.site_key: tuple | None = None  # (include_drafts, config, sources, events as loaded)
+        self.outcomes: dict[str, tuple] = {}
+        self.outcomes_with: tuple | None = None  # the (config, sources) they were made with
+        self.walked: tuple[list[str], list] | None = None  # the event files as last walked, and its errors
+        self.known_files: frozenset[str] = frozenset()
+        self.changed_files: frozenset[str] | None = None  # for one load: see load()
 
-    def steps(self) -> FileSteps:
-        self._whole.clear()  # what the last load read and did not build (a duplicate id, say)
-        return FileSteps(load_source=self.load_source, read_event_record=self.read_event_record,
-                         build_event=self.build_event, memo=self.memo)
+    def load(self, root: Path, include_drafts: bool = False, base_url: str | None = None,
+             changed: set[Path] | None = None) -> Site:
+        """load_site, doing again only what changed. changed: every file that changed since the
+        last load, when the caller sees them all (the watcher); else each file's stat is checked."""
+        self._whole.clear()  # what the last load read and did not build (an id that cannot be one, say)
+        self.changed_files = frozenset(os.fspath(Path(p).absolute()) for p in changed) if changed else None
+        try:
+            with collector_paused():
+                config, sources, events = load_content(root, base_url, self)
+                return self._site(config, sources, events, include_drafts)
+        finally:
+            self.changed_files = None
 
     def forget(self, paths) -> None:
         """Drop what is known about these files even if their stat looks the same."""
         gone = {str(p) for p in paths}
-        self.memo.forget(gone)
+        for path in gone:
+            self.outcomes.pop(path, None)
         for key in [k for k in self.parsed if k[1] in gone]:
             del self.parsed[key]
         for key in [k for k in self.verified if k in gone]:
             del self.verified[key]
+
+    # --- the last load's Site, settings and sources ------------------------------------------
+
+    def _site(self, config: SiteConfig, sources: dict[str, Source], events: list[Event],
+              include_drafts: bool) -> Site:
+        """The last Site when it is made of the very same objects; else a new one (with the last
+        one's order and indexes where the edit left them: _in_order, indexes.py)."""
+        config, sources = self._same_inputs(config, sources)
+        last = self.site_key
+        if (last is not None and last[0] == include_drafts and last[1] is config and last[2] is sources
+                and len(last[3]) == len(events) and all(map(is_, last[3], events))):
+            return self.site
+        site = site_of(config, sources, self._in_order(events, include_drafts))
+        if self.site is not None:
+            carry_indexes(site, self.site)
+        self.site, self.site_key = site, (include_drafts, config, sources, events)
+        return site
+
+    def _same_inputs(self, config: SiteConfig, sources: dict[str, Source]) -> tuple:
+        """The last load's settings while equal to these, and its sources dict while every source
+        is the same object: the steps then compare them by identity."""
+        if self.config is not None and self.config == config:
+            config = self.config
+        last = self.sources
+        if last is not None and last.keys() == sources.keys() and all(map(is_, last.values(), sources.values())):
+            sources = last  # never changed once handed out
+        self.config, self.sources = config, sources
+        return config, sources
+
+    def _in_order(self, events: list[Event], include_drafts: bool) -> tuple[Event, ...]:
+        """load.in_order; after an edit that left every event's place in the order (its id, sort
+        key and draft flag), the last Site's order with the edited events in it, unsorted."""
+        last = self.site_key
+        if last is not None and last[0] == include_drafts and len(last[3]) == len(events):
+            swapped: dict[str, Event] = {}
+            for old, new in zip(last[3], events):
+                if old is not new:
+                    if (old.id != new.id or old.draft != new.draft or old.sort_key() != new.sort_key()
+                            or len(swapped) == CARRY_LIMIT):
+                        break
+                    swapped[old.id] = new
+            else:
+                kept = self.site.events
+                return tuple(swapped.get(e.id, e) for e in kept) if swapped else kept
+        return in_order(events, include_drafts)
+
+    # --- the event files ---------------------------------------------------------------------
+
+    def read_events(self, paths: SitePaths, config: SiteConfig, sources: dict[str, Source],
+                    report: Report) -> Iterator[EventOutcome]:
+        """The Reader's outcomes; a file unchanged since the last load gives what it gave then,
+        while the settings and sources are the very objects it was built with."""
+        config, sources = self._same_inputs(config, sources)
+        files, changed = self._event_files(paths, report)
+        last, kept = self.outcomes, {}
+        self.outcomes = kept  # now, not at the first outcome
+        made_with = self.outcomes_with
+        same_inputs = made_with is not None and made_with[0] is config and made_with[1] is sources
+        self.outcomes_with = (config, sources)
+        return self._outcomes(files, config, sources, last, kept, same_inputs, changed)
+
+    def _event_files(self, paths: SitePaths, report: Report) -> tuple[list[str], frozenset[str] | None]:
+        """The event files, in order, and which of them changed. When changed_files names only
+        edits of files the last walk found (none added, none gone), that walk's list and errors
+        stand; else the folder is walked, and any of them may have changed (None)."""
+        if self.changed_files is not None and self.walked is not None:
+            names, errors = self.walked
+            folder = os.fspath(paths.events)
+            inside = os.path.abspath(folder) + os.sep
+            edited = {os.path.join(folder, p[len(inside):]) for p in self.changed_files if p.startswith(inside)}
+            if all(name in self.known_files and os.path.isfile(name) for name in edited):
+                report.diagnostics.extend(errors)
+                return names, frozenset(edited)
+        before = len(report.diagnostics)
+        names = event_files(paths, report)
+        self.walked = (names, report.diagnostics[before:])
+        self.known_files = frozenset(names)
+        return names, None
+
+    def _outcomes(self, files: list[str], config: SiteConfig, sources: dict[str, Source], last: dict,
+                  kept: dict, same_inputs: bool, changed: frozenset[str] | None) -> Iterator[EventOutcome]:
+        """Each file's last outcome while the inputs are the same and the file did not change (not
+        among `changed`, or else the same stat); otherwise made through the steps. Its id is kept
+        while the parse step hands back the same record (the id depends on record and path only)."""
+        report = Report()
+        stat = os.stat
+        for path in files:
+            old = last.get(path)
+            if changed is not None and old is not None and same_inputs and path not in changed:
+                kept[path] = old
+                yield old[1]
+                continue
+            try:
+                st = stat(path)
+                now = st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns
+            except OSError:  # gone since the walk: reading it reports that
+                now = None
+            if old is not None and same_inputs and old[0] == now:
+                kept[path] = old
+                yield old[1]
+                continue
+            record = self.read_event_record(path, report)
+            errors = report.diagnostics
+            if errors:
+                report.diagnostics = []
+            if old is not None and old[1].record is record:
+                eid, naming = old[1].id, old[2]
+            else:
+                named = Report()
+                eid = event_id(path, record, named) if record is not None else None
+                naming = named.diagnostics
+            if naming:
+                errors = errors + naming
+            built = Report()
+            event = self.build_event(path, record, eid, config, sources, built) if eid is not None else None
+            outcome = EventOutcome(path, record, eid, errors, event, built.diagnostics)
+            kept[path] = (now, outcome, naming)
+            yield outcome
+
+    # --- the steps, one file each ------------------------------------------------------------
 
     def _parse(self, kind: str, read: Callable, path: Path | str, report: Report):
         key = (kind, os.fspath(path))
@@ -128,7 +275,7 @@ class CachedSteps:
         if record is None:
             return None
         self._whole[os.fspath(path)] = record
-        return kept_parts(record)
+        return checked_fields(record)
 
     def build_event(self, path, record, eid, config, sources, report):
         """record: the kept parts of the record read_event_record gave (what is checked for the
@@ -161,8 +308,8 @@ class CachedSteps:
         if cached.record is not record or cached.eid != eid or not same(cached.config, config):
             return False
         if cached.sources is sources:
-            # The loader hands back the very dict of the last load while every source in it is the
-            # same object (content/load.py), and never changes a dict it handed out.
+            # load() hands back the very dict of the last load while every source in it is the
+            # same object (_same_inputs), and never changes a dict it handed out.
             return True
         if cached.whole is not None and (cached.whole.keys() != sources.keys()
                                          or any(sources[k] is not v for k, v in cached.whole.items())):

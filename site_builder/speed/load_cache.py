@@ -26,9 +26,9 @@ from site_builder.speed import manifest
 from site_builder.speed.cache_store import EntryStore
 
 FORMAT = 1  # changes when what is hashed or kept changes: older entries are then simply missed
-FILES_PER_GROUP = 320  # at least 16 groups; 10,000 events: 32 groups, one edit re-reads ~310 files
+FILES_PER_GROUP = 320  # files per group, on average, past MIN_GROUPS groups: an edit re-reads one group
 MIN_GROUPS = 16
-KEEP = 128  # entries: four builds of 10,000 events (about 17 MB each); the least recently used go first
+KEEP = 128  # entries: a few builds of a large site; the least recently used go first
 
 
 def group_count(files: int) -> int:
