@@ -17,8 +17,10 @@ from site_builder.errors import ContentError
 from site_builder.model import Site
 from site_builder.output.write import write_files
 from site_builder.speed.workers import ForkedWorkers
+from site_builder.render.memo import Memo
 from site_builder.render.pages import RenderContext
 from site_builder.render.site import renderers, static_outputs
+from site_builder.render.template_errors import template_diagnostic
 from site_builder.render.theme import Theme
 from site_builder.render.urls import Urls
 from site_builder.content.schema import schema_files
@@ -42,8 +44,9 @@ class ShareContext(RenderContext):
     (about 0.2 s of CPU a share at 10,000 events). `calls` is the number of the page being made,
     plus one: a template error's place in the order render_site meets them."""
 
-    def __init__(self, site: Site, urls: Urls, env: jinja2.Environment, share: int, shares: int):
-        super().__init__(site, urls, env)
+    def __init__(self, site: Site, urls: Urls, env: jinja2.Environment, share: int, shares: int,
+                 memo: Memo | None = None):
+        super().__init__(site, urls, env, memo if memo is not None else Memo())
         self.share, self.shares, self.calls = share, shares, 0
 
     def turns(self, count: int) -> Iterator[int]:
@@ -56,17 +59,16 @@ class ShareContext(RenderContext):
 def render_into(folder: Path, site: Site, theme: Theme, workers: int) -> list[str]:
     """Write every output file under folder; returns their paths. Raises ContentError for a
     template error."""
-    from site_builder.build import template_diagnostic  # late: build imports this module
-
     env = theme.environment()
     asset_names, outputs = static_outputs(site, theme, env)
     outputs.update(schema_files())
     written = write_files(folder, sorted(outputs.items()))
     ordered = renderers()
+    memo = Memo()  # each worker fills its own copy: the tasks a worker runs share what it works out
 
     def run(task: tuple[tuple[int, ...], int, int]):
         indices, share, count = task
-        ctx = ShareContext(site, Urls(site, asset_names), env, share, count)
+        ctx = ShareContext(site, Urls(site, asset_names), env, share, count, memo)
         paths: dict[int, list[str]] = {}
         for index in indices:
             try:  # each page written as soon as it is rendered
