@@ -119,8 +119,7 @@ def build(options: Options) -> Result:
                     paths = write_files(staging, sorted(render_site(site, theme).items()))
             written.update(paths)
             # After the render, not alongside it: the search index's Pagefind processes peak at about
-            # the memory of the two render workers, which are gone by now (10,000 events: about 330 MB
-            # for every process at once, 620 to 650 MB with the index built while the workers rendered).
+            # the memory of the render workers, which are gone by now.
             search_parts = PartCache.default()  # the search index's parts kept between builds
             for postprocessor in POSTPROCESSORS:
                 written.update(postprocessor(staging, site, search_parts) or ())

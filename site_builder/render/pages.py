@@ -54,7 +54,7 @@ class RenderContext:
 
     def turns(self, count: int) -> Iterable[int]:
         """The numbers, out of `count`, of the pages this context renders, for a renderer that
-        makes one page per item: all of them here; a forked worker's share of them (forked.py)."""
+        makes one page per item: all of them here; a forked worker's share of them (speed/forked_render.py)."""
         return range(count)
 
     def card(self, event: Event) -> Markup:

@@ -36,16 +36,12 @@ from site_builder.render.urls import Urls
 
 BUNDLE_DIR = "pagefind"  # relative to the site root; the search page loads BUNDLE_DIR/pagefind.js
 
-# Pagefind's memory follows the text of one index, not its number of records, and peaks while it
-# builds its files (GetFiles): about 90 bytes a character, so 780 MB for the 9 million characters
-# of 10,000 events' 15,000 records in one index, 30 MB for a part while its records arrive. A large
-# site is therefore indexed in parts, each by a `pagefind --service` process of its own that exits
-# when its part is written, and the search page merges them in the browser (Pagefind's mergeIndex).
-# A part of at most 1.4 million characters as part_count counts them (about 1.1 million in its
-# records; 8 parts at 10,000 events) peaks at about 120 MB (the parts are dealt by a hash,
-# part_of, so they differ by a few per cent: up to 127 MB measured); two run at a time (the index ends
-# sooner on two cores, for the same CPU time). The build runs the index once the render workers
-# are gone (build.py), so their memory and Pagefind's are never held at once.
+# Pagefind's memory follows the text of one index and peaks while it builds its files, so a large
+# site is indexed in parts of at most MAX_PART_CHARS (as part_count counts them), each by a
+# `pagefind --service` process of its own that exits when its part is written; the search page
+# merges them in the browser (Pagefind's mergeIndex). PARALLEL_PARTS run at a time. The build
+# runs the index once the render workers are gone (build.py): their memory and Pagefind's are
+# never held at once.
 MAX_PART_RECORDS = 2_500
 MAX_PART_CHARS = 1_400_000
 PARALLEL_PARTS = 2
@@ -84,13 +80,9 @@ def part_of(url: str, parts: int) -> int:
     """The part a record is indexed in: a hash of its URL, so that adding, removing or editing one
     event leaves every other record in its part, and the other parts' files can come from the
     cache. A hash mixes events and passages alike in every part, so every part's word statistics,
-    and so the scores of merged results, are those of the whole site. At 10,000 events the 8 parts
-    hold 1,824 to 1,934 records (1,205 to 1,289 events) and 1.09 to 1.17 million characters of
-    text; dealt round, 1,872 or 1,873 and at most 1.14 million. The largest part's Pagefind peaked
-    at 122 to 127 MB, 115 to 124 MB dealt round (VmHWM, indexed alone; in whole indexes the
-    largest of the 8 peaks was 119 to 120 MB, 120 to 124 MB dealt round)."""
+    and so the scores of merged results, are those of the whole site."""
     # blake2b rather than crc32: a CRC is linear, so URLs that differ in a few set places could
-    # all fall in the same few parts; 15,000 records cost about 12 ms either way.
+    # all fall in the same few parts.
     return int.from_bytes(hashlib.blake2b(url.encode("utf-8"), digest_size=8).digest(), "big") % parts
 
 
@@ -264,8 +256,8 @@ def _write_part(job: _Part, binary: str, cache, indexing: AbstractContextManager
     return sorted(written)
 
 
-# One part's files written at a time: writing all 8 parts of 10,000 events from the cache (15,000
-# files), three threads at once took 0.65 to 0.78 s of system time, one after another 0.45 to 0.66.
+# One part's files written at a time: several threads writing many small files at once cost more
+# system time than one after another.
 _writing = threading.Lock()
 
 
@@ -318,12 +310,11 @@ def _message(message_id: int, payload: bytes) -> bytes:
     return b'{"message_id": %d, "payload": %b}' % (message_id, payload)
 
 
-
 class PagefindService:
     """`pagefind --service`, spoken to directly: base64 JSON messages, each ended by a comma.
 
     This is the protocol of the official `pagefind` Python wrapper (whose binary locator we use),
-    without its polling for each answer every 0.1 s (a thousand-event site took minutes). Requests
+    without its polling for each answer (slow on a site of many records). Requests
     may be sent without waiting for the answers (`request_all`): Pagefind handles them one after
     another and answers in order, which is checked, so the index is the one sending them one at
     a time would build. A thread reads the answers, so neither side ever waits on a full pipe.

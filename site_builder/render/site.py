@@ -55,10 +55,9 @@ def render_site(site: Site, theme: Theme, env: jinja2.Environment | None = None,
 
 @contextmanager
 def _model_frozen() -> Iterator[None]:
-    """The site (a million objects, all alive) out of the collector's sight while rendering: the
-    pages' allocations set off full collections that walked it three times (1.1 s of a 10,000-event
-    render). What rendering itself leaves in cycles is collected as usual. A forked worker's
-    inherited objects are frozen already (parallel.py): left as they are."""
+    """The site (all of it alive until the end) out of the collector's sight while rendering: the
+    pages' allocations set off full collections that walked it again and again. A forked worker's
+    inherited objects are frozen already (speed/forked_render.py): left as they are."""
     if gc.get_freeze_count() or not gc.isenabled():
         yield
         return

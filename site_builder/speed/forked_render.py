@@ -31,18 +31,15 @@ SHARED_RENDERERS = frozenset({"event_pages", "source_pages", "period_pages"})
 PAGES_PER_TURN = 4  # a share renders this many pages of a shared renderer, then skips the next ones
 SHARES_PER_WORKER = 3  # more shares than workers: one slow share does not leave a core idle
 # A renderer that reuses what another made, through the context they share, runs in that one's
-# task, after it, as in render_site. (The embed view takes the home page's chart, filters and
-# list: in a task of its own another worker made them again, 0.45 s of CPU and 27 MB at 10,000 events.)
+# task, after it, as in render_site (the embed view takes the home page's chart, filters and list
+# from the memo, where another worker would make them again).
 IN_TASK_OF = {"embed_page": "home_page"}
 
 
 class ShareContext(RenderContext):
-    """Renders only this share's pages of a renderer of one page per item: the items numbered
-    share, share+shares, ... in turns of PAGES_PER_TURN (RenderContext.turns). A share does not
-    even look at the others' items: when it skipped their pages at ctx.render, every share went
-    through every event's neighbours, related events and URLs, and every source's paragraphs
-    (about 0.2 s of CPU a share at 10,000 events). `calls` is the number of the page being made,
-    plus one: a template error's place in the order render_site meets them."""
+    """Renders only this share's pages of a renderer of one page per item, the items numbered
+    share, share+shares, ... in turns of PAGES_PER_TURN, and does not even look at the others'.
+    `calls` is the number of the page being made plus one: a template error's place in the order."""
 
     def __init__(self, site: Site, urls: Urls, env: jinja2.Environment, share: int, shares: int,
                  memo: Memo | None = None):
