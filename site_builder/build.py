@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import os
 import time
-import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from site_builder.speed import manifest
-from site_builder.speed.collector import collector_paused
-from site_builder.speed.forked_load import ForkedReader
 from site_builder.content.load import load_site
 from site_builder.errors import ContentError, Diagnostic
 from site_builder.model import Site
 from site_builder.output.write import staged, write_files
 from site_builder.output.folder import OutputError, checked, locked, shown
+from site_builder.render.template_errors import compile_templates, template_errors
+from site_builder.speed import manifest
+from site_builder.speed.collector import collector_paused
+from site_builder.speed.forked_load import ForkedReader
 from site_builder.speed.workers import worker_count
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def check(options: Options) -> Result:
     """Load and verify everything, write nothing. Raises ContentError."""
     started = time.perf_counter()
     site = _load(options, include_drafts=True, jobs=options.jobs)
-    _compile_templates(_theme(options, site))  # what a build would refuse of the theme, check refuses
+    compile_templates(_theme(options, site))  # what a build would refuse of the theme, check refuses
     return Result(site, (), time.perf_counter() - started)
 
 
@@ -86,7 +86,7 @@ def render(options: Options) -> tuple[Site, dict[str, bytes]]:
 
     site = _load(options, include_drafts=options.drafts, jobs=1)
     theme = _theme(options, site)
-    with _template_errors():
+    with template_errors():
         return site, render_site(site, theme)
 
 
@@ -98,9 +98,10 @@ def build(options: Options) -> Result:
     stamped = manifest.inputs(options.root, options.output_settings()) if options.skip_unchanged else None
     if stamped is not None and not options.force and manifest.up_to_date(options.out_dir, stamped):
         return Result(None, (), time.perf_counter() - started, up_to_date=True)
-    from site_builder.speed.forked_render import render_into
     from site_builder.render.publishing import POSTPROCESSORS
     from site_builder.render.site import render_site
+    from site_builder.speed.forked_render import render_into
+    from site_builder.speed.search_cache import PartCache
 
     site = _load(options, include_drafts=options.drafts, jobs=options.jobs)
     theme = _theme(options, site)
@@ -113,17 +114,17 @@ def build(options: Options) -> Result:
     with locked(dest, name), _write_errors(dest, name):
         checked(options.out_dir, options.root)  # again, now that no other build can be changing it
         with staged(dest, reuse=options.spare, written=written) as staging:
-            with _template_errors():
+            with template_errors():
                 if workers > 1:
                     paths = render_into(staging, site, theme, workers)
                 else:
                     paths = write_files(staging, sorted(render_site(site, theme).items()))
             written.update(paths)
             # After the render, not alongside it: the search index's Pagefind processes peak at about
-            # the memory of the two render workers, which are gone by now (10,000 events: about 330 MB
-            # for every process at once, 620 to 650 MB with the index built while the workers rendered).
+            # the memory of the render workers, which are gone by now.
+            search_parts = PartCache.default()  # the search index's parts kept between builds
             for postprocessor in POSTPROCESSORS:
-                written.update(postprocessor(staging, site) or ())
+                written.update(postprocessor(staging, site, search_parts) or ())
         if stamped is not None:
             manifest.record(options.out_dir, stamped)
     return Result(site, tuple(paths), time.perf_counter() - started)
@@ -162,45 +163,3 @@ def _theme(options: Options, site: Site) -> Theme:
         return Theme.for_site(Path(options.root), site.config.theme)
     except ThemeError as exc:
         raise ContentError([Diagnostic(exc.path or str(Path(options.root) / "site.yaml"), 1, 1, str(exc))])
-
-
-def _compile_templates(theme: Theme) -> None:
-    """Compile every template of the theme, each error located: a build compiles those it uses."""
-    import jinja2
-
-    env, errors = theme.environment(), []
-    for name in env.list_templates():
-        try:
-            env.get_template(name)
-        except jinja2.TemplateError as exc:
-            errors.append(template_diagnostic(exc))
-    if errors:
-        raise ContentError(errors)
-
-
-@contextmanager
-def _template_errors() -> Iterator[None]:
-    try:
-        yield
-    except Exception as exc:
-        diagnostic = template_diagnostic(exc)
-        if diagnostic is None:
-            raise
-        raise ContentError([diagnostic]) from None
-
-
-def template_diagnostic(exc: BaseException) -> Diagnostic | None:
-    """An error a template raised, located in the template file as content errors are: Jinja's
-    own, or any exception its code met (1/0, a recursion too deep). None when exc did not come
-    from a template (a bug of site-builder's own, to be reported as one)."""
-    import jinja2
-
-    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
-        return Diagnostic(exc.filename, exc.lineno or 1, 1, f"template error: {exc.message}")
-    what = exc if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.endswith((".html", ".css", ".xml", ".js", ".json")):
-            return Diagnostic(frame.filename, frame.lineno or 1, 1, f"template error: {what}")
-    if isinstance(exc, jinja2.TemplateError):
-        return Diagnostic("<templates>", 1, 1, f"template error: {exc}")
-    return None

@@ -172,7 +172,7 @@ def test_the_search_index_is_built_once_the_render_workers_are_gone(synthetic, t
     from site_builder.render import publishing
 
     seen = []
-    probe = lambda staging, site: seen.append((multiprocessing.active_children(), len(list(staging.glob("events/*")))))  # noqa: E731
+    probe = lambda staging, site, cache: seen.append((multiprocessing.active_children(), len(list(staging.glob("events/*")))))  # noqa: E731
     monkeypatch.setattr(publishing, "POSTPROCESSORS", [probe, *publishing.POSTPROCESSORS])
     result = build(Options(root=synthetic, out=tmp_path / "out", jobs=2))
     assert seen == [([], len(result.site.events))]

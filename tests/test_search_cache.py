@@ -1,4 +1,4 @@
-"""The search index's parts kept between builds (search.PartCache): the same bytes with the cache
+"""The search index's parts kept between builds (speed/search_cache.PartCache): the same bytes with the cache
 cold, warm or off; Pagefind runs again only for the parts whose records changed; an entry that is
 damaged, half-written or too old is never published."""
 
@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from site_builder.render import search_index as search
-from site_builder.speed import cache_store, manifest
+from site_builder import cache_folder
+from site_builder.speed import cache_store, manifest, search_cache
+from site_builder.speed.search_cache import PartCache
 from site_builder.build import Options, build
 from site_builder.content.load import load_site
 from site_builder.render.search_index import write_index
@@ -56,7 +58,7 @@ def entries(folder: Path) -> list[Path]:
 def index(site, out: Path, starts: list[int]) -> tuple[dict[str, bytes], int]:
     """The bundle write_index makes, and how many Pagefind processes it started."""
     before = len(starts)
-    write_index(out, site)
+    write_index(out, site, PartCache.default())
     return tree(out), len(starts) - before
 
 
@@ -88,7 +90,7 @@ def test_a_whole_build_is_the_same_bytes_with_the_cache_warm_or_off(real_site, t
 def test_with_the_cache_off_nothing_is_kept_anywhere(real_site, tmp_path, monkeypatch, starts):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("SITE_BUILDER_CACHE", "off")
-    assert manifest.cache_root() is None and search.PartCache.default() is None
+    assert cache_folder.cache_root() is None and PartCache.default() is None
     site = load_site(real_site.root)
     index(site, tmp_path / "one", starts)
     index(site, tmp_path / "two", starts)
@@ -98,7 +100,7 @@ def test_with_the_cache_off_nothing_is_kept_anywhere(real_site, tmp_path, monkey
         assert result.returncode == 0 and result.stdout.startswith("built "), result.stdout + result.stderr
     assert not (tmp_path / "xdg").exists()
     monkeypatch.delenv("SITE_BUILDER_CACHE")  # by default: beside the manifests, in the user's cache folder
-    assert search.PartCache.default().folder == tmp_path / "xdg" / "site-builder" / "search"
+    assert PartCache.default().folder == tmp_path / "xdg" / "site-builder" / "search"
     assert manifest.cache_folder() == tmp_path / "xdg" / "site-builder" / "builds"
 
 
@@ -150,7 +152,7 @@ def test_an_entry_naming_a_file_outside_the_bundle_is_a_miss(real_site, tmp_path
     right, _ = index(site, tmp_path / "cold", starts)
     first = entries(cache)[0]
     key = first.name[: -len(".part")]
-    search.PartCache(cache).store(key, [("../../escaped.txt", b"not Pagefind's"), ("pagefind-entry.json", b"{}")])
+    PartCache(cache).store(key, [("../../escaped.txt", b"not Pagefind's"), ("pagefind-entry.json", b"{}")])
     bundle, ran = index(site, tmp_path / "out" / "bundle", starts)
     assert bundle == right and ran == 1
     assert not (tmp_path / "escaped.txt").exists() and not (tmp_path / "out" / "escaped.txt").exists()
@@ -173,9 +175,10 @@ import os, signal, sys
 from pathlib import Path
 from site_builder.render import search_index as search
 from site_builder.content.load import load_site
+from site_builder.speed.search_cache import PartCache
 search.MAX_PART_RECORDS = 12
 os.replace = lambda *args: os.kill(os.getpid(), signal.SIGKILL)  # killed once an entry is written, before it is named
-search.write_index(Path(sys.argv[2]), load_site(Path(sys.argv[1])))
+search.write_index(Path(sys.argv[2]), load_site(Path(sys.argv[1])), PartCache.default())
 """
 
 
@@ -204,7 +207,7 @@ def test_a_failed_entry_write_leaves_nothing_and_the_build_goes_on(real_site, tm
         yield b"site-builder search part\n" + b"x" * 1000
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(search, "_pack", full_disk)
+    monkeypatch.setattr(search_cache, "_pack", full_disk)
     site = load_site(real_site.root)
     bundle, ran = index(site, tmp_path / "one", starts)
     assert ran == 5 and list(cache.iterdir()) == []
@@ -213,8 +216,8 @@ def test_a_failed_entry_write_leaves_nothing_and_the_build_goes_on(real_site, tm
 
 
 def test_the_least_recently_used_entries_go_first(tmp_path, monkeypatch):
-    monkeypatch.setattr(search, "CACHE_KEEP", 4)
-    cache = search.PartCache(tmp_path)
+    monkeypatch.setattr(search_cache, "CACHE_KEEP", 4)
+    cache = PartCache(tmp_path)
     for n in range(7):
         cache.store(f"{n:064x}", [("pagefind-entry.json", b"{}")])
         os.utime(cache.path(f"{n:064x}"), ns=(n * 10**9, n * 10**9))
@@ -224,7 +227,7 @@ def test_the_least_recently_used_entries_go_first(tmp_path, monkeypatch):
 
 
 def test_the_cache_stays_bounded_over_many_builds(real_site, tmp_path, cache, starts, monkeypatch):
-    monkeypatch.setattr(search, "CACHE_KEEP", 7)
+    monkeypatch.setattr(search_cache, "CACHE_KEEP", 7)
     event = real_site.root / "content" / "events" / "2025-08-15-anchorage-summit.yaml"
     text = event.read_text(encoding="utf-8")
     for n in range(4):
@@ -234,7 +237,7 @@ def test_the_cache_stays_bounded_over_many_builds(real_site, tmp_path, cache, st
         kept = entries(cache)
         assert len(kept) == min(5 + n, 7)
     assert len(starts) == 5 + 3  # then one part a build
-    monkeypatch.setattr(search, "CACHE_KEEP", 2)  # fewer than a build's parts: the build's are kept
+    monkeypatch.setattr(search_cache, "CACHE_KEEP", 2)  # fewer than a build's parts: the build's are kept
     index(site, tmp_path / "again", starts)
     assert len(entries(cache)) == 5 and len(starts) == 8
 

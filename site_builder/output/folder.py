@@ -10,7 +10,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Iterator
 
-from site_builder.speed import manifest
+from site_builder.cache_folder import cache_root
 from site_builder.errors import printable
 
 try:
@@ -22,6 +22,7 @@ MARKER = ".site-builder-output"  # in every output folder, written when the buil
 MARKER_TEXT = b"site-builder output folder: every build replaces it whole; keep no files of your own in it\n"
 SOURCES = ("content", "templates", "static", "themes")  # the site's folders a build reads
 VERSION_CONTROL = {".git", ".hg", ".svn"}
+_CODE = Path(__file__).resolve().parent.parent  # site_builder/, which a build reads too
 _HINT = "pick a folder that does not exist yet (site-builder makes it), or an empty one"
 
 
@@ -97,9 +98,9 @@ def _refuse_site_folders(real: Path, root: Path, name: str) -> None:
         what = "the site folder" if _identity(real) == _identity(root) else "a folder the site is in"
         raise OutputError(f"{name} is {what} ({shown(root)}); a build replaces its output folder whole",
                           f"build into a new folder such as {shown(root / 'build')}")
-    cache = manifest.cache_root()
+    cache = cache_root()
     protected = [(root / folder, f"the site's {folder}/ folder") for folder in SOURCES]
-    protected += [(manifest.PACKAGE, "site-builder's own code"), (manifest.PACKAGE.parent / "themes", "the packaged themes")]
+    protected += [(_CODE, "site-builder's own code"), (_CODE.parent / "themes", "the packaged themes")]
     protected += [(cache, "site-builder's cache folder")] if cache is not None else []
     for folder, what in protected:
         if _identity(folder) is not None and _identity(folder) in inside:

@@ -28,8 +28,10 @@ from site_builder.preview.load_steps import MISSING, CachedSteps, Recorder, same
 from site_builder.errors import ContentError, Diagnostic
 from site_builder.model import Site
 from site_builder.preview.packing import Dictionaries, Packed, pack, unpack
+from site_builder.render.memo import Memo
 from site_builder.render.pages import CARD_TEMPLATE, RenderContext
 from site_builder.render.site import render_site
+from site_builder.render.template_errors import template_diagnostic
 from site_builder.render.theme import Theme, ThemeError
 from site_builder.render.urls import Urls, output_path
 
@@ -237,6 +239,7 @@ class IncrementalRenderer:
         self._changed_by: dict[int, frozenset] = {}  # id(earlier site) -> what reads differently now
         self.stats = RenderStats()
         self.dictionaries = Dictionaries()  # to pack pages with
+        self.kept: dict = {}  # Memo.of's values, kept across rebuilds with their (unchanged) objects
 
     def render(self, site: Site, theme: Theme, later: frozenset = frozenset()) -> dict[str, bytes | Packed]:
         """later: names of renderers not to run now if they never ran (their files are then
@@ -249,25 +252,26 @@ class IncrementalRenderer:
         self.stats = RenderStats()
         self._site = site
         seen_pages: set[str] = set()
+        view = SiteView(site)
+        memo = RecordingMemo(view, self.recorded, self.kept)
         try:
-            return render_site(site, theme, self.templates.env, self._context(seen_pages), self._run)
+            return render_site(site, theme, self.templates.env, self._context(view, seen_pages), self._run, memo)
         finally:
             for path in [p for p in self.pages if p not in seen_pages]:
                 self.pages.pop(path)  # a page no longer produced (or unknown after a failure)
             for event_id in [e for e in self.cards if e not in site.events_by_id]:
                 self.cards.pop(event_id)
 
-    def _context(self, seen_pages: set[str]):
+    def _context(self, view: SiteView, seen_pages: set[str]):
         renderer = self
 
-        def make(site: Site, asset_names: dict[str, str], env: jinja2.Environment) -> RenderContext:
+        def make(site: Site, asset_names: dict[str, str], env: jinja2.Environment, memo: Memo) -> RenderContext:
             if asset_names != renderer.assets:  # new CSS means new hashed names in every page
                 renderer.assets = asset_names
                 renderer.pages.clear()
                 renderer.cards.clear()
                 renderer.runs.clear()
-            view = SiteView(site)
-            return _CachingContext(view, Urls(view, asset_names), env, renderer=renderer, seen=seen_pages)
+            return _CachingContext(view, Urls(view, asset_names), env, memo, renderer=renderer, seen=seen_pages)
         return make
 
     def unchanged(self, since: Site, deps: frozenset) -> bool:
@@ -368,7 +372,7 @@ class IncrementalRenderer:
             # it now, so a template error shows at once.) The deps are those of its last real run:
             # these renderers read the same parts of the site (events, sources, config) every time.
             view = SiteView(self._site)  # as in a real run (the export pieces are kept for a SiteView)
-            later = Deferred(renderer, RenderContext(view, Urls(view, ctx.urls.assets), ctx.env))
+            later = Deferred(renderer, RenderContext(view, Urls(view, ctx.urls.assets), ctx.env, Memo(self.kept)))
             outputs = [(path, LazyFile(path, later)) for path, _ in run.outputs]
             self.runs[key] = _Run(run.deps, self._site, self.templates.version, outputs)
             self.stats.renderers_deferred += 1
@@ -457,9 +461,32 @@ class LazyFiles(Mapping):
         return len(self._outputs)
 
 
+class RecordingMemo(Memo):
+    """A Memo whose values carry what making them read of the site (SiteView's deps): a page
+    given a kept value counts as having read it too, as with once()'s fragments."""
+
+    def __init__(self, view: SiteView, recorded: Callable[[set], frozenset], kept: dict) -> None:
+        super().__init__(kept)  # (Memo.of starts `kept` again past memo.LIMIT entries)
+        self._view, self._recorded = view, recorded
+
+    def value(self, make, *args):
+        made, deps = super().value(self._reading, make, *args)
+        self._view.deps |= deps
+        return made
+
+    def _reading(self, make, *args):
+        view = self._view
+        outer, view.deps = view.deps, set()
+        try:
+            made = make(*args)
+        finally:
+            inner, view.deps = view.deps, outer
+        return made, self._recorded(inner)
+
+
 class _CachingContext(RenderContext):
-    def __init__(self, site, urls, env, *, renderer: IncrementalRenderer, seen: set[str]):
-        super().__init__(site, urls, env)
+    def __init__(self, site, urls, env, memo, *, renderer: IncrementalRenderer, seen: set[str]):
+        super().__init__(site, urls, env, memo)
         self.renderer = renderer
         self.seen = seen
         # The templates the page being rendered shows through once() and card(): calls, which
@@ -598,8 +625,6 @@ class Session:
         """The site after these files changed (None: check every file's stat). Raises ContentError.
         later: renderers that never ran to leave for the next rebuild, on a site of
         LATER_FROM_EVENTS events or more (Generation.stats.renderers_later says how many were)."""
-        from site_builder.build import template_diagnostic
-
         started = time.perf_counter()
         if changed:
             self.steps.forget(changed)

@@ -95,7 +95,7 @@ class Preview:
         try:
             data, gzipped = _file(snap.files, name, accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")))
         except Exception as exc:  # a file made on request (incremental.DEFERRED)
-            from site_builder.build import template_diagnostic
+            from site_builder.render.template_errors import template_diagnostic
 
             diagnostic = template_diagnostic(exc)
             if diagnostic is None:

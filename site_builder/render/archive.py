@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from site_builder.model.dates import PartialDate
-from site_builder.render.memo import PerObject
 from site_builder.model import Event, Site
 from site_builder.render.markdown import markdown_text
+from site_builder.render.memo import Memo
 from site_builder.slugs import slugify
 
 LARGE_SITE = 300  # more events than this: the home page lists one period and links the others
@@ -79,21 +79,10 @@ def is_large(site: Site) -> bool:
     return len(site.events) > LARGE_SITE
 
 
-_archives: list = []  # [(Site.periods, PAGE_EVENTS, its Archive)]: the home page, the embed view, every page ask
-
-
 def build_archive(site: Site) -> Archive:
-    periods = site.periods
-    if _archives and _archives[0][0] is periods and _archives[0][1] == PAGE_EVENTS:
-        return _archives[0][2]
-    found = _build_archive(periods)
-    _archives[:] = [(periods, PAGE_EVENTS, found)]
-    return found
-
-
-def _build_archive(periods) -> Archive:
+    """The pages by period of a large site, from its month groups (Site.periods)."""
     by_year: dict[int, list[Group]] = {}
-    for group in periods:
+    for group in site.periods:
         by_year.setdefault(group[2][0].when.start.year, []).append(group)
     years, pages = [], []
     for year, groups in by_year.items():
@@ -124,7 +113,7 @@ def _build_archive(periods) -> Archive:
 
 # ---- what the browser filters with -------------------------------------------------------------
 
-def index_data(site: Site, archive: Archive, base: str) -> bytes:
+def index_data(site: Site, archive: Archive, base: str, memo: Memo | None = None) -> bytes:
     """Every event as one short row; tags and actors as positions in the filter's option lists.
 
     Row: [id, first day, last day ("" when the same), lane, [tags], [actors], page, date, title];
@@ -133,9 +122,10 @@ def index_data(site: Site, archive: Archive, base: str) -> bytes:
     lanes = {lane.id: n for n, lane in enumerate(site.config.lanes)}
     tags = {slug: n for n, (slug, _) in enumerate(site.tags)}
     actors = {slug: n for n, (slug, _) in enumerate(site.actors)}
+    memo = memo or Memo()
     rows = []
     for event in site.events:
-        facts = _facts(event)
+        facts = memo.of(_event_facts, event)
         rows.append([event.id, facts.first, facts.last, lanes[event.lane],
                      sorted({tags[t] for t in facts.tags}), sorted({actors[a] for a in facts.actors}),
                      archive.page_of[event.id], facts.date, event.title])
@@ -150,10 +140,11 @@ def index_data(site: Site, archive: Archive, base: str) -> bytes:
     return _compact_json(data)
 
 
-def text_data(site: Site) -> bytes:
+def text_data(site: Site, memo: Memo | None = None) -> bytes:
     """Each event's title, summary and quotations as the text filter reads them, already folded
     (timeline.js folds the reader's words the same way), in the order of the index's rows."""
-    return _compact_json([_facts(event).text for event in site.events])
+    memo = memo or Memo()
+    return _compact_json([memo.of(_event_facts, event).text for event in site.events])
 
 
 @dataclass(frozen=True)
@@ -177,9 +168,6 @@ def _event_facts(event: Event) -> _Facts:
                   fold(f"{event.title} {markdown_text(event.summary)} {quotes}"))
 
 
-_facts = PerObject(_event_facts)
-
-
 _MARKS = re.compile("[\u0300-\u036f]")
 _FOLDS = [(re.compile("[\u2018\u2019\u201b\u2032]"), "'"), (re.compile("[\u201c\u201d\u201e\u2033]"), '"'),
           (re.compile("[\u2010-\u2015\u2212]"), "-")]
@@ -198,7 +186,7 @@ def _compact_json(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def data_files(site: Site, archive: Archive, base: str) -> list[tuple[str, bytes]]:
+def data_files(site: Site, archive: Archive, base: str, memo: Memo) -> list[tuple[str, bytes]]:
     """The two data files, (output path, bytes). Their names do not change with their content,
     so no page has to be written again when another page's event changes."""
-    return [(INDEX_ASSET, index_data(site, archive, base)), (TEXT_ASSET, text_data(site))]
+    return [(INDEX_ASSET, index_data(site, archive, base, memo)), (TEXT_ASSET, text_data(site, memo))]

@@ -17,9 +17,9 @@ from functools import lru_cache
 import plotly.graph_objects as go
 
 from site_builder.model.dates import PartialDate
-from site_builder.render.memo import PerObject
 from site_builder.model import Event, Site
 from site_builder.render.archive import is_large
+from site_builder.render.memo import Memo
 
 PLOTLY_JS = "js/plotly.min.js"  # logical asset name: shipped from the plotly package, hashed like any asset
 PAD_DAYS = 10  # room on either side of the first and last event
@@ -82,11 +82,13 @@ class Chart:
         return f"{100 * self.fraction(moment):.3f}%"
 
 
-def build_chart(site: Site) -> Chart:
+def build_chart(site: Site, memo: Memo) -> Chart:
+    """The chart of the site's events; `memo` keeps each event's extent (the preview keeps
+    unchanged events, and their extents with them)."""
     lanes = site.config.lanes
     rows = {lane.id: n for n, lane in enumerate(lanes)}
     if is_large(site):  # circles by month: no event is placed one by one
-        extents = list(map(_kept_extent, site.events))
+        extents = [memo.of(_extent, event) for event in site.events]
         lo, hi = _domain(min((e[0] for e in extents), default=None), max((e[1] for e in extents), default=None))
         return Chart(tuple(lanes), (), (lo, hi), _year_ticks(lo, hi), _months(site, rows))
     placed = []
@@ -131,17 +133,11 @@ def month_size(count: int, most: int) -> float:
     return round(MONTH_MIN_SIZE + (MONTH_MAX_SIZE - MONTH_MIN_SIZE) * (count / most) ** 0.5, 1)
 
 
-_last_figure: list = []  # [(chart, figure)]: the home page and the embed view draw the same chart
-
-
-def figure(chart: Chart, site: Site) -> dict:
+def figure(chart: Chart, memo: Memo) -> dict:
     """The plotly figure as plain JSON data (no functions, no HTML from content unescaped).
-    Made once per chart: plotly's validation takes a while, and an edit rarely changes the chart."""
-    if _last_figure and _last_figure[0][0] == chart:
-        return _last_figure[0][1]
-    made = _figure(chart)
-    _last_figure[:] = [(chart, made)]
-    return made
+    Made again only when the chart changes: plotly's validation takes a while, and an edit
+    rarely changes the chart."""
+    return memo.alike(_figure, chart)
 
 
 def _figure(chart: Chart) -> dict:
@@ -275,9 +271,6 @@ def _year_ticks(lo: date, hi: date) -> tuple[Tick, ...]:
 
 def _as_datetime(moment: date | datetime) -> datetime:
     return moment if isinstance(moment, datetime) else datetime.combine(moment, time())
-
-
-_kept_extent = PerObject(_extent)  # the preview keeps unchanged events: their extents too
 
 
 def _milliseconds(delta: timedelta) -> int:

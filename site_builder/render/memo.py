@@ -1,31 +1,50 @@
-"""Values worked out once per object.
+"""Memo: the values a render works out once, though several renderers and pages ask for them.
 
-The preview server keeps an unchanged event's (and source's) object from one rebuild to the
-next, so what is derived from one event alone can be kept with it: a rebuild after an edit then
-works out the edited event's values only. Keyed by the object's id, holding the object itself
-so that id is not reused while the entry lives.
+Each render has its own (render_site makes it), so nothing site-derived outlives a render but
+what an owner chooses to keep: the preview passes the same `kept` to every rebuild, so the
+values of an unchanged event (the same object) are not worked out again.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Generic, TypeVar
+from typing import Any, Callable, TypeVar
 
 T = TypeVar("T")
 
-LIMIT = 200_000  # entries; past this the memo starts again (objects of sites no longer built)
+LIMIT = 200_000  # entries of `kept`; past this it starts again (objects of sites no longer built)
 
 
-class PerObject(Generic[T]):
-    def __init__(self, make: Callable[[Any], T]):
-        self._make = make
-        self._kept: dict[int, tuple[Any, T]] = {}
+class Memo:
+    """Values a render works out once, though several renderers and pages ask for them."""
 
-    def __call__(self, obj) -> T:
-        kept = self._kept.get(id(obj))
-        if kept is not None and kept[0] is obj:
-            return kept[1]
-        value = self._make(obj)
-        if len(self._kept) >= LIMIT:
-            self._kept.clear()
-        self._kept[id(obj)] = (obj, value)
-        return value
+    def __init__(self, kept: dict | None = None) -> None:
+        self.kept: dict = kept if kept is not None else {}
+        self._values: dict[tuple, tuple[tuple, Any]] = {}
+
+    def value(self, make: Callable[..., T], *args) -> T:
+        """make(*args), made once in this render for the same arguments (the same objects)."""
+        key = (make, *map(id, args))
+        entry = self._values.get(key)
+        if entry is None or not all(a is b for a, b in zip(entry[0], args)):
+            entry = self._values[key] = (args, make(*args))  # args held: their ids stay theirs
+        return entry[1]
+
+    def of(self, make: Callable[[Any], T], obj) -> T:
+        """make(obj), for a value that depends on obj alone: kept in `kept`, with obj, for as
+        long as the owner keeps passing `kept` to the next render."""
+        key = (make, id(obj))
+        entry = self.kept.get(key)
+        if entry is None or entry[0] is not obj:
+            if len(self.kept) >= LIMIT:
+                self.kept.clear()
+            entry = self.kept[key] = (obj, make(obj))
+        return entry[1]
+
+    def alike(self, make: Callable[[Any], T], arg) -> T:
+        """make(arg), or the value the last call made for an equal arg (in `kept`): for a value
+        dear to make from a small one that an edit rarely changes (the chart's figure)."""
+        key = (make, "alike")
+        entry = self.kept.get(key)
+        if entry is None or entry[0] != arg:
+            entry = self.kept[key] = (arg, make(arg))
+        return entry[1]

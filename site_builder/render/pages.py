@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 import jinja2
 from markupsafe import Markup
 
-from site_builder.render.memo import PerObject
 from site_builder.model import Event, Site
 from site_builder.render.archive import (INDEX_ASSET, TEXT_ASSET, Archive, PeriodPage, build_archive, data_files,
                                          is_large)
 from site_builder.render.chart import build_chart, figure, plotly_style_guards
+from site_builder.render.memo import Memo
 from site_builder.render.source_text import source_paragraphs
 from site_builder.render.urls import Urls, output_path
 from site_builder.slugs import slugify
@@ -36,11 +36,12 @@ class RenderContext:
     site: Site
     urls: Urls
     env: jinja2.Environment
+    memo: Memo = field(default_factory=Memo)  # what this render works out once (render_site gives it)
 
     def render(self, template: str, page: Page, **values) -> tuple[str, bytes]:
         html = self.env.get_template(template).render(
             site=self.site, config=self.site.config, urls=self.urls, page=page, slug=slugify, card=self.card,
-            once=self.once, **values)
+            once=self.once, memo=self.memo, **values)
         return output_path(page.url, self.urls.base), html.encode("utf-8")
 
     def render_keyed(self, template: str, url: str, key: tuple, make: Callable[..., tuple[Page, dict]],
@@ -53,7 +54,7 @@ class RenderContext:
 
     def turns(self, count: int) -> Iterable[int]:
         """The numbers, out of `count`, of the pages this context renders, for a renderer that
-        makes one page per item: all of them here; a forked worker's share of them (forked.py)."""
+        makes one page per item: all of them here; a forked worker's share of them (speed/forked_render.py)."""
         return range(count)
 
     def card(self, event: Event) -> Markup:
@@ -93,27 +94,25 @@ def home_page(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
 def timeline_values(ctx: RenderContext) -> dict:
     """What the home page and the embed view show: the chart, the filters and the list, which on
     a large site is the latest period's, with the index of periods and the data for the filters."""
-    site = ctx.site
-    inputs = (site.events, site.config, site.periods, ctx.urls)
-    kept = _timeline_kept[0] if _timeline_kept else None
-    if kept is not None and all(a is b for a, b in zip(kept[0], inputs)):
-        # The embed view after the home page: the same values. Read what making them reads, so
-        # the preview records the same dependencies for both (incremental.SiteView).
-        iter(site.events), site.tags, site.actors  # noqa: B018
-        return kept[1]
-    chart = build_chart(site)
-    values = dict(chart=chart, figure=figure(chart, site), facets=facets(site),
+    return ctx.memo.value(_timeline_values, ctx)
+
+
+def _timeline_values(ctx: RenderContext) -> dict:
+    site, memo = ctx.site, ctx.memo
+    chart = memo.value(build_chart, site, memo)
+    values = dict(chart=chart, figure=figure(chart, memo), facets=facets(ctx),
                   period_options=period_options(site), plotly_style_guards=plotly_style_guards())
     if not is_large(site):
         values |= dict(groups=site.periods, archive=None, listing=None, position=None, data=None)
     else:
-        archive = build_archive(site)
+        archive = site_archive(ctx)
         values |= listing_values(ctx, archive, archive.latest)
-    _timeline_kept[:] = [(inputs, values)]
     return values
 
 
-_timeline_kept: list = []  # [((events, config, periods, urls), values)] of the last call
+def site_archive(ctx: RenderContext) -> Archive:
+    """A large site's pages by period (archive.py), worked out once per render."""
+    return ctx.memo.value(build_archive, ctx.site)
 
 
 def period_options(site: Site) -> tuple[tuple[str, str], ...]:
@@ -137,9 +136,9 @@ def period_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     """A large site's pages by period (see archive.py); nothing for a smaller site."""
     if not is_large(ctx.site):
         return
-    archive = build_archive(ctx.site)
+    archive = site_archive(ctx)
     config = ctx.site.config
-    options = facets(ctx.site)
+    options = facets(ctx)
     periods = period_options(ctx.site)
     every = tuple(archive.every_page())
     for n in ctx.turns(len(every)):
@@ -155,7 +154,7 @@ def timeline_data(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     """A large site's filter data (archive.py), under fixed names."""
     if not is_large(ctx.site):
         return
-    yield from data_files(ctx.site, build_archive(ctx.site), ctx.urls.base)
+    yield from data_files(ctx.site, site_archive(ctx), ctx.urls.base, ctx.memo)
 
 
 @dataclass(frozen=True)
@@ -167,46 +166,32 @@ class Facet:
     options: tuple[tuple[str, str, int], ...]
 
 
-def facets(site: Site) -> tuple[Facet, ...]:
-    """The filters' options with their counts. The home page and the pages by period both ask, in
-    one build and in each preview rebuild: counted once, and read the same way both times."""
-    events, tags, actors, config = site.events, site.tags, site.actors, site.config
-    kept = _facets_kept[0] if _facets_kept else None
-    if kept is not None and all(a is b for a, b in zip(kept[0], (events, tags, actors, config))):
-        iter(events)  # as counting them does: the preview notes that every event was read
-        return kept[1]
-    found = _facets(events, tags, actors, config)
-    _facets_kept[:] = [((events, tags, actors, config), found)]
-    return found
+def facets(ctx: RenderContext) -> tuple[Facet, ...]:
+    """The filters' options with their counts: the home page and the pages by period both ask."""
+    return ctx.memo.value(_facets, ctx.site, ctx.memo)
 
 
-_facets_kept: list = []  # [((events, tags, actors, config), facets)] of the last call
-
-
-def _facets(events, site_tags, site_actors, config) -> tuple[Facet, ...]:
+def _facets(site: Site, memo: Memo) -> tuple[Facet, ...]:
     lanes: dict[str, int] = {}
     tags: dict[str, int] = {}
     actors: dict[str, int] = {}
-    for event in events:
-        slugs = _slugs(event)
+    for event in site.events:
+        slugs = memo.of(_event_slugs, event)
         lanes[slugs[2]] = lanes.get(slugs[2], 0) + 1
         for slug in slugs[0]:
             tags[slug] = tags.get(slug, 0) + 1
         for slug in slugs[1]:
             actors[slug] = actors.get(slug, 0) + 1
     return (
-        Facet("lane", "Lanes", tuple((lane.id, lane.label, lanes.get(lane.id, 0)) for lane in config.lanes)),
-        Facet("tag", "Tags", tuple((slug, label, tags[slug]) for slug, label in site_tags)),
-        Facet("actor", "Actors", tuple((slug, label, actors[slug]) for slug, label in site_actors)),
+        Facet("lane", "Lanes", tuple((lane.id, lane.label, lanes.get(lane.id, 0)) for lane in site.config.lanes)),
+        Facet("tag", "Tags", tuple((slug, label, tags[slug]) for slug, label in site.tags)),
+        Facet("actor", "Actors", tuple((slug, label, actors[slug]) for slug, label in site.actors)),
     )
 
 
 def _event_slugs(event: Event) -> tuple[frozenset, frozenset, str]:
     """(tag slugs, actor slugs, lane slug): facets count each once per event."""
     return frozenset(map(slugify, event.tags)), frozenset(map(slugify, event.actors)), slugify(event.lane)
-
-
-_slugs = PerObject(_event_slugs)
 
 
 def event_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
@@ -236,14 +221,14 @@ def listing_urls(ctx: RenderContext) -> Callable[[str], str]:
     home = ctx.urls.home()
     if not is_large(ctx.site):
         return lambda event_id: home
-    archive = build_archive(ctx.site)
+    archive = site_archive(ctx)
     urls = [home if page is archive.latest else ctx.urls.page(page.path) for page in archive.pages]
     page_of = archive.page_of
     return lambda event_id: urls[page_of[event_id]]
 
 
 def source_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
-    sources = tuple(ctx.site.sources)  # read whole, as iterating it did (the preview notes what is read)
+    sources = tuple(ctx.site.sources)
     for n in ctx.turns(len(sources)):
         source = sources[n]
         excerpts = ctx.site.excerpts_by_source[source.id]

@@ -18,8 +18,8 @@ PUBLISHING_RENDERERS: list[Callable] = [
     embed_page,
 ]
 
-# Each post-processor takes (output folder being staged, Site) and may add files to it
-# (a search index, say). They run before the new site replaces the old one.
+# Each post-processor takes (output folder being staged, Site, the search index's parts kept
+# between builds or None) and may add files to it. They run before the new site replaces the old one.
 POSTPROCESSORS: list[Callable] = [index_site]  # Pagefind: a failed index leaves build/ as it was
 
 # Functions the theme's publishing partials call (head_meta.html: structured_data()).

@@ -4,9 +4,9 @@ The records come from the model, not from crawling the HTML, so each result can 
 where it should: an event to its page, a paragraph of an archived source to the passage (the
 anchor of the excerpt cited there, else a text fragment of the paragraph's first words).
 The real `pagefind` binary (from the `pagefind[bin]` package) does the indexing; if it fails,
-the build fails and the previous build/ stays live. A large site is indexed in parts; a part that
-would be asked of Pagefind in exactly the same words as in an earlier build is copied from the
-cache instead (PartCache; SITE_BUILDER_CACHE=off for none).
+the build fails and the previous build/ stays live. A large site is indexed in parts; given a
+cache (the build passes speed/search_cache.py's), a part that would be asked of Pagefind in exactly
+the same words as in an earlier build is copied from it instead.
 """
 
 from __future__ import annotations
@@ -14,9 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import queue
-import struct
 import subprocess
 import tempfile
 import threading
@@ -25,31 +23,25 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
-from site_builder.speed import manifest
-from site_builder.speed.cache_store import EntryStore
 from site_builder.content.archived import paragraph_spans, visible_text
 from site_builder.content.excerpts import text_fragment
 from site_builder.errors import ContentError, Diagnostic
-from site_builder.render.memo import PerObject
 from site_builder.model import Event, Excerpt, Site, Source
 from site_builder.output.write import ensure_folder, write_files
 from site_builder.render.markdown import markdown_text
+from site_builder.render.memo import Memo
 from site_builder.render.urls import Urls
 
 BUNDLE_DIR = "pagefind"  # relative to the site root; the search page loads BUNDLE_DIR/pagefind.js
 
-# Pagefind's memory follows the text of one index, not its number of records, and peaks while it
-# builds its files (GetFiles): about 90 bytes a character, so 780 MB for the 9 million characters
-# of 10,000 events' 15,000 records in one index, 30 MB for a part while its records arrive. A large
-# site is therefore indexed in parts, each by a `pagefind --service` process of its own that exits
-# when its part is written, and the search page merges them in the browser (Pagefind's mergeIndex).
-# A part of at most 1.4 million characters as part_count counts them (about 1.1 million in its
-# records; 8 parts at 10,000 events) peaks at about 120 MB (the parts are dealt by a hash,
-# part_of, so they differ by a few per cent: up to 127 MB measured); two run at a time (the index ends
-# sooner on two cores, for the same CPU time). The build runs the index once the render workers
-# are gone (build.py), so their memory and Pagefind's are never held at once.
+# Pagefind's memory follows the text of one index and peaks while it builds its files, so a large
+# site is indexed in parts of at most MAX_PART_CHARS (as part_count counts them), each by a
+# `pagefind --service` process of its own that exits when its part is written; the search page
+# merges them in the browser (Pagefind's mergeIndex). PARALLEL_PARTS run at a time. The build
+# runs the index once the render workers are gone (build.py): their memory and Pagefind's are
+# never held at once.
 MAX_PART_RECORDS = 2_500
 MAX_PART_CHARS = 1_400_000
 PARALLEL_PARTS = 2
@@ -88,13 +80,9 @@ def part_of(url: str, parts: int) -> int:
     """The part a record is indexed in: a hash of its URL, so that adding, removing or editing one
     event leaves every other record in its part, and the other parts' files can come from the
     cache. A hash mixes events and passages alike in every part, so every part's word statistics,
-    and so the scores of merged results, are those of the whole site. At 10,000 events the 8 parts
-    hold 1,824 to 1,934 records (1,205 to 1,289 events) and 1.09 to 1.17 million characters of
-    text; dealt round, 1,872 or 1,873 and at most 1.14 million. The largest part's Pagefind peaked
-    at 122 to 127 MB, 115 to 124 MB dealt round (VmHWM, indexed alone; in whole indexes the
-    largest of the 8 peaks was 119 to 120 MB, 120 to 124 MB dealt round)."""
+    and so the scores of merged results, are those of the whole site."""
     # blake2b rather than crc32: a CRC is linear, so URLs that differ in a few set places could
-    # all fall in the same few parts; 15,000 records cost about 12 ms either way.
+    # all fall in the same few parts.
     return int.from_bytes(hashlib.blake2b(url.encode("utf-8"), digest_size=8).digest(), "big") % parts
 
 
@@ -131,13 +119,15 @@ def _source_records(site: Site, urls: Urls, source: Source, spans: list[tuple[in
     return records
 
 
-def part_count(site: Site) -> int:
+def part_count(site: Site, memo: Memo | None = None) -> int:
     """How many parts the index is written in: from counts the model gives at once, so the
-    search page (rendered before the index is written) names the same parts the index writes."""
+    search page (rendered before the index is written) names the same parts the index writes.
+    `memo` keeps each event's and source's counts (the search page asks at every preview rebuild)."""
+    memo = memo or Memo()
     records = len(site.events)
-    chars = sum(map(_event_chars, site.events))
+    chars = sum(memo.of(_count_event_chars, event) for event in site.events)
     for source in site.sources:
-        paragraphs, text = _source_size(source)
+        paragraphs, text = memo.of(_count_source_size, source)
         records += paragraphs
         chars += text
     return max(1, -(-records // MAX_PART_RECORDS), -(-chars // MAX_PART_CHARS))
@@ -156,23 +146,18 @@ def _count_source_size(source: Source) -> tuple[int, int]:
     return len(spans), chars
 
 
-# The search page asks at every rebuild of the preview: the unchanged events' counts are kept.
-_event_chars = PerObject(_count_event_chars)
-_source_size = PerObject(_count_source_size)
-
-
 def part_dirs(parts: int) -> list[str]:
     """Where each part's bundle goes, relative to the site root: the first is the bundle the
     search page loads, the others sit inside it and are merged into it."""
     return [BUNDLE_DIR] + [f"{BUNDLE_DIR}/part-{n}" for n in range(2, parts + 1)]
 
 
-def index_site(staging: Path, site: Site) -> list[str]:
+def index_site(staging: Path, site: Site, cache: Any = None) -> list[str]:
     """POSTPROCESSOR: write the Pagefind bundle to staging/pagefind/; the paths written, relative
     to staging. Failing stops the build."""
     ensure_folder(Path(staging) / BUNDLE_DIR, staging)  # staging may be a reused spare (output.staged)
     try:
-        return [f"{BUNDLE_DIR}/{path}" for path in write_index(Path(staging) / BUNDLE_DIR, site)]
+        return [f"{BUNDLE_DIR}/{path}" for path in write_index(Path(staging) / BUNDLE_DIR, site, cache)]
     except SearchIndexError as exc:
         raise ContentError([Diagnostic(
             "pagefind", 1, 1, f"the search index could not be built: {exc}",
@@ -180,9 +165,10 @@ def index_site(staging: Path, site: Site) -> list[str]:
         ]) from exc
 
 
-def write_index(output: Path, site: Site) -> list[str]:
+def write_index(output: Path, site: Site, cache: Any = None) -> list[str]:
     """Write the bundle to output/ and, on a large site, the other parts to output/part-N/; the
-    paths written, relative to output."""
+    paths written, relative to output. `cache`: parts kept between builds (a PartCache of
+    speed/search_cache.py: key, load, store, prune), or None to index every part."""
     # One language for the whole index: the search page loads the index of its own <html lang>.
     language = site.config.language.split("-")[0].lower()  # Pagefind wants ISO 639-1
     parts = part_count(site)
@@ -191,16 +177,14 @@ def write_index(output: Path, site: Site) -> list[str]:
     for folder in folders:  # real folders, whatever an earlier site left there (output.staged)
         ensure_folder(folder, output)
     binary = locate_pagefind()
-    cache = PartCache.default()
-    binary_id = _binary_digest(binary) if cache is not None else None
-    if binary_id is None:
-        cache = None  # a binary that cannot be read cannot be told from another one
     new_index = json.dumps({"type": "NewIndex", "config": {"force_language": language}}).encode("utf-8")
     jobs = [_Part(folder, n == 0, new_index, records) for n, (folder, records)
             in enumerate(zip(folders, _part_records(site, language, parts)))]
     if cache is not None:
         for job in jobs:
-            job.key = _part_key(binary_id, job)
+            job.key = cache.key(binary, job.everything, job.new_index, job.records)
+        if any(job.key is None for job in jobs):
+            cache = None  # a binary that cannot be read cannot be told from another one
     if parts == 1:
         written = [_write_part(jobs[0], binary, cache, nullcontext())]
     else:
@@ -233,7 +217,7 @@ class _Part:
     everything: bool  # the first part: Pagefind's scripts, styles and WASM too, not only the index
     new_index: bytes  # the NewIndex payload, as sent
     records: list[bytes]  # every AddRecord payload as sent, in order, but for the index_id (_ADD_RECORD)
-    key: str | None = None  # its name in the cache (_part_key); None: no cache
+    key: str | None = None  # its name in the cache (PartCache.key); None: no cache
 
 
 # An AddRecord payload is its record's JSON with these two fields first: the record is encoded
@@ -254,7 +238,7 @@ def _part_records(site: Site, language: str, parts: int) -> list[list[bytes]]:
     return found
 
 
-def _write_part(job: _Part, binary: str, cache: PartCache | None, indexing: AbstractContextManager) -> list[str]:
+def _write_part(job: _Part, binary: str, cache, indexing: AbstractContextManager) -> list[str]:
     """Write one part's files: from the cache when it holds them, else as Pagefind writes them;
     their paths, relative to the part's folder."""
     files = cache.load(job.key) if cache is not None else None
@@ -272,8 +256,8 @@ def _write_part(job: _Part, binary: str, cache: PartCache | None, indexing: Abst
     return sorted(written)
 
 
-# One part's files written at a time: writing all 8 parts of 10,000 events from the cache (15,000
-# files), three threads at once took 0.65 to 0.78 s of system time, one after another 0.45 to 0.66.
+# One part's files written at a time: several threads writing many small files at once cost more
+# system time than one after another.
 _writing = threading.Lock()
 
 
@@ -295,7 +279,7 @@ def _run_pagefind(job: _Part, binary: str, indexing: AbstractContextManager) -> 
         return service.request({"type": "GetFiles", "index_id": index_id}).get("files") or []
 
 
-def _inside_bundle(path: str) -> bool:
+def inside_bundle(path: str) -> bool:
     """Whether a relative path stays inside the folder it is written under."""
     return bool(path) and not path.startswith(("/", "\\")) and ".." not in path.replace("\\", "/").split("/")
 
@@ -304,7 +288,7 @@ def _bundle_files(files: list[dict], everything: bool) -> Iterator[tuple[str, by
     for file in files:
         path = file["path"]
         parts = path.split("/")
-        if not _inside_bundle(path):
+        if not inside_bundle(path):
             raise SearchIndexError(f"pagefind gave a file outside its bundle: {path}")
         if everything or parts[0] in _PART_KEEP or path.endswith(".pf_meta"):
             yield path, base64.b64decode(file["content"])
@@ -321,121 +305,16 @@ def locate_pagefind() -> str:
     return str(binary)
 
 
-# The search index's parts, kept between builds: a part whose requests to Pagefind are the same
-# bytes as in an earlier build gets the same files, so they are copied from the cache instead of
-# indexed again (Pagefind builds the same bytes from the same requests: tested). At 10,000 events
-# an entry holds a part's 1,900 files in 1.2 MB (1.9 MB for the first, with Pagefind's scripts).
-CACHE_FORMAT = 2  # changes when what is hashed or stored changes: the older entries are simply missed
-CACHE_KEEP = 40  # entries: five builds of 10,000 events' 8 parts (about 55 MB); the least recently used go first
-_ENTRY_MAGIC = b"site-builder search part\n"
-_ENTRY_FILE = struct.Struct(">IQ")  # a file's path length and content length, before them
-
-_binary_digests: dict[tuple, bytes] = {}
-
-
-def _binary_digest(binary: str) -> bytes | None:
-    """sha256 of the pagefind binary's bytes (14 ms for pagefind 1.5's 10 MB), kept while its stat
-    is the same: another version, or another binary at PAGEFIND_BINARY_PATH, misses every part.
-    None when it cannot be read."""
-    try:
-        path = os.path.realpath(binary)
-        st = os.stat(path)
-        stamp = (path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-        if stamp not in _binary_digests:
-            with open(path, "rb") as file:
-                _binary_digests[stamp] = hashlib.file_digest(file, "sha256").digest()
-    except OSError:
-        return None
-    return _binary_digests[stamp]
-
-
-def _part_key(binary_id: bytes, job: _Part) -> str:
-    """The name of a part in the cache: a sha256 of everything its files follow from."""
-    digest = hashlib.sha256(b"site-builder search part %d\n%b\n" % (CACHE_FORMAT, binary_id))
-    digest.update(b"everything\n" if job.everything else b"index only\n")
-    digest.update(job.new_index + b"\n")
-    for record in job.records:  # JSON: no raw newline inside
-        digest.update(record)
-        digest.update(b"\n")
-    return digest.hexdigest()
-
-
-class PartCache:
-    """Finished parts of the index in a folder: one cache_store entry a part, `<key>.part`, holding
-    its files one after another (each after its path's and its content's lengths; Pagefind's files
-    are compressed already). An entry is written whole or not at all; one that cannot be read, whose
-    digest is wrong, or that names a file outside the bundle is a miss."""
-
-    def __init__(self, folder: Path):
-        self.entries = EntryStore(folder, ".part")
-
-    @classmethod
-    def default(cls) -> PartCache | None:
-        """In the user's cache folder, beside the build manifests: never in the site nor in its
-        output. None when SITE_BUILDER_CACHE is `off`."""
-        root = manifest.cache_root()
-        return cls(root / "search") if root is not None else None
-
-    @property
-    def folder(self) -> Path:
-        return self.entries.folder
-
-    def path(self, key: str) -> Path:
-        return self.entries.path(key)
-
-    def load(self, key: str) -> list[tuple[str, bytes]] | None:
-        data = self.entries.read(key)
-        return _unpack(data) if data is not None else None
-
-    def store(self, key: str, files: list[tuple[str, bytes]]) -> None:
-        """Keep a part's files; a cache that cannot be written is no error (the next build indexes)."""
-        self.entries.write(key, _pack(files))
-
-    def prune(self, keep: set[str]) -> None:
-        """Keep these entries and the most recently used others, CACHE_KEEP entries in all."""
-        self.entries.prune(keep, CACHE_KEEP)
-
-
-def _pack(files: list[tuple[str, bytes]]) -> Iterator[bytes]:
-    yield _ENTRY_MAGIC
-    for path, data in files:
-        name = path.encode("utf-8")
-        yield _ENTRY_FILE.pack(len(name), len(data))
-        yield name
-        yield data
-
-
-def _unpack(data: bytes) -> list[tuple[str, bytes]] | None:
-    """An entry's files, or None if they are not a whole part's (or would land outside the bundle)."""
-    if not data.startswith(_ENTRY_MAGIC):
-        return None
-    body = memoryview(data)[len(_ENTRY_MAGIC):]
-    files, at = [], 0
-    try:
-        while at < len(body):
-            name_size, size = _ENTRY_FILE.unpack_from(body, at)
-            at += _ENTRY_FILE.size
-            name, data_at = str(body[at:at + name_size], "utf-8"), at + name_size
-            at = data_at + size
-            if at > len(body) or not _inside_bundle(name):
-                return None
-            files.append((name, bytes(body[data_at:at])))
-    except (struct.error, UnicodeDecodeError):
-        return None
-    return files
-
-
 def _message(message_id: int, payload: bytes) -> bytes:
     """What json.dumps gives {"message_id": message_id, "payload": ...}, without decoding the payload."""
     return b'{"message_id": %d, "payload": %b}' % (message_id, payload)
-
 
 
 class PagefindService:
     """`pagefind --service`, spoken to directly: base64 JSON messages, each ended by a comma.
 
     This is the protocol of the official `pagefind` Python wrapper (whose binary locator we use),
-    without its polling for each answer every 0.1 s (a thousand-event site took minutes). Requests
+    without its polling for each answer (slow on a site of many records). Requests
     may be sent without waiting for the answers (`request_all`): Pagefind handles them one after
     another and answers in order, which is checked, so the index is the one sending them one at
     a time would build. A thread reads the answers, so neither side ever waits on a full pipe.

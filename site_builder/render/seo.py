@@ -15,6 +15,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from site_builder.model import Event, Excerpt, Site, Source
+from site_builder.render.memo import Memo
 from site_builder.render.pages import Page, RenderContext
 from site_builder.render.urls import Urls
 
@@ -32,28 +33,12 @@ def sitemap_urls(ctx: RenderContext) -> list[str]:
 
 def sitemap_xml(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     urls = sitemap_urls(ctx)
-    kept = _last_sitemap
-    if kept is not None and kept[0] == urls:  # the file is made of the URLs only: the same again
-        yield "sitemap.xml", kept[1]
-        return
     ET.register_namespace("", SITEMAP)
     root = ET.Element(f"{{{SITEMAP}}}urlset")
     for url in urls:
         ET.SubElement(ET.SubElement(root, f"{{{SITEMAP}}}url"), f"{{{SITEMAP}}}loc").text = url
     ET.indent(root)
-    data = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-    _keep_sitemap(urls, data)
-    yield "sitemap.xml", data
-
-
-# The last sitemap and its URLs: the preview server's rebuild after an edit that adds or removes
-# no page writes the same file again (one site's URLs and file: a few MB at 10,000 events).
-_last_sitemap: tuple[list[str], bytes] | None = None
-
-
-def _keep_sitemap(urls: list[str], data: bytes) -> None:
-    global _last_sitemap
-    _last_sitemap = (urls, data)
+    yield "sitemap.xml", ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
 def robots_txt(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
@@ -73,7 +58,7 @@ def structured_data(context) -> Markup:
     urls: Urls = context["urls"]
     page: Page = context["page"]
     if page.kind == "event" and "event" in context:
-        return Markup(event_ld_json(site, urls, context["event"]))
+        return Markup(event_ld_json(site, urls, context["event"], context.get("memo")))
     if page.kind == "source" and "source" in context:
         data = {"@context": "https://schema.org", **news_article_ld(site, urls, context["source"])}
     else:
@@ -112,13 +97,13 @@ def event_ld(site: Site, urls: Urls, event: Event) -> dict:
     return data
 
 
-def event_ld_json(site: Site, urls: Urls, event: Event) -> str:
+def event_ld_json(site: Site, urls: Urls, event: Event, memo: Memo | None = None) -> str:
     """_safe_json(event_ld(...)) made from pieces: each source's citation is serialised once per
-    build, not once per event citing it (the same text: the escapes are of single characters),
-    and put in before "subjectOf", the head and the quotations serialised together (one call
-    instead of one per quotation and the head's: 30,000 calls at 10,000 events). Only the
-    top-level key can be found as `,"subjectOf":`: in a string, a quotation mark is escaped."""
-    citations = ",".join(_citation_json(urls, site.sources_by_id[s]) for s in _cited(event))
+    render (memo), not once per event citing it, and put in before "subjectOf"; the head and the
+    quotations serialised together. Only the top-level key can be found as `,"subjectOf":`: in a
+    string, a quotation mark is escaped."""
+    memo = memo or Memo()
+    citations = ",".join(memo.value(_citation_json, urls, site.sources_by_id[s]) for s in _cited(event))
     rest = _safe_json({**_event_ld_head(urls, event), "subjectOf": [quotation_ld(site, urls, x) for x in event.excerpts]})
     at = rest.rindex(',"subjectOf":')
     return f'{rest[:at]},"citation":[{citations}]{rest[at:]}'
@@ -132,19 +117,8 @@ def _safe_json(data) -> str:
     return str(htmlsafe_json_dumps(data, dumps=_compact_json))
 
 
-# [the Urls the citations were made with, id(source) -> (source, its citation's JSON)]: a new
-# Urls (a new build, or the preview's next rebuild) starts again.
-_citations: list = [None, {}]
-
-
 def _citation_json(urls: Urls, source: Source) -> str:
-    if _citations[0] is not urls:
-        _citations[:] = [urls, {}]
-    texts = _citations[1]
-    kept = texts.get(id(source))
-    if kept is None or kept[0] is not source:
-        kept = texts[id(source)] = (source, _safe_json(news_article_ld(None, urls, source)))
-    return kept[1]
+    return _safe_json(news_article_ld(None, urls, source))
 
 
 def _event_ld_head(urls: Urls, event: Event) -> dict:

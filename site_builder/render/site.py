@@ -11,6 +11,7 @@ import jinja2
 from site_builder.model import Site
 from site_builder.render.assets import collect_assets
 from site_builder.render.chart import PLOTLY_JS, plotly_js
+from site_builder.render.memo import Memo
 from site_builder.render.pages import PAGE_RENDERERS, RenderContext
 from site_builder.render.publishing import PUBLISHING_RENDERERS
 from site_builder.render.theme import Theme
@@ -19,11 +20,11 @@ from site_builder.content.schema import schema_files
 
 GENERATED_ASSETS = "assets/"  # templates under this folder render to static files (e.g. lane colours)
 
-ContextFactory = Callable[[Site, dict[str, str], jinja2.Environment], RenderContext]
+ContextFactory = Callable[[Site, dict[str, str], jinja2.Environment, Memo], RenderContext]
 
 
-def plain_context(site: Site, asset_names: dict[str, str], env: jinja2.Environment) -> RenderContext:
-    return RenderContext(site, Urls(site, asset_names), env)
+def plain_context(site: Site, asset_names: dict[str, str], env: jinja2.Environment, memo: Memo) -> RenderContext:
+    return RenderContext(site, Urls(site, asset_names), env, memo)
 
 
 def run_renderer(renderer: Callable, ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
@@ -36,12 +37,14 @@ def renderers() -> tuple[Callable, ...]:
 
 
 def render_site(site: Site, theme: Theme, env: jinja2.Environment | None = None,
-                make_context: ContextFactory = plain_context, run: Callable = run_renderer) -> dict[str, bytes]:
-    """Every output file. `serve` passes its long-lived environment, a caching context and a
-    `run` that skips renderers whose inputs did not change (site_builder/preview/incremental.py)."""
+                make_context: ContextFactory = plain_context, run: Callable = run_renderer,
+                memo: Memo | None = None) -> dict[str, bytes]:
+    """Every output file. `serve` passes its long-lived environment, a caching context, a `run`
+    that skips renderers whose inputs did not change and a memo that keeps what it can between
+    rebuilds (site_builder/preview/incremental.py); otherwise each render has a fresh memo."""
     env = env if env is not None else theme.environment()
     asset_names, outputs = static_outputs(site, theme, env)
-    ctx = make_context(site, asset_names, env)
+    ctx = make_context(site, asset_names, env, memo if memo is not None else Memo())
     with _model_frozen():
         for renderer in renderers():
             for path, data in run(renderer, ctx):
@@ -52,10 +55,9 @@ def render_site(site: Site, theme: Theme, env: jinja2.Environment | None = None,
 
 @contextmanager
 def _model_frozen() -> Iterator[None]:
-    """The site (a million objects, all alive) out of the collector's sight while rendering: the
-    pages' allocations set off full collections that walked it three times (1.1 s of a 10,000-event
-    render). What rendering itself leaves in cycles is collected as usual. A forked worker's
-    inherited objects are frozen already (parallel.py): left as they are."""
+    """The site (all of it alive until the end) out of the collector's sight while rendering: the
+    pages' allocations set off full collections that walked it again and again. A forked worker's
+    inherited objects are frozen already (speed/forked_render.py): left as they are."""
     if gc.get_freeze_count() or not gc.isenabled():
         yield
         return

@@ -17,8 +17,10 @@ from site_builder.errors import ContentError
 from site_builder.model import Site
 from site_builder.output.write import write_files
 from site_builder.speed.workers import ForkedWorkers
+from site_builder.render.memo import Memo
 from site_builder.render.pages import RenderContext
 from site_builder.render.site import renderers, static_outputs
+from site_builder.render.template_errors import template_diagnostic
 from site_builder.render.theme import Theme
 from site_builder.render.urls import Urls
 from site_builder.content.schema import schema_files
@@ -29,21 +31,19 @@ SHARED_RENDERERS = frozenset({"event_pages", "source_pages", "period_pages"})
 PAGES_PER_TURN = 4  # a share renders this many pages of a shared renderer, then skips the next ones
 SHARES_PER_WORKER = 3  # more shares than workers: one slow share does not leave a core idle
 # A renderer that reuses what another made, through the context they share, runs in that one's
-# task, after it, as in render_site. (The embed view takes the home page's chart, filters and
-# list: in a task of its own another worker made them again, 0.45 s of CPU and 27 MB at 10,000 events.)
+# task, after it, as in render_site (the embed view takes the home page's chart, filters and list
+# from the memo, where another worker would make them again).
 IN_TASK_OF = {"embed_page": "home_page"}
 
 
 class ShareContext(RenderContext):
-    """Renders only this share's pages of a renderer of one page per item: the items numbered
-    share, share+shares, ... in turns of PAGES_PER_TURN (RenderContext.turns). A share does not
-    even look at the others' items: when it skipped their pages at ctx.render, every share went
-    through every event's neighbours, related events and URLs, and every source's paragraphs
-    (about 0.2 s of CPU a share at 10,000 events). `calls` is the number of the page being made,
-    plus one: a template error's place in the order render_site meets them."""
+    """Renders only this share's pages of a renderer of one page per item, the items numbered
+    share, share+shares, ... in turns of PAGES_PER_TURN, and does not even look at the others'.
+    `calls` is the number of the page being made plus one: a template error's place in the order."""
 
-    def __init__(self, site: Site, urls: Urls, env: jinja2.Environment, share: int, shares: int):
-        super().__init__(site, urls, env)
+    def __init__(self, site: Site, urls: Urls, env: jinja2.Environment, share: int, shares: int,
+                 memo: Memo | None = None):
+        super().__init__(site, urls, env, memo if memo is not None else Memo())
         self.share, self.shares, self.calls = share, shares, 0
 
     def turns(self, count: int) -> Iterator[int]:
@@ -56,17 +56,16 @@ class ShareContext(RenderContext):
 def render_into(folder: Path, site: Site, theme: Theme, workers: int) -> list[str]:
     """Write every output file under folder; returns their paths. Raises ContentError for a
     template error."""
-    from site_builder.build import template_diagnostic  # late: build imports this module
-
     env = theme.environment()
     asset_names, outputs = static_outputs(site, theme, env)
     outputs.update(schema_files())
     written = write_files(folder, sorted(outputs.items()))
     ordered = renderers()
+    memo = Memo()  # each worker fills its own copy: the tasks a worker runs share what it works out
 
     def run(task: tuple[tuple[int, ...], int, int]):
         indices, share, count = task
-        ctx = ShareContext(site, Urls(site, asset_names), env, share, count)
+        ctx = ShareContext(site, Urls(site, asset_names), env, share, count, memo)
         paths: dict[int, list[str]] = {}
         for index in indices:
             try:  # each page written as soon as it is rendered

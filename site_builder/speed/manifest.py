@@ -27,26 +27,14 @@ from pathlib import Path
 from typing import Iterable
 
 from site_builder import __version__
+from site_builder.cache_folder import cache_root
 
 FORMAT = 1
 KEEP = 64  # manifests kept in the cache; the oldest go first
 # Variables that change what a build writes. Not SITE_BUILDER_CACHE: the output is the same
 # bytes with a cache, without one, or with another (tests/test_search_cache.py).
 ENVIRONMENT = ("PAGEFIND_BINARY_PATH",)
-CACHE_VARIABLE = "SITE_BUILDER_CACHE"
-CACHE_OFF = {"off", "0", "no", "false", "none"}
 PACKAGE = Path(__file__).resolve().parent.parent
-
-
-def cache_root() -> Path | None:
-    """site-builder's cache folder (manifests here, search index parts in search.py): the folder
-    SITE_BUILDER_CACHE names, else $XDG_CACHE_HOME/site-builder, else ~/.cache/site-builder;
-    None when SITE_BUILDER_CACHE is `off`."""
-    chosen = os.environ.get(CACHE_VARIABLE, "").strip()
-    if chosen:
-        return None if chosen.lower() in CACHE_OFF else Path(chosen).absolute()
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "site-builder"
 
 
 def cache_folder() -> Path | None:
