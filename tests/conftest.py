@@ -1,4 +1,9 @@
-"""Shared fixtures: a small site on disk that each test bends into the case it needs."""
+"""Shared fixtures: a small site on disk that each test bends into the case it needs.
+
+The fast local loop (CI runs plain `pytest`, every test):
+
+    .venv/bin/python -m pytest -m "not browser and not slow"
+"""
 
 from __future__ import annotations
 
@@ -115,9 +120,110 @@ def shared_playwright():
         yield playwright
 
 
+# Tests that take more than a few seconds each even on a small site (real processes killed
+# mid-build, parallel workers, the preview server, Hypothesis runs on whole builds), by module.
+# Marked `slow` here, in one place, so the test files stay as they are; the fast loop leaves them out.
+SLOW = {
+    "test_archived.py": {
+        "test_every_visible_passage_verifies_and_maps_to_the_archived_characters",
+    },
+    "test_build_failures.py": {
+        "test_a_build_interrupted_mid_write_leaves_the_previous_output_and_the_next_build_succeeds",
+        "test_a_build_while_another_holds_the_output_says_which_process_and_exits_1",
+        "test_a_file_size_limit_fails_the_build_plainly_and_keeps_the_previous_output",
+        "test_a_full_disk_and_a_read_only_disk_fail_plainly_and_keep_the_previous_output",
+        "test_two_builds_at_once_never_fail_with_an_internal_error",
+    },
+    "test_build_manifest.py": {
+        "test_any_change_to_the_inputs_or_the_output_builds_again",
+        "test_other_options_build_again_and_force_always_builds",
+    },
+    "test_build_reuse.py": {
+        "test_a_build_over_an_older_site_publishes_what_a_build_into_an_empty_folder_does",
+        "test_a_spare_that_is_a_link_is_not_used_nor_removed",
+        "test_links_left_in_the_spare_are_never_written_through",
+        "test_no_spare_keeps_no_copy_and_publishes_the_same",
+    },
+    "test_build_site.py": {
+        "test_a_failed_build_leaves_the_previous_build_byte_identical",
+        "test_drafts_are_left_out_unless_asked_for",
+    },
+    "test_cli_terminal.py": {
+        "test_a_port_outside_1_to_65535_or_not_a_number_is_a_plain_error",
+        "test_output_into_a_pipe_whose_reader_is_gone_prints_no_traceback",
+    },
+    "test_content_errors.py": {
+        "test_a_draft_may_have_no_excerpt_yet_but_a_published_event_must",
+        "test_dates_at_the_ends_of_the_supported_years_build",
+    },
+    "test_excerpt_properties.py": {
+        "test_a_quote_one_character_off_inside_a_word_is_refused",
+        "test_a_stretch_starting_or_ending_inside_a_word_or_number_is_refused",
+        "test_a_true_quote_in_any_normalisation_verifies_at_its_words",
+    },
+    "test_excerpts.py": {
+        "test_a_hostile_quote_on_a_huge_source_is_refused_or_found_quickly",
+    },
+    "test_import_timelinejs.py": {
+        "test_imported_events_are_drafts_that_preview_but_need_a_quote_to_publish",
+    },
+    "test_new.py": {
+        "test_new_event_once_its_quote_is_filled_in_builds_as_a_draft",
+        "test_new_source_refuses_to_overwrite_and_checks_its_arguments",
+        "test_new_source_writes_front_matter_and_waits_for_the_archived_text",
+    },
+    "test_output_properties.py": {
+        "test_any_text_is_refused_with_a_location_or_published_valid_in_every_format",
+    },
+    "test_parallel_build.py": {
+        "test_a_killed_parallel_build_leaves_the_previous_build_and_no_worker_behind",
+        "test_a_template_error_in_a_worker_is_located_and_leaves_the_previous_build",
+        "test_the_search_index_is_built_once_the_render_workers_are_gone",
+        "test_workers_build_byte_identical_output_to_one_process",
+    },
+    "test_search_cache.py": {
+        "test_with_the_cache_off_nothing_is_kept_anywhere",
+    },
+    "test_search_index.py": {
+        "test_when_indexing_fails_the_build_fails_and_the_live_build_stays",
+    },
+    "test_serve.py": {
+        "test_a_broken_template_is_an_error_page_too_and_serving_goes_on",
+        "test_a_burst_of_saves_gives_one_rebuild",
+        "test_a_mistake_shows_in_the_browser_at_its_line_and_goes_away_when_fixed",
+        "test_a_save_during_the_first_build_is_not_lost",
+        "test_a_saved_edit_appears_without_restarting",
+        "test_drafts_appear_only_with_the_drafts_flag_and_are_marked",
+        "test_every_error_is_shown_with_its_hint_and_printed_once_without_a_traceback",
+        "test_links_in_the_preview_point_at_the_preview_not_the_published_site",
+        "test_on_a_large_site_the_pages_come_first_and_a_feed_asked_for_meanwhile_waits_for_it",
+        "test_serving_goes_on_during_a_rebuild_and_never_shows_a_half_built_site",
+    },
+    "test_serve_incremental.py": {
+        "test_on_a_large_site_a_source_edit_reaches_every_card_that_quotes_it",
+        "test_on_a_large_site_an_edit_renders_its_period_page_not_every_period_page",
+        "test_on_a_large_site_moving_an_event_to_another_month_updates_every_index_of_periods",
+    },
+    "test_serve_load.py": {
+        "test_200_concurrent_clients_during_rebuilds_get_only_whole_pages_of_one_generation",
+    },
+    "test_serve_trust.py": {
+        "test_hostile_content_never_stops_the_preview_nor_shows_a_traceback",
+    },
+}
+
+
 def pytest_collection_modifyitems(items):
-    """Tests that drive a real Chromium are marked `browser`: `pytest -m "not browser"` is the fast
-    local loop; CI runs everything (a browser test never skips there, tests/browser/conftest.py)."""
+    """Tests that drive a real Chromium are marked `browser`, the ones listed in SLOW `slow`:
+    `pytest -m "not browser and not slow"` is the fast local loop; CI runs everything (a browser
+    test never skips there, tests/browser/conftest.py)."""
     for item in items:
         if "browser" in item.path.parts or "shared_playwright" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+        if getattr(item, "originalname", item.name) in SLOW.get(item.path.name, ()):
+            item.add_marker(pytest.mark.slow)
+    for module in {item.module for item in items if getattr(item, "module", None)}:
+        # A renamed test must not slip into the fast loop unseen.
+        missing = sorted(name for name in SLOW.get(Path(module.__file__).name, ()) if not hasattr(module, name))
+        if missing:
+            raise pytest.UsageError(f"SLOW in tests/conftest.py names tests {module.__name__} does not have: {missing}")

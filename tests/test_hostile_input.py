@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
+from .conftest import EVENT_YAML, SITE_YAML, SiteDir
 
 CORPUS = Path(__file__).parent / "hostile"
 CASES = sorted(CORPUS.glob("*.yaml"))
@@ -23,9 +26,21 @@ def digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture
-def built_site(site):
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory):
+    """The small site, built once for the module; each test bends a copy of it."""
+    site = SiteDir(tmp_path_factory.mktemp("built") / "site")
+    site.write("site.yaml", SITE_YAML)
+    site.source("wire")
+    site.event("2025-08-15-talks", EVENT_YAML)
     assert site.cli("build").returncode == 0
+    return site
+
+
+@pytest.fixture
+def built_site(built_once, tmp_path):
+    site = SiteDir(tmp_path / "site")
+    shutil.copytree(built_once.root, site.root, symlinks=True)
     site.previous = digest(site.root / "build")
     return site
 
