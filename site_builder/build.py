@@ -7,7 +7,8 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
+from collections.abc import Iterator
 
 from site_builder.content.load import load_site
 from site_builder.errors import ContentError, Diagnostic

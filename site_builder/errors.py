@@ -74,7 +74,7 @@ class Report:
     def error(self, path: str, line: int, column: int, message: str, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(str(path), line, column, message, hint))
 
-    def at(self, loc: "Location", message: str, hint: str | None = None) -> None:
+    def at(self, loc: Location, message: str, hint: str | None = None) -> None:
         self.error(loc.path, loc.line, loc.column, message, hint)
 
     @property

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, UTC
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -72,7 +72,7 @@ def test_a_local_time_is_refused_or_names_one_instant_that_reads_back(day, hour,
     except DateError:
         return
     instant = When(PartialDate(day.year, day.month, day.day), time=moment, zone=zone).instant()
-    back = instant.astimezone(timezone.utc).astimezone(parse_timezone(zone))
+    back = instant.astimezone(UTC).astimezone(parse_timezone(zone))
     assert (back.date(), back.hour, back.minute, back.fold) == (day, hour, minute, moment.fold)
 
 
@@ -83,4 +83,4 @@ def test_every_supported_timed_day_has_an_instant_in_utc(day, hour, zone):
     except DateError:
         return
     when = When(PartialDate(day.year, day.month, day.day), time=moment, zone=zone)
-    assert abs(when.instant_utc() - datetime.combine(day, time(hour), timezone.utc)) < timedelta(hours=15)
+    assert abs(when.instant_utc() - datetime.combine(day, time(hour), UTC)) < timedelta(hours=15)

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 
@@ -46,7 +46,7 @@ def test_anchorage_local_date_is_already_the_next_day_in_moscow():
     # A 15:00 start in Anchorage on Aug 15 (AKDT, UTC-8) is 02:00 on Aug 16 in Moscow.
     when = When(parse_partial_date("2025-08-15"), time=parse_time("15:00"), zone="America/Anchorage")
     assert when.start.format() == "August 15, 2025"
-    assert when.instant_utc() == datetime(2025, 8, 15, 23, 0, tzinfo=timezone.utc)
+    assert when.instant_utc() == datetime(2025, 8, 15, 23, 0, tzinfo=UTC)
     assert str(when.local_date_in("Europe/Moscow")) == "2025-08-16"
     assert when.format() == "August 15, 2025, 15:00 AKDT"
 

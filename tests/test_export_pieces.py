@@ -117,7 +117,7 @@ def test_a_lane_label_edit_reaches_every_piece_that_shows_it(session, real_site)
     edit(path, label, "Russia and the US")
     generation = session.rebuild({path})
     for name in ("events.ics", "events.csv", "timeline.json", "feed.xml"):
-        assert "Russia and the US".encode() in generation.files[name], name
+        assert b"Russia and the US" in generation.files[name], name
     assert_exports_equal(generation.files, full_build(real_site.root))
 
 

@@ -16,6 +16,7 @@ from site_builder.render.markdown import _parser, _plain_paragraph, render_markd
 from site_builder.render.site import render_site
 from site_builder.render.theme import Theme
 from site_builder.slugs import slugify
+from datetime import UTC
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -80,7 +81,7 @@ def _stops():
     raise StopIteration
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 @jinja2.pass_context
 def _cached_kind(context):
     return "cached:" + context["kind"]
@@ -216,13 +217,13 @@ def test_text_and_uri_lines_are_the_library_s():
 
 
 def test_a_utc_stamp_line_is_the_library_s():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from site_builder.render.calendar import _date_line, _utc_stamp_line
 
-    for moment in [datetime(2025, 8, 15, 23, 59, 59, tzinfo=timezone.utc), datetime(999, 1, 2, 3, 4, 5, tzinfo=timezone.utc),
-                   datetime(2025, 12, 31, 0, 0, 0, 12, tzinfo=timezone.utc)]:
-        assert _utc_stamp_line(moment) == _date_line("dtstamp", moment, datetime, timezone.utc)[0]
+    for moment in [datetime(2025, 8, 15, 23, 59, 59, tzinfo=UTC), datetime(999, 1, 2, 3, 4, 5, tzinfo=UTC),
+                   datetime(2025, 12, 31, 0, 0, 0, 12, tzinfo=UTC)]:
+        assert _utc_stamp_line(moment) == _date_line("dtstamp", moment, datetime, UTC)[0]
 
 
 
@@ -234,7 +235,7 @@ def test_date_lines_are_the_library_s_after_the_first_of_their_shape():
 
     from site_builder.render.calendar import _date_line, _library_date_line
 
-    zones = [None, timezone.utc, ZoneInfo("UTC"), ZoneInfo("Europe/London"), ZoneInfo("Asia/Kathmandu"),
+    zones = [None, UTC, ZoneInfo("UTC"), ZoneInfo("Europe/London"), ZoneInfo("Asia/Kathmandu"),
              ZoneInfo("America/Argentina/Buenos_Aires"), timezone(timedelta(hours=-3, minutes=-30))]
     moments = [datetime(2025, 1, 15, 9, 5, 7, 123), datetime(2025, 7, 1, 23, 59, 59), datetime(999, 12, 31, 0, 0)]
     for name in ("dtstart", "dtend", "dtstamp"):

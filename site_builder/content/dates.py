@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
+from datetime import date, datetime, time, timedelta, timezone, UTC
+from functools import lru_cache, cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from site_builder.model.dates import MONTHS, PartialDate
@@ -75,7 +75,7 @@ def local_time(day: date, moment: time, zone: str) -> time:
     plain = moment.replace(tzinfo=None)
     first, second = (datetime.combine(day, plain.replace(fold=f), tz) for f in (0, 1))
     offsets = first.utcoffset(), second.utcoffset()
-    after = first.astimezone(timezone.utc).astimezone(tz)  # the same instant, by the clock after the change
+    after = first.astimezone(UTC).astimezone(tz)  # the same instant, by the clock after the change
     if after.replace(tzinfo=None) != first.replace(tzinfo=None):
         raise DateError(f"{plain:%H:%M} did not exist on {day.isoformat()} in {zone}: the clocks skipped it",
                         hint=f"the clocks went forward that night: {plain:%H:%M} by the old clock was "
@@ -101,12 +101,12 @@ def _offset(delta: timedelta) -> str:
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _zone_names() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
-@lru_cache(maxsize=None)
+@cache
 def parse_timezone(name: str) -> ZoneInfo:
     """An IANA zone by its Area/Place name (or UTC): never a path, an abbreviation like EST, or
     the right/ and posix/ variants of the database."""

@@ -8,7 +8,8 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from site_builder.content import dates
 from site_builder.content.yamlsafe import _NULLS, KIND_NAMES, Mapping, Node, Scalar, Sequence
@@ -24,7 +25,7 @@ class Field:
     kind: str
     help: str
     required: bool = False
-    fields: tuple["Field", ...] = ()  # for kind "records"
+    fields: tuple[Field, ...] = ()  # for kind "records"
     min_items: int = 0
     unless: str | None = None  # a bool field that, when true, waives required and min_items
 

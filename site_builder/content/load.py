@@ -15,7 +15,8 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
+from collections.abc import Iterable
 
 from site_builder.content.events import build_event, event_id, read_event_record
 from site_builder.content.fields import SITE_FIELDS, Record, base_url_problem, read_record

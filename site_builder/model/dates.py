@@ -10,7 +10,7 @@ with a known day.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, UTC
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -109,7 +109,7 @@ class When:
 
     def instant_utc(self) -> datetime | None:
         moment = self.instant()
-        return moment.astimezone(timezone.utc) if moment else None
+        return moment.astimezone(UTC) if moment else None
 
     def local_date_in(self, zone: str) -> date | None:
         moment = self.instant()

@@ -8,7 +8,7 @@ import os
 import stat
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 from site_builder.cache_folder import cache_root
 from site_builder.errors import printable

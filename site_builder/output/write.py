@@ -36,7 +36,7 @@ import sys
 import tempfile
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from site_builder.output.folder import MARKER, MARKER_TEXT, is_ours
 

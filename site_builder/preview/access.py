@@ -79,7 +79,7 @@ class Access:
     port: int
 
     @classmethod
-    def for_bind(cls, bind: str, port: int) -> "Access":
+    def for_bind(cls, bind: str, port: int) -> Access:
         """Loopback names always; the --bind host itself; when bound beyond loopback, also this
         machine's names and addresses (the ones other machines reach it by)."""
         names = set(LOOPBACK_NAMES)

@@ -18,7 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 import jinja2
 import jinja2.meta
@@ -355,7 +356,7 @@ class IncrementalRenderer:
                                           and same(since.sources, now.sources))
         return kept
 
-    def _run(self, renderer: Callable, ctx: "_CachingContext"):
+    def _run(self, renderer: Callable, ctx: _CachingContext):
         key = getattr(renderer, "__qualname__", renderer)
         run = self.runs.get(key)
         if run is None and getattr(renderer, "__name__", "") in self._later:

@@ -22,7 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from operator import is_
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
+from collections.abc import Callable, Iterator
 
 from site_builder.content.events import build_event, event_id, read_event_record
 from site_builder.content.load import (EventOutcome, Reader, SitePaths, checked_fields, event_files, in_order,

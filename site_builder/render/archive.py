@@ -13,7 +13,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterable
+from collections.abc import Iterable
 
 from site_builder.model.dates import PartialDate
 from site_builder.model import Event, Site
@@ -42,7 +42,7 @@ class PeriodPage:
     short: str  # what the index of periods shows: "2025" or "Aug"
     path: str  # relative to the site's base: "years/2025/"
     groups: tuple[Group, ...] = field(compare=False)  # the month groups (Site.periods) it lists
-    months: tuple["PeriodPage", ...] = ()  # a year listed month by month: its months' pages
+    months: tuple[PeriodPage, ...] = ()  # a year listed month by month: its months' pages
     count: int = -1  # events it lists (computed from groups)
 
     def __post_init__(self):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from site_builder.render.pages import Page, RenderContext, timeline_values
 

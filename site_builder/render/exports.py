@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import json
 import threading
-from typing import Iterable
+from collections.abc import Iterable
 
 from site_builder import __version__
 from site_builder.model import Event, Excerpt, Source

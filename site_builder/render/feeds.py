@@ -9,8 +9,8 @@ What each entry shows is kept between rebuilds of the preview server (pieces.py)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timezone
-from typing import Iterable
+from datetime import datetime, time, UTC
+from collections.abc import Iterable
 from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
@@ -31,9 +31,9 @@ def event_published(site: Site, event: Event) -> datetime:
     known to within (it certainly happened by then), as the site's own order has it."""
     instant = event.when.instant()
     if instant:
-        return instant.astimezone(timezone.utc)
+        return instant.astimezone(UTC)
     zone = ZoneInfo(event.when.zone or site.config.timezone)
-    return datetime.combine(event.when.start.last_day(), time(23, 59, 59), zone).astimezone(timezone.utc)
+    return datetime.combine(event.when.start.last_day(), time(23, 59, 59), zone).astimezone(UTC)
 
 
 def event_updated(site: Site, event: Event) -> datetime:
@@ -42,15 +42,15 @@ def event_updated(site: Site, event: Event) -> datetime:
     for excerpt in event.excerpts:
         source = site.sources_by_id[excerpt.source_id]
         if source.published_at:
-            moments.append(source.published_at.astimezone(timezone.utc))
+            moments.append(source.published_at.astimezone(UTC))
         else:
             day = source.published.first_day()
-            moments.append(datetime.combine(day, time(0), ZoneInfo(site.config.timezone)).astimezone(timezone.utc))
+            moments.append(datetime.combine(day, time(0), ZoneInfo(site.config.timezone)).astimezone(UTC))
     return max(moments)
 
 
 def _rfc3339(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def atom_feed(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
@@ -68,7 +68,7 @@ def atom_feed(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     if config.description:
         _sub(feed, "subtitle", config.description)
     _sub(feed, "updated", _rfc3339(max((entry.updated for entry in entries),
-                                       default=datetime(1970, 1, 1, tzinfo=timezone.utc))))
+                                       default=datetime(1970, 1, 1, tzinfo=UTC))))
     _sub(feed, "link", rel="self", type="application/atom+xml", href=urls.absolute(urls.page(FEED_FILE)))
     _sub(feed, "link", rel="alternate", type="text/html", href=urls.absolute(urls.home()))
     author = _sub(feed, "author")

@@ -7,7 +7,8 @@ values of an unchanged event (the same object) are not worked out again.
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
+from collections.abc import Callable
 
 T = TypeVar("T")
 

@@ -33,7 +33,8 @@ import copy
 import threading
 from collections.abc import Mapping
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any
+from collections.abc import Callable, Iterator
 
 from site_builder.model import Site
 from site_builder.render.pages import RenderContext
@@ -146,7 +147,7 @@ class Pieces:
         return len(self._entries)
 
     @contextmanager
-    def run(self, ctx: RenderContext, *settings) -> Iterator["PieceRun"]:
+    def run(self, ctx: RenderContext, *settings) -> Iterator[PieceRun]:
         with self._lock:
             run = PieceRun(self, ctx, settings)
             yield run

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from site_builder.render.calendar import events_ics
 from site_builder.render.embed import embed_page

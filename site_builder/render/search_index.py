@@ -23,7 +23,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
+from collections.abc import Iterable, Iterator
 
 from site_builder.content.archived import paragraph_spans, visible_text
 from site_builder.content.excerpts import text_fragment
@@ -392,7 +393,7 @@ class PagefindService:
         text = self._errors.read().decode("utf-8", "replace").strip()
         return f": {text}" if text else ""
 
-    def __enter__(self) -> "PagefindService":
+    def __enter__(self) -> PagefindService:
         return self
 
     def __exit__(self, *exc) -> None:

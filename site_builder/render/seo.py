@@ -7,7 +7,7 @@ The JSON-LD is built here as plain data and serialised with Jinja's htmlsafe JSO
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 from xml.etree import ElementTree as ET
 
 import jinja2

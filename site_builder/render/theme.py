@@ -59,7 +59,7 @@ class Theme:
     static_dirs: tuple[Path, ...]
 
     @classmethod
-    def for_site(cls, root: Path, name: str) -> "Theme":
+    def for_site(cls, root: Path, name: str) -> Theme:
         candidates = [root / "themes" / name, _packaged_themes() / name]
         theme_dir = next((c for c in candidates if (c / "templates").is_dir()), None)
         if theme_dir is None:

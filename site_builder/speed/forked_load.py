@@ -4,7 +4,7 @@ what each group of files gave kept for the next build (load_cache.py): a Reader 
 from __future__ import annotations
 
 import pickle
-from typing import Iterator
+from collections.abc import Iterator
 
 from site_builder.content.events import event_record
 from site_builder.content.load import (EventOutcome, Reader, SitePaths, checked_fields, event_files, event_outcome,

@@ -9,7 +9,7 @@ byte for byte (tests/test_parallel_build.py).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import jinja2
 

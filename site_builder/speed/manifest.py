@@ -24,7 +24,7 @@ import sysconfig
 import tempfile
 import zoneinfo
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 from site_builder import __version__
 from site_builder.cache_folder import cache_root

@@ -8,7 +8,7 @@ import hashlib
 import os
 import struct
 from pathlib import Path
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from site_builder.cache_folder import cache_root
 from site_builder.render.search_index import inside_bundle

@@ -15,7 +15,8 @@ import multiprocessing
 import os
 import signal
 import threading
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
+from collections.abc import Callable, Iterator, Sequence
 
 PARALLEL_FROM_EVENTS = 500
 MAX_WORKERS = 8
@@ -51,7 +52,7 @@ class ForkedWorkers:
         self.function, self.items, self.count = function, items, count
         self._pool = None
 
-    def __enter__(self) -> "ForkedWorkers":
+    def __enter__(self) -> ForkedWorkers:
         global _job
         if _job is not None:
             raise RuntimeError("ForkedWorkers do not nest")

@@ -88,7 +88,7 @@ class NetlifyLikeServer:
     def url(self, path: str = "") -> str:
         return f"{self.origin}/{path.lstrip('/')}"
 
-    def start(self) -> "NetlifyLikeServer":
+    def start(self) -> NetlifyLikeServer:
         self._thread.start()
         return self
 
@@ -96,7 +96,7 @@ class NetlifyLikeServer:
         self._httpd.shutdown()
         self._httpd.server_close()
 
-    def __enter__(self) -> "NetlifyLikeServer":
+    def __enter__(self) -> NetlifyLikeServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:
