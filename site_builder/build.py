@@ -16,7 +16,6 @@ from site_builder.model import Site
 from site_builder.output.write import staged, write_files
 from site_builder.output.folder import OutputError, checked, locked, shown
 from site_builder.render.template_errors import compile_templates, template_errors
-from site_builder.speed import manifest
 from site_builder.speed.collector import collector_paused
 from site_builder.speed.forked_load import ForkedReader
 from site_builder.speed.workers import worker_count
@@ -25,8 +24,8 @@ if TYPE_CHECKING:
 
     from site_builder.render.theme import Theme
 
-# The renderers (Jinja, plotly, icalendar, ...) are imported when a build renders: a build with
-# nothing to do answers before they would have loaded.
+# The renderers (plotly, icalendar, ...) are imported when a build renders: `check` needs only
+# the theme's templates.
 
 
 @dataclass(frozen=True)
@@ -35,26 +34,19 @@ class Options:
     out: Path | None = None  # default: <root>/build
     drafts: bool = False
     base_url: str | None = None
-    jobs: int | None = None  # processes for a full build; None: one per core on a big site (parallel.py)
-    skip_unchanged: bool = False  # write nothing when the last build had the same inputs (manifest.py)
-    force: bool = False  # with skip_unchanged: build anyway, and note the inputs for the next one
+    jobs: int | None = None  # processes for a full build; None: one per core on a big site (speed/workers.py)
     spare: bool = True  # keep the replaced site beside the output, for the next build to write over (output.staged)
 
     @property
     def out_dir(self) -> Path:
         return self.out if self.out is not None else self.root / "build"
 
-    def output_settings(self) -> dict:
-        """The options that change what is written (not jobs: the bytes are the same)."""
-        return {"out": str(Path(self.out_dir).absolute()), "drafts": self.drafts, "base_url": self.base_url}
-
 
 @dataclass(frozen=True)
 class Result:
-    site: Site | None  # None when the output was up to date and nothing was loaded
+    site: Site
     paths: tuple[str, ...]  # the files written (the postprocessors' apart)
     seconds: float
-    up_to_date: bool = False
 
     @property
     def written(self) -> int:
@@ -96,9 +88,6 @@ def build(options: Options) -> Result:
     ContentError, and OutputError for an output folder refused or one that could not be written."""
     started = time.perf_counter()
     dest = checked(options.out_dir, options.root)  # before anything is read or written
-    stamped = manifest.inputs(options.root, options.output_settings()) if options.skip_unchanged else None
-    if stamped is not None and not options.force and manifest.up_to_date(options.out_dir, stamped):
-        return Result(None, (), time.perf_counter() - started, up_to_date=True)
     from site_builder.render.publishing import POSTPROCESSORS
     from site_builder.render.site import render_site
     from site_builder.speed.forked_render import render_into
@@ -126,8 +115,6 @@ def build(options: Options) -> Result:
             search_parts = PartCache.default()  # the search index's parts kept between builds
             for postprocessor in POSTPROCESSORS:
                 written.update(postprocessor(staging, site, search_parts) or ())
-        if stamped is not None:
-            manifest.record(options.out_dir, stamped)
     return Result(site, tuple(paths), time.perf_counter() - started)
 
 
@@ -163,4 +150,4 @@ def _theme(options: Options, site: Site) -> Theme:
     try:
         return Theme.for_site(Path(options.root), site.config.theme)
     except ThemeError as exc:
-        raise ContentError([Diagnostic(exc.path or str(Path(options.root) / "site.yaml"), 1, 1, str(exc))])
+        raise ContentError([Diagnostic(exc.path or str(Path(options.root) / "site.yaml"), 1, 1, str(exc))]) from exc

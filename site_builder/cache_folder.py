@@ -11,7 +11,7 @@ CACHE_OFF = {"off", "0", "no", "false", "none"}
 
 
 def cache_root() -> Path | None:
-    """site-builder's cache folder (build manifests, search index parts, load groups): the folder
+    """site-builder's cache folder (search index parts, load groups): the folder
     SITE_BUILDER_CACHE names, else $XDG_CACHE_HOME/site-builder, else ~/.cache/site-builder;
     None when SITE_BUILDER_CACHE is `off`."""
     chosen = os.environ.get(CACHE_VARIABLE, "").strip()

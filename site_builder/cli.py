@@ -96,12 +96,9 @@ def _standard_streams_open() -> None:
 
 
 def exit_now(code: int) -> None:
-    """Exit with `code` once the exit handlers have run and the output is flushed, without
-    Python's own teardown: it frees every object still held one by one, and after a build of
-    10,000 events (a model of millions of objects, kept in module-level memos) that took about
-    0.5 s of the 9 to 12 s the command lasted. Every file and process the command opened is closed
-    by then (context managers); a thread still running (after `serve`, its daemon threads) means
-    the usual exit, which waits for what it has to."""
+    """Exit with `code` after the exit handlers and a flush of the output, skipping Python's teardown,
+    which frees a big site's model object by object; every file and process is closed by then. With a
+    thread still running (after `serve`) it exits the usual way, which waits for it."""
     if threading.active_count() > 1:
         raise SystemExit(code)
     atexit._run_exitfuncs()  # what the teardown would run first: multiprocessing's, weakref finalizers
@@ -129,8 +126,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--drafts", action="store_true", help="include events marked draft: true")
     p.add_argument("--jobs", "-j", type=_positive, metavar="N",
                    help="processes to build with (default: one per core for sites of 500 events or more)")
-    p.add_argument("--force", action="store_true",
-                   help="build even when nothing changed since the last build into the same folder")
+    # Accepted and ignored: every build builds. Scripts and deploy commands written for the former
+    # skip of an unchanged site still run.
+    p.add_argument("--force", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--no-spare", dest="spare", action="store_false",
                    help="keep no copy of the replaced site beside the output folder (it is deleted, which is "
                         "slower: by default the next build writes its files over that copy)")
@@ -162,7 +160,7 @@ def run_build(args) -> int:
     from site_builder.output.folder import OutputError, checked
 
     options = Options(root=args.site, out=None if args.out is None else Path(args.out), drafts=args.drafts,
-                      base_url=args.base_url, jobs=args.jobs, skip_unchanged=True, force=args.force, spare=args.spare)
+                      base_url=args.base_url, jobs=args.jobs, spare=args.spare)
     try:
         if args.out == "":  # Path("") is the current folder: refused as the empty path it was
             checked(args.out, args.site)
@@ -174,10 +172,6 @@ def run_build(args) -> int:
         if exc.hint:
             print(f"  hint: {exc.hint}", file=sys.stderr)
         return 1
-    if result.up_to_date:
-        print(f"up to date: nothing changed since {options.out_dir} was built; nothing written "
-              f"(checked in {result.seconds:.2f} s; --force builds anyway)")
-        return 0
     print(result.summary("built", options.out_dir))
     return 0
 
@@ -203,7 +197,8 @@ def run_check(args) -> int:
 def add_authoring_commands(commands) -> None:
     """serve, new and schema: the editor's loop (issue 4)."""
     p = commands.add_parser("serve", help="preview the site, rebuilding and reloading the browser on every save")
-    p.add_argument("--bind", default="127.0.0.1", metavar="ADDR", help="address to listen on (default: 127.0.0.1, this machine only; the preview answers only "
+    p.add_argument("--bind", default="127.0.0.1", metavar="ADDR",
+                   help="address to listen on (default: 127.0.0.1, this machine only; the preview answers only "
                         "requests for this address, localhost, and when bound wider this machine's names)")
     p.add_argument("--port", type=_port, default=8000, help="port to listen on, 1 to 65535 (default: 8000)")
     p.add_argument("--drafts", action="store_true", help="include events marked draft: true")

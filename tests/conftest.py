@@ -81,7 +81,7 @@ class SiteDir:
 
 @pytest.fixture(scope="session", autouse=True)
 def private_cache(tmp_path_factory):
-    """No test writes into the user's cache (build manifests, search index parts): every build of
+    """No test writes into the user's cache (search index parts, load groups): every build of
     the run, in this process or a CLI it starts, uses a folder of the run's own."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
@@ -133,10 +133,6 @@ SLOW = {
         "test_a_file_size_limit_fails_the_build_plainly_and_keeps_the_previous_output",
         "test_a_full_disk_and_a_read_only_disk_fail_plainly_and_keep_the_previous_output",
         "test_two_builds_at_once_never_fail_with_an_internal_error",
-    },
-    "test_build_manifest.py": {
-        "test_any_change_to_the_inputs_or_the_output_builds_again",
-        "test_other_options_build_again_and_force_always_builds",
     },
     "test_build_reuse.py": {
         "test_a_build_over_an_older_site_publishes_what_a_build_into_an_empty_folder_does",

@@ -134,6 +134,16 @@ def test_the_same_input_gives_byte_identical_output(built, tmp_path):
     assert tree_digest(again) == tree_digest(built)
 
 
+def test_a_build_with_nothing_changed_builds_again_the_same_bytes_and_force_is_still_accepted(site):
+    # --force once skipped a check that nothing had changed; it stays accepted for existing scripts.
+    outputs = []
+    for args in ([], [], ["--force"]):
+        result = site.cli("build", *args)
+        assert result.returncode == 0 and result.stdout.startswith("built 1 events"), result.stdout + result.stderr
+        outputs.append(tree_digest(site.root / "build"))
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
 def test_a_failed_build_leaves_the_previous_build_byte_identical(real_site):
     assert real_site.cli("build").returncode == 0
     before = tree_digest(real_site.root / "build")

@@ -111,15 +111,3 @@ def test_pruning_removes_only_files_the_store_named_never_a_users(tmp_path):
     store.prune(keep=set(), limit=0)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(mine)
 
-
-def test_old_manifests_go_but_a_users_json_files_stay(tmp_path):
-    from site_builder.speed import manifest
-
-    users = [tmp_path / f"report-{i}.json" for i in range(manifest.KEEP + 6)]
-    ours = [tmp_path / f"{i:032x}.json" for i in range(manifest.KEEP + 6)]
-    for n, path in enumerate(users + ours):
-        path.write_text("{}")
-        os.utime(path, (n, n))
-    manifest._prune(tmp_path)
-    assert all(p.exists() for p in users)
-    assert sum(p.exists() for p in ours) == manifest.KEEP

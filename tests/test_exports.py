@@ -1,4 +1,4 @@
-"""events.json, events.csv and timeline.json: what other tools read from a built site."""
+"""events.json, events.csv, timeline.json and events.ics: what other tools read from a built site."""
 
 from __future__ import annotations
 
@@ -7,9 +7,20 @@ import io
 import json
 import re
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
 import jsonschema
 
 from site_builder.build import Options, render
+from site_builder.content.load import load_site
+from site_builder.render import calendar
+from site_builder.render.calendar import events_ics, vevent_properties
+from site_builder.render.pages import RenderContext
+from site_builder.render.site import static_outputs
+from site_builder.render.theme import Theme
+from site_builder.render.urls import Urls
 from tests.conftest import SOURCE_TEXT
 
 
@@ -156,3 +167,90 @@ excerpts:
     assert '<a href="https://example.org/x"' in text
     assert 'href="https://example.org/sources/wire/#excerpt-2025-08-15-talks-1"' in text
     assert slide["text"]["headline"] == "Talks <b>bold</b>"  # JSON string; TimelineJS escapes headlines
+
+
+# --- events.ics: the same bytes as the library writing the whole calendar -------------------------
+
+HOSTILE = ["Commas, semicolons; back\\slashes \\N and \\n", "line one\nline two\r\nthree\rfour",
+           "\ufeffstarts with a byte order mark", "é" * 80 + "€😀" * 40, "^" * 150, "x" * 74,
+           '"quoted" <b>markup</b> & ampersands', "a" * 73 + "\\\\,;" + "b" * 200]
+
+
+def library_calendar(ctx: RenderContext) -> bytes:
+    """events.ics as the library writes it: every VEVENT added property by property, then to_ical."""
+    site = ctx.site
+    cal = icalendar.Calendar()
+    cal.add("prodid", f"-//site-builder//site-builder {calendar.__version__}//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", site.config.title)
+    if site.config.description:
+        cal.add("x-wr-caldesc", site.config.description)
+    host = calendar.urlsplit(site.config.base_url).hostname or "localhost"
+    vevents = []
+    for event in site.events:
+        vevent = icalendar.Event()
+        for name, value in vevent_properties(ctx, event, host):
+            vevent.add(name, value)
+        vevents.append(vevent)
+    for zone in sorted({v["dtstart"].params.get("TZID") for v in vevents} - {None, "UTC"}):
+        cal.add_component(icalendar.Timezone.from_tzid(zone))
+    for vevent in vevents:
+        cal.add_component(vevent)
+    return cal.to_ical()
+
+
+def plain_context(root) -> RenderContext:
+    loaded = load_site(root)
+    theme = Theme.for_site(root, loaded.config.theme)
+    env = theme.environment()
+    return RenderContext(loaded, Urls(loaded, static_outputs(loaded, theme, env)[0]), env)
+
+
+def test_the_calendar_is_what_the_library_writes_hostile_text_and_every_kind_of_date_included(site):
+    odd_label = (site.root / "site.yaml").read_text().replace("label: Other", 'label: "Other; odd, \\\\label"')
+    site.write("site.yaml", odd_label)
+    title = _yaml('Wire; report, \\ "quoted"')
+    # The summaries put "quoted" in quotation marks: the source must hold the word.
+    site.source("wire", SOURCE_TEXT + "It was quoted.\n", front=f"title: {title}\npublisher: Wire, Inc.\n"
+                "published: 2025-08-16\nurl: https://example.org/wire\n")
+    dates = ["date: 2025-08-15\n", "date: 2025-08\n", "date: 2025\n", "date: 2025-08-15\nend: 2025-08-20\n",
+             "date: 2025-08-15\ntime: \"11:30\"\ntimezone: America/Anchorage\n",
+             "date: 2025-03-30\ntime: \"03:30\"\ntimezone: Europe/Berlin\n",  # just after the gap (02:30 never was)
+             "date: 2025-08-15\ntime: \"23:59\"\ntimezone: UTC\n",
+             "date: 2025-08-15\ntime: \"00:00\"\ntimezone: Asia/Kathmandu\n"]
+    for n, (text, when) in enumerate(zip(HOSTILE, dates)):
+        place = f"place: {_yaml(text)}\n" if n % 2 else ""
+        site.event(f"2025-08-15-hostile-{n}", (
+            f"title: {_yaml(text)}\n{when}{place}lane: {'other' if n % 3 else 'main'}\n"
+            f"tags: [{_yaml(text[:20])}, plain]\nsummary: {_yaml(text)}\nexcerpts:\n  - source: wire\n"
+            "    quote: The talks took place in a trustful and constructive atmosphere.\n"))
+    ctx = plain_context(site.root)
+    assert len(ctx.site.events) == len(dates) + 1
+    ours = dict(events_ics(ctx))["events.ics"]
+    assert ours == library_calendar(ctx)
+    zones = [str(tz["tzid"]) for tz in icalendar.Calendar.from_ical(ours).walk("VTIMEZONE")]
+    assert zones == ["America/Anchorage", "Asia/Kathmandu", "Europe/Berlin"]
+
+
+def test_the_calendar_is_what_the_library_writes_for_the_real_site(real_site):
+    ctx = plain_context(real_site.root)
+    assert dict(events_ics(ctx))["events.ics"] == library_calendar(ctx)
+
+
+def test_dates_at_the_same_instant_in_different_zones_keep_their_own_lines():
+    anchorage = datetime(2025, 8, 15, 11, 30, tzinfo=ZoneInfo("America/Anchorage"))
+    moscow = anchorage.astimezone(ZoneInfo("Europe/Moscow"))
+    assert anchorage == moscow  # equal, and equal hashes: the cache must still tell them apart
+    first = calendar._date_line("dtstart", anchorage, datetime, anchorage.tzinfo)
+    second = calendar._date_line("dtstart", moscow, datetime, moscow.tzinfo)
+    assert first == ("DTSTART;TZID=America/Anchorage:20250815T113000", "America/Anchorage")
+    assert second == ("DTSTART;TZID=Europe/Moscow:20250815T223000", "Europe/Moscow")
+    assert calendar._date_line("dtend", anchorage.date() + timedelta(days=1), type(anchorage.date()), None)[0] == \
+        "DTEND;VALUE=DATE:20250816"
+
+
+def _yaml(text: str) -> str:
+    """A YAML double-quoted scalar for any text."""
+    return json.dumps(text, ensure_ascii=False).replace("\ufeff", "\\ufeff")

@@ -16,7 +16,7 @@ import pytest
 
 from site_builder.render import search_index as search
 from site_builder import cache_folder
-from site_builder.speed import cache_store, manifest, search_cache
+from site_builder.speed import cache_store, search_cache
 from site_builder.speed.search_cache import PartCache
 from site_builder.build import Options, build
 from site_builder.content.load import load_site
@@ -95,13 +95,12 @@ def test_with_the_cache_off_nothing_is_kept_anywhere(real_site, tmp_path, monkey
     index(site, tmp_path / "one", starts)
     index(site, tmp_path / "two", starts)
     assert len(starts) == 2 and not (tmp_path / "xdg").exists()
-    for _ in range(2):  # no manifest either: every build runs
+    for _ in range(2):
         result = real_site.cli("build")
         assert result.returncode == 0 and result.stdout.startswith("built "), result.stdout + result.stderr
     assert not (tmp_path / "xdg").exists()
-    monkeypatch.delenv("SITE_BUILDER_CACHE")  # by default: beside the manifests, in the user's cache folder
+    monkeypatch.delenv("SITE_BUILDER_CACHE")  # by default: in the user's cache folder
     assert PartCache.default().folder == tmp_path / "xdg" / "site-builder" / "search"
-    assert manifest.cache_folder() == tmp_path / "xdg" / "site-builder" / "builds"
 
 
 def test_a_build_after_a_one_event_edit_runs_pagefind_only_for_the_parts_that_changed(tmp_path, cache, starts, monkeypatch):

@@ -9,9 +9,8 @@ How dates become calendar entries (documented in the README, "Exports and feeds"
   "Istanbul direct talks (June 2025)", so no reader takes the first day for the date.
 
 The file is the bytes `Calendar.to_ical()` writes for the calendar holding every VEVENT, made
-faster (10,000 events: 4.5 s, now well under a second; tests/test_calendar_pieces.py compares):
-- each VEVENT's lines are made on their own and joined, each event's kept between rebuilds of the
-  preview server (pieces.py) so an edit makes only its VEVENT again;
+faster (tests/test_exports.py compares the two):
+- each VEVENT's lines are made on their own and joined;
 - the library still types and escapes every value (vText, vUri, vCategory, vDDDTypes), orders the
   properties (canonical order) and writes the VTIMEZONEs (from_tzid); what is skipped is its
   per-line bookkeeping: a value without parameters becomes "NAME:value" directly, and a date's
@@ -36,11 +35,8 @@ from site_builder import __version__
 from site_builder.model import Event
 from site_builder.render.feeds import event_updated
 from site_builder.render.pages import RenderContext
-from site_builder.render.pieces import Pieces
 
 CALENDAR_FILE = "events.ics"
-
-_VEVENTS = Pieces()  # each event's VEVENT: (folded lines, TZID of its DTSTART or None)
 
 
 def events_ics(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
@@ -54,8 +50,7 @@ def events_ics(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     if site.config.description:
         cal.add("x-wr-caldesc", site.config.description)
     host = urlsplit(site.config.base_url).hostname or "localhost"
-    with _VEVENTS.run(ctx, host) as run:
-        vevents = run.pieces(site.events, lambda piece_ctx, event: vevent_lines(piece_ctx, event, host))
+    vevents = [vevent_lines(ctx, event, host) for event in site.events]  # (folded lines, TZID of DTSTART)
     # The calendar's lines: BEGIN, its properties, then the components (the zones' definitions
     # first, in order of name: the library's add_missing_timezones walks every property again and
     # adds them in set order, which changed between runs), then END.
@@ -67,8 +62,8 @@ def events_ics(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
 
 
 def calendar_bytes(cal: icalendar.Calendar) -> bytes:
-    """The same bytes as `cal.to_ical()`, folded here: the library's per-character folding took
-    most of the time of a big calendar (7 of 8.5 s for 10,000 events)."""
+    """The same bytes as `cal.to_ical()`, folded here: the library's per-character folding is most
+    of the time of a big calendar."""
     return _fold_lines(line for line in cal.content_lines() if line)
 
 
@@ -97,8 +92,8 @@ def fold_line(line: bytes, limit: int = 75) -> bytes:
 
 @lru_cache(maxsize=64)
 def timezone_lines(tzid: str) -> bytes:
-    """The zone's VTIMEZONE as the library writes it (from_tzid takes milliseconds: its docs say
-    to cache it; the zone database does not change while the program runs)."""
+    """The zone's VTIMEZONE as the library writes it (from_tzid is slow and its docs say to cache
+    it; the zone database does not change while the program runs)."""
     return calendar_bytes(icalendar.Timezone.from_tzid(tzid))
 
 
@@ -153,11 +148,9 @@ _BEGIN, _END = (line for line in icalendar.Event().content_lines() if line)  # B
 
 
 def _typed_line(name: str, value) -> str:
-    """The content line of a property whose type does not depend on the value (text, URI,
-    categories): the library's type for it escapes the value, as `add` then `to_ical` would.
-    Text and URIs, as the library writes them, without making its value objects (about 40,000
-    lines at 10,000 events); a value starting with a byte order mark, which the library's
-    decoding drops, takes the library's way."""
+    """The content line of a property whose type does not depend on the value, as `add` then
+    `to_ical` write it. Text and URIs are escaped here without the library's value objects, but for
+    a value starting with a byte order mark (the library's decoding drops it)."""
     kind = _property_type(name)
     if type(value) is str and not value.startswith("\ufeff"):
         if kind is icalendar.vText:
@@ -204,15 +197,9 @@ def _property_type(name: str) -> type:
 
 
 def _date_line(name: str, value, kind: type, tzinfo) -> tuple[str, str | None]:
-    """The line `add(name, value)` makes (DTSTART;VALUE=DATE:20250815, DTSTAMP:...Z, ...) and its
-    TZID parameter. Its parameters depend on the property, the value's type and its zone only: the
-    library makes the line of the first value of each such shape, and the next ones reuse its
-    part before the value, the value written here as the library's vDate and vDatetime write it
-    (the library took 35 us a line: 0.3 s of the 0.86 s of events.ics at 10,000 events, where
-    8,050 of the 18,390 date lines are of a value met first). A zone whose name may depend on the
-    date (any tzinfo but ZoneInfo's and fixed offsets), a property the library may convert to UTC
-    first (DTSTAMP: vevent_lines writes UTC ones itself), or a shape whose first line does not end
-    with the value as written here, keeps the library's way."""
+    """The line `add(name, value)` makes (DTSTART;VALUE=DATE:20250815, ...) and its TZID. The part
+    before the value depends only on the property, the value's type and its zone: the library makes
+    the first line of each such shape, the next ones reuse it (_date_shape says which cannot)."""
     key = (name, kind, tzinfo)
     shape = _date_shapes.get(key, _UNKNOWN)
     if shape is _UNKNOWN:
@@ -224,11 +211,17 @@ def _date_line(name: str, value, kind: type, tzinfo) -> tuple[str, str | None]:
 
 _AS_GIVEN = frozenset({"dtstart", "dtend"})  # written as given (Component.add makes DTSTAMP, CREATED... UTC)
 _UNKNOWN = object()
-_date_shapes: dict[tuple, tuple[str, str | None, bool] | None] = {}  # (name, type, zone) -> (line up to the value, TZID, UTC)
+# (name, type, zone) -> (line up to the value, TZID, UTC), or None
+_date_shapes: dict[tuple, tuple[str, str | None, bool] | None] = {}
 
 
 def _date_shape(name: str, value, kind: type, tzinfo) -> tuple[str, str | None, bool] | None:
-    if name not in _AS_GIVEN or kind not in (date, datetime) or not (tzinfo is None or type(tzinfo) in (timezone, ZoneInfo)):
+    """(line up to the value, TZID, written in UTC); None, the library's way every time, for a property
+    it may convert to UTC (DTSTAMP: vevent_lines writes UTC ones itself), a zone whose name may depend
+    on the date (not ZoneInfo nor a fixed offset), or a line not ending with the value as written here."""
+    if name not in _AS_GIVEN or kind not in (date, datetime):
+        return None
+    if not (tzinfo is None or type(tzinfo) in (timezone, ZoneInfo)):
         return None
     line, tzid = _library_date_line(name, value, kind, tzinfo)
     for utc in (False, True):

@@ -4,9 +4,8 @@ Everything is serialised with json/csv from dicts built off the model: no text i
 into a format by hand. Event text shown by other tools (TimelineJS renders HTML) comes from
 the theme template exports/event_text.html, autoescaped like every page.
 
-Each event's record, row or slide is serialised on its own and the file joined from them (the
-same bytes as serialising the whole: compact JSON is the items joined by commas), and kept
-between rebuilds of the preview server (pieces.py): after an edit only that event's is made again.
+Each event's record, row or slide is serialised on its own and the file joined from them: the
+same bytes as serialising the whole (compact JSON is the items joined by commas).
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from collections.abc import Iterable
 from site_builder import __version__
 from site_builder.model import Event, Excerpt, Source
 from site_builder.render.pages import RenderContext
-from site_builder.render.pieces import Pieces
 
 SCHEMA_VERSION = 1
 SCHEMA_FILE = "events.schema.json"
@@ -35,20 +33,13 @@ def event_text_html(ctx: RenderContext, event: Event) -> str:
         site=ctx.site, config=ctx.site.config, urls=ctx.urls, event=event).strip()
 
 
-_EVENT_RECORDS = Pieces()  # events.json: each event's record, serialised
-_SOURCE_RECORDS = Pieces()  # events.json: each source's record, serialised
-_CSV_ROWS = Pieces()  # events.csv: each event's row
-_SLIDES = Pieces()  # timeline.json: each event's slide, serialised
-
-
 def _json_text(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _json_with_lists(data: dict, lists: dict[str, list[bytes]]) -> bytes:
     """_json_bytes(data) where data[key] is the list of the items serialised in lists[key]: the
-    keys in data's order, each value serialised, the lists' items joined by commas (in one join:
-    events.json is 25 MB at 10,000 events)."""
+    keys in data's order, each value serialised, the lists' items joined by commas in one join."""
     parts = [b"{"]
     for n, (key, value) in enumerate(data.items()):
         name = (b"," if n else b"") + _json_text(key).encode("utf-8") + b":"
@@ -67,8 +58,8 @@ def _json_with_lists(data: dict, lists: dict[str, list[bytes]]) -> bytes:
 
 
 def _json_bytes(data, readable: bool = False) -> bytes:
-    """Compact JSON for the data files: with `indent`, json falls back to its pure-Python encoder,
-    which took 1.9 s for events.json at 10,000 events (compact: 0.2 s)."""
+    """Compact JSON for the data files (with `indent`, json falls back to its much slower pure-Python
+    encoder); `readable` for a file people read."""
     if readable:
         text = json.dumps(data, ensure_ascii=False, indent=2)
     else:
@@ -91,10 +82,8 @@ def events_json(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
         "events": None,
         "sources": None,
     }
-    with _EVENT_RECORDS.run(ctx) as run:
-        events = run.pieces(site.events, _event_record_json)
-    with _SOURCE_RECORDS.run(ctx) as run:
-        sources = run.pieces(site.sources, _source_record_json)
+    events = [_event_record_json(ctx, event) for event in site.events]
+    sources = [_source_record_json(ctx, source) for source in site.sources]
     yield "events.json", _json_with_lists(data, {"events": events, "sources": sources})
     yield SCHEMA_FILE, _json_bytes(EVENTS_SCHEMA, readable=True)  # read by people writing readers
 
@@ -270,8 +259,7 @@ def spreadsheet_safe(value: str) -> str:
 
 
 def events_csv(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
-    with _CSV_ROWS.run(ctx) as run:
-        rows = run.pieces(ctx.site.events, _csv_row)
+    rows = [_csv_row(ctx, event) for event in ctx.site.events]
     # The byte order mark tells Excel the file is UTF-8 (it guesses a legacy code page otherwise).
     yield "events.csv", "\ufeff".encode("utf-8") + _csv_line(CSV_COLUMNS) + b"".join(rows)
 
@@ -323,9 +311,7 @@ def timelinejs_json(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
                   "unique_id": "title"},
         "events": None,
     }
-    # A slide shows the template's HTML: the template (kept while no template changes) is a setting.
-    with _SLIDES.run(ctx, ctx.env.get_template(EVENT_TEXT_TEMPLATE)) as run:
-        slides = run.pieces(site.events, _timelinejs_event_json)
+    slides = [_timelinejs_event_json(ctx, event) for event in site.events]
     yield "timeline.json", _json_with_lists(data, {"events": slides})
 
 

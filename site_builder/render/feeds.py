@@ -2,8 +2,6 @@
 
 Timestamps come from the content, never from the clock, so the same content always builds the
 same feed (readers do not see every rebuild as an update).
-
-What each entry shows is kept between rebuilds of the preview server (pieces.py).
 """
 
 from __future__ import annotations
@@ -15,15 +13,12 @@ from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
 from site_builder.model import Event, Site
-from site_builder.render.exports import EVENT_TEXT_TEMPLATE, event_text_html
+from site_builder.render.exports import event_text_html
 from site_builder.render.pages import RenderContext
-from site_builder.render.pieces import Pieces
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_FILE = "feed.xml"
 FEED_SIZE = 50  # newest events in the feed; the full record is in events.json
-
-_ENTRIES = Pieces()  # each entry's values (see _entry)
 
 
 def event_published(site: Site, event: Event) -> datetime:
@@ -57,9 +52,7 @@ def atom_feed(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     site, urls = ctx.site, ctx.urls
     config = site.config
     events = list(reversed(site.events))[:FEED_SIZE]  # site.events is chronological
-    # The entries' HTML comes from the template (kept while no template changes): a setting.
-    with _ENTRIES.run(ctx, ctx.env.get_template(EVENT_TEXT_TEMPLATE)) as run:
-        entries = run.pieces(events, _entry)
+    entries = [_entry(ctx, event) for event in events]
 
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": config.language})

@@ -8,7 +8,7 @@ entry that cannot be read, is cut short, damaged or another key's is a miss. Rea
 touches it, so that pruning evicts the least recently used first. A cache that cannot be written
 (a read-only folder, a full disk) is no error: the next build just does the work again.
 
-Entries live in the cache folder (manifest.cache_root()), never in the site nor in its output;
+Entries live in the cache folder (cache_folder.cache_root()), never in the site nor in its output;
 like any program's cache they are trusted as the user's own files are, within the digest check.
 """
 

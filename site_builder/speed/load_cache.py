@@ -10,7 +10,7 @@ own code, Python's and PyYAML's versions. So a hit is what reading the files aga
 An entry is a pickle (made once, in the worker that read the group: the same bytes go to the
 parent and into the cache), kept as a cache_store entry: written whole or not at all, digest-checked
 when read, the least recently used evicted first. Entries live in the cache folder
-(manifest.cache_root(): SITE_BUILDER_CACHE, else the user's cache; `off`: none), never in the site
+(cache_folder.cache_root(): SITE_BUILDER_CACHE, else the user's cache; `off`: none), never in the site
 or its output.
 """
 
@@ -22,7 +22,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from site_builder.speed import manifest
+from site_builder.cache_folder import cache_root
 from site_builder.speed.cache_store import EntryStore
 
 FORMAT = 1  # changes when what is hashed or kept changes: older entries are then simply missed
@@ -81,7 +81,7 @@ class LoadCache:
 
     @classmethod
     def default(cls) -> LoadCache | None:
-        root = manifest.cache_root()
+        root = cache_root()
         return cls(root / "load") if root is not None else None
 
     def load(self, key: str) -> bytes | None:

@@ -48,7 +48,7 @@ class PartCache:
 
     @classmethod
     def default(cls) -> PartCache | None:
-        """In the user's cache folder, beside the build manifests: never in the site nor in its
+        """In the user's cache folder (cache_folder.py): never in the site nor in its
         output. None when SITE_BUILDER_CACHE is `off`."""
         root = cache_root()
         return cls(root / "search") if root is not None else None
