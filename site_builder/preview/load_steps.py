@@ -8,7 +8,7 @@ only what changed is done again (content/load.py does the checks across files, a
   are the very objects of the last load; when the watcher names every file that changed, the
   others are taken as they were, without a walk of the folder or a stat each;
 - a load in which nothing changed gives back the very Site of the last one, and after an edit
-  that moved no event the last order and indexes are kept (indexes.py).
+  that moved no event the last indexes are kept (indexes.py).
 
 Of an event file's record only what the checks across files read (load.checked_fields) is kept
 between loads: the whole record lives until its event is built. An event built again later (a
@@ -31,7 +31,7 @@ from site_builder.content.load import (EventOutcome, Reader, SitePaths, checked_
 from site_builder.content.sources import load_source
 from site_builder.errors import Report
 from site_builder.model import Event, Site, SiteConfig, Source
-from site_builder.preview.indexes import CARRY_LIMIT, carry_indexes
+from site_builder.preview.indexes import carry_indexes
 from site_builder.speed.collector import collector_paused
 
 MISSING = object()
@@ -135,14 +135,14 @@ class CachedSteps(Reader):
 
     def _site(self, config: SiteConfig, sources: dict[str, Source], events: list[Event],
               include_drafts: bool) -> Site:
-        """The last Site when it is made of the very same objects; else a new one (with the last
-        one's order and indexes where the edit left them: _in_order, indexes.py)."""
+        """The last Site when it is made of the very same objects; else a new one, given the last
+        one's indexes where the edit left them (indexes.py)."""
         config, sources = self._same_inputs(config, sources)
         last = self.site_key
         if (last is not None and last[0] == include_drafts and last[1] is config and last[2] is sources
                 and len(last[3]) == len(events) and all(map(is_, last[3], events))):
             return self.site
-        site = site_of(config, sources, self._in_order(events, include_drafts))
+        site = site_of(config, sources, in_order(events, include_drafts))
         if self.site is not None:
             carry_indexes(site, self.site)
         self.site, self.site_key = site, (include_drafts, config, sources, events)
@@ -158,23 +158,6 @@ class CachedSteps(Reader):
             sources = last  # never changed once handed out
         self.config, self.sources = config, sources
         return config, sources
-
-    def _in_order(self, events: list[Event], include_drafts: bool) -> tuple[Event, ...]:
-        """load.in_order; after an edit that left every event's place in the order (its id, sort
-        key and draft flag), the last Site's order with the edited events in it, unsorted."""
-        last = self.site_key
-        if last is not None and last[0] == include_drafts and len(last[3]) == len(events):
-            swapped: dict[str, Event] = {}
-            for old, new in zip(last[3], events):
-                if old is not new:
-                    if (old.id != new.id or old.draft != new.draft or old.sort_key() != new.sort_key()
-                            or len(swapped) == CARRY_LIMIT):
-                        break
-                    swapped[old.id] = new
-            else:
-                kept = self.site.events
-                return tuple(swapped.get(e.id, e) for e in kept) if swapped else kept
-        return in_order(events, include_drafts)
 
     # --- the event files ---------------------------------------------------------------------
 
