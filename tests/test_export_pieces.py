@@ -11,7 +11,9 @@ import pytest
 
 from site_builder.build import Options, render
 from site_builder.content.load import load_site
-from site_builder.preview.incremental import IncrementalRenderer, Session, SiteView
+from site_builder.preview.reads import SiteView
+from site_builder.preview.renderer import IncrementalRenderer
+from site_builder.preview.session import Session
 from site_builder.render import calendar, exports, feeds
 from site_builder.render.calendar import events_ics, vevent_properties
 from site_builder.render.pages import RenderContext
@@ -49,7 +51,7 @@ def assert_exports_equal(files: dict[str, bytes], expected: dict[str, bytes]) ->
 @pytest.fixture
 def session(real_site):
     # Every renderer run at each rebuild, as the memo is meant for (the preview server makes these
-    # files only when asked for: incremental.DEFERRED, tested in test_serve_incremental.py).
+    # files only when asked for: on_request.ON_REQUEST, tested in test_serve_incremental.py).
     s = Session(real_site.root, renderer=IncrementalRenderer())
     s.rebuild()
     return s
