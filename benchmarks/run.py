@@ -69,11 +69,12 @@ exit_now(code)  # as the command exits (run_child times the whole process too)
 CHILD_SESSION = """
 import json, resource, sys, time
 from pathlib import Path
-from site_builder.preview.incremental import LATER, Session
+from site_builder.preview.on_request import AFTER_FIRST_PAGES
+from site_builder.preview.session import Session
 root = Path(sys.argv[1])
 session = Session(root)
 # as serve starts: the pages (then served), and on a large site the feeds and exports after them
-t0 = time.perf_counter(); session.rebuild(None, LATER); first = time.perf_counter() - t0
+t0 = time.perf_counter(); session.rebuild(None, AFTER_FIRST_PAGES); first = time.perf_counter() - t0
 t0 = time.perf_counter(); session.rebuild(set()); first_rest = time.perf_counter() - t0
 nochange = []
 for _ in range(3):
@@ -84,7 +85,7 @@ text = event.read_text()
 for i in range(3):
     event.write_text(text.replace("title: ", f"title: Edited {i} ", 1))
     t0 = time.perf_counter(); g = session.rebuild({event}); edits.append(time.perf_counter() - t0)
-    # the whole-site files the preview makes when first asked for after an edit (incremental.DEFERRED)
+    # the whole-site files the preview makes when first asked for after an edit (on_request.ON_REQUEST)
     served = g.serving()
     t0 = time.perf_counter()
     for name in ("events.ics", "events.json", "events.csv", "timeline.json", "feed.xml", "sitemap.xml",

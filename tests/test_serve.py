@@ -282,12 +282,13 @@ def test_on_a_large_site_the_pages_come_first_and_a_feed_asked_for_meanwhile_wai
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
     from generate_site import generate
 
-    from site_builder.preview.incremental import LATER_FROM_EVENTS
+    from site_builder.preview.session import AFTER_FIRST_PAGES_FROM_EVENTS
 
-    root = generate(tmp_path / "large", LATER_FROM_EVENTS, 25)
+    root = generate(tmp_path / "large", AFTER_FIRST_PAGES_FROM_EVENTS, 25)
     server = serve(root)
     assert "; the feeds, exports and sitemap follow" in server.output
     status, body = server.get("events.ics")  # at once: during the second step, or after it
-    assert status == 200 and body.startswith("BEGIN:VCALENDAR") and body.count("BEGIN:VEVENT") == LATER_FROM_EVENTS
+    assert status == 200 and body.startswith("BEGIN:VCALENDAR")
+    assert body.count("BEGIN:VEVENT") == AFTER_FIRST_PAGES_FROM_EVENTS
     server.wait_for_output("made the feeds, exports and sitemap in ")
     assert server.get("sitemap.xml")[0] == 200

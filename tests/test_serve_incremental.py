@@ -9,7 +9,7 @@ import pytest
 
 from site_builder.build import Options, render
 from site_builder.errors import ContentError
-from site_builder.preview.incremental import Session
+from site_builder.preview.session import Session
 
 from .conftest import EVENT_YAML
 
@@ -129,14 +129,15 @@ def test_adding_and_removing_an_event_adds_and_removes_its_page(site):
 
 
 def test_after_an_edit_the_whole_site_files_are_made_when_asked_for_and_equal_a_full_build(session, real_site):
-    from site_builder.preview.incremental import DEFERRED, LazyFile
+    from site_builder.preview.on_request import ON_REQUEST, LazyFile
 
     path = real_site.root / "content/events/2025-09-01-putin-briefed-xi.yaml"
     edit(path, "title: ", "title: Edited ")
     generation = session.rebuild({path})
     lazy = {p for p, data in generation.outputs.items() if isinstance(data, LazyFile)}
     assert {"events.ics", "events.json", "events.csv", "timeline.json", "feed.xml", "sitemap.xml"} <= lazy
-    assert generation.stats.renderers_deferred == len([n for n in DEFERRED if n != "timeline_data"])  # small site: no data files
+    # a small site: no data files
+    assert generation.stats.renderers_on_request == len([n for n in ON_REQUEST if n != "timeline_data"])
     serving = generation.serving()
     assert b"Edited " in serving["events.ics"] and b"Edited " in serving["timeline.json"]
     assert generation.files == full_build(real_site.root)
@@ -154,7 +155,7 @@ def test_a_template_edit_runs_the_whole_site_renderers_at_once_so_errors_show(se
 
 
 def test_the_preview_serves_a_deferred_file_with_the_edit(session, real_site):
-    from site_builder.preview.server import Preview, Snapshot
+    from site_builder.preview.app import Preview, Snapshot
 
     path = real_site.root / "content/events/2025-09-01-putin-briefed-xi.yaml"
     edit(path, "title: ", "title: Edited ")

@@ -7,9 +7,9 @@ import gzip
 import hashlib
 
 from site_builder.build import Options, render
-from site_builder.preview.incremental import Session
+from site_builder.preview.session import Session
 from site_builder.preview.packing import SMALL, Dictionaries, Packed, pack, unpack
-from site_builder.preview.server import Preview, Snapshot, accepts_gzip
+from site_builder.preview.app import Preview, Snapshot, accepts_gzip
 
 
 def full_build(root) -> dict[str, bytes]:

@@ -15,7 +15,8 @@ import pytest
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
-from site_builder.preview.server import request_path, snapshot_tree
+from site_builder.preview.app import request_path
+from site_builder.preview.watch import snapshot_tree
 from site_builder.preview.access import Access, exposure_warning
 from site_builder.preview.error_page import LINE_CHARS, error_views, readable_lines
 from site_builder.errors import Diagnostic
@@ -212,7 +213,7 @@ def test_hostile_content_never_stops_the_preview_nor_shows_a_traceback(site, ser
 
 def test_the_watcher_ignores_exactly_the_files_the_loader_ignores(tmp_path):
     from site_builder.content.load import ignored_name
-    from site_builder.preview.server import snapshot_tree
+    from site_builder.preview.watch import snapshot_tree
 
     names = ["a.yaml", ".a.yaml.swp", "a.yaml~", "#a.yaml#", "~lock.a.yaml", "4913", "b.yaml.tmp", "c.md"]
     for name in names:

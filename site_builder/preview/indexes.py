@@ -12,12 +12,9 @@ CARRY_LIMIT = 64  # events changed in place: past this, a rebuild works the inde
 
 
 def carry_indexes(site: Site, previous: Site) -> None:
-    """Give `site` the derived values `previous` had worked out, where the events that changed
-    between them cannot have changed them, and patch the rest from those events alone.
-
-    Only the plain case is carried: the same events in the same order, at most CARRY_LIMIT of
-    them new objects. Anything else (an event added, removed or moved) is left to the properties.
-    """
+    """Give `site` the derived values `previous` had worked out, patched from the events that
+    changed; only when the events are the same ids in the same order, at most CARRY_LIMIT of them
+    new objects (else the Site's properties work every index out afresh)."""
     old, new = previous.events, site.events
     if len(old) != len(new):
         return

@@ -1,29 +1,15 @@
-"""The preview's loads: each save loads the site again through load_site's reader seam, and
-only what changed is done again (content/load.py does the checks across files, as always).
-
-- a file is parsed again only when its stat changes;
-- an event's excerpts are verified again only when its record, the site settings or a source
-  it looked up changed (the sources it looked up are recorded);
-- an event file whose stat is unchanged skips even these steps while the settings and sources
-  are the very objects of the last load; when the watcher names every file that changed, the
-  others are taken as they were, without a walk of the folder or a stat each;
-- a load in which nothing changed gives back the very Site of the last one, and after an edit
-  that moved no event the last order and indexes are kept (indexes.py).
-
-Of an event file's record only what the checks across files read (load.checked_fields) is kept
-between loads: the whole record lives until its event is built. An event built again later (a
-source it cites, or the settings, changed) reads its file again.
-"""
+"""The preview's Reader for load_site: each save loads the site again, and a file is parsed again
+only when its stat changed, an event's excerpts verified again only when its record, the settings
+or a source it looked up changed (content/load.py still does the checks across files)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from operator import is_
 from pathlib import Path
 from typing import Any
-from collections.abc import Callable, Iterator
 
 from site_builder.content.events import build_event, event_id, read_event_record
 from site_builder.content.load import (EventOutcome, Reader, SitePaths, checked_fields, event_files, in_order,
@@ -31,46 +17,13 @@ from site_builder.content.load import (EventOutcome, Reader, SitePaths, checked_
 from site_builder.content.sources import load_source
 from site_builder.errors import Report
 from site_builder.model import Event, Site, SiteConfig, Source
-from site_builder.preview.indexes import CARRY_LIMIT, carry_indexes
+from site_builder.preview.indexes import carry_indexes
+from site_builder.preview.reads import MISSING, Recorder, same
 from site_builder.speed.collector import collector_paused
-
-MISSING = object()
-
-
-class Recorder(Mapping):
-    """A read-only view of a dict that notes each key read, or that it was read whole."""
-
-    __slots__ = ("_data", "_name", "_note")
-
-    def __init__(self, data: dict, name: str, note: Callable[[tuple], None]):
-        self._data, self._name, self._note = data, name, note
-
-    def __getitem__(self, key):
-        self._note((self._name, key))
-        return self._data[key]
-
-    def get(self, key, default=None):
-        self._note((self._name, key))
-        return self._data.get(key, default)
-
-    def __contains__(self, key):
-        self._note((self._name, key))
-        return key in self._data
-
-    def __iter__(self):
-        self._note((self._name,))
-        return iter(self._data)
-
-    def __len__(self):
-        self._note((self._name,))
-        return len(self._data)
-
-
-def same(a, b) -> bool:
-    return a is b or a == b
 
 
 def stamp(path: Path) -> tuple:
+    """What tells that a file changed: its modification time, size, inode and change time."""
     st = os.stat(path)
     return st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns
 
@@ -135,14 +88,14 @@ class CachedSteps(Reader):
 
     def _site(self, config: SiteConfig, sources: dict[str, Source], events: list[Event],
               include_drafts: bool) -> Site:
-        """The last Site when it is made of the very same objects; else a new one (with the last
-        one's order and indexes where the edit left them: _in_order, indexes.py)."""
+        """The last Site when it is made of the very same objects; else a new one, given the last
+        one's indexes where the edit left them (indexes.py)."""
         config, sources = self._same_inputs(config, sources)
         last = self.site_key
         if (last is not None and last[0] == include_drafts and last[1] is config and last[2] is sources
                 and len(last[3]) == len(events) and all(map(is_, last[3], events))):
             return self.site
-        site = site_of(config, sources, self._in_order(events, include_drafts))
+        site = site_of(config, sources, in_order(events, include_drafts))
         if self.site is not None:
             carry_indexes(site, self.site)
         self.site, self.site_key = site, (include_drafts, config, sources, events)
@@ -158,23 +111,6 @@ class CachedSteps(Reader):
             sources = last  # never changed once handed out
         self.config, self.sources = config, sources
         return config, sources
-
-    def _in_order(self, events: list[Event], include_drafts: bool) -> tuple[Event, ...]:
-        """load.in_order; after an edit that left every event's place in the order (its id, sort
-        key and draft flag), the last Site's order with the edited events in it, unsorted."""
-        last = self.site_key
-        if last is not None and last[0] == include_drafts and len(last[3]) == len(events):
-            swapped: dict[str, Event] = {}
-            for old, new in zip(last[3], events):
-                if old is not new:
-                    if (old.id != new.id or old.draft != new.draft or old.sort_key() != new.sort_key()
-                            or len(swapped) == CARRY_LIMIT):
-                        break
-                    swapped[old.id] = new
-            else:
-                kept = self.site.events
-                return tuple(swapped.get(e.id, e) for e in kept) if swapped else kept
-        return in_order(events, include_drafts)
 
     # --- the event files ---------------------------------------------------------------------
 
@@ -252,6 +188,7 @@ class CachedSteps(Reader):
     # --- the steps, one file each ------------------------------------------------------------
 
     def _parse(self, kind: str, read: Callable, path: Path | str, report: Report):
+        """read(path) and its errors, kept while the file's stat is the same."""
         key = (kind, os.fspath(path))
         st = os.stat(path)
         now = st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns  # stamp(path), without a call
@@ -272,6 +209,8 @@ class CachedSteps(Reader):
         return self._parse("event", self._read_kept, path, report)
 
     def _read_kept(self, path, report: Report):
+        """The record's fields the checks across files read (load.checked_fields), kept between
+        loads; the whole record only until its event is built (a later build reads it again)."""
         record = read_event_record(path, report)
         if record is None:
             return None

@@ -1,0 +1,187 @@
+"""Watching the site folder: after each burst of saves, a rebuild of what changed, published to the
+app in one assignment, then the browser reloaded."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+import threading
+import time
+import traceback
+from pathlib import Path
+
+from site_builder.content.load import ignored_name
+from site_builder.errors import ContentError, Diagnostic, display_path
+from site_builder.preview.app import Preview, Snapshot, terminal_safe
+from site_builder.preview.session import Session
+
+QUIET_SECONDS = 0.2  # a burst of saves (a git checkout) ends when nothing changed for this long
+
+
+def snapshot_tree(paths: list[Path], root: Path | None = None) -> dict[str, tuple]:
+    """path -> (mtime, size, inode, type) of everything under the watched paths but folders: also
+    links, FIFOs and the like, so that adding or removing one rebuilds and the loader says what is
+    wrong with it. A watched path that is a link out of root is noted, never walked."""
+    limit = os.path.realpath(root) + os.sep if root is not None else None
+    found: dict[str, tuple] = {}
+    stack = []
+    for top in map(str, paths):
+        try:
+            st = os.lstat(top)
+            if stat.S_ISLNK(st.st_mode) and limit and not os.path.realpath(top).startswith(limit):
+                found[top] = _stamp(st)
+            elif os.path.isdir(top):
+                stack.append(top)
+            else:
+                found[top] = _stamp(os.stat(top) if stat.S_ISLNK(st.st_mode) else st)
+        except OSError:  # absent (a templates/ not made yet), or a link loop: the next scan looks again
+            continue
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as listing:
+                entries = list(listing)
+        except OSError:  # vanished or unreadable: the next scan sees it
+            continue
+        for entry in entries:
+            if ignored_name(entry.name):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                    continue
+                st = entry.stat()
+            except OSError:  # a dangling link or a link loop: the link itself
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+            found[entry.path] = _stamp(st)
+    return found
+
+
+def _stamp(st: os.stat_result) -> tuple:
+    return st.st_mtime_ns, st.st_size, st.st_ino, stat.S_IFMT(st.st_mode)
+
+
+class Rebuilder:
+    """Watches the site, waits for a quiet moment, rebuilds, publishes, reloads the browser.
+    Unlike livereload's own watcher (its reload throttle), it never drops a change: anything seen
+    during a rebuild starts another one."""
+
+    def __init__(self, session: Session, preview: Preview, watched: list[Path], reload, out=sys.stdout):
+        self.session, self.preview, self.watched = session, preview, watched
+        self.reload = reload  # called (from this thread) after each publish
+        self.out = out
+        self._shown_errors: tuple = ()
+        self._incomplete = False  # the first build left renderers for complete()
+        self._stop = threading.Event()
+        self.known = snapshot_tree(watched, session.root)  # before the first build: a save during it still counts
+
+    def build_now(self, changed: set[Path] | None = None, after_first_pages: frozenset = frozenset()) -> None:
+        """Rebuild and publish; after_first_pages: renderers to leave for complete()
+        (on_request.AFTER_FIRST_PAGES)."""
+        started = time.perf_counter()
+        generation = self._rebuilt(changed, after_first_pages)
+        if generation is None:
+            return
+        stats = generation.stats
+        what = ", ".join(display_path(str(p)) for p in sorted(changed)[:3]) + (" ..." if len(changed) > 3 else "") \
+            if changed else "everything"
+        if self._shown_errors:
+            self._say("fixed: the content builds again")
+        self._shown_errors = ()
+        if stats.renderers_after_first_pages:
+            self.preview.complete.clear()  # until complete() has made them
+            self._incomplete = True
+        self._say(f"{'rebuilt' if changed else 'built'} in {time.perf_counter() - started:.2f} s ({what}): "
+                  f"{stats.pages_rendered} of {generation.pages} pages rendered, "
+                  f"{generation.verified} events verified"
+                  + ("; the feeds, exports and sitemap follow" if stats.renderers_after_first_pages else ""))
+        self.reload()
+
+    def complete(self) -> None:
+        """The second step of a first build that left renderers out: a rebuild with nothing
+        changed, in which only they run (the load and every page are taken as they were). Requests
+        for files not found wait for it; its errors show as any rebuild's."""
+        if not self._incomplete:
+            return
+        self._incomplete = False
+        started = time.perf_counter()
+        try:
+            generation = self._rebuilt(set())
+        finally:  # published (or failed): the requests waiting for it look again
+            self.preview.complete.set()
+        if generation is not None:
+            self._say(f"made the feeds, exports and sitemap in {time.perf_counter() - started:.2f} s")
+
+    def _rebuilt(self, changed: set[Path] | None, after_first_pages: frozenset = frozenset()):
+        """session.rebuild, its generation published; None when it failed (its errors shown)."""
+        try:
+            generation = self.session.rebuild(changed, after_first_pages)
+        except ContentError as exc:
+            self._failed(tuple(exc.diagnostics))
+            return None
+        except Exception as exc:  # a bug of ours or a file yanked away mid-read: report, keep serving
+            if os.environ.get("SITE_BUILDER_DEBUG"):
+                traceback.print_exc()
+            self._failed((Diagnostic(str(self.session.root), 1, 1,
+                                     f"internal error while rebuilding: {type(exc).__name__}: {exc}",
+                                     "this may be a bug in site-builder; the previous good site is still served"),))
+            return None
+        self.preview.publish(Snapshot(generation.serving()))
+        return generation
+
+    def _failed(self, diagnostics: tuple[Diagnostic, ...]) -> None:
+        self.preview.publish(Snapshot(self.preview.snapshot.files, diagnostics))
+        count = len(diagnostics)
+        errors = f"{count} error{'s' if count != 1 else ''}"
+        if diagnostics != self._shown_errors:  # each distinct set of errors once
+            for d in diagnostics:
+                self._say(d.format())
+            self._say(f"{errors}; the browser shows {'it' if count == 1 else 'them'} until fixed, "
+                      "the last good site is kept")
+        else:
+            self._say(f"still the same {errors} as above")
+        self._shown_errors = diagnostics
+        self.reload()
+
+    def _say(self, text: str) -> None:
+        """A line for the terminal: a file name's control characters are shown, not obeyed."""
+        print(terminal_safe(text), file=self.out, flush=True)
+
+    def watch_forever(self, interval: float = 0.1) -> None:
+        """Poll the watched files; rebuild once per burst of changes, never losing one."""
+        self.complete()
+        known = self.known
+        pending: set[Path] = set()
+        last_change = 0.0
+        while not self._stop.is_set():
+            scan_started = time.monotonic()
+            current = snapshot_tree(self.watched, self.session.root)
+            changed = {Path(p) for p in current.keys() | known.keys() if current.get(p) != known.get(p)}
+            known = current
+            now = time.monotonic()
+            if changed:
+                pending |= changed
+                last_change = now
+            if pending and now - last_change >= QUIET_SECONDS:
+                batch, pending = pending, set()
+                self.build_now(batch)
+                continue  # changes saved during the rebuild show up in the next scan
+            # Scanning a huge site takes longer: keep it under a fifth of the time. Once a change is
+            # pending, look again as soon as the quiet period can have passed, not a slow cycle later.
+            wait = max(interval, 4 * (time.monotonic() - scan_started))
+            if pending:
+                wait = min(wait, max(0.02, last_change + QUIET_SECONDS - time.monotonic()))
+            self._stop.wait(wait)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def watched_paths(root: Path) -> list[Path]:
+    """Also those that do not exist yet: a templates/ folder made while serving counts."""
+    return [root / "site.yaml", root / "content", root / "themes", root / "templates", root / "static"]
+
+
