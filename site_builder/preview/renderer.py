@@ -235,7 +235,7 @@ class IncrementalRenderer:
         """The content changed: its files again, made when first asked for. (A template change runs
         it now, so a template error shows at once.) The deps are those of its last real run: these
         renderers read the same parts of the site (events, sources, config) every time."""
-        view = SiteView(self._site)  # as in a real run (render/pieces.py keeps its values for a SiteView)
+        view = SiteView(self._site)  # as in a real run
         lazy = LazyRun(renderer, RenderContext(view, Urls(view, ctx.urls.assets), ctx.env, Memo(self.kept)))
         outputs = [(path, LazyFile(path, lazy)) for path, _ in run.outputs]
         self.runs[key] = _Run(run.deps, self._site, self.templates.version, outputs)
