@@ -1,10 +1,6 @@
-"""Verify quotes against archived text and say exactly where they are.
-
-Matching forgives only what is not wording: runs of white space, typographic vs straight quotes and
-apostrophes, dash variants and Unicode normalisation (NFC). `...`, `…` and `[...]` inside a quote are
-elisions: the parts must appear in order, close together, and no part may start or end inside a word
-or a number (its sign included).
-"""
+"""Verify quotes against archived text and say exactly where they are. Matching forgives only what
+is not wording (white space, quote and dash variants, NFC); `...`, `…` and `[...]` are elisions whose
+parts appear in order, close together, none starting or ending inside a word or a number."""
 
 from __future__ import annotations
 
@@ -52,15 +48,11 @@ _NUMBER_SPACES = "\u00a0\u2007\u2009\u202f"
 
 @dataclass(frozen=True)
 class NormalText:
-    """Text in NFC with quotes, dashes and white space folded, and a map back to the original.
+    """Text in NFC with quotes, dashes and white space folded, and a map back to the original."""
 
-    Folding quotes and dashes keeps offsets; collapsing white space moves them: a single space
-    stays where it was, so the map is one (normal offset, original offset) pair per stretch that
-    begins after leading white space or after any other run (two or more characters, or one that
-    is not a plain space, as at a paragraph break). Where NFC changed the text, `clusters` maps
-    offsets of the NFC text back to the original, one pair at each end of every changed cluster.
-    """
-
+    # Folding quotes and dashes keeps offsets; collapsing white space moves them, so the map is one
+    # (normal, original) offset pair per stretch that begins after a run other than one plain space.
+    # Where NFC changed the text, `clusters` maps NFC offsets back, a pair at each changed cluster's ends.
     text: str
     starts: tuple[int, ...]  # normal offset where each stretch begins
     origins: tuple[int, ...]  # original offset of the same stretch
@@ -99,8 +91,8 @@ def normalize(text: str) -> NormalText:
     normal = " ".join(folded.split())
     if not normal:
         return NormalText("", (), ())
-    # One map entry per changed run, not per word: a Python step per word (350,000 in a big
-    # site's sources) cost more than all the rest of loading the sources.
+    # One map entry per changed run, not per word: a Python step per word of a big site's sources
+    # cost more than all the rest of loading them.
     shift = len(folded) - len(folded.lstrip())  # original offset minus normal offset
     starts, origins = [0], [shift]
     for begin, end in _changed_runs(folded, shift, len(folded.rstrip())):
@@ -204,7 +196,7 @@ def fold(text: str) -> str:
 
 
 def _translated(text: str) -> str:
-    # Of ASCII, _FOLD only changes the backtick: most texts need no translate (a dozen µs each).
+    # Of ASCII, _FOLD only changes the backtick: most texts need no translate at all.
     if text.isascii() and "`" not in text:
         return text
     return text.translate(_FOLD)
@@ -217,11 +209,9 @@ def quote_parts(quote: str) -> list[str]:
 
 
 def locate_quote(quote: str, source_text: str) -> tuple[tuple[int, int], ...] | None:
-    """Original-text spans of each part of the quote, or None when it is not there.
-
-    Every part has a letter or digit, none starts or ends inside a word of the source, and each
-    follows the one before within MAX_GAP characters; the first such placement is returned.
-    """
+    """Original-text spans of each part of the quote, or None when it is not there: the first
+    placement where every part has a letter or digit, cuts no word of the source, and follows the
+    one before within MAX_GAP characters."""
     parts = quote_parts(quote)
     if not parts or not all(_WORD_CHAR.search(part) for part in parts):
         return None  # nothing but punctuation proves nothing
@@ -397,7 +387,7 @@ def closest_passage(quote: str, source_text: str) -> ClosestPassage | None:
     if not words or not qwords:
         return None
     votes: Counter = Counter()
-    # Rarest words first, until the votes cast reach the bound: "the" in a 5 MB source cannot
+    # Rarest words first, until the votes cast reach the bound: "the" in a large source cannot
     # cost a vote per occurrence for each time a long quote says it.
     cast = 0
     for count, j in sorted((len(positions.get(w.lower(), ())), j) for j, w in enumerate(qwords)):
