@@ -1,10 +1,6 @@
-"""feed.xml: an Atom (RFC 4287) feed of the events, newest first, serialised with ElementTree.
-
-Timestamps come from the content, never from the clock, so the same content always builds the
-same feed (readers do not see every rebuild as an update).
-
-What each entry shows is kept between rebuilds of the preview server (pieces.py).
-"""
+"""feed.xml: an Atom (RFC 4287) feed of the events, newest first, serialised with ElementTree. Its
+times come from the content, never the clock, so readers do not see every rebuild as an update;
+what each entry shows is kept between rebuilds of the preview server (pieces.py)."""
 
 from __future__ import annotations
 
