@@ -56,11 +56,14 @@ CHANGES = {
     "an event": lambda root: edit(root / EVENT, "title: ", "title: Edited: "),
     "a source": lambda root: edit(root / SOURCE, "title: ", "title: Edited "),
     "site.yaml": lambda root: edit(root / "site.yaml", "title: ", "title: Edited "),
-    "a theme template": lambda root: edit(root / "themes/default/templates/404.html", "{% block main %}", "{% block main %}<p>x</p>"),
-    "a theme static file": lambda root: (root / "themes/default/static/css/site.css").open("a").write("\n/* edited */\n"),
+    "a theme template": lambda root: edit(root / "themes/default/templates/404.html",
+                                          "{% block main %}", "{% block main %}<p>x</p>"),
+    "a theme static file": lambda root: (root / "themes/default/static/css/site.css").open("a").write(
+        "\n/* edited */\n"),
     "a new site template": lambda root: (root / "templates").mkdir() or (root / "templates/404.html").write_text(
         (root / "themes/default/templates/404.html").read_text()),
-    "a new event file": lambda root: (root / "content/events/2025-08-16-copy.yaml").write_text((root / EVENT).read_text()),
+    "a new event file": lambda root: (root / "content/events/2025-08-16-copy.yaml").write_text(
+        (root / EVENT).read_text()),
     "a removed event": lambda root: (root / "content/events/2025-09-01-putin-briefed-xi.yaml").unlink(),
     "a same-size edit": lambda root: edit(root / EVENT, "Anchorage", "Anchorags"),
     "a page of the output": lambda root: edit(root / "build/index.html", "<html", "<html data-x"),

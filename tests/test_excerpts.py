@@ -7,7 +7,8 @@ import pytest
 from site_builder.content.excerpts import _HYPHENS, closest_passage, locate_quote, selector_for
 
 REPO = Path(__file__).resolve().parent.parent
-SOURCE = "He said: \u201cWe\u2019re ready \u2014 truly ready\u201d.\n\nThe  second\tparagraph   ends here. Peace talks resume."
+SOURCE = ("He said: \u201cWe\u2019re ready \u2014 truly ready\u201d.\n\n"
+          "The  second\tparagraph   ends here. Peace talks resume.")
 
 
 def exact(quote: str, text: str = SOURCE) -> str | None:
@@ -125,7 +126,8 @@ def test_normalize_maps_every_offset_back_as_a_map_per_word_does(text):
         assert norm.original(index) == origins[run] + index - starts[run], (text, index)
 
 
-@pytest.mark.parametrize("text", ["Russia-US trade, & more", "caf\u00e9 \u4e2d\U0001f600 a_b.c~d%e+f/g?h#i", "\x00\x7f"])
+@pytest.mark.parametrize("text", ["Russia-US trade, & more", "caf\u00e9 \u4e2d\U0001f600 a_b.c~d%e+f/g?h#i",
+                                  "\x00\x7f"])
 def test_fragment_escape_is_quote_with_dashes_escaped(text):
     from urllib.parse import quote
 
@@ -213,7 +215,8 @@ def test_quotes_may_start_and_end_with_punctuation():
 def test_a_quote_differing_only_in_normalisation_verifies_and_covers_the_source_characters(form, source_form):
     import unicodedata
 
-    source = unicodedata.normalize(source_form, "\u00c0 Z\u00fcrich, le caf\u00e9 cr\u00e8me co\u00fbte 5\u00a0\u20ac, \uD55C\uAD6D.")
+    text = "\u00c0 Z\u00fcrich, le caf\u00e9 cr\u00e8me co\u00fbte 5\u00a0\u20ac, \uD55C\uAD6D."
+    source = unicodedata.normalize(source_form, text)
     quote = unicodedata.normalize(form, "le caf\u00e9 cr\u00e8me co\u00fbte")
     start = source.index(unicodedata.normalize(source_form, "le"))
     end = source.index(unicodedata.normalize(source_form, "te 5")) + 2
@@ -573,7 +576,8 @@ def test_an_ordinary_space_or_line_break_between_digits_separates_two_numbers(so
 @pytest.mark.parametrize("quote, source", [
     ("4 of the troops left", "About 3/4 of the troops left"), ("About 3", "About 3/4 of the troops left"),
     ("30 pm", "at 10:30 pm"), ("at 10", "at 10:30 pm"), ("\u0665\u0660\u0660", "\u0661\u066c\u0665\u0660\u0660"),
-    ("\u0665", "\u0663\u066b\u0665"), ("4 of", "3\u20444 of"), ("4 of", "3\u22154 of"), ("5 percent", "3\u00b75 percent"),
+    ("\u0665", "\u0663\u066b\u0665"), ("4 of", "3\u20444 of"), ("4 of", "3\u22154 of"),
+    ("5 percent", "3\u00b75 percent"),
     ("\uff15\uff10\uff10", "\uff11\uff0c\uff15\uff10\uff10"), ("\uff15", "\uff13\uff0e\uff15"),
     ("\uff13\uff10", "\uff11\uff10\uff1a\uff13\uff10"), ("\uff14", "\uff13\uff0f\uff14"),
 ])

@@ -92,7 +92,8 @@ def test_a_source_title_edit_reaches_the_calendar_and_json_of_the_events_citing_
     for name in ("events.ics", "events.json", "timeline.json"):
         assert EVENT_PIECES[name].made == len(citing), name
     assert exports._SOURCE_RECORDS.made == 1
-    events = {str(e["uid"]).split("@")[0]: e for e in icalendar.Calendar.from_ical(generation.files["events.ics"]).walk("VEVENT")}
+    ics = icalendar.Calendar.from_ical(generation.files["events.ics"])
+    events = {str(e["uid"]).split("@")[0]: e for e in ics.walk("VEVENT")}
     assert all(("Main points" in str(events[eid]["description"])) == (eid in citing) for eid in events)
     assert b"Key takeaways" not in generation.files["events.json"]
     assert b"Key takeaways" not in generation.files["timeline.json"]
@@ -185,7 +186,8 @@ def plain_context(root) -> RenderContext:
 
 
 def test_the_calendar_is_what_the_library_writes_hostile_text_and_every_kind_of_date_included(site):
-    site.write("site.yaml", (site.root / "site.yaml").read_text().replace("label: Other", 'label: "Other; odd, \\\\label"'))
+    site.write("site.yaml",
+               (site.root / "site.yaml").read_text().replace("label: Other", 'label: "Other; odd, \\\\label"'))
     title = _yaml('Wire; report, \\ "quoted"')
     # The summaries put "quoted" in quotation marks: the source must hold the word.
     site.source("wire", SOURCE_TEXT + "It was quoted.\n", front=f"title: {title}\npublisher: Wire, Inc.\n"

@@ -18,9 +18,11 @@ from site_builder.content.yamlsafe import parse_yaml
 from site_builder.errors import Report
 
 REPO = Path(__file__).resolve().parent.parent
-SOURCES = [p.read_text(encoding="utf-8").split("\n---\n", 1)[1] for p in sorted((REPO / "content/sources").glob("*.md"))]
+SOURCES = [p.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+           for p in sorted((REPO / "content/sources").glob("*.md"))]
 
-yaml_like = st.text(alphabet=st.sampled_from(list("abc:- \n\t'\"[]{}&*!|>#%@`,?~0123456789.\\\u00e9\u2019")), max_size=200)
+yaml_like = st.text(alphabet=st.sampled_from(list("abc:- \n\t'\"[]{}&*!|>#%@`,?~0123456789.\\\u00e9\u2019")),
+                    max_size=200)
 
 
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)

@@ -136,7 +136,8 @@ def test_after_an_edit_the_whole_site_files_are_made_when_asked_for_and_equal_a_
     generation = session.rebuild({path})
     lazy = {p for p, data in generation.outputs.items() if isinstance(data, LazyFile)}
     assert {"events.ics", "events.json", "events.csv", "timeline.json", "feed.xml", "sitemap.xml"} <= lazy
-    assert generation.stats.renderers_deferred == len([n for n in DEFERRED if n != "timeline_data"])  # small site: no data files
+    # a small site: no data files
+    assert generation.stats.renderers_deferred == len([n for n in DEFERRED if n != "timeline_data"])
     serving = generation.serving()
     assert b"Edited " in serving["events.ics"] and b"Edited " in serving["timeline.json"]
     assert generation.files == full_build(real_site.root)
