@@ -13,7 +13,7 @@ import yaml
 
 from site_builder.errors import Location, Report
 
-try:  # the C parser is several times faster; the pure-Python one gives the same events
+try:  # the C parser is much faster; the pure-Python one gives the same events
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader
