@@ -87,7 +87,7 @@ def test_closest_passage_is_none_when_nothing_is_shared():
 def test_other_spaces_are_every_white_space_character_but_the_plain_space():
     import sys
 
-    from site_builder.content.excerpts import OTHER_SPACES
+    from site_builder.content.normal_text import OTHER_SPACES
 
     assert OTHER_SPACES == "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c != " ")
     assert OTHER_SPACES[:9] == "".join(c for c in OTHER_SPACES if c.isascii())
@@ -97,7 +97,7 @@ def _normalize_word_by_word(text):
     """The map as it used to be made: one entry per run of non-space text."""
     import re
 
-    from site_builder.content.excerpts import _FOLD
+    from site_builder.content.normal_text import _FOLD
 
     words = list(re.finditer(r"\S+", text.translate(_FOLD)))
     normal, starts, origins = " ".join(m.group() for m in words), [], []
@@ -116,7 +116,7 @@ def _normalize_word_by_word(text):
 def test_normalize_maps_every_offset_back_as_a_map_per_word_does(text):
     from bisect import bisect_right
 
-    from site_builder.content.excerpts import normalize
+    from site_builder.content.normal_text import normalize
 
     normal, starts, origins = _normalize_word_by_word(text)
     norm = normalize(text)
@@ -246,7 +246,7 @@ def test_characters_nfc_replaces_map_back_to_their_original_width():
 def test_normalize_maps_every_offset_of_an_nfd_text_back():
     import unicodedata
 
-    from site_builder.content.excerpts import normalize
+    from site_builder.content.normal_text import normalize
 
     source = "a cafe\u0301  na\u0131\u0308ve \u2126\n\nend"
     norm = normalize(source)
@@ -360,14 +360,14 @@ def test_a_backtick_is_an_apostrophe():
 
 
 def test_text_already_in_nfc_gets_no_cluster_map():
-    from site_builder.content.excerpts import normalize
+    from site_builder.content.normal_text import normalize
 
     assert normalize("caf\u00e9 cr\u00e8me \uD55C").clusters is None
     assert normalize("plain ascii").clusters is None
 
 
 def test_only_the_clusters_nfc_changes_are_in_the_map():
-    from site_builder.content.excerpts import normalize
+    from site_builder.content.normal_text import normalize
 
     norm = normalize("caf\u00e9 cafe\u0301 x\u0301 \u2126 \ufb2c!")
     assert norm.text == "caf\u00e9 caf\u00e9 x\u0301 \u03a9 \u05e9\u05bc\u05c1!"
@@ -446,7 +446,7 @@ def test_every_quote_mark_and_dash_variant_reads_as_its_plain_form(plain, varian
 
 
 def test_the_variants_are_all_that_fold():
-    from site_builder.content.excerpts import _FOLD
+    from site_builder.content.normal_text import _FOLD
 
     assert {chr(c) for c in _FOLD} == set("".join(PLAIN_FORMS.values()))
 
@@ -474,7 +474,7 @@ def test_a_quote_of_many_elisions_over_repeated_words_is_found():
 def test_marks_are_reordered_and_composed_as_nfc_does(text):
     import unicodedata
 
-    from site_builder.content.excerpts import normalize
+    from site_builder.content.normal_text import normalize
 
     norm = normalize(text)
     assert norm.clusters is not None and norm.text == " ".join(unicodedata.normalize("NFC", text).split())
@@ -484,7 +484,7 @@ def test_marks_are_reordered_and_composed_as_nfc_does(text):
 def test_every_character_nfc_composes_maps_back_from_its_decomposed_form():
     import unicodedata
 
-    from site_builder.content.excerpts import fold, normalize
+    from site_builder.content.normal_text import fold, normalize
 
     chars = [chr(c) for c in range(0x30000) if unicodedata.decomposition(chr(c))[:1] not in ("", "<")
              and not unicodedata.normalize("NFC", chr(c)).isspace()]

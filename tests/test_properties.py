@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from site_builder.content.dates import parse_partial_date
 
 from site_builder.model.dates import MONTHS, PartialDate
-from site_builder.content.excerpts import fold, locate_quote, selector_for
+from site_builder.content.excerpts import locate_quote, selector_for
+from site_builder.content.normal_text import fold
 from site_builder.content.fields import EVENT_FIELDS, read_record
 from site_builder.content.yamlsafe import parse_yaml
 from site_builder.errors import Report
