@@ -1,10 +1,7 @@
-"""Write a synthetic site of N events and M sources whose excerpts really are in their sources.
+"""Write a synthetic site of N events and M sources whose excerpts really are in their sources,
+the same for a seed (what it varies: benchmarks/README.md).
 
     python benchmarks/generate_site.py OUT_DIR --events 10000 --sources 500 [--seed 1]
-
-Events get varied dates (about 1 in 8 month-precision, 1 in 50 year-precision, some
-ranges and timed events), lanes, tags, actors, 1-3 excerpts of varied length, and
-related links; the output is deterministic for a seed.
 """
 
 from __future__ import annotations
@@ -74,7 +71,8 @@ def generate(out: Path, events: int, sources: int, seed: int = 1) -> Path:
         text = source_text(rng)
         texts.append(text)
         (out / f"content/sources/source-{s:05d}.md").write_text(
-            f"---\ntitle: Report number {s}\npublisher: Wire {s % 7}\npublished: 20{15 + s % 11}-0{1 + s % 9}-1{s % 10}\n"
+            f"---\ntitle: Report number {s}\npublisher: Wire {s % 7}\n"
+            f"published: 20{15 + s % 11}-0{1 + s % 9}-1{s % 10}\n"
             f"url: https://example.org/articles/{s}\nlanguage: en\n---\n{text}", encoding="utf-8")
     ids = [f"event-{i:06d}" for i in range(events)]
     for i, eid in enumerate(ids):

@@ -1,27 +1,16 @@
 """Measure the home page of the curated site against its performance budgets.
+Exit status 1 when a budget is missed; the budgets and what each measure is: benchmarks/README.md.
 
     .venv/bin/python benchmarks/home_budget.py [--runs 3] [--no-lighthouse] [--events N]
-
-Builds content/ into a temporary folder, serves it on 127.0.0.1 exactly as the browser tests do
-(netlify.toml headers, gzip), and reports:
-
-- bytes: home HTML + its CSS + the site's own JS, gzip-compressed (budget: 50 KB); plotly.js
-  is reported separately, since it loads only once the reader interacts;
-- render-blocking: every stylesheet and classic script the parser must wait for (budget: CSS only);
-- first paint: whether the event list is in the HTML itself (readable without any script);
-- the chart: how long after the reader's first interaction it becomes interactive (unthrottled);
-- Lighthouse (npm `lighthouse`, default mobile settings: simulated slow 4G and 4x CPU slowdown,
-  the system Chromium): the four category scores (budget: 100 each) and the largest contentful
-  paint, next to a Knight Lab TimelineJS page (npm `@knight-lab/timelinejs`) showing the same
-  events (the site's timeline.json), served the same way (budget: our LCP <= TimelineJS's).
-
-With --events N it measures a generated site of N events instead (benchmarks/generate_site.py,
-fixed seed): a large site's home page lists one period (README "Large sites"); its budget is
-250 KB, and Lighthouse runs on it without the TimelineJS comparison.
-
-Lighthouse is installed on first use into benchmarks/lighthouse/ (its own package.json and
-lockfile), so the test install stays small. Exit status 1 when a budget is missed.
 """
+
+# Builds content/ (or, with --events N, a generated site) into a temporary folder and serves it on
+# 127.0.0.1 exactly as the browser tests do (netlify.toml headers, gzip). Reports the compressed bytes
+# of the home HTML, CSS and own JS (plotly.js apart: it loads once the reader interacts), what blocks
+# rendering, whether the list is in the HTML, how soon the chart answers a first interaction, and
+# Lighthouse's scores and LCP (default mobile settings, the system Chromium) next to a TimelineJS page
+# of the same events (not for --events). Lighthouse is installed on first use into
+# benchmarks/lighthouse/ (its own package.json and lockfile), so the test install stays small.
 
 from __future__ import annotations
 
@@ -207,7 +196,8 @@ def lighthouse(cli: Path, url: str, out: Path) -> dict:
         "bytes": audits["total-byte-weight"]["numericValue"],
         "render_blocking": [i["url"] for i in audits["render-blocking-resources"].get("details", {}).get("items", [])],
         "failed": sorted(a["id"] for a in audits.values()
-                         if a.get("score") is not None and a["score"] < 1 and a.get("scoreDisplayMode") in ("binary", "numeric")
+                         if a.get("score") is not None and a["score"] < 1
+                         and a.get("scoreDisplayMode") in ("binary", "numeric")
                          and any(a["id"] in [r["id"] for r in report["categories"][c]["auditRefs"] if r["weight"] > 0]
                                  for c in CATEGORIES)),
     }
@@ -274,7 +264,8 @@ def main(argv=None) -> int:
             print(f"First paint: the event list is in the HTML ({timing['cards_at_load']} cards before any script "
                   f"is needed, {listed} listed): {'OK' if in_html and timing['cards_at_load'] == listed else 'FAIL'}")
             missed += [] if in_html else ["first-paint"]
-            print(f"Chart: plotly.js requested before interaction: {'yes (FAIL)' if timing['plotly_before_interaction'] else 'no'}; "
+            early = "yes (FAIL)" if timing["plotly_before_interaction"] else "no"
+            print(f"Chart: plotly.js requested before interaction: {early}; "
                   f"interactive {timing['interaction_to_chart_ms']:.0f} ms after the first interaction "
                   f"(unthrottled loopback; longest main-thread task {max(timing['long_tasks_ms'] or [0]):.0f} ms)")
             missed += ["chart-deferred"] if timing["plotly_before_interaction"] else []

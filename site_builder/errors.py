@@ -50,10 +50,9 @@ _UNPRINTABLE_BUT_NEWLINE = re.compile(_UNPRINTABLE.pattern.replace("\x00-\x1f", 
 
 
 def printable(text: str, newlines: bool = False) -> str:
-    """Text safe to print to a terminal: every character that could move the cursor, retitle
-    the window, reverse the reading order or not print at all becomes an escape (\\x1b,
-    \\u202e); newlines are kept when asked. Every name or value from content or the command
-    line goes through it before it is printed."""
+    """Text safe to print to a terminal, as every name or value from content or the command line is:
+    a character that could move the cursor, retitle the window, reverse the reading order or not
+    print at all becomes an escape (\\x1b, \\u202e); newlines are kept when asked."""
     pattern = _UNPRINTABLE_BUT_NEWLINE if newlines else _UNPRINTABLE
     return pattern.sub(_escape, str(text))
 
@@ -86,7 +85,7 @@ class Report:
 
 
 class Location(NamedTuple):
-    # A NamedTuple, not a dataclass: one is made per YAML node, and this is several times cheaper.
+    # A NamedTuple, not a dataclass: one is made per YAML node, and this is much cheaper.
     path: str
     line: int
     column: int

@@ -99,7 +99,8 @@ def new_event(root: Path, title: str, date: str, lane: str | None = None, source
         _checked("--source", source, EXCERPT_FIELDS, "source")
         known = _source_ids(root)
         if source not in known:
-            raise ScaffoldError(f"--source: unknown source '{source}'; known sources: {', '.join(sorted(known)) or 'none yet'}"
+            listed = ", ".join(sorted(known)) or "none yet"
+            raise ScaffoldError(f"--source: unknown source '{source}'; known sources: {listed}"
                                 " (archive it first: `site-builder new source`)")
     event_id = f"{when.iso()}-{slugify(title)}"
     path = SitePaths(root).events / f"{event_id}.yaml"

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from site_builder.content.archived import markdown_visible
-from site_builder.content.excerpts import fold, locate_quote
+from site_builder.content.excerpts import locate_quote
+from site_builder.content.normal_text import fold
 from tests.conftest import REPO
 
 MT = "moscow-times-2025-09-01-putin-sco-alaska"

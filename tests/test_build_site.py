@@ -108,7 +108,8 @@ def test_every_internal_link_and_anchor_resolves(built):
 
 def test_excerpts_link_to_their_passage_and_to_the_original_with_a_text_fragment(built):
     page = (built / "events/2025-09-01-putin-sco-remarks-tianjin/index.html").read_text()
-    assert 'href="/sources/moscow-times-2025-09-01-putin-sco-alaska/#excerpt-2025-09-01-putin-sco-remarks-tianjin-4"' in page
+    assert ('href="/sources/moscow-times-2025-09-01-putin-sco-alaska/'
+            '#excerpt-2025-09-01-putin-sco-remarks-tianjin-4"') in page
     fragments = re.findall(r'href="https://www\.themoscowtimes\.com/[^"#]+(#:~:text=[^"]+)"', page)
     assert [unquote(f) for f in fragments] == [
         "#:~:text=President Vladimir Putin said,toward peace in Ukraine.",  # visible words, not [said](#)

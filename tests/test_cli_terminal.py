@@ -37,7 +37,8 @@ def test_a_key_with_an_escape_and_a_bidi_override_is_printed_escaped(site):
 
 
 def test_a_file_name_that_is_not_utf8_is_printed_as_its_bytes(site):
-    (site.root / "content/events").joinpath(b"\xff\xfe.yaml".decode("utf-8", "surrogateescape")).write_text("title: T\n")
+    name = b"\xff\xfe.yaml".decode("utf-8", "surrogateescape")
+    (site.root / "content/events").joinpath(name).write_text("title: T\n")
     result = subprocess.run([sys.executable, "-m", "site_builder", "-C", str(site.root), "check"],
                             capture_output=True, cwd=site.root)
     stderr = result.stderr.decode("utf-8")  # valid UTF-8 throughout
@@ -106,7 +107,8 @@ def _close_stdout() -> None:
 
 def test_a_site_folder_that_is_missing_or_a_file_is_a_plain_error(site):
     for folder, message in [(site.root / "nope", "no such folder"), (site.root / "site.yaml", "a file, not a folder")]:
-        for args in (["check"], ["new", "source", "--id", "x", "--title", "T", "--publisher", "P", "--published", "2025"]):
+        for args in (["check"],
+                     ["new", "source", "--id", "x", "--title", "T", "--publisher", "P", "--published", "2025"]):
             result = subprocess.run([sys.executable, "-m", "site_builder", "-C", str(folder), *args],
                                     capture_output=True, text=True)
             assert result.returncode == 1, result.stderr

@@ -7,7 +7,8 @@ import pytest
 from site_builder.content.excerpts import _HYPHENS, closest_passage, locate_quote, selector_for
 
 REPO = Path(__file__).resolve().parent.parent
-SOURCE = "He said: \u201cWe\u2019re ready \u2014 truly ready\u201d.\n\nThe  second\tparagraph   ends here. Peace talks resume."
+SOURCE = ("He said: \u201cWe\u2019re ready \u2014 truly ready\u201d.\n\n"
+          "The  second\tparagraph   ends here. Peace talks resume.")
 
 
 def exact(quote: str, text: str = SOURCE) -> str | None:
@@ -86,7 +87,7 @@ def test_closest_passage_is_none_when_nothing_is_shared():
 def test_other_spaces_are_every_white_space_character_but_the_plain_space():
     import sys
 
-    from site_builder.content.excerpts import OTHER_SPACES
+    from site_builder.content.normal_text import OTHER_SPACES
 
     assert OTHER_SPACES == "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c != " ")
     assert OTHER_SPACES[:9] == "".join(c for c in OTHER_SPACES if c.isascii())
@@ -96,7 +97,7 @@ def _normalize_word_by_word(text):
     """The map as it used to be made: one entry per run of non-space text."""
     import re
 
-    from site_builder.content.excerpts import _FOLD
+    from site_builder.content.normal_text import _FOLD
 
     words = list(re.finditer(r"\S+", text.translate(_FOLD)))
     normal, starts, origins = " ".join(m.group() for m in words), [], []
@@ -115,7 +116,7 @@ def _normalize_word_by_word(text):
 def test_normalize_maps_every_offset_back_as_a_map_per_word_does(text):
     from bisect import bisect_right
 
-    from site_builder.content.excerpts import normalize
+    from site_builder.content.normal_text import normalize
 
     normal, starts, origins = _normalize_word_by_word(text)
     norm = normalize(text)
@@ -125,7 +126,8 @@ def test_normalize_maps_every_offset_back_as_a_map_per_word_does(text):
         assert norm.original(index) == origins[run] + index - starts[run], (text, index)
 
 
-@pytest.mark.parametrize("text", ["Russia-US trade, & more", "caf\u00e9 \u4e2d\U0001f600 a_b.c~d%e+f/g?h#i", "\x00\x7f"])
+@pytest.mark.parametrize("text", ["Russia-US trade, & more", "caf\u00e9 \u4e2d\U0001f600 a_b.c~d%e+f/g?h#i",
+                                  "\x00\x7f"])
 def test_fragment_escape_is_quote_with_dashes_escaped(text):
     from urllib.parse import quote
 
@@ -213,7 +215,8 @@ def test_quotes_may_start_and_end_with_punctuation():
 def test_a_quote_differing_only_in_normalisation_verifies_and_covers_the_source_characters(form, source_form):
     import unicodedata
 
-    source = unicodedata.normalize(source_form, "\u00c0 Z\u00fcrich, le caf\u00e9 cr\u00e8me co\u00fbte 5\u00a0\u20ac, \uD55C\uAD6D.")
+    text = "\u00c0 Z\u00fcrich, le caf\u00e9 cr\u00e8me co\u00fbte 5\u00a0\u20ac, \uD55C\uAD6D."
+    source = unicodedata.normalize(source_form, text)
     quote = unicodedata.normalize(form, "le caf\u00e9 cr\u00e8me co\u00fbte")
     start = source.index(unicodedata.normalize(source_form, "le"))
     end = source.index(unicodedata.normalize(source_form, "te 5")) + 2
@@ -243,7 +246,7 @@ def test_characters_nfc_replaces_map_back_to_their_original_width():
 def test_normalize_maps_every_offset_of_an_nfd_text_back():
     import unicodedata
 
-    from site_builder.content.excerpts import normalize
+    from site_builder.content.normal_text import normalize
 
     source = "a cafe\u0301  na\u0131\u0308ve \u2126\n\nend"
     norm = normalize(source)
@@ -357,14 +360,14 @@ def test_a_backtick_is_an_apostrophe():
 
 
 def test_text_already_in_nfc_gets_no_cluster_map():
-    from site_builder.content.excerpts import normalize
+    from site_builder.content.normal_text import normalize
 
     assert normalize("caf\u00e9 cr\u00e8me \uD55C").clusters is None
     assert normalize("plain ascii").clusters is None
 
 
 def test_only_the_clusters_nfc_changes_are_in_the_map():
-    from site_builder.content.excerpts import normalize
+    from site_builder.content.normal_text import normalize
 
     norm = normalize("caf\u00e9 cafe\u0301 x\u0301 \u2126 \ufb2c!")
     assert norm.text == "caf\u00e9 caf\u00e9 x\u0301 \u03a9 \u05e9\u05bc\u05c1!"
@@ -443,7 +446,7 @@ def test_every_quote_mark_and_dash_variant_reads_as_its_plain_form(plain, varian
 
 
 def test_the_variants_are_all_that_fold():
-    from site_builder.content.excerpts import _FOLD
+    from site_builder.content.normal_text import _FOLD
 
     assert {chr(c) for c in _FOLD} == set("".join(PLAIN_FORMS.values()))
 
@@ -471,7 +474,7 @@ def test_a_quote_of_many_elisions_over_repeated_words_is_found():
 def test_marks_are_reordered_and_composed_as_nfc_does(text):
     import unicodedata
 
-    from site_builder.content.excerpts import normalize
+    from site_builder.content.normal_text import normalize
 
     norm = normalize(text)
     assert norm.clusters is not None and norm.text == " ".join(unicodedata.normalize("NFC", text).split())
@@ -481,7 +484,7 @@ def test_marks_are_reordered_and_composed_as_nfc_does(text):
 def test_every_character_nfc_composes_maps_back_from_its_decomposed_form():
     import unicodedata
 
-    from site_builder.content.excerpts import fold, normalize
+    from site_builder.content.normal_text import fold, normalize
 
     chars = [chr(c) for c in range(0x30000) if unicodedata.decomposition(chr(c))[:1] not in ("", "<")
              and not unicodedata.normalize("NFC", chr(c)).isspace()]
@@ -573,7 +576,8 @@ def test_an_ordinary_space_or_line_break_between_digits_separates_two_numbers(so
 @pytest.mark.parametrize("quote, source", [
     ("4 of the troops left", "About 3/4 of the troops left"), ("About 3", "About 3/4 of the troops left"),
     ("30 pm", "at 10:30 pm"), ("at 10", "at 10:30 pm"), ("\u0665\u0660\u0660", "\u0661\u066c\u0665\u0660\u0660"),
-    ("\u0665", "\u0663\u066b\u0665"), ("4 of", "3\u20444 of"), ("4 of", "3\u22154 of"), ("5 percent", "3\u00b75 percent"),
+    ("\u0665", "\u0663\u066b\u0665"), ("4 of", "3\u20444 of"), ("4 of", "3\u22154 of"),
+    ("5 percent", "3\u00b75 percent"),
     ("\uff15\uff10\uff10", "\uff11\uff0c\uff15\uff10\uff10"), ("\uff15", "\uff13\uff0e\uff15"),
     ("\uff13\uff10", "\uff11\uff10\uff1a\uff13\uff10"), ("\uff14", "\uff13\uff0f\uff14"),
 ])

@@ -136,7 +136,7 @@ def test_feed_entries_have_what_atom_requires(real_site):
     for entry in root.iter(f"{ATOM}entry"):
         for name in ("id", "title", "updated", "published", "content"):
             assert (entry.find(f"{ATOM}{name}").text or "").strip(), name
-        alternate = [l for l in entry.iter(f"{ATOM}link") if l.get("rel") == "alternate"]
+        alternate = [link for link in entry.iter(f"{ATOM}link") if link.get("rel") == "alternate"]
         assert len(alternate) == 1 and alternate[0].get("href").startswith("https://")
 
 

@@ -155,7 +155,8 @@ def test_a_crlf_file_reports_the_same_line_numbers(built_site):
     assert_refused(built_site, "crlf.yaml", 2, 7, "not a day of the calendar")
 
 
-ODD = "tab\there, line\u2028separator, \u200fRTL mark\u200e, \U0001F5F3\ufe0f, cafe\u0301, zero\ufeffwidth, private\ue000use"
+ODD = ("tab\there, line\u2028separator, \u200fRTL mark\u200e, \U0001F5F3\ufe0f, cafe\u0301, zero\ufeffwidth, "
+       "private\ue000use")
 
 
 def test_every_allowed_odd_character_builds_valid_feeds_and_exports(site):

@@ -19,7 +19,7 @@ Year,Month,Day,Time,End Year,End Month,End Day,End Time,Display Date,Headline,Te
 2025,6,,,,,,,,Talks in Istanbul,"<p>Delegations <b>meet</b>.</p><p>See <a href=""https://example.org/a"">the report</a> and <a href=""javascript:alert(1)"">this</a>.</p>",https://example.org/photo.jpg,AP,,,,Russia–Ukraine,#ffffff
 2025,8,15,1:45 PM,2025,8,16,,,Summit in Anchorage,Two days,,,,,,Russia–US,
 2025,1,1,,2025,12,31,,,The year of talks,,,,,,era,,
-"""
+"""  # noqa: E501 - a spreadsheet's rows, as TimelineJS's template exports them
 
 
 def imported(site, name: str) -> dict:
@@ -110,7 +110,8 @@ def test_hostile_text_stays_text_and_cannot_escape_the_yaml_or_its_comments(site
 def test_a_display_date_on_the_start_date_is_kept_too(site, tmp_path):
     path = tmp_path / "t.json"
     path.write_text(json.dumps({"events": [{"text": {"headline": "Talks"},
-                                            "start_date": {"year": "2025", "month": "6", "display_date": "Early June"}}]}))
+                                            "start_date": {"year": "2025", "month": "6",
+                                                           "display_date": "Early June"}}]}))
     assert site.cli("import", "timelinejs", str(path)).returncode == 0
     assert imported(site, "2025-06-talks")["display_date"] == "Early June"
 
@@ -150,12 +151,14 @@ MALFORMED = {
     "an hour that is not a number": (json.dumps({"events": [_slide(year=2025, hour="x")]}), "hour 'x'"),
     "a huge number": ('{"events": [{"text": {"headline": "T"}, "start_date": {"year": 1' + "0" * 30 + '}}]}',
                       "is not a whole number"),
-    "a number of ten thousand digits": ('{"events": [{"start_date": {"year": 1' + "0" * 10000 + '}}]}', "not valid JSON"),
+    "a number of ten thousand digits": ('{"events": [{"start_date": {"year": 1' + "0" * 10000 + '}}]}',
+                                        "not valid JSON"),
     "NaN": ('{"events": [{"start_date": {"year": NaN}}]}', "NaN is not a number JSON allows"),
     "a month 13": (json.dumps({"events": [_slide(year=2025, month=13)]}), "has no month 13"),
     "February 30": (json.dumps({"events": [_slide(year=2025, month=2, day=30)]}), "not a day of the calendar"),
     "a time 25:99": (json.dumps({"events": [_slide(year=2025, month=2, day=3, hour=25, minute=99)]}), "is not a time"),
-    "an end before the start": (json.dumps({"events": [{**_slide(year=2025, month=6), "end_date": {"year": 2024, "month": 6}}]}),
+    "an end before the start": (json.dumps({"events": [{**_slide(year=2025, month=6),
+                                                        "end_date": {"year": 2024, "month": 6}}]}),
                                 "ends (2024-06) before it starts"),
     "no headline": ('{"events": [{"start_date": {"year": 2025}}]}', "no headline"),
     "no start date": ('{"events": [{"text": {"headline": "T"}}]}', "no start_date"),
@@ -208,8 +211,8 @@ def test_a_file_that_cannot_be_read_as_a_timeline_is_a_plain_error(site, tmp_pat
             file.truncate(100 * 1024 * 1024)
     result = site.cli("import", "timelinejs", str(path))
     assert result.returncode == 1
-    message = {"missing": "no such file", "folder": "a folder, not a file", "not utf-8": ":1:39: error: file is not valid UTF-8",
-               "100 MB": "over the limit"}[case]
+    message = {"missing": "no such file", "folder": "a folder, not a file",
+               "not utf-8": ":1:39: error: file is not valid UTF-8", "100 MB": "over the limit"}[case]
     assert message in result.stderr and "Traceback" not in result.stderr, result.stderr
 
 

@@ -119,7 +119,8 @@ def events_named(site) -> list[str]:
     ([" ", "--date", "2025-09"], "title: 'title' is empty"),
     (["T", "--date", "2025-9"], "--date: '2025-9' is not a date"),
     (["T", "--date", "2025", "--source", "Not_An_Id"], "--source: 'Not_An_Id' is not a valid id"),
-    (["T", "--date", "2025", "--source", "no-such-source"], "--source: unknown source 'no-such-source'; known sources: wire"),
+    (["T", "--date", "2025", "--source", "no-such-source"],
+     "--source: unknown source 'no-such-source'; known sources: wire"),
     (["T", "--date", "2025", "--lane", "\x1b[2J"], "--lane: '\\x1b[2J' holds a control"),
 ])
 def test_new_event_refuses_what_the_loader_would_refuse(site, args, message):

@@ -54,7 +54,8 @@ def test_write_site_replaces_the_folder_with_exactly_the_new_files(tmp_path):
     assert snapshot(dest) == {"index.html": b"three", "new/page.html": b"z", "newer/page.html": b"w"}
     assert snapshot(spare_of(dest)) == {"index.html": b"two", "new/page.html": b"y", ".site-builder-spare": b""}
     write_site({"index.html": b"four"}, dest)  # into the second site's files: all but one not written
-    assert snapshot(dest) == {"index.html": b"four"} and sorted(p.name for p in dest.iterdir()) == [MARKER, "index.html"]
+    assert snapshot(dest) == {"index.html": b"four"}
+    assert sorted(p.name for p in dest.iterdir()) == [MARKER, "index.html"]
     assert beside(dest) == [".build.spare", "build"]
 
 
@@ -86,7 +87,8 @@ def test_a_file_where_a_folder_goes_and_a_folder_where_a_file_goes(tmp_path):
     write_site({"a/index.html": b"a folder", "b": b"a file", "c": b"a file", "d/e/f.html": b"deep"}, dest)
     write_site({"index.html": b"between"}, dest)
     write_site({"a": b"now a file", "b/index.html": b"now a folder", "c/d/e.html": b"deeper", "d": b"a file"}, dest)
-    assert snapshot(dest) == {"a": b"now a file", "b/index.html": b"now a folder", "c/d/e.html": b"deeper", "d": b"a file"}
+    assert snapshot(dest) == {"a": b"now a file", "b/index.html": b"now a folder", "c/d/e.html": b"deeper",
+                              "d": b"a file"}
 
 
 def test_a_spare_whose_times_cannot_be_trusted_is_not_written_over(tmp_path):

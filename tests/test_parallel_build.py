@@ -83,7 +83,8 @@ def test_a_template_error_in_a_worker_is_located_and_leaves_the_previous_build(s
     assert subprocess.run(cli(root, "build", "--jobs", "2"), capture_output=True).returncode == 0
     before = tree_digest(root / "build")
     (root / "templates").mkdir()
-    (root / "templates/event.html").write_text('{% extends "base.html" %}\n{% block main %}{{ event.nope() }}{% endblock %}')
+    (root / "templates/event.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}{{ event.nope() }}{% endblock %}')
     result = subprocess.run(cli(root, "build", "--jobs", "2"), capture_output=True, text=True)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "templates/event.html:2:1: error: template error:" in result.stderr
@@ -172,7 +173,8 @@ def test_the_search_index_is_built_once_the_render_workers_are_gone(synthetic, t
     from site_builder.render import publishing
 
     seen = []
-    probe = lambda staging, site, cache: seen.append((multiprocessing.active_children(), len(list(staging.glob("events/*")))))  # noqa: E731
+    def probe(staging, site, cache):
+        seen.append((multiprocessing.active_children(), len(list(staging.glob("events/*")))))
     monkeypatch.setattr(publishing, "POSTPROCESSORS", [probe, *publishing.POSTPROCESSORS])
     result = build(Options(root=synthetic, out=tmp_path / "out", jobs=2))
     assert seen == [([], len(result.site.events))]

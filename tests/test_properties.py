@@ -12,15 +12,18 @@ from hypothesis import strategies as st
 from site_builder.content.dates import parse_partial_date
 
 from site_builder.model.dates import MONTHS, PartialDate
-from site_builder.content.excerpts import fold, locate_quote, selector_for
+from site_builder.content.excerpts import locate_quote, selector_for
+from site_builder.content.normal_text import fold
 from site_builder.content.fields import EVENT_FIELDS, read_record
 from site_builder.content.yamlsafe import parse_yaml
 from site_builder.errors import Report
 
 REPO = Path(__file__).resolve().parent.parent
-SOURCES = [p.read_text(encoding="utf-8").split("\n---\n", 1)[1] for p in sorted((REPO / "content/sources").glob("*.md"))]
+SOURCES = [p.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+           for p in sorted((REPO / "content/sources").glob("*.md"))]
 
-yaml_like = st.text(alphabet=st.sampled_from(list("abc:- \n\t'\"[]{}&*!|>#%@`,?~0123456789.\\\u00e9\u2019")), max_size=200)
+yaml_like = st.text(alphabet=st.sampled_from(list("abc:- \n\t'\"[]{}&*!|>#%@`,?~0123456789.\\\u00e9\u2019")),
+                    max_size=200)
 
 
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)

@@ -103,7 +103,8 @@ def test_with_the_cache_off_nothing_is_kept_anywhere(real_site, tmp_path, monkey
     assert PartCache.default().folder == tmp_path / "xdg" / "site-builder" / "search"
 
 
-def test_a_build_after_a_one_event_edit_runs_pagefind_only_for_the_parts_that_changed(tmp_path, cache, starts, monkeypatch):
+def test_a_build_after_a_one_event_edit_runs_pagefind_only_for_the_parts_that_changed(tmp_path, cache, starts,
+                                                                                       monkeypatch):
     sys.path.insert(0, str(REPO / "benchmarks"))
     from generate_site import generate
 
@@ -116,7 +117,8 @@ def test_a_build_after_a_one_event_edit_runs_pagefind_only_for_the_parts_that_ch
     before = [list(search.iter_search_records(site, part, parts)) for part in range(parts)]
 
     event = root / "content" / "events" / "event-000042.yaml"
-    event.write_text(event.read_text(encoding="utf-8").replace("summary: >-\n  ", "summary: >-\n  Edited: ", 1), encoding="utf-8")
+    edited = event.read_text(encoding="utf-8").replace("summary: >-\n  ", "summary: >-\n  Edited: ", 1)
+    event.write_text(edited, encoding="utf-8")
     edited = load_site(root)
     assert search.part_count(edited) == parts
     after = [list(search.iter_search_records(edited, part, parts)) for part in range(parts)]

@@ -77,7 +77,8 @@ def test_a_summary_is_searched_by_the_words_it_shows():
 def test_a_file_pagefind_puts_outside_its_bundle_stops_the_index():
     with pytest.raises(SearchIndexError, match="outside its bundle: ../site.yaml"):
         list(search._bundle_files([{"path": "../site.yaml", "content": ""}], everything=True))
-    kept = search._bundle_files([{"path": "pagefind.js", "content": "eA=="}, {"path": "index/en.pf_index", "content": ""},
+    kept = search._bundle_files([{"path": "pagefind.js", "content": "eA=="},
+                                 {"path": "index/en.pf_index", "content": ""},
                                  {"path": "en_1.pf_meta", "content": ""}], everything=False)
     assert [path for path, _ in kept] == ["index/en.pf_index", "en_1.pf_meta"]  # a merged part: its index only
 
@@ -120,7 +121,8 @@ def read():
         raw += byte
     return json.loads(base64.b64decode(raw))
 def answer(message_id, payload):
-    sys.stdout.buffer.write(base64.b64encode(json.dumps({{"message_id": message_id, "payload": payload}}).encode()) + b",")
+    message = json.dumps({{"message_id": message_id, "payload": payload}})
+    sys.stdout.buffer.write(base64.b64encode(message.encode()) + b",")
     sys.stdout.buffer.flush()
 answer(read()["message_id"], {{"type": "NewIndex", "index_id": 0}})
 {body}

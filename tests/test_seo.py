@@ -47,7 +47,7 @@ class Head(HTMLParser):
             self.json_ld[-1] += data
 
     def link(self, rel: str) -> str | None:
-        return next((l["href"] for l in self.links if l.get("rel") == rel), None)
+        return next((link["href"] for link in self.links if link.get("rel") == rel), None)
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +150,7 @@ def test_under_a_sub_path_feeds_sitemap_and_canonical_are_absolute_there(real_si
     head = page(files, "events/2025-08-15-anchorage-summit/index.html")
     assert head.link("canonical") == base + "events/2025-08-15-anchorage-summit/"
     assert head.meta["og:url"] == head.link("canonical")
-    feed_links = [l["href"] for l in head.links if l.get("type") == "application/atom+xml"]
+    feed_links = [link["href"] for link in head.links if link.get("type") == "application/atom+xml"]
     assert feed_links == [base + "feed.xml"]
     assert f"Sitemap: {base}sitemap.xml" in files["robots.txt"].decode()
     assert (base + "events/2025-08-15-anchorage-summit/").encode() in files["sitemap.xml"]

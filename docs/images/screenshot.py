@@ -1,9 +1,7 @@
 """Remake docs/images/home.png: the built site's home page, first screen, 1280 px, light scheme.
+Served on a loopback port, taken by Playwright in the system Chromium (SITE_BUILDER_CHROMIUM, else /usr/bin/chromium).
 
     .venv/bin/site-builder build && .venv/bin/python docs/images/screenshot.py [--out PATH]
-
-Serves build/ on a loopback port and photographs it with Playwright driving the system Chromium
-(SITE_BUILDER_CHROMIUM, else /usr/bin/chromium).
 """
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ from markdown_it.common.utils import fromCodePoint, isValidEntityCode
 from markdown_it.rules_inline import StateInline, autolink, backtick, image, link
 from markdown_it.rules_inline.entity import DIGITAL_RE, NAMED_RE
 
-from site_builder.content.excerpts import fold, locate_quote, quote_parts, selector_for
+from site_builder.content.excerpts import locate_quote, quote_parts, selector_for
+from site_builder.content.normal_text import fold
 from site_builder.model import Source, TextQuote
 
 FORMATS = ("text", "markdown")

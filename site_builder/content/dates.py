@@ -41,8 +41,9 @@ def parse_partial_date(text: str) -> PartialDate:
         try:
             date(year, month, day)
         except ValueError:
+            last = PartialDate(year, month).last_day().day
             raise DateError(f"'{text}' is not a day of the calendar",
-                            hint=f"{MONTHS[month - 1]} {year} has {PartialDate(year, month).last_day().day} days")
+                            hint=f"{MONTHS[month - 1]} {year} has {last} days") from None
     return PartialDate(year, month, day)
 
 

@@ -1,7 +1,5 @@
-"""Field definitions of every content file, and the one reader that checks them.
-
-The same definitions drive loading, the error hints and the JSON Schema editors get.
-"""
+"""Field definitions of every content file, and the one reader that checks them: the same
+definitions drive loading, the error hints and the JSON Schema editors get."""
 
 from __future__ import annotations
 
@@ -48,7 +46,8 @@ class Record:
 
 EXCERPT_FIELDS = (
     Field("source", "id", "Id of the archived source under content/sources/.", required=True),
-    Field("quote", "text", "The words exactly as the source has them; `...` or `[...]` marks an elision.", required=True),
+    Field("quote", "text", "The words exactly as the source has them; `...` or `[...]` marks an elision.",
+          required=True),
     Field("note", "text", "Optional editor's note shown with the excerpt."),
 )
 
@@ -288,7 +287,8 @@ def parse_published(text: str):
                 raise ValueError(text)
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
-            raise dates.DateError(f"'{text}' is not a date-time", hint="write 2025-08-16 or 2025-08-16T10:30+03:00")
+            raise dates.DateError(f"'{text}' is not a date-time",
+                                  hint="write 2025-08-16 or 2025-08-16T10:30+03:00") from None
         dates.check_year(moment.year, text)
         return dates.PartialDate(moment.year, moment.month, moment.day), moment
     return dates.parse_partial_date(text), None

@@ -1,12 +1,6 @@
-"""Load a whole site: site.yaml, sources and events, with every cross-check.
-
-load_site reads every file in this process, one after the other. Other ways of reading the
-same files come in through one seam, the `reader` argument: a Reader says how a source file is
-loaded and how the event files are read, named and built (one EventOutcome each, in path order).
-The build's forked workers (speed/forked_load.py) and the preview's memory of the last load
-(preview/load_steps.py) are Readers; the checks across files (an id used twice, a related event
-that does not exist) stay here and run on the outcomes, whoever made them.
-"""
+"""Load a whole site: site.yaml, sources and events, with every cross-check. Files are read through
+one seam, a Reader (see Reader); the checks across files (an id used twice, a related event that does
+not exist) run here on its outcomes, whoever made them."""
 
 from __future__ import annotations
 
@@ -62,8 +56,9 @@ class EventOutcome(NamedTuple):
 
 
 class Reader:
-    """How load_site reads the files: here, in this process, one after the other. Subclasses
-    read the same files another way and must give the same outcomes (see the module docstring)."""
+    """How load_site reads the files (one EventOutcome per event file, in path order): here, in this
+    process, one after the other. Subclasses (the build's forked workers, speed/forked_load.py; the
+    preview's memory of the last load, preview/load_steps.py) must give the same outcomes."""
 
     def load_source(self, path: Path, report: Report) -> Source | None:
         return load_source(path, report)
@@ -137,7 +132,8 @@ def site_of(config: SiteConfig, sources: dict[str, Source], shown: tuple[Event, 
 def load_config(paths: SitePaths, report: Report, base_url: str | None) -> SiteConfig | None:
     if not paths.config.is_file():
         report.error(str(paths.config), 1, 1, "no site.yaml here",
-                     hint="run site-builder in a site's folder, pass --site DIR, or create one with `site-builder new site DIR`")
+                     hint="run site-builder in a site's folder, pass --site DIR, "
+                          "or create one with `site-builder new site DIR`")
         return None
     data = read_content(str(paths.config), report)
     text = decode_text(data, str(paths.config), report) if data is not None else None
@@ -212,10 +208,8 @@ def content_files(folder: Path, suffixes: tuple[str, ...], root: Path, report: R
 
 def _content_names(folder: Path, suffixes: tuple[str, ...], root: Path, report: Report) -> list[str]:
     """content_files as strings: no Path object per file, as the preview lists them on a rebuild.
-
-    Only links are resolved: a plain file reached without following links is inside the
-    site when its folder is (resolving every event file was a large share of a rebuild).
-    """
+    Only links are resolved (resolving every event file was a large share of a rebuild): a plain
+    file reached without following links is inside the site when its folder is."""
     if not folder.is_dir():
         return []
     found = []
@@ -330,7 +324,8 @@ def load_events(paths: SitePaths, config: SiteConfig, sources: dict[str, Source]
             if other not in claimed:
                 close = difflib.get_close_matches(other, claimed, n=1, cutoff=0.6)
                 report.at(record.loc_of("related"), f"related event '{other}' does not exist",
-                          hint=f"did you mean '{close[0]}'?" if close else "use the id of an event under content/events/")
+                          hint=(f"did you mean '{close[0]}'?" if close
+                                else "use the id of an event under content/events/"))
             elif other == eid:
                 report.at(record.loc_of("related"), "an event cannot be related to itself")
     return list(events.values())

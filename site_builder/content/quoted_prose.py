@@ -1,8 +1,5 @@
-"""Words an event's prose puts in quotation marks must be in one of the sources it cites.
-
-Titles, summaries and excerpt notes are held to the standard of the excerpts: a quotation is
-matched as an excerpt is (locate_quote), and one that is not there is a located error.
-"""
+"""Words an event's prose puts in quotation marks must be in one of the sources it cites: titles,
+summaries and excerpt notes are held to the excerpts' standard (locate_quote), else a located error."""
 
 from __future__ import annotations
 
@@ -158,10 +155,9 @@ def _short(text: str, limit: int = 80) -> str:
 
 
 def value_location(file_text: str, loc: Location, value: str, offset: int) -> Location:
-    """Where the character at `offset` of a YAML scalar's value was written, the scalar starting
-    at `loc` (its indicator or quote mark). Folding, indentation and escapes change only white
-    space or make one character of several, so the value's non-space characters are counted
-    off in the file; a value that cannot be followed gives `loc` itself."""
+    """Where the character at `offset` of a YAML scalar's value (starting at `loc`) was written,
+    found by counting its non-space characters off in the file: folding, indentation and escapes
+    change only white space or make one character of several. `loc` if it cannot be followed."""
     lines = file_text.split("\n")
     if not 0 < loc.line <= len(lines) or loc.column > len(lines[loc.line - 1]) + 1:
         return loc
@@ -193,7 +189,8 @@ def _nth_character(text: str, at: int, count: int, style: str) -> int | None:
         if style == '"' and char == "\\" and at + 1 < len(text):
             code = text[at + 1]
             width = 2 + _ESCAPE_LENGTH.get(code, 0)
-            blank = code.isspace() or code in "tnrfvLNP_ " or (code in _ESCAPE_LENGTH and _blank_code(text[at + 2:at + width]))
+            blank = (code.isspace() or code in "tnrfvLNP_ "
+                     or (code in _ESCAPE_LENGTH and _blank_code(text[at + 2:at + width])))
             char = " " if blank else "x"
         elif style == "'" and text.startswith("''", at):
             width = 2

@@ -1,8 +1,6 @@
-"""JSON Schemas for editors, generated from the field definitions the loader itself checks.
-
-yaml-language-server (VS Code, Neovim, Helix, ...) reads these through the
-`# yaml-language-server: $schema=...` line that `site-builder new` writes.
-"""
+"""JSON Schemas for editors, generated from the field definitions the loader itself checks;
+yaml-language-server reads them through the `# yaml-language-server: $schema=...` line that
+`site-builder new` writes."""
 
 from __future__ import annotations
 
@@ -21,10 +19,12 @@ _KINDS: dict[str, dict] = {
     "text": {"type": ["string", "number"], "minLength": 1},
     "line": {"type": ["string", "number"]},
     "id": _ID,
-    "date": {"anyOf": [{"type": "string", "pattern": DATE_PATTERN}, {"type": "integer", "minimum": 1000, "maximum": 9999}]},
+    "date": {"anyOf": [{"type": "string", "pattern": DATE_PATTERN},
+                       {"type": "integer", "minimum": 1000, "maximum": 9999}]},
     "time": {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d([+-]([01]\d|2[0-3]):[0-5]\d)?$"},
     "timezone": {"type": "string", "pattern": r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$", "examples": ["Europe/Kyiv", "UTC"]},
-    "datetime": {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z))?)?)?$"},
+    "datetime": {"type": "string",
+                 "pattern": r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z))?)?)?$"},
     "bool": {"type": "boolean"},
     "int": {"type": "integer"},
     "url": {"type": "string", "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://\S+$", "format": "uri"},

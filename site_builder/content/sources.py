@@ -45,7 +45,8 @@ def load_source(path: Path, report: Report) -> Source | None:
     form = record.get("format", "text")
     if form not in FORMATS:
         report.at(record.loc_of("format"), f"'{form}' is not a source format",
-                  hint="write `format: markdown` for a page saved as Markdown, `format: text` (the default) for plain text")
+                  hint="write `format: markdown` for a page saved as Markdown, "
+                       "`format: text` (the default) for plain text")
         return None
     published, published_at = record.values["published"]
     return Source(

@@ -1,9 +1,6 @@
-"""A strict YAML reader: every value is a located string, list or mapping.
-
-PyYAML's own resolver turns `NO` into False and `2025-06-02` into a date, keeps the
-last of two duplicate keys, and expands aliases (an alias bomb). Here the C parser
-only produces events; composing them is ours, so none of that can happen.
-"""
+"""A strict YAML reader: every value is a located string, list or mapping. PyYAML's parser only
+produces events and composing them is ours, so no `NO` becomes False, no duplicate key is dropped
+and no alias expands (an alias bomb)."""
 
 from __future__ import annotations
 
@@ -16,7 +13,7 @@ import yaml
 
 from site_builder.errors import Location, Report
 
-try:  # the C parser is several times faster; the pure-Python one gives the same events
+try:  # the C parser is much faster; the pure-Python one gives the same events
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader
@@ -26,14 +23,11 @@ ALLOWED_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "seq",
 
 
 class _StringLoader(_Loader):
-    """Every scalar is a string to us, so skip PyYAML's type guessing altogether.
+    """Every scalar is a string to us, so skip PyYAML's type guessing altogether."""
 
-    The C composer calls these three for every node. They are C callables that ignore their
-    arguments (str.format of a text without fields), not Python methods: a third of the
-    composer's own time went into those calls. A node's kind is its class, so the tag that an
-    untagged node gets need not say it: every such node gets the plain string tag, which is
-    allowed (_from_node refuses only explicit tags outside ALLOWED_TAGS).
-    """
+    # The C composer calls these three for every node: C callables that ignore their arguments
+    # (str.format of a text without fields), as Python methods they were much of its own time.
+    # Every untagged node gets the plain string tag (its kind is its class), which _from_node allows.
 
     resolve = (_STD + "str").format
     descend_resolver = "".format
@@ -193,7 +187,8 @@ def parse_yaml(text: str, path: str, report: Report, line_offset: int = 0) -> No
         report.error(path, 1 + line_offset, 1, f"malformed YAML: {exc}")
         return None
     if builder.root is None:
-        report.error(path, 1 + line_offset, 1, "file is empty", hint="an event file is a mapping of fields, e.g. `title: ...`")
+        report.error(path, 1 + line_offset, 1, "file is empty",
+                     hint="an event file is a mapping of fields, e.g. `title: ...`")
     return builder.root
 
 
@@ -288,7 +283,8 @@ class _Composer:
             if node.text in container.items:
                 first = container.items[node.text][0]
                 self.report.at(node.loc, f"duplicate field '{node.text}'",
-                               hint=f"it is already set on line {first.line}; YAML would silently keep only the last one")
+                               hint=f"it is already set on line {first.line}; "
+                                    "YAML would silently keep only the last one")
                 top[1] = ("__duplicate__", node.loc)
                 return True
             top[1] = (node.text, node.loc)
@@ -335,7 +331,8 @@ def _from_node(node: yaml.Node, builder: _Composer) -> Node | None:
             text = key.text
             if text in items:
                 report.at(key.loc, f"duplicate field '{text}'",
-                          hint=f"it is already set on line {items[text][0].line}; YAML would silently keep only the last one")
+                          hint=f"it is already set on line {items[text][0].line}; "
+                               "YAML would silently keep only the last one")
                 continue
             items[text] = (key.loc, build(value_node))
         return _new(Mapping, (items, loc))

@@ -1,12 +1,11 @@
-"""Import a TimelineJS timeline (its JSON, or the CSV export of its Google Sheets template) as event YAML.
+"""Import a TimelineJS timeline (its JSON, or the CSV export of its Google Sheets template) as event
+YAML. TimelineJS slides quote nothing, and every event here must: each imported event is a draft with
+an empty `excerpts:` list that `site-builder check` points at until an editor adds a quotation."""
 
-What carries over: headline, text (as Markdown: paragraphs, emphasis, http(s) links), start and
-end dates as precise as given, time, display date, group (as the lane), unique_id (as the id).
-What cannot, and is reported: media (its link is kept in the file as a source to archive),
-backgrounds, eras, the title slide, seconds, end times, dates before year 1. TimelineJS slides
-quote nothing, and every event here must, so each imported event is a draft with an empty
-`excerpts:` list that `site-builder check` points at until an editor adds a verified quotation.
-"""
+# What carries over: headline, text (as Markdown: paragraphs, emphasis, http(s) links), start and
+# end dates as precise as given, time, display date, group (as the lane), unique_id (as the id).
+# What cannot, and is reported: media (its link is kept in the file as a source to archive),
+# backgrounds, eras, the title slide, seconds, end times, dates before year 1.
 
 from __future__ import annotations
 

@@ -123,7 +123,7 @@ def _refuse_existing(real: Path, name: str, default: bool) -> None:
     except (FileNotFoundError, NotADirectoryError):
         ancestor = next(p for p in real.parents if os.path.lexists(p))
         if not os.path.isdir(ancestor):
-            raise OutputError(f"{name} cannot be made: {shown(ancestor)} is a file, not a folder", _HINT)
+            raise OutputError(f"{name} cannot be made: {shown(ancestor)} is a file, not a folder", _HINT) from None
         return
     if not stat.S_ISDIR(mode):
         raise OutputError(f"{name} is an existing file, not an output folder site-builder made", _HINT)

@@ -1,27 +1,19 @@
-"""Write build/ so that it is always either the previous site or the new one, never a mix.
+"""Write build/ so that it is always either the previous site or the new one, never a mix: the new
+site goes into a folder beside it, and the two are exchanged in one step (renameat2
+RENAME_EXCHANGE), else by two renames that the next run recovers from."""
 
-The new site is written into a temporary folder beside the destination, then the two
-folders are exchanged in one step (Linux renameat2 RENAME_EXCHANGE); where that is not
-available, two renames with a recovery step on the next run.
-
-The site that is replaced is not deleted: it is kept beside the destination as the SPARE
-(`.build.spare`), and the next build writes its files over the spare's instead of into an empty
-folder, then removes what it did not write. Rewriting a file keeps its inode, so the build neither
-deletes nor creates thousands of files. That matters more than it seems: on ext4 without a journal
-(this project's VM) every new inode is checked against the ones deleted in the last seconds, and
-creating 20,000 files right after deleting 20,000 took 18 to 22 s of system time, against 0.45 s to
-rewrite them in place (and 20 to 30 s of disk work to delete a 10,000-event site). The spare is
-only ever written while it is not build/: a failed or killed build leaves build/ as it was.
-
-What the build wrote is told from what it did not by modification time: when a spare is taken, a
-stamp file written when it was put aside (after every file in it) must be older than a stamp
-written now; every file the build writes is then at least as new as the second stamp, every file
-it did not write older. (The build writes every file with write_files, which sets no times.)
-
-Every tree a build writes holds the marker (output_folder.MARKER) from the moment it is made: a
-folder beside the output with one of these names (.build.spare, .build.previous, .build.new-*,
-.build.old-*) is moved, written into or deleted only when it has it, or, empty, removed.
-"""
+# The replaced site is kept as the SPARE (`.build.spare`); the next build writes over its files and
+# removes what it did not write. Rewriting keeps each inode, so no build deletes and creates thousands
+# of files, which on some file systems (ext4 without a journal) costs far more than the writing. The
+# spare is only written while it is not build/: a failed or killed build leaves build/ as it was.
+#
+# What a build wrote is told by modification time: a spare's stamp (written after all its files)
+# must be older than a stamp written now, and every file this build writes (write_files, which sets
+# no times) is at least as new as that one.
+#
+# Every tree a build writes holds the marker (output_folder.MARKER) from the start: a folder of our
+# names (.build.spare, .build.previous, .build.new-*, .build.old-*) is moved, written into or deleted
+# only when it has it, or removed when empty.
 
 from __future__ import annotations
 
@@ -203,17 +195,13 @@ def _remove_unwritten(staging: Path, since: int, written: set[str] | None) -> No
 
 @contextmanager
 def staged(dest: Path, reuse: bool = True, written: set[str] | None = None) -> Iterator[Path]:
-    """A folder beside dest to write the new site into: the spare, when there is one (its files
-    are written over, and whatever this build did not write is removed when the block ends), else
-    a new empty one. When the block ends normally the folder replaces dest in one step and the
-    previous site becomes the spare; when it raises, dest is left as it was and what was written
-    becomes the spare. Several processes may write into the folder (site_builder/speed/workers.py),
-    only with write_files, and all of them must be done when the block ends.
-
-    reuse=False: a new empty folder, and no spare kept (the previous site is deleted by a process of
-    its own, as is a spare left from before). written: a set the block fills with the paths it
-    wrote (relative to the folder, as write_files returns them): those are kept without looking
-    at their times; any other file is kept if its time says this build wrote it."""
+    """A folder beside dest to write the new site into (the spare, else a new empty one); when the
+    block ends normally it replaces dest in one step, and when it raises dest is left as it was.
+    Other processes may write into it too (speed/workers.py), with write_files, before the block ends."""
+    # Whatever the block did not write into a reused spare is removed at its end. reuse=False: a new
+    # empty folder and no spare kept (the previous site and any old spare are deleted in the
+    # background). written: paths the block wrote (as write_files returns them), kept without looking
+    # at their times; any other file is kept if its time says this build wrote it.
     dest = Path(dest).absolute()
     dest.parent.mkdir(parents=True, exist_ok=True)
     recover(dest)
@@ -260,10 +248,9 @@ shutil.rmtree(top, ignore_errors=True)
 
 
 def _discard_in_background(folder: Path, dest: Path) -> None:
-    """Delete a tree a build wrote by a process of its own that outlives this one: deleting
-    10,000 pages took longer than building them here. The tree is first renamed `.<dest>.old-*`,
-    so that the next build removes whatever such a process left (recover). Anything without the
-    marker is left alone, but for an empty folder, which is removed."""
+    """Delete a tree a build wrote by a process of its own that outlives this one (deleting a large
+    site takes longer than building it), renamed `.<dest>.old-*` first so that the next build removes
+    what it left (recover). Anything without the marker is left alone, but an empty folder."""
     with suppress(OSError):
         os.rmdir(folder)  # empty (a build killed as it made it), or an empty folder it adopted
         return
@@ -288,16 +275,11 @@ _WRITE_FLAGS = _OVERWRITE_FLAGS | os.O_TRUNC
 
 
 def write_files(folder: Path, files: Iterable[tuple[str, bytes]]) -> list[str]:
-    """Write (relative path, bytes) pairs under folder; returns the paths written.
-
-    Nothing is written through a symbolic link under folder: folder may be a reused spare
-    (staged), where whatever stands in a path's way (a file where a folder goes, a folder where a
-    file goes, a link) is an earlier site's and is replaced. folder itself is taken as it is (made
-    if missing): a caller writing into a part of a reused spare makes it real first (ensure_folder).
-
-    Nearly every page is alone in a folder of its own (events/<id>/index.html): the folder is
-    made with one mkdir when its parent is there (os.makedirs looks first), and the file written
-    with os.write, without a buffered file object (10,000 pages of 20 KB on tmpfs: 0.10 -> 0.02 s of user CPU, 0.30 -> 0.22 s of system)."""
+    """Write (relative path, bytes) pairs under folder; returns the paths written. Nothing is written
+    through a link under folder: in a reused spare (staged), whatever stands in a path's way is an
+    earlier site's and is replaced. folder itself is taken as it is (ensure_folder makes it real)."""
+    # Nearly every page is alone in its folder (events/<id>/index.html): one mkdir when its parent is
+    # there (os.makedirs looks first), and os.write without a buffered file object, which costs more.
     base = os.fspath(folder)
     os.makedirs(base, exist_ok=True)
     made: set[str] = {base}  # real folders (no link) under base, made or checked
@@ -343,8 +325,7 @@ def _make_folder(path: str, made: set[str]) -> None:
 def _write(path: str, data: bytes) -> None:
     """Write data as the whole of the file at path. A file there already (a reused spare's) is
     written over in place and cut to length, not truncated first: truncating frees its blocks (and
-    on a disk mounted with `discard`, as this VM's is, trims them) only for the write to allocate
-    them again (20,000 files of 6 to 12 KB rewritten: 1.7 s of system time truncated, 0.45 in place)."""
+    on a disk mounted with `discard`, trims them) only for the write to allocate them again."""
     try:
         _write_file(path, data)
     except OSError as exc:  # os.write's error names no file: the user is told which one

@@ -1,11 +1,10 @@
 """Large sites, listed by period: which page lists each event's card, and the compact data the
-browser filters every event with (the cards of other periods are not on the page it is reading).
+browser filters every event with (the cards of other periods are not on the page it is reading)."""
 
-A site with more than LARGE_SITE events gets one page per year (/years/2025/), or per month for a
-year denser than PAGE_EVENTS (/years/2025/08/; the year's page then lists its year-only events and
-links its months). The home page and the embed view list the latest period and link every other,
-so each card is one link away with JavaScript off. Smaller sites keep every card on the home page.
-"""
+# A site with more than LARGE_SITE events gets one page per year (/years/2025/), or per month for a
+# year denser than PAGE_EVENTS (/years/2025/08/; the year's page then lists its year-only events and
+# links its months). The home page and the embed view list the latest period and link every other,
+# so each card is one link away with JavaScript off. Smaller sites keep every card on the home page.
 
 from __future__ import annotations
 
@@ -35,7 +34,7 @@ Group = tuple[str, str, tuple[Event, ...]]  # as Site.periods: (period id, label
 class PeriodPage:
     """A page of cards. Two are equal when they show the same in the index of periods (key,
     labels, path, counts): the events themselves are compared apart, so a page listing other
-    events is not rendered again when one event's text changes (site_builder/preview/incremental.py)."""
+    events is not rendered again when one event's text changes (site_builder/preview/renderer.py)."""
 
     key: str  # "2025" or "2025-08"
     label: str  # "2025" or "August 2025"
@@ -114,11 +113,9 @@ def build_archive(site: Site) -> Archive:
 # ---- what the browser filters with -------------------------------------------------------------
 
 def index_data(site: Site, archive: Archive, base: str, memo: Memo | None = None) -> bytes:
-    """Every event as one short row; tags and actors as positions in the filter's option lists.
-
-    Row: [id, first day, last day ("" when the same), lane, [tags], [actors], page, date, title];
-    a page is [url, label, key ("2025" or "2025-08")].
-    """
+    """Every event as one short row, tags and actors as positions in the filter's option lists:
+    [id, first day, last day ("" when the same), lane, [tags], [actors], page, date, title],
+    a page being [url, label, key ("2025" or "2025-08")]."""
     lanes = {lane.id: n for n, lane in enumerate(site.config.lanes)}
     tags = {slug: n for n, (slug, _) in enumerate(site.tags)}
     actors = {slug: n for n, (slug, _) in enumerate(site.actors)}

@@ -1,8 +1,5 @@
-"""The home page timeline chart: one plotly figure (and its static preview) built from the site model.
-
-The figure travels to the browser as JSON; the theme's chart.js draws it. The preview is the same
-geometry as plain numbers, so the template can draw an SVG that needs no JavaScript at all.
-"""
+"""The home page timeline chart: one plotly figure, sent as JSON for the theme's chart.js to draw,
+and its static preview, the same geometry as plain numbers for an SVG that needs no JavaScript."""
 
 from __future__ import annotations
 
@@ -210,21 +207,17 @@ _STYLE_GUARD = re.compile(rb'getElementById\("([\w.-]+)"\)\)\{var \w+=document\.
 
 @lru_cache(maxsize=1)
 def plotly_style_guards() -> tuple[str, ...]:
-    """Ids plotly.js checks before injecting a <style> element (which a strict CSP refuses).
-
-    An element with such an id (and class no-inline-styles) already in the page makes it skip the
-    injection; the rules the chart needs are in the theme's site.css instead.
-    """
+    """Ids plotly.js checks before injecting a <style> element (which a strict CSP refuses): an element
+    with such an id (and class no-inline-styles) in the page makes it skip the injection; the rules
+    the chart needs are in the theme's site.css instead."""
     ids = {m.group(1).decode() for m in _STYLE_GUARD.finditer(plotly_js())}
     return ("plotly.js-style-global", *sorted(ids))
 
 
 def _hover_text(point: ChartPoint) -> str:
-    """Date, then the title wrapped for narrow screens.
-
-    plotly renders a few HTML tags in hover labels, so everything from content is escaped; the
-    only tag is <br> (<b> would make plotly set a style attribute, which the CSP refuses).
-    """
+    """Date, then the title wrapped for narrow screens. plotly renders a few HTML tags in hover labels,
+    so everything from content is escaped; the only tag is <br> (<b> would make plotly set a style
+    attribute, which the CSP refuses)."""
     lines = [point.event.when.format(), *textwrap.wrap(point.event.title, HOVER_WIDTH)]
     return "<br>".join(html.escape(line) for line in lines)
 

@@ -1,8 +1,5 @@
-"""feed.xml: an Atom (RFC 4287) feed of the events, newest first, serialised with ElementTree.
-
-Timestamps come from the content, never from the clock, so the same content always builds the
-same feed (readers do not see every rebuild as an update).
-"""
+"""feed.xml: an Atom (RFC 4287) feed of the events, newest first, serialised with ElementTree. Its
+times come from the content, never the clock, so readers do not see every rebuild as an update."""
 
 from __future__ import annotations
 

@@ -1,16 +1,14 @@
-"""Jinja's compiled templates, with two shortcuts in the Python they compile to.
+"""Jinja's compiled templates, with two shortcuts in the Python they compile to: `{{ value }}` is
+written escaped as plain text rather than as a Markup, and `a.b` is an inline getattr; the pages
+they make are the same."""
 
-- `{{ value }}` is written escaped as text rather than as a Markup. With autoescape on, a
-  template compiles it to `escape(value)`: markupsafe escapes in C, then wraps the text in a
-  Markup, whose constructor is Python (about half a microsecond), 1.5 million times in a
-  10,000-event build, each joined into the page at once. Here it is `environment.output_text`:
-  the same escaped text, a plain str. The page's text is the same: wherever Jinja keeps output
-  as a value (`{% set %}` blocks, macros, `{% filter %}` blocks) it joins the parts and wraps
-  the result in a Markup itself. Anything but a str or a Markup goes through markupsafe.
-- `a.b` is `getattr(a, "b")` inline, and `environment.getattr(a, "b")` (which also tries
-  `a["b"]`, then gives an Undefined) only when `a` has no attribute `b`: a Python call less for
-  each of the 2.4 million look-ups of a 10,000-event build, the same value.
-"""
+# - With autoescape on, `{{ value }}` compiles to `escape(value)`: markupsafe escapes in C, then wraps
+#   the text in a Markup, whose constructor is Python, only for it to be joined into the page at once.
+#   Here it is `environment.output_text`: the same escaped text, a plain str. Wherever Jinja keeps
+#   output as a value (`{% set %}` blocks, macros, `{% filter %}` blocks) it joins the parts and wraps
+#   the result in a Markup itself. Anything but a str or a Markup goes through markupsafe.
+# - `a.b` is `getattr(a, "b")`, and `environment.getattr(a, "b")` (which also tries `a["b"]`, then
+#   gives an Undefined) only when `a` has no attribute `b`: a Python call less, the same value.
 
 from __future__ import annotations
 

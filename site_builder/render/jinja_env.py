@@ -21,10 +21,9 @@ class ThemeEnvironment(jinja2.Environment):
 
     @internalcode
     def get_template(self, name, parent=None, globals=None):
-        """Jinja's, the templates once loaded kept in a plain dict: every {% include %} asks
-        again (120,000 times at 10,000 events), and Jinja's cache takes a lock and reorders its
-        list each time. Only while templates cannot change (auto_reload off) and for a name
-        without globals of its own."""
+        """Jinja's, the templates once loaded kept in a plain dict: every {% include %} asks again,
+        and Jinja's cache takes a lock and reorders its list each time. Only while templates cannot
+        change (auto_reload off) and for a name without globals of its own."""
         if globals is not None or self.auto_reload or type(name) is not str:
             return super().get_template(name, parent, globals)
         key = (name, parent)
@@ -34,8 +33,7 @@ class ThemeEnvironment(jinja2.Environment):
         return found
 
     def make_globals(self, d):
-        """The globals as one dict, not Jinja's ChainMap over the environment's: every context
-        (each page, each include) lists the globals' names, which a ChainMap works out in Python
-        each time (110,000 times at 10,000 events). So a template sees the globals as they were
-        when it loaded: Theme.environment sets them all before any template loads."""
+        """The globals as one dict, not Jinja's ChainMap, whose names every context (each page, each
+        include) works out again in Python. A template sees the globals as they were when it loaded:
+        Theme.environment sets them all before any template loads."""
         return {**self.globals, **(d or {})}

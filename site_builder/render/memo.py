@@ -1,9 +1,6 @@
-"""Memo: the values a render works out once, though several renderers and pages ask for them.
-
-Each render has its own (render_site makes it), so nothing site-derived outlives a render but
-what an owner chooses to keep: the preview passes the same `kept` to every rebuild, so the
-values of an unchanged event (the same object) are not worked out again.
-"""
+"""Memo: the values a render works out once, though several renderers and pages ask for them. Each
+render has its own, so nothing outlives it but what an owner keeps: the preview passes the same
+`kept` to every rebuild, so an unchanged event's values are not worked out again."""
 
 from __future__ import annotations
 

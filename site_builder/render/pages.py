@@ -48,7 +48,7 @@ class RenderContext:
                      *args) -> tuple[str, bytes]:
         """render(template, *make(*args)) for the page at `url`, where `key` holds everything make()
         reads that may change (compared item by item, the same object first): the preview server
-        skips make() and the rendering while the key is the same (incremental.py)."""
+        skips make() and the rendering while the key is the same (preview/renderer.py)."""
         page, values = make(*args)
         return self.render(template, page, **values)
 
@@ -121,10 +121,9 @@ def period_options(site: Site) -> tuple[tuple[str, str], ...]:
 
 
 def listing_values(ctx: RenderContext, archive: Archive, listing: PeriodPage) -> dict:
-    """A large site's list: `groups` of cards (Site.periods' shape) of the period `listing`, the
-    `archive`, the `position` of the listing among its pages and `data`, the filters' data files.
-    Apart from `groups`, these compare equal while the index of periods is the same, so the
-    preview renders again only the pages whose own events changed."""
+    """A large site's list: `groups` of cards of the period `listing`, the `archive`, the listing's
+    `position` and `data` (the filters' data files). All but `groups` compare equal while the index
+    of periods is the same, so the preview renders again only pages whose own events changed."""
     at = [n for n, p in enumerate(archive.pages) if p is listing or p is (listing.months or (None,))[0]]
     # a year listed month by month with no year-only event is on no page: it comes before its months
     position: float = at[0] if archive.pages[at[0]] is listing else at[0] - 0.5

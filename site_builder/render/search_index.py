@@ -1,13 +1,10 @@
 """Full-text search: a Pagefind index of events and source texts, written into the staged build.
+The records come from the model, not the HTML, so a result links exactly where it should (an event's
+page, the passage of a source); if the `pagefind` binary fails, the build fails and build/ stays."""
 
-The records come from the model, not from crawling the HTML, so each result can link exactly
-where it should: an event to its page, a paragraph of an archived source to the passage (the
-anchor of the excerpt cited there, else a text fragment of the paragraph's first words).
-The real `pagefind` binary (from the `pagefind[bin]` package) does the indexing; if it fails,
-the build fails and the previous build/ stays live. A large site is indexed in parts; given a
-cache (the build passes speed/search_cache.py's), a part that would be asked of Pagefind in exactly
-the same words as in an earlier build is copied from it instead.
-"""
+# A large site is indexed in parts; given a cache (the build passes speed/search_cache.py's), a part
+# that would be asked of Pagefind in exactly the same words as in an earlier build is copied from it.
+# A passage's link is the anchor of the excerpt cited there, else a text fragment of its first words.
 
 from __future__ import annotations
 
@@ -78,10 +75,9 @@ def iter_search_records(site: Site, part: int = 0, parts: int = 1) -> Iterator[R
 
 
 def part_of(url: str, parts: int) -> int:
-    """The part a record is indexed in: a hash of its URL, so that adding, removing or editing one
-    event leaves every other record in its part, and the other parts' files can come from the
-    cache. A hash mixes events and passages alike in every part, so every part's word statistics,
-    and so the scores of merged results, are those of the whole site."""
+    """The part a record is indexed in, by a hash of its URL: an edited event leaves every other
+    record in its part (the other parts can come from the cache), and every part's word statistics,
+    so the scores of merged results, are those of the whole site."""
     # blake2b rather than crc32: a CRC is linear, so URLs that differ in a few set places could
     # all fall in the same few parts.
     return int.from_bytes(hashlib.blake2b(url.encode("utf-8"), digest_size=8).digest(), "big") % parts
@@ -109,7 +105,8 @@ def _source_records(site: Site, urls: Urls, source: Source, spans: list[tuple[in
         at = bisect_right(starts, first) - 1
         if at >= 0 and first < spans[at][1]:
             cited.setdefault(at, excerpt)
-    meta = {"title": source.title, "kind": "Source", "date": f"{source.publisher}, {source.published.format(short=True)}"}
+    meta = {"title": source.title, "kind": "Source",
+            "date": f"{source.publisher}, {source.published.format(short=True)}"}
     records = []
     for at, (start, end) in enumerate(spans):
         if at in cited:
@@ -312,14 +309,13 @@ def _message(message_id: int, payload: bytes) -> bytes:
 
 
 class PagefindService:
-    """`pagefind --service`, spoken to directly: base64 JSON messages, each ended by a comma.
+    """`pagefind --service`, spoken to directly: base64 JSON messages, each ended by a comma. The
+    official `pagefind` Python wrapper's protocol (we use its binary locator), without its polling
+    for each answer, which is slow on a site of many records."""
 
-    This is the protocol of the official `pagefind` Python wrapper (whose binary locator we use),
-    without its polling for each answer (slow on a site of many records). Requests
-    may be sent without waiting for the answers (`request_all`): Pagefind handles them one after
-    another and answers in order, which is checked, so the index is the one sending them one at
-    a time would build. A thread reads the answers, so neither side ever waits on a full pipe.
-    """
+    # Requests may be sent without waiting for the answers (`request_all`): Pagefind handles them in
+    # turn and answers in order, which is checked, so the index is the one sending them one at a time
+    # would build. A thread reads the answers, so neither side ever waits on a full pipe.
 
     def __init__(self, binary: str | None = None):
         binary = binary or locate_pagefind()

@@ -1,9 +1,6 @@
-"""Discoverability: sitemap.xml, robots.txt and the schema.org JSON-LD each page carries.
-
-The JSON-LD is built here as plain data and serialised with Jinja's htmlsafe JSON dumper
-(`<`, `>`, `&` and `'` become \\u escapes), so no text from content can close the
-<script type="application/ld+json"> element it sits in.
-"""
+"""Discoverability: sitemap.xml, robots.txt and the schema.org JSON-LD each page carries, built as
+plain data and serialised with Jinja's htmlsafe JSON dumper (`<`, `>`, `&` and `'` become \\u
+escapes), so no text from content can close the <script type="application/ld+json"> it sits in."""
 
 from __future__ import annotations
 
@@ -98,13 +95,13 @@ def event_ld(site: Site, urls: Urls, event: Event) -> dict:
 
 
 def event_ld_json(site: Site, urls: Urls, event: Event, memo: Memo | None = None) -> str:
-    """_safe_json(event_ld(...)) made from pieces: each source's citation is serialised once per
-    render (memo), not once per event citing it, and put in before "subjectOf"; the head and the
-    quotations serialised together. Only the top-level key can be found as `,"subjectOf":`: in a
-    string, a quotation mark is escaped."""
+    """_safe_json(event_ld(...)) made from pieces: the head and quotations serialised together, each
+    source's citation once per render (memo), not per event citing it, put in before the top-level
+    `,"subjectOf":` (the only one to be found: in a string, a quotation mark is escaped)."""
     memo = memo or Memo()
     citations = ",".join(memo.value(_citation_json, urls, site.sources_by_id[s]) for s in _cited(event))
-    rest = _safe_json({**_event_ld_head(urls, event), "subjectOf": [quotation_ld(site, urls, x) for x in event.excerpts]})
+    quotations = [quotation_ld(site, urls, x) for x in event.excerpts]
+    rest = _safe_json({**_event_ld_head(urls, event), "subjectOf": quotations})
     at = rest.rindex(',"subjectOf":')
     return f'{rest[:at]},"citation":[{citations}]{rest[at:]}'
 

@@ -41,7 +41,7 @@ def render_site(site: Site, theme: Theme, env: jinja2.Environment | None = None,
                 memo: Memo | None = None) -> dict[str, bytes]:
     """Every output file. `serve` passes its long-lived environment, a caching context, a `run`
     that skips renderers whose inputs did not change and a memo that keeps what it can between
-    rebuilds (site_builder/preview/incremental.py); otherwise each render has a fresh memo."""
+    rebuilds (site_builder/preview/renderer.py); otherwise each render has a fresh memo."""
     env = env if env is not None else theme.environment()
     asset_names, outputs = static_outputs(site, theme, env)
     ctx = make_context(site, asset_names, env, memo if memo is not None else Memo())

@@ -41,8 +41,8 @@ def source_paragraphs(source: Source, excerpts: tuple[Excerpt, ...]) -> list[Par
 
 def _segments(text: str, runs: tuple[Run, ...], spans) -> list[Segment]:
     start, end = runs[0].start, runs[-1].end
-    # Only the spans overlapping this block can cut or cover it: a source cited 80 times
-    # has 80 spans, and each of its segments looked at every one.
+    # Only the spans overlapping this block can cut or cover it: a source cited many times has
+    # as many spans, and each of its segments looked at every one.
     spans = [span for span in spans if span[0] < end and span[1] > start]
     segments = []
     for run in runs:

@@ -13,7 +13,7 @@ from site_builder.errors import ContentError, Diagnostic
 if TYPE_CHECKING:
     from site_builder.render.theme import Theme
 
-# jinja2 is imported when an error is met: a build with nothing to do answers before it would load.
+# jinja2 is imported when an error is met, not when this module is.
 
 
 def template_diagnostic(exc: BaseException) -> Diagnostic | None:

@@ -1,16 +1,12 @@
-"""A folder of cache entries kept between builds: what the search index's parts and the load's
-groups of event files share.
+"""A folder of cache entries kept between builds, shared by the search index's parts and the load's
+groups of event files: each entry written whole or not at all, digest-checked when read, and the
+least recently used pruned first. A cache that cannot be written is no error."""
 
-An entry is one file, `<key><suffix>`: its body, then a sha256 of the key and the body. It is
-written under a temporary name in the same folder and renamed once whole, so a build killed while
-writing leaves no entry (only a temporary file, removed by a later prune once it is stale); an
-entry that cannot be read, is cut short, damaged or another key's is a miss. Reading an entry
-touches it, so that pruning evicts the least recently used first. A cache that cannot be written
-(a read-only folder, a full disk) is no error: the next build just does the work again.
-
-Entries live in the cache folder (cache_folder.cache_root()), never in the site nor in its output;
-like any program's cache they are trusted as the user's own files are, within the digest check.
-"""
+# An entry is one file, `<key><suffix>`: its body, then a sha256 of the key and the body, written
+# under a temporary name and renamed once whole (a later prune removes a stale temporary). One that
+# cannot be read, is cut short, damaged or another key's is a miss; reading touches it, for the LRU.
+# Entries live in the cache folder (cache_folder.cache_root()), never in the site nor in its output;
+# like any program's cache they are trusted as the user's own files are, within the digest check.
 
 from __future__ import annotations
 

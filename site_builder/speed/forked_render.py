@@ -1,10 +1,6 @@
-"""render_into: every output file written into a folder, the renderers spread over forked workers.
-
-Each worker runs whole renderers (the home page, the exports) or a share of the pages of a
-renderer that makes one page per event or source, and writes what it renders straight into
-the folder, so no page travels back to the parent. The files are the ones render_site makes,
-byte for byte (tests/test_parallel_build.py).
-"""
+"""render_into: render_site's files, byte for byte, written into a folder by forked workers, each
+running whole renderers or a share of a per-event or per-source renderer's pages and writing them
+itself, so no page travels back to the parent."""
 
 from __future__ import annotations
 

@@ -1,18 +1,12 @@
 """What reading and verifying the event files gave, kept between `build`s (and `check`s) of a
-large site, so that a build after an edit parses and verifies again only the files near it.
+large site, so that a build after an edit parses and verifies again only the files near it."""
 
-The event files are dealt into GROUPS by a hash of their path, so adding, removing or editing a
-file changes one group. A group's entry is keyed by a sha256 of everything its outcomes follow
-from: the bytes of each of its files (the very bytes then parsed), their paths, the site settings
-and every source (as the model holds them: an edited source changes every key), and site-builder's
-own code, Python's and PyYAML's versions. So a hit is what reading the files again would give.
-
-An entry is a pickle (made once, in the worker that read the group: the same bytes go to the
-parent and into the cache), kept as a cache_store entry: written whole or not at all, digest-checked
-when read, the least recently used evicted first. Entries live in the cache folder
-(cache_folder.cache_root(): SITE_BUILDER_CACHE, else the user's cache; `off`: none), never in the site
-or its output.
-"""
+# The event files are dealt into groups by a hash of their path, so an edit changes one group. A
+# group's key is a sha256 of everything its outcomes follow from: its files' bytes (the very bytes then
+# parsed) and paths, the settings, every source (an edited source changes every key), and the code,
+# Python's and PyYAML's versions: a hit is what reading the files again would give. An entry is a
+# pickle made once, in the worker that read the group, kept as a cache_store entry in the cache folder
+# (cache_folder.cache_root(): SITE_BUILDER_CACHE, else the user's cache; `off`: none).
 
 from __future__ import annotations
 

@@ -38,10 +38,9 @@ def _binary_digest(binary: str) -> bytes | None:
 
 
 class PartCache:
-    """Finished parts of the index in a folder: one cache_store entry a part, `<key>.part`, holding
-    its files one after another (each after its path's and its content's lengths; Pagefind's files
-    are compressed already). An entry is written whole or not at all; one that cannot be read, whose
-    digest is wrong, or that names a file outside the bundle is a miss."""
+    """Finished parts of the index: one cache_store entry a part, `<key>.part`, its files one after
+    another, each after its path's and content's lengths (Pagefind's files are compressed already).
+    An entry that cannot be read, or names a file outside the bundle, is a miss."""
 
     def __init__(self, folder: Path):
         self.entries = EntryStore(folder, ".part")

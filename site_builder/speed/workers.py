@@ -1,9 +1,6 @@
-"""Forked worker processes for the per-event work of a full build (loading, rendering).
-
-Workers are forked after the site is in memory, so they inherit it instead of receiving a
-pickled copy; only their (small) results travel back. A site under PARALLEL_FROM_EVENTS
-events builds in one process: forking costs more than it saves there.
-"""
+"""Forked worker processes for the per-event work of a full build (loading, rendering): forked once
+the site is in memory, they inherit it rather than receive a pickled copy. A site under
+PARALLEL_FROM_EVENTS events builds in one process: forking costs more than it saves there."""
 
 from __future__ import annotations
 
@@ -40,13 +37,9 @@ def worker_count(events: int, requested: int | None = None) -> int:
 
 
 class ForkedWorkers:
-    """function(item) for every item, in `count` forked processes.
-
-        with ForkedWorkers(load_chunk, chunks, 2) as workers:
-            for result in workers.results(): ...
-
-    The workers die with the build: a killed build leaves no process writing behind it.
-    """
+    """function(item) for every item, in `count` forked processes (`with ForkedWorkers(f, items, n)
+    as workers: workers.results()`). The workers die with the build: a killed build leaves no process
+    writing behind it."""
 
     def __init__(self, function: Callable[[Any], Any], items: Sequence, count: int):
         self.function, self.items, self.count = function, items, count
@@ -91,7 +84,7 @@ def _call(index: int):
 
 @functools.cache
 def _libc_name() -> str | None:
-    """Looked up once, by the parent: find_library runs ldconfig (6 ms), which each worker did."""
+    """Looked up once, by the parent: find_library runs ldconfig, which each worker did."""
     return ctypes.util.find_library("c")
 
 

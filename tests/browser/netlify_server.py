@@ -138,7 +138,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.site.requests.append(path)
         status, file, location = self.site.resolve(path)
         data = file.read_bytes() if file else b"Not found\n"
-        ctype = TYPES.get(file.suffix if file else ".txt") or mimetypes.guess_type(str(file))[0] or "application/octet-stream"
+        ctype = (TYPES.get(file.suffix if file else ".txt") or mimetypes.guess_type(str(file))[0]
+                 or "application/octet-stream")
         if ctype.startswith("text/") or ctype in ("application/javascript", "application/json"):
             ctype += "; charset=utf-8"
         self.send_response(status)

@@ -41,8 +41,10 @@ def expect_chart_matches_list(page: Page) -> None:
     """The chart shows exactly the events the list shows (it redraws asynchronously)."""
     page.wait_for_function(
         """() => {
-          const cards = Array.from(document.querySelectorAll('.timeline .event-card:not([hidden])')).map(c => c.id).sort();
-          const dots = Array.from(document.querySelectorAll('#chart-plot .cartesianlayer .scatterlayer .trace')).flatMap(t =>
+          const cards = Array.from(document.querySelectorAll('.timeline .event-card:not([hidden])'))
+            .map(c => c.id).sort();
+          const dots = Array.from(document.querySelectorAll('#chart-plot .cartesianlayer .scatterlayer .trace'))
+            .flatMap(t =>
             Array.from(t.querySelectorAll('.point')).map(p => t.__data__[0].trace.customdata[p.__data__.i])).sort();
           return cards.join() === dots.join();
         }""")

@@ -52,7 +52,8 @@ def hostile_server(tmp_path_factory, serve_site):
     (root / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
     (root / "content" / "sources").mkdir(parents=True)
     (root / "content" / "events").mkdir(parents=True)
-    (root / "content" / "sources" / "hostile.md").write_text(SOURCE.format(hostile=HOSTILE, title=json.dumps("Source " + HOSTILE)), encoding="utf-8")
+    (root / "content" / "sources" / "hostile.md").write_text(
+        SOURCE.format(hostile=HOSTILE, title=json.dumps("Source " + HOSTILE)), encoding="utf-8")
     (root / "content" / "events" / "2025-01-01-hostile.yaml").write_text(
         EVENT.format(title=json.dumps(HOSTILE), quote=json.dumps(f"It said {HOSTILE}")), encoding="utf-8")
     build(Options(root=root, out=root / "build"))

@@ -56,7 +56,8 @@ def test_embed_view_takes_its_filter_from_the_url(page, site_server):
 
 
 def test_another_site_can_frame_the_embed_view(page, site_server, other_site):
-    page.goto(other_site(f'<iframe src="{site_server.url("embed/?lane=russia-ukraine")}" width="800" height="600"></iframe>'))
+    embed = site_server.url("embed/?lane=russia-ukraine")
+    page.goto(other_site(f'<iframe src="{embed}" width="800" height="600"></iframe>'))
     frame = frame_of(page)
     frame.locator(".timeline .event-card").first.wait_for()
     visible = frame.locator(".timeline .event-card:visible")

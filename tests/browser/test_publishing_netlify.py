@@ -47,7 +47,8 @@ def deployed(tmp_path_factory, serve_site):
     result = subprocess.run(["bash", "-c", NETLIFY["build"]["command"]], cwd=checkout,
                             env=clean_environment(URL=url, CONTEXT="production"),
                             capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, f"the Netlify build command failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    assert result.returncode == 0, \
+        f"the Netlify build command failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     assert "built 15 events" in result.stdout
     return server, url
 

@@ -63,7 +63,8 @@ def test_the_chart_is_named_and_the_list_is_its_text_alternative(page, site_serv
     wake_chart(page)
     chart = page.get_by_role("figure", name="The events on a time line, one row per lane")
     expect(chart).to_be_visible()
-    expect(page.locator("#chart-plot")).to_have_attribute("aria-label", "Timeline chart. Left and right arrows move between events, Enter opens one.")
+    expect(page.locator("#chart-plot")).to_have_attribute(
+        "aria-label", "Timeline chart. Left and right arrows move between events, Enter opens one.")
     expect(page.locator(".chart-caption")).to_contain_text("Every event is also in the list below.")
 
 
