@@ -1,5 +1,8 @@
 """Measure whether each speed mechanism of site-builder pays: the same work with it and without it.
 
+Its switches patch the modules as they were at commit 0d2c7d4 (before the code moved into
+content/, render/, speed/ and preview/): run it from a checkout of that commit, or update them.
+
     .venv/bin/python benchmarks/mechanisms.py [--only cold edit ...] [--pairs 3] [--json FILE]
 
 Every run is a fresh Python child (cwd: this checkout, so it imports this checkout's site_builder)
