@@ -7,6 +7,9 @@ The fast local loop (CI runs plain `pytest`, every test):
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import shutil
 import subprocess
 import sys
@@ -14,6 +17,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
+from site_builder.cli import main as cli_main
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -75,8 +80,35 @@ class SiteDir:
         return self.write(f"content/sources/{name}.md", f"---\n{front}---\n{text}")
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
+        """The command run in this process, as cli_process runs it but without starting Python:
+        its output captured, its exit code (argparse's SystemExit too) returned, the site as cwd."""
+        argv = ["-C", str(self.root), *args]
+        out, err = io.StringIO(), io.StringIO()
+        cwd = os.getcwd()
+        os.chdir(self.root)
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                try:
+                    code = cli_main(argv)
+                except SystemExit as exc:  # --help, --version, a usage error
+                    code = _exit_status(exc)
+        finally:
+            os.chdir(cwd)
+        return subprocess.CompletedProcess(["site-builder", *argv], code, out.getvalue(), err.getvalue())
+
+    def cli_process(self, *args: str) -> subprocess.CompletedProcess:
+        """The command as a separate process, for tests of the process itself: how it exits, its
+        standard streams, signals, the environment it starts with, tracebacks, serve."""
         return subprocess.run([sys.executable, "-m", "site_builder", "-C", str(self.root), *args],
                               capture_output=True, text=True, cwd=self.root)
+
+
+def _exit_status(exc: SystemExit) -> int:
+    """The status a process exiting with `exc` has (Python prints a message code to stderr)."""
+    if exc.code is None or isinstance(exc.code, int):
+        return exc.code or 0
+    print(exc.code, file=sys.stderr)
+    return 1
 
 
 @pytest.fixture(scope="session", autouse=True)
