@@ -183,6 +183,9 @@ SLOW = {
         "test_a_port_outside_1_to_65535_or_not_a_number_is_a_plain_error",
         "test_output_into_a_pipe_whose_reader_is_gone_prints_no_traceback",
     },
+    "test_content_errors.py": {
+        "test_dates_at_the_ends_of_the_supported_years_build",
+    },
     "test_excerpt_properties.py": {
         "test_a_quote_one_character_off_inside_a_word_is_refused",
         "test_a_stretch_starting_or_ending_inside_a_word_or_number_is_refused",
