@@ -55,9 +55,9 @@ def test_a_thread_still_running_is_waited_for(tmp_path):
 
 def test_the_command_line_exits_with_its_status_and_all_its_output(site):
     broken = site.write("content/events/2025-08-16-broken.yaml", "title: [unclosed\n")
-    result = site.cli("build")
+    result = site.cli_process("build")
     assert result.returncode == 1
     assert str(broken.name) in result.stderr and "build failed" in result.stderr
     broken.unlink()
-    result = site.cli("build")
+    result = site.cli_process("build")
     assert result.returncode == 0 and result.stdout.startswith("built 1 events"), result.stderr

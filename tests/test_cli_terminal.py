@@ -20,7 +20,7 @@ def assert_printable(*texts: str) -> None:
 
 def test_a_file_name_with_a_terminal_escape_is_printed_escaped(site):
     site.write("content/events/\x1b]0;pwned\x07x.yaml", "title: T\n")
-    result = site.cli("check")
+    result = site.cli_process("check")
     assert result.returncode == 1
     assert_printable(result.stdout, result.stderr)
     assert "\\x1b]0;pwned\\x07x.yaml:1:1: error:" in result.stderr
@@ -29,7 +29,7 @@ def test_a_file_name_with_a_terminal_escape_is_printed_escaped(site):
 def test_a_key_with_an_escape_and_a_bidi_override_is_printed_escaped(site):
     path = site.root / "content/events/2025-08-15-talks.yaml"
     path.write_text(path.read_text() + '"\\e[2J\\u202e": 1\n')
-    result = site.cli("build")
+    result = site.cli_process("build")
     assert result.returncode == 1
     assert_printable(result.stdout, result.stderr)
     # The loader refuses the character itself and reads the key with U+FFFD in its place.
@@ -65,7 +65,7 @@ def test_import_notes_and_names_are_printed_escaped(site, tmp_path):
     path = tmp_path / "t\x1b[2J.json"
     path.write_text(json.dumps({"events": [{"start_date": {"year": 2025}, "text": {"headline": "Talks"},
                                             "media": {"url": "https://example.org/\x1b]0;x\x07"}}]}))
-    result = site.cli("import", "timelinejs", str(path))
+    result = site.cli_process("import", "timelinejs", str(path))
     assert result.returncode == 0, result.stderr
     assert_printable(result.stdout, result.stderr)
     assert "\\x1b]0;x\\x07" in result.stdout
@@ -117,7 +117,7 @@ def test_a_site_folder_that_is_missing_or_a_file_is_a_plain_error(site):
 
 def test_a_port_outside_1_to_65535_or_not_a_number_is_a_plain_error(site):
     for port in ("-1", "0", "70000", "http", "\uff18\uff10"):
-        result = site.cli("serve", "--port", port)
+        result = site.cli_process("serve", "--port", port)
         assert result.returncode == 2, port
         assert "is not a port: give a number from 1 to 65535" in result.stderr
         assert "Traceback" not in result.stderr and "internal error" not in result.stderr

@@ -271,7 +271,7 @@ def test_a_taken_port_is_a_clear_message_not_a_traceback(site):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = site.cli("serve", "--port", str(port))
+        result = site.cli_process("serve", "--port", str(port))
     assert result.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}: the port is taken" in result.stderr
     assert f"try --port {port + 1}" in result.stderr
