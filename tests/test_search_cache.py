@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.render import pagefind
 from site_builder.render import search_index as search
 from site_builder import cache_folder
 from site_builder.speed import cache_store, search_cache
@@ -34,12 +35,12 @@ def starts(monkeypatch) -> list[int]:
     """Every Pagefind process the index starts, counted."""
     started: list[int] = []
 
-    class Counted(search.PagefindService):
+    class Counted(pagefind.PagefindService):
         def __init__(self, *args, **kwargs):
             started.append(1)
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(search, "PagefindService", Counted)
+    monkeypatch.setattr(pagefind, "PagefindService", Counted)
     return started
 
 
@@ -247,7 +248,7 @@ def test_another_pagefind_binary_misses_every_part(real_site, tmp_path, cache, s
     site = load_site(real_site.root)
     right, _ = index(site, tmp_path / "one", starts)
     wrapper = tmp_path / "pagefind"  # another binary, which indexes the same: the cache cannot know
-    wrapper.write_text(f"#!/bin/sh\nexec {search.locate_pagefind()} \"$@\"\n")
+    wrapper.write_text(f"#!/bin/sh\nexec {pagefind.locate_pagefind()} \"$@\"\n")
     wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(wrapper))
     assert index(site, tmp_path / "two", starts) == (right, 5)
@@ -259,5 +260,5 @@ def test_pagefind_is_sent_the_bytes_json_gives_each_request():
               "meta": {"title": "T\u00fcrkiye", "kind": "Event"}, "filters": None, "sort": None}
     payload = search._ADD_RECORD % 3 + json.dumps(record).encode()[1:]
     assert payload == json.dumps({"type": "AddRecord", "index_id": 3, **record}).encode()
-    assert search._message(7, payload) == json.dumps(
+    assert pagefind._message(7, payload) == json.dumps(
         {"message_id": 7, "payload": {"type": "AddRecord", "index_id": 3, **record}}).encode()

@@ -11,7 +11,7 @@ from pathlib import Path
 from collections.abc import Iterable, Iterator
 
 from site_builder.cache_folder import cache_root
-from site_builder.render.search_index import inside_bundle
+from site_builder.render.pagefind import inside_bundle
 from site_builder.speed.cache_store import EntryStore
 
 CACHE_FORMAT = 2  # changes when what is hashed or stored changes: the older entries are simply missed
