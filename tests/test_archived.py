@@ -9,7 +9,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_builder.content.archived import markdown_visible
+from site_builder.content.markdown_visible import markdown_visible
 from site_builder.content.excerpts import locate_quote
 from site_builder.content.normal_text import fold
 from tests.conftest import REPO

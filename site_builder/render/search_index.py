@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 from collections.abc import Iterable, Iterator
 
-from site_builder.content.archived import paragraph_spans, visible_text
+from site_builder.content.archived import visible_text
+from site_builder.content.visible_text import paragraph_spans
 from site_builder.content.excerpts import text_fragment
 from site_builder.errors import ContentError, Diagnostic
 from site_builder.model import Event, Excerpt, Site, Source

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from site_builder.content.archived import Container, Run, visible_text
+from site_builder.content.archived import visible_text
+from site_builder.content.visible_text import Container, Run
 from site_builder.model import Excerpt, Source
 
 
