@@ -16,6 +16,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from site_builder.cli import main as cli_main
@@ -118,6 +119,42 @@ def private_cache(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
         patch.delenv("SITE_BUILDER_CACHE", raising=False)
+        yield
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's bytecode cache, in memory: the tests build hundreds of sites in this process, each
+    with a new environment that would compile the same theme templates again. Keyed by Jinja on
+    the template's name and file and a digest of its source, so an edited template compiles anew,
+    and one that fails to compile is never kept."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_templates():
+    """Every theme environment the run makes (all with the same settings) shares one
+    _CompiledTemplates."""
+    from site_builder.render.theme import Theme
+
+    cache, make = _CompiledTemplates(), Theme.environment
+
+    def environment(self):
+        env = make(self)
+        env.bytecode_cache = cache
+        return env
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Theme, "environment", environment)
         yield
 
 
