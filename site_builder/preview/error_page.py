@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 
 from site_builder.errors import Diagnostic, display_path
-from site_builder.render.theme import _packaged_themes
+from site_builder.render.theme import packaged_themes
 
 ERROR_TEMPLATE = "serve_error.html"
 ERROR_CSS = "serve_error.css"
@@ -24,7 +24,7 @@ LINE_CHARS = 240  # characters of a line shown, around the error's column
 def _error_environment() -> jinja2.Environment:
     """The packaged theme's page, whatever the site's own templates hold: it shows the errors of a
     broken site, and a site's file (perhaps a link) is never what it reads."""
-    folder = _packaged_themes() / "default" / "templates"
+    folder = packaged_themes() / "default" / "templates"
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True,
                               trim_blocks=True, lstrip_blocks=True)
 
@@ -151,7 +151,7 @@ def readable_lines(path: str, roots: tuple[Path, ...]) -> list[str]:
 
 
 def render_error_page(root: Path, diagnostics, last_good_url: str | None) -> bytes:
-    roots = (Path(root), _packaged_themes())
+    roots = (Path(root), packaged_themes())
     html = _error_environment().get_template(ERROR_TEMPLATE).render(
         errors=error_views(diagnostics, roots), count=len(diagnostics), last_good_url=last_good_url,
         stylesheet=ERROR_CSS_URL)

@@ -12,7 +12,7 @@ from site_builder.render.jinja_env import ThemeEnvironment
 from site_builder.render.markdown import render_markdown
 
 
-def _packaged_themes() -> Path:
+def packaged_themes() -> Path:
     """Themes installed inside the package; in a source checkout, the repository's themes/."""
     package = Path(__file__).resolve().parent.parent
     installed = package / "themes"
@@ -60,7 +60,7 @@ class Theme:
 
     @classmethod
     def for_site(cls, root: Path, name: str) -> Theme:
-        candidates = [root / "themes" / name, _packaged_themes() / name]
+        candidates = [root / "themes" / name, packaged_themes() / name]
         theme_dir = next((c for c in candidates if (c / "templates").is_dir()), None)
         if theme_dir is None:
             raise ThemeError(f"theme '{name}' not found (looked in {', '.join(map(str, candidates))})")
