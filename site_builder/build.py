@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from collections.abc import Iterator
 
-from site_builder.content.load import load_site
+from site_builder.content.load import in_order, load_content, site_of
 from site_builder.errors import ContentError, Diagnostic
 from site_builder.model import Site
 from site_builder.output.write import staged, write_files
@@ -47,6 +47,7 @@ class Result:
     site: Site
     paths: tuple[str, ...]  # the files written (the postprocessors' apart)
     seconds: float
+    drafts_left_out: int = 0  # events marked draft: true that the site does not include
 
     @property
     def written(self) -> int:
@@ -56,10 +57,20 @@ class Result:
     def pages(self) -> int:
         return sum(1 for path in self.paths if path.endswith(".html"))
 
+    @property
+    def drafts(self) -> int:
+        """The drafts among the site's events."""
+        return sum(1 for event in self.site.events if event.draft)
+
     def summary(self, verb: str, dest: Path | None = None) -> str:
         site = self.site
-        text = (f"{verb} {len(site.events)} events, {len(site.sources)} sources, "
-                f"{site.excerpt_count} excerpts verified")
+        drafts = ""
+        if self.drafts_left_out:
+            drafts = f" ({counted(self.drafts_left_out, 'draft')} left out; --drafts includes them)"
+        elif self.drafts:
+            drafts = f" ({counted(self.drafts, 'draft')})"
+        text = (f"{verb} {counted(len(site.events), 'event')}{drafts}, {counted(len(site.sources), 'source')}, "
+                f"{counted(site.excerpt_count, 'excerpt')} verified")
         if dest is not None:
             text += f", {self.pages} pages ({self.written} files) written to {dest}"
         return text + f" in {self.seconds:.2f} s"
@@ -68,7 +79,7 @@ class Result:
 def check(options: Options) -> Result:
     """Load and verify everything, write nothing. Raises ContentError."""
     started = time.perf_counter()
-    site = _load(options, include_drafts=True, jobs=options.jobs)
+    site, _ = _load(options, include_drafts=True, jobs=options.jobs)
     compile_templates(_theme(options, site))  # what a build would refuse of the theme, check refuses
     return Result(site, (), time.perf_counter() - started)
 
@@ -77,7 +88,7 @@ def render(options: Options) -> tuple[Site, dict[str, bytes]]:
     """Every output file in memory, in this one process (the incremental tests compare with it)."""
     from site_builder.render.site import render_site
 
-    site = _load(options, include_drafts=options.drafts, jobs=1)
+    site, _ = _load(options, include_drafts=options.drafts, jobs=1)
     theme = _theme(options, site)
     with template_errors():
         return site, render_site(site, theme)
@@ -93,7 +104,7 @@ def build(options: Options) -> Result:
     from site_builder.speed.forked_render import render_into
     from site_builder.speed.search_cache import PartCache
 
-    site = _load(options, include_drafts=options.drafts, jobs=options.jobs)
+    site, left_out = _load(options, include_drafts=options.drafts, jobs=options.jobs)
     theme = _theme(options, site)
     workers = worker_count(len(site.events), options.jobs)
 
@@ -115,15 +126,21 @@ def build(options: Options) -> Result:
             search_parts = PartCache.default()  # the search index's parts kept between builds
             for postprocessor in POSTPROCESSORS:
                 written.update(postprocessor(staging, site, search_parts) or ())
-    return Result(site, tuple(paths), time.perf_counter() - started)
+    return Result(site, tuple(paths), time.perf_counter() - started, left_out)
 
 
-def _load(options: Options, include_drafts: bool, jobs: int | None) -> Site:
+def counted(count: int, noun: str) -> str:
+    """'1 event', '2 events': a count and its noun (a regular plural)."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _load(options: Options, include_drafts: bool, jobs: int | None) -> tuple[Site, int]:
     """load_site with the collector paused, the events read by `jobs` forked workers (None: as
-    many as the site's size is worth; speed/forked_load.py)."""
+    many as the site's size is worth; speed/forked_load.py); and how many drafts it left out."""
     with collector_paused():
-        return load_site(options.root, include_drafts=include_drafts, base_url=options.base_url,
-                         reader=ForkedReader(jobs))
+        config, sources, events = load_content(options.root, options.base_url, ForkedReader(jobs))
+    shown = in_order(events, include_drafts)
+    return site_of(config, sources, shown), len(events) - len(shown)
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from site_builder import __version__
 from site_builder.build import Options, build, check
-from site_builder.errors import ContentError, Diagnostic, printable
+from site_builder.errors import ContentError, Diagnostic, display_path, printable
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,11 +112,26 @@ def exit_now(code: int) -> None:
     os._exit(code)
 
 
+def _site_option(parser: argparse.ArgumentParser, default=argparse.SUPPRESS) -> argparse.ArgumentParser:
+    """--site/-C DIR. After a command it means the same as before it; there it has no default of
+    its own (SUPPRESS), which would replace the one given before the command."""
+    parser.register("action", "parsers", _Commands)  # and so do its own commands (`new event`)
+    parser.add_argument("--site", "-C", type=Path, default=default, metavar="DIR",
+                        help="the site folder, holding site.yaml (default: current folder)")
+    return parser
+
+
+class _Commands(argparse._SubParsersAction):
+    """Commands that each take --site/-C too: `site-builder build -C DIR`."""
+
+    def add_parser(self, name, **kwargs):
+        return _site_option(super().add_parser(name, **kwargs))
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="site-builder", description="Publish a sourced timeline as a static site.")
     parser.add_argument("--version", action="version", version=f"site-builder {__version__}")
-    parser.add_argument("--site", "-C", type=Path, default=Path("."), metavar="DIR",
-                        help="the site folder, holding site.yaml (default: current folder)")
+    _site_option(parser, default=Path("."))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = commands.add_parser("build", help="verify the content and write the site")
@@ -187,11 +202,28 @@ def run_check(args) -> int:
         return report_errors(exc.diagnostics, "check failed")
     if args.format == "json":
         site = result.site
-        print(json.dumps({"ok": True, "errors": [], "events": len(site.events), "sources": len(site.sources),
-                          "excerpts": site.excerpt_count, "seconds": round(result.seconds, 3)}, indent=2))
+        print(json.dumps({"ok": True, "errors": [], "events": len(site.events), "drafts": result.drafts,
+                          "sources": len(site.sources), "excerpts": site.excerpt_count,
+                          "seconds": round(result.seconds, 3)}, indent=2))
     else:
         print(result.summary("checked"))
+        report_drafts(result.site)
     return 0
+
+
+def report_drafts(site) -> None:
+    """One line per draft: what it still needs before it can be published, or that it is ready."""
+    from site_builder.content.drafts import draft_needs
+
+    sources = {source.id: source for source in site.sources}
+    for event in sorted((e for e in site.events if e.draft), key=lambda e: e.path):
+        path = display_path(event.path)
+        needs = draft_needs(event, sources)
+        if not needs:
+            say(f"draft {path}: ready to publish: remove `draft: true`")
+        for need in needs:
+            where = f":{need.line}:{need.column}" if need.line else ""
+            say(f"draft {path}{where}: {need.message}")
 
 
 def add_authoring_commands(commands) -> None:

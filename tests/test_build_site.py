@@ -140,7 +140,7 @@ def test_a_build_with_nothing_changed_builds_again_the_same_bytes_and_force_is_s
     outputs = []
     for args in ([], [], ["--force"]):
         result = site.cli("build", *args)
-        assert result.returncode == 0 and result.stdout.startswith("built 1 events"), result.stdout + result.stderr
+        assert result.returncode == 0 and result.stdout.startswith("built 1 event,"), result.stdout + result.stderr
         outputs.append(tree_digest(site.root / "build"))
     assert outputs[0] == outputs[1] == outputs[2]
 
@@ -161,7 +161,7 @@ def test_a_failed_build_leaves_the_previous_build_byte_identical(real_site):
 def test_build_summary_line_counts_what_was_done(site):
     result = site.cli("build")
     assert result.returncode == 0, result.stderr
-    assert re.fullmatch(r"built 1 events, 1 sources, 1 excerpts verified, \d+ pages \(\d+ files\) "
+    assert re.fullmatch(r"built 1 event, 1 source, 1 excerpt verified, \d+ pages \(\d+ files\) "
                         r"written to \S+ in \d+\.\d+ s\n", result.stdout)
 
 

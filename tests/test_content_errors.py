@@ -29,7 +29,7 @@ def only_error(site) -> dict:
 def test_a_clean_site_checks_with_exit_0_and_a_summary(site):
     result = site.cli("check")
     assert result.returncode == 0, result.stderr
-    assert re.search(r"checked 1 events, 1 sources, 1 excerpts verified in \d+\.\d+ s", result.stdout)
+    assert re.search(r"checked 1 event, 1 source, 1 excerpt verified in \d+\.\d+ s", result.stdout)
 
 
 def test_duplicate_keys_are_an_error_at_the_second_key(site):

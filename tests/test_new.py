@@ -94,7 +94,7 @@ def test_new_site_builds_out_of_the_box(tmp_path: Path, site):
     assert result.returncode == 0, result.stderr
     built = site.cli("-C", str(folder), "build")
     assert built.returncode == 0, built.stderr
-    assert "1 events, 1 sources, 2 excerpts verified" in built.stdout
+    assert "1 event, 1 source, 2 excerpts verified" in built.stdout
     assert "Bridges" in (folder / "build/index.html").read_text()
     assert (folder / ".gitignore").read_text().startswith("/build/")
 
