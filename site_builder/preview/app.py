@@ -15,7 +15,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote
 
 from site_builder.errors import Diagnostic
-from site_builder.preview.error_page import ERROR_CSS_URL, error_stylesheet, render_error_page
+from site_builder.preview.error_page import (BANNER_CSS, BANNER_CSS_URL, ERROR_CSS_URL, error_stylesheet,
+                                             render_error_page, render_last_good_banner)
 
 COMPLETE_WAIT = 60  # seconds a request for a file not (yet) there waits for the first build's second step
 
@@ -61,6 +62,8 @@ class Preview:
         query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         if path == ERROR_CSS_URL:
             return self._respond(start_response, "200 OK", error_stylesheet(), "text/css; charset=utf-8")
+        if path == BANNER_CSS_URL:
+            return self._respond(start_response, "200 OK", error_stylesheet(BANNER_CSS), "text/css; charset=utf-8")
         if path is None:  # never a name the site has
             return self._not_found(start_response, snap)
         rel = path.lstrip("/")
@@ -87,6 +90,8 @@ class Preview:
             return self._respond(start_response, "500 Content Error", html, "text/html; charset=utf-8")
         if data is None:
             return self._not_found(start_response, snap)
+        if snap.errors and name.endswith(".html") and not gzipped:  # a last good page, asked for
+            data = with_banner(data, render_last_good_banner(len(snap.errors), quote(path)))
         kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/json", "application/javascript", "image/svg+xml"):
             kind += "; charset=utf-8"
@@ -107,6 +112,18 @@ class Preview:
     def _redirect(start_response, location: str):
         start_response("301 Moved Permanently", [("Location", location), ("Content-Length", "0")])
         return [b""]
+
+
+# The page's <body> start tag, its attribute values quoted or not (a ">" inside quotes is no end).
+_BODY_TAG = re.compile(rb"""<body(?:[\s/](?:[^>"']|"[^"]*"|'[^']*')*)?>""", re.IGNORECASE)
+
+
+def with_banner(page: bytes, banner: bytes) -> bytes:
+    """The page with the banner first in its body: after its <body> tag, or (a page that leaves
+    the tag out) at its end, where a browser puts it in the body all the same."""
+    tag = _BODY_TAG.search(page)
+    at = tag.end() if tag else len(page)
+    return page[:at] + banner + page[at:]
 
 
 def request_path(path_info: str) -> str | None:

@@ -16,6 +16,9 @@ from site_builder.render.theme import packaged_themes
 ERROR_TEMPLATE = "serve_error.html"
 ERROR_CSS = "serve_error.css"
 ERROR_CSS_URL = "/__site-builder__/serve-error.css"
+BANNER_TEMPLATE = "serve_last_good.html"
+BANNER_CSS = "serve_last_good.css"
+BANNER_CSS_URL = "/__site-builder__/last-good.css"
 CONTEXT_LINES = 2  # lines shown before and after an error's line
 READ_LIMIT = 1 << 20  # bytes of a file read for its lines: the loader refuses larger content files
 LINE_CHARS = 240  # characters of a line shown, around the error's column
@@ -29,9 +32,9 @@ def _error_environment() -> jinja2.Environment:
                               trim_blocks=True, lstrip_blocks=True)
 
 
-def error_stylesheet() -> bytes:
+def error_stylesheet(name: str = ERROR_CSS) -> bytes:
     env = _error_environment()
-    return env.loader.get_source(env, ERROR_CSS)[0].encode("utf-8")
+    return env.loader.get_source(env, name)[0].encode("utf-8")
 
 
 def visible(text: str, lines: bool = False) -> str:
@@ -155,4 +158,11 @@ def render_error_page(root: Path, diagnostics, last_good_url: str | None) -> byt
     html = _error_environment().get_template(ERROR_TEMPLATE).render(
         errors=error_views(diagnostics, roots), count=len(diagnostics), last_good_url=last_good_url,
         stylesheet=ERROR_CSS_URL)
+    return html.encode("utf-8")
+
+
+def render_last_good_banner(count: int, errors_url: str) -> bytes:
+    """The banner a last good page carries while `count` errors are pending, linking to them."""
+    html = _error_environment().get_template(BANNER_TEMPLATE).render(
+        count=count, errors_url=errors_url, stylesheet=BANNER_CSS_URL)
     return html.encode("utf-8")

@@ -90,7 +90,7 @@ def serve(root: Path, bind: str = "127.0.0.1", port: int = 8000, drafts: bool = 
         loop_holder["loop"] = IOLoop.current()
         threading.Thread(target=rebuilder.watch_forever, name="site-builder-watch", daemon=True).start()
         note = " (drafts shown)" if drafts else ""
-        say(f"serving {url}{note}; watching site.yaml, content/ and themes/; Ctrl+C to stop")
+        say(f"serving {url}{note}; watching {watching_line(root)}; Ctrl+C to stop")
         warning = exposure_warning(bind, port, wide)
         if warning:
             say(warning)
@@ -105,6 +105,20 @@ def serve(root: Path, bind: str = "127.0.0.1", port: int = 8000, drafts: bool = 
     finally:
         rebuilder.stop()
     return 0
+
+
+def watching_line(root: Path) -> str:
+    """What the watcher watches, as the editor names it; the folders not made yet, watched all
+    the same, said apart."""
+    made, later = [], []
+    for path in watched_paths(root):
+        always = path.name in ("site.yaml", "content")
+        (made if always or path.exists() else later).append(path.name + ("" if path.suffix else "/"))
+    return _listed(made) + (f" ({_listed(later)} too, once made)" if later else "")
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
 
 
 _LISTEN_ERRORS = {errno.EADDRINUSE: "the port is taken by another program", errno.EACCES: "permission denied",

@@ -96,7 +96,7 @@ class Rebuilder:
             self._incomplete = True
         self._say(f"{'rebuilt' if changed else 'built'} in {time.perf_counter() - started:.2f} s ({what}): "
                   f"{stats.pages_rendered} of {generation.pages} pages rendered, "
-                  f"{generation.verified} events verified"
+                  f"{generation.verified} event{'' if generation.verified == 1 else 's'} verified"
                   + ("; the feeds, exports and sitemap follow" if stats.renderers_after_first_pages else ""))
         self.reload()
 
