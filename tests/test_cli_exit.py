@@ -60,4 +60,4 @@ def test_the_command_line_exits_with_its_status_and_all_its_output(site):
     assert str(broken.name) in result.stderr and "build failed" in result.stderr
     broken.unlink()
     result = site.cli_process("build")
-    assert result.returncode == 0 and result.stdout.startswith("built 1 events"), result.stderr
+    assert result.returncode == 0 and result.stdout.startswith("built 1 event,"), result.stderr
