@@ -522,7 +522,8 @@ def test_punctuation_beside_a_word_is_a_word_edge(quote, source):
      ('the quote has "z1" where the source has "epsilon"',)),
     ("z1 delta epsilon", "beta gamma delta epsilon zeta eta theta", "gamma delta epsilon",
      ('the quote has "z1" where the source has "gamma"',)),
-    ("beta gamma ... zeta eta", CLOSE, "beta gamma delta epsilon zeta eta", ()),  # what an elision skips is no difference
+    # What an elision skips is no difference.
+    ("beta gamma ... zeta eta", CLOSE, "beta gamma delta epsilon zeta eta", ()),
 ])
 def test_closest_passage_gives_a_replaced_end_as_many_words_as_the_quote(quote, source, passage, differences):
     near = closest_passage(quote, source)

@@ -125,7 +125,8 @@ def verify_excerpt(eid: str, number: int, item: Record, sources: dict[str, Sourc
         return None  # the source file's own errors are reported; nothing to verify against
     spans = locate_quote(quote, visible_text(source).text)  # the words readers read, not markup
     if spans is None:
-        report.at(item.loc_of("quote"), f"the quote is not in source '{source_id}'", misquote_hint(quote, source, sources))
+        report.at(item.loc_of("quote"), f"the quote is not in source '{source_id}'",
+                  misquote_hint(quote, source, sources))
         return None
     selector = cited_selector(spans, source)
     return Excerpt(eid, number, source_id, quote, item.values.get("note"), selector)
