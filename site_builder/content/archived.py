@@ -38,20 +38,18 @@ def cited_selector(spans: tuple[tuple[int, int], ...], source: Source) -> TextQu
     return replace(selector, start=archived[0][0], end=archived[-1][1], parts=archived, visible=spans)
 
 
-def character_differences(quote: str, passage: str, source: Source) -> list[str]:
-    """How a quote differs from the closest passage when every word is the same: punctuation, or
-    markup the source's readers never see (its words as a reader sees them are the passage)."""
-    ours, theirs = fold(" ".join(quote_parts(quote))), fold(passage)
+def character_differences(quote: str, matched: tuple[str, ...], source: Source) -> list[str]:
+    """How a quote differs from the closest passage when every word is the same, part by part (what
+    an elision skips is no difference): punctuation, or markup the source's readers never see."""
     found, seen = [], set()
-    matcher = difflib.SequenceMatcher(None, ours, theirs, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            continue
-        a, b = _around(ours, i1, i2), _around(theirs, j1, j2)
-        if a != b and (a, b) not in seen:
-            seen.add((a, b))
-            found.append(f'the quote has "{a}" where the source has "{b}"' if a and b else
-                         f'the source does not have "{a}" here' if a else f'the source has "{b}" here')
+    for ours, theirs in zip([fold(p) for p in quote_parts(quote)], map(fold, matched)):
+        matcher = difflib.SequenceMatcher(None, ours, theirs, autojunk=False)
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            a, b = _around(ours, i1, i2), _around(theirs, j1, j2)
+            if op != "equal" and a != b and (a, b) not in seen:
+                seen.add((a, b))
+                found.append(f'the quote has "{a}" where the source has "{b}"' if a and b else
+                             f'the source does not have "{a}"' if a else f'the quote leaves out "{b}"')
     if source.format == "markdown" and locate_quote(quote, source.text):
         found.append("the quote keeps the archived copy's Markdown, which readers do not see: "
                      "quote the words as the source page shows them")

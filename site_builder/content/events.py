@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from site_builder.content.archived import character_differences, cited_selector, visible_text
 from site_builder.content.dates import DateError, local_time
 from site_builder.model.dates import When
-from site_builder.content.excerpts import closest_passage, locate_quote
+from site_builder.content.closest import closest_passage
+from site_builder.content.excerpts import WORK, locate_quote
 from site_builder.content.fields import EVENT_FIELDS, Record, read_record
 from site_builder.content.quoted_prose import check_event_prose
 from site_builder.content.yamlsafe import decode_text, parse_yaml, read_content
@@ -123,21 +125,37 @@ def verify_excerpt(eid: str, number: int, item: Record, sources: dict[str, Sourc
         return None  # the source file's own errors are reported; nothing to verify against
     spans = locate_quote(quote, visible_text(source).text)  # the words readers read, not markup
     if spans is None:
-        report.at(item.loc_of("quote"), f"the quote is not in source '{source_id}'", misquote_hint(quote, source))
+        report.at(item.loc_of("quote"), f"the quote is not in source '{source_id}'",
+                  misquote_hint(quote, source, sources))
         return None
     selector = cited_selector(spans, source)
     return Excerpt(eid, number, source_id, quote, item.values.get("note"), selector)
 
 
-def misquote_hint(quote: str, source: Source) -> str:
+def misquote_hint(quote: str, source: Source, sources: Mapping[str, Source]) -> str:
+    """Where the quote is, when another source has it word for word; otherwise the cited source's
+    closest passage and how the quote differs from it."""
+    elsewhere = cited_elsewhere(quote, source, sources)
+    if elsewhere is not None:
+        return (f"this quote is in source '{elsewhere.id}' ({Path(elsewhere.path).name} line "
+                f"{cited_selector(locate_quote(quote, visible_text(elsewhere).text), elsewhere).line}): "
+                "cite that source")
     shown = visible_text(source)
     near = closest_passage(quote, shown.text)
     if near is None:
         return f"no passage of {Path(source.path).name} shares words with it; is it the right source?"
-    passage = " ".join(shown.text[near.start:near.end].split())
-    if len(passage) > 200:
-        passage = passage[:197] + "..."
     line = source.line_of(shown.archived_span(near.start, near.end)[0])
-    lines = [f"closest passage, {Path(source.path).name} line {line}: \"{passage}\""]
-    lines += near.differences or character_differences(quote, passage, source)
+    lines = [f"closest passage, {Path(source.path).name} line {line}: \"{near.passage}\""]
+    lines += near.differences or character_differences(quote, near.matched, source)
     return "\n".join(lines)
+
+
+def cited_elsewhere(quote: str, cited: Source, sources: Mapping[str, Source]) -> Source | None:
+    """The first other source of the site that has the quote, by the rules that verify it; all
+    the searches share one budget, so a hostile quote costs no more than one search."""
+    work = [WORK]
+    for other in sources.values():
+        if other is not cited and not other.failed and work[0] > 0:
+            if locate_quote(quote, visible_text(other).text, work) is not None:
+                return other
+    return None

@@ -4,11 +4,8 @@ parts appear in order, close together, none starting or ending inside a word or 
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
-from collections import Counter, defaultdict
-from dataclasses import dataclass
 from functools import lru_cache
 
 from site_builder.content.normal_text import NormalText, fold, normalize
@@ -16,15 +13,12 @@ from site_builder.model import TextQuote
 
 # Three or more dots (spaced or not) or an ellipsis, bare or in square brackets.
 _ELISION = re.compile(r"\s*(?:\[\s*(?:\.(?:\s?\.){2,}|\u2026)\s*\]|\.(?:\s?\.){2,}|\u2026)\s*")
-_WORD = re.compile(r"[\w'-]+")
 MAX_GAP = 800  # characters an elision may skip
 CONTEXT = 32  # characters of prefix and suffix kept for the selector
 # Characters a search may step over (each candidate costs its length plus this) before giving up:
 # a hostile quote that occurs everywhere but always cuts a word must not take minutes.
 WORK = 20_000_000
 _CANDIDATE_COST = 64
-MAX_HINT_WORDS = 400  # words of a quote compared for the closest passage
-MAX_VOTES = 200_000  # occurrences of its words counted to place it
 _MARKS = ("Mn", "Mc", "Me")  # combining marks: part of the character before them
 _JOINERS = (*_MARKS, "Cf")  # and invisible format characters: part of the word they are in
 # The hyphens of Unicode's Pd category and the hyphenation point: they join words ("pro-Russian").
@@ -52,27 +46,28 @@ def quote_parts(quote: str) -> list[str]:
     return [p for p in (fold(part) for part in _ELISION.split(quote)) if p]
 
 
-def locate_quote(quote: str, source_text: str) -> tuple[tuple[int, int], ...] | None:
+def locate_quote(quote: str, source_text: str, work: list[int] | None = None) -> tuple[tuple[int, int], ...] | None:
     """Original-text spans of each part of the quote, or None when it is not there: the first
     placement where every part has a letter or digit, cuts no word of the source, and follows the
-    one before within MAX_GAP characters."""
+    one before within MAX_GAP characters. `work`, a budget shared by several searches (WORK each
+    by default), is spent as it goes."""
     parts = quote_parts(quote)
     if not parts or not all(_WORD_CHAR.search(part) for part in parts):
         return None  # nothing but punctuation proves nothing
     norm = _normalized_source(source_text)
-    spans = _first_placement(norm, source_text, parts)
+    spans = _first_placement(norm, source_text, parts, [WORK] if work is None else work)
     return None if spans is None else tuple(norm.span(s, e) for s, e in spans)
 
 
 _WORD_CHAR = re.compile(r"[^\W_]")
 
 
-def _first_placement(norm: NormalText, source_text: str, parts: list[str]) -> list[tuple[int, int]] | None:
+def _first_placement(norm: NormalText, source_text: str, parts: list[str],
+                     work: list[int]) -> list[tuple[int, int]] | None:
     """Places the parts one after another, going back to a later place of an earlier part when a
     later part cannot follow it; a place found not to work is never tried twice."""
     hay, spans, look_from = norm.text, [], 0
     dead: set[tuple[int, int]] = set()  # (part number, end of the part before it)
-    work = [WORK]
     while work[0] > 0:
         number = len(spans)
         part = parts[number]
@@ -204,81 +199,3 @@ class _EscapeTable(dict):
 
 
 _ESCAPES = _EscapeTable()
-
-
-@dataclass(frozen=True)
-class ClosestPassage:
-    start: int  # original offsets
-    end: int
-    differences: tuple[str, ...]
-
-
-@lru_cache(maxsize=16)
-def _source_words(text: str) -> tuple[list[tuple[str, int, int]], dict[str, list[int]]]:
-    words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
-    positions: dict[str, list[int]] = defaultdict(list)
-    for i, (w, _, _) in enumerate(words):
-        positions[w.lower()].append(i)
-    return words, positions
-
-
-def closest_passage(quote: str, source_text: str) -> ClosestPassage | None:
-    """The stretch of the source most like the quote, and how the two differ, word by word."""
-    norm = _normalized_source(source_text)
-    words, positions = _source_words(norm.text)
-    qwords = _WORD.findall(" ".join(quote_parts(quote)))
-    cut, qwords = len(qwords) > MAX_HINT_WORDS, qwords[:MAX_HINT_WORDS]
-    if not words or not qwords:
-        return None
-    votes: Counter = Counter()
-    # Rarest words first, until the votes cast reach the bound: "the" in a large source cannot
-    # cost a vote per occurrence for each time a long quote says it.
-    cast = 0
-    for count, j in sorted((len(positions.get(w.lower(), ())), j) for j, w in enumerate(qwords)):
-        if count == 0:
-            continue
-        if cast + count > MAX_VOTES and votes:
-            break
-        cast += count
-        for i in positions[qwords[j].lower()]:
-            votes[i - j] += 1
-    if not votes:
-        return None
-    best = max(votes, key=lambda offset: (votes[offset], -offset))
-    # A few source words more on either side, so a word the quote left out or added does not
-    # push its last words out of the window; the words hanging off its ends are dropped below.
-    slack = len(qwords) // 4 + 2
-    lo = max(0, best - slack)
-    hi = min(len(words), best + len(qwords) + slack)
-    window = [w for w, _, _ in words[lo:hi]]
-    ops = difflib.SequenceMatcher(None, qwords, window, autojunk=False).get_opcodes()
-    # Source words hanging off either end of the window are not part of the passage.
-    while ops and ops[-1][0] == "insert":
-        hi -= ops[-1][4] - ops[-1][3]
-        ops.pop()
-    if ops and ops[0][0] == "insert":  # never two in a row
-        lo += ops[0][4]
-        ops.pop(0)
-    # A quote's first or last words replaced by more source words: only as many are the passage.
-    if ops and ops[-1][0] == "replace" and (extra := (ops[-1][4] - ops[-1][3]) - (ops[-1][2] - ops[-1][1])) > 0:
-        hi -= extra
-        ops[-1] = (*ops[-1][:4], ops[-1][4] - extra)
-    if ops and ops[0][0] == "replace" and (extra := ops[0][4] - ops[0][2]) > 0:  # it starts both at 0
-        lo += extra
-        ops[0] = ("replace", 0, ops[0][2], extra, ops[0][4])
-    if lo >= hi:
-        return None
-    differences = []
-    for op, i1, i2, j1, j2 in ops:
-        ours, theirs = " ".join(qwords[i1:i2]), " ".join(window[j1:j2])
-        if op == "replace":
-            differences.append(f'the quote has "{ours}" where the source has "{theirs}"')
-        elif op == "delete":
-            differences.append(f'the source does not have "{ours}" here')
-        elif op == "insert":
-            differences.append(f'the source has "{theirs}" here')
-    start, _ = norm.span(words[lo][1], words[lo][2])
-    _, end = norm.span(words[hi - 1][1], words[hi - 1][2])
-    if cut and not differences:
-        differences.append(f"its first {MAX_HINT_WORDS} words are there; the rest was not compared")
-    return ClosestPassage(start, end, tuple(differences[:4]))

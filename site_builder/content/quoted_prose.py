@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from markdown_it.common.utils import UNESCAPE_ALL_RE, replaceEntityPattern
 
 from site_builder.content.archived import visible_text
-from site_builder.content.excerpts import closest_passage, locate_quote
+from site_builder.content.closest import closest_passage
+from site_builder.content.excerpts import locate_quote
 from site_builder.errors import Location, Report
 
 # Opening mark -> the marks that close it. Straight single quotes never count: in English prose
