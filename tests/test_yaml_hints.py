@@ -100,10 +100,16 @@ def test_an_unclosed_quote_is_located_where_it_opens(mark):
 
 def test_a_value_holding_its_own_quote_mark_says_to_quote_it_the_other_way():
     assert slip("title: 'Putin's talks'\ndate: 2025-08-15\n") == (
-        1, 14, "the value holds the ' it is quoted with, so it ends here; "
-               """quote it the other way: title: "Putin's talks\"""")
+        1, 14, "the quoted value ends at this ', but text follows it; "
+               """if the value holds a ', quote it the other way: title: "Putin's talks\"""")
     assert slip('title: Talks\nsummary: "He said "no" twice"\n')[2].endswith(
         """quote it the other way: summary: 'He said "no" twice'""")
+
+
+def test_a_quote_that_closes_a_value_left_open_above_says_to_look_above():
+    text = 'title: Talks\nplace: "Anchorage\ndate: 2025-08-15\nsummary: "The talks"\n'
+    assert slip(text) == (4, 10, 'this " closes a quoted value that starts on a line above; '
+                                 'look above for a " that is never closed')
 
 
 def test_a_tag_without_a_dash_says_to_add_it():

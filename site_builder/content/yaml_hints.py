@@ -50,12 +50,14 @@ def quoted(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _previous(lines: list[str], index: int) -> int | None:
-    """The nearest line above index that holds content (not blank, not only a comment)."""
-    for above in range(min(index, len(lines)) - 1, -1, -1):
-        stripped = lines[above].strip()
+def _content_line(lines: list[str], index: int, step: int = -1) -> int | None:
+    """The nearest line above index (below, with step 1) that holds content, not blank or a comment."""
+    index = min(index, len(lines)) + step
+    while 0 <= index < len(lines):
+        stripped = lines[index].strip()
         if stripped and not stripped.startswith("#"):
-            return above
+            return index
+        index += step
     return None
 
 
@@ -92,7 +94,7 @@ def _colon(lines: list[str], mark) -> Slip:
             fixed = line[:entry.value_at].lstrip() + quoted(value)
             return Slip(mark.line, mark.column, f"{COLON}; put the value in quotes: {fixed}")
         return Slip(mark.line, mark.column, f"{COLON}; put the whole value in quotes")
-    above = _previous(lines, mark.line)
+    above = _content_line(lines, mark.line)
     parent = _entry(lines[above]) if above is not None else None
     if (entry and mark.column == entry.colon and _WORD_KEY.fullmatch(entry.key) and parent
             and parent.indent < entry.indent and _PLAIN_START.match(parent.value or "|")):
@@ -114,27 +116,32 @@ def _unclosed_quote(lines: list[str], opened) -> Slip:
 
 
 def _quote_closes_early(lines: list[str], mark) -> Slip | None:
-    """`"He said "no""`: the value holds the quote it is written in, so it ends at that one."""
+    """`"He said "no""`: a quoted value that ends before its line does (it holds its own quote mark)."""
     line = lines[mark.line] if mark.line < len(lines) else ""
     entry = _entry(line)
     if not entry or not entry.value or entry.value[0] not in "\"'" or mark.column <= entry.value_at:
         return None
     mark_char, start = entry.value[0], entry.value_at
+    if mark.column == start + 1:  # the quote before the value closes one opened further up
+        return Slip(mark.line, start, f"this {mark_char} closes a quoted value that starts on a line above; "
+                                      f"look above for a {mark_char} that is never closed")
     closes = line.find(mark_char, start + 1)
     if closes == -1 or closes >= mark.column:
         return None
-    hint = f"the value holds the {mark_char} it is quoted with, so it ends here"
+    hint = f"the quoted value ends at this {mark_char}, but text follows it"
     if len(entry.value) > 1 and entry.value.endswith(mark_char):
         inner = entry.value[1:-1]
         other = "'" + inner.replace("'", "''") + "'" if mark_char == '"' else quoted(inner)
-        hint += f"; quote it the other way: {line[:start].lstrip()}{other}"
+        hint += f"; if the value holds a {mark_char}, quote it the other way: {line[:start].lstrip()}{other}"
+    else:
+        hint += "; put the whole value in one pair of quotes"
     return Slip(mark.line, closes, hint)
 
 
 def _no_colon(lines: list[str], started) -> Slip:
     """A line that is neither `key: value` nor `- item`, in a mapping: often a list item without `-`."""
     line = lines[started.line]
-    above = _previous(lines, started.line)
+    above = _content_line(lines, started.line)
     if above is not None and lines[above][started.column:].startswith("- ") and \
             not lines[above][: started.column].strip():
         return Slip(started.line, started.column,
@@ -154,8 +161,8 @@ def _in_list(lines: list[str], mark, listed) -> Slip:
     if not entry or not item or item.indent == dash:
         return Slip(mark.line, mark.column, GENERAL)
     siblings = {e.key for e in map(_entry, lines[first:mark.line]) if e and e.indent == item.indent}
-    below = _next_content(lines, mark.line)
-    deeper = below is not None and _indent(lines[below]) > entry.indent
+    below = _content_line(lines, mark.line, step=1)
+    deeper = below is not None and len(lines[below]) - len(lines[below].lstrip(" ")) > entry.indent
     if entry.indent == dash and (entry.key in siblings or deeper):
         fixed = lines[mark.line].lstrip()
         return Slip(mark.line, entry.indent, f"`{entry.key}` starts a new item but has no `-`: write "
@@ -168,9 +175,11 @@ def _in_list(lines: list[str], mark, listed) -> Slip:
 
 def _in_mapping(lines: list[str], mark) -> Slip:
     """A key whose indentation lines up with no key above it: name the keys it could line up with."""
-    entry = _entry(lines[mark.line]) if mark.line < len(lines) else None
-    if not entry or entry.indent != mark.column:
-        return Slip(mark.line, mark.column, GENERAL)
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    entry = _entry(line)
+    if not entry or entry.indent != mark.column:  # mid-line, nothing here says which slip it is
+        at_start = line[:mark.column].strip() == ""
+        return Slip(mark.line, mark.column, GENERAL if at_start else None)
     below = above = None  # the nearest enclosing keys left and right of this one
     limit = None
     for index in range(mark.line - 1, -1, -1):
@@ -191,14 +200,3 @@ def _in_mapping(lines: list[str], mark) -> Slip:
                 f"like no key above it; line it up with `{below.key}` ({_spaces(below.indent)}) "
                 f"or with `{above.key}` ({_spaces(above.indent)})")
 
-
-def _next_content(lines: list[str], index: int) -> int | None:
-    for below in range(index + 1, len(lines)):
-        stripped = lines[below].strip()
-        if stripped and not stripped.startswith("#"):
-            return below
-    return None
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
