@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 import yaml
 
+from site_builder.content.yaml_hints import yaml_slip
 from site_builder.errors import Location, Report
 
 try:  # the C parser is much faster; the pure-Python one gives the same events
@@ -174,14 +175,9 @@ def parse_yaml(text: str, path: str, report: Report, line_offset: int = 0) -> No
                 if not builder.feed(event):
                     return None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
         message = exc.problem or exc.context or "malformed YAML"
-        hint = None
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        lines = text.split("\n")
-        if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
-            hint = "YAML does not allow tabs for indentation; indent with spaces"
-        report.error(path, line + line_offset, col, f"malformed YAML: {message}", hint)
+        slip = yaml_slip(text, exc)  # the line and column of the slip itself, and what to do
+        report.error(path, slip.line + 1 + line_offset, slip.column + 1, f"malformed YAML: {message}", slip.hint)
         return None
     except yaml.YAMLError as exc:
         report.error(path, 1 + line_offset, 1, f"malformed YAML: {exc}")
