@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jinja2
 
+from site_builder import __version__
 from site_builder.content.events import event_record
 from site_builder.content.fields import CONVERTERS, EVENT_FIELDS, EXCERPT_FIELDS, SITE_FIELDS, SOURCE_FIELDS, Field
 from site_builder.content.load import SitePaths, content_files, load_config, load_sources
@@ -172,11 +173,16 @@ SITE_FILES = {
     "example-source.md": "content/sources/example-news-2025-01-15-bridge-opens.md",
     "example-event.yaml": "content/events/2025-01-15-footbridge-opens.yaml",
     "gitignore.txt": ".gitignore",
+    "netlify.toml": "netlify.toml",
+    "requirements.txt": "requirements.txt",
+    "site-readme.md": "README.md",
 }
 
 
-def new_site(folder: Path, title: str | None = None) -> list[Path]:
-    """A small site that builds: site.yaml, one source, one event quoting it."""
+def new_site(folder: Path, title: str | None = None, package: str | None = None) -> list[Path]:
+    """A small site that builds and deploys: site.yaml, one source, one event quoting it, and what
+    Netlify needs. package: the requirement that installs site-builder (default: this version
+    from the package index)."""
     if os.path.lexists(folder) and not folder.is_dir():
         raise ScaffoldError(f"{printable(str(folder))} is a file; choose a new folder")
     try:
@@ -190,6 +196,18 @@ def new_site(folder: Path, title: str | None = None) -> list[Path]:
     else:
         option = "--title"
     title = _checked(option, title, SITE_FIELDS, "title")
+    package = _requirement(package)
     env = _env()
-    return _write({folder / target: env.get_template(template).render(title=title)
+    return _write({folder / target: env.get_template(template).render(title=title, version=__version__, package=package)
                    for template, target in SITE_FILES.items()})
+
+
+def _requirement(package: str | None) -> str:
+    """The line of requirements.txt that installs site-builder: a pin of this version unless the
+    editor names another source (a git URL, a wheel's path)."""
+    if package is None:
+        return f"site-builder=={__version__}"
+    if printable(package) != package or not package.strip():
+        raise ScaffoldError(f"--package: '{printable(package)}' must be one line of requirements.txt, "
+                            "e.g. a git URL or the path of a wheel")
+    return package.strip()
