@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
 import pytest
 
 from site_builder import __version__
+from site_builder.preview.session import Session
 from tests.conftest import REPO
 
 PIP = "pip install -r requirements.txt && site-builder build"
@@ -69,3 +71,97 @@ def test_readme_says_how_to_preview_check_build_and_publish(fresh):
     assert text.startswith("# Bridges\n")
     for words in ("site-builder serve", "site-builder check", "site-builder build", "Netlify", "base_url"):
         assert words in text, words
+
+
+# Completion before any build: the schemas live in the site, and VS Code is told where.
+
+SOURCE_ARGS = ["--title", "Bridge closes", "--publisher", "Example News", "--published", "2025-03-01"]
+
+
+def schema(folder: Path, kind: str) -> dict:
+    return json.loads((folder / f"schema/{kind}.schema.json").read_text())
+
+
+def source_enum(folder: Path) -> list[str]:
+    return schema(folder, "event")["properties"]["excerpts"]["items"]["properties"]["source"]["enum"]
+
+
+def schema_line_target(path: Path) -> Path:
+    line = next(line for line in path.read_text().splitlines() if "yaml-language-server: $schema=" in line)
+    return path.parent / line.split("$schema=", 1)[1]
+
+
+def test_new_site_writes_its_schemas_and_its_files_point_at_them(fresh):
+    for kind in ("event", "source", "site"):
+        assert schema(fresh, kind)["$comment"].startswith("Written by site-builder")
+    for name, kind in [("site.yaml", "site"),
+                       ("content/events/2025-01-15-footbridge-opens.yaml", "event"),
+                       ("content/sources/example-news-2025-01-15-bridge-opens.md", "source")]:
+        assert schema_line_target(fresh / name).resolve() == (fresh / f"schema/{kind}.schema.json").resolve(), name
+    assert not (fresh / "build").exists()
+
+
+def test_new_site_schemas_offer_its_source_and_lane_ids(fresh):
+    assert source_enum(fresh) == ["example-news-2025-01-15-bridge-opens"]
+    assert schema(fresh, "event")["properties"]["lane"]["enum"] == ["main"]
+
+
+def test_new_event_and_source_in_a_new_site_point_at_its_schemas(fresh, site):
+    site.root = fresh
+    assert site.cli("new", "source", "--id", "bridge-closes", *SOURCE_ARGS).returncode == 0
+    assert site.cli("new", "event", "Bridge closes", "--date", "2025-03-01").returncode == 0
+    for name, kind in [("content/sources/bridge-closes.md", "source"),
+                       ("content/events/2025-03-01-bridge-closes.yaml", "event")]:
+        assert schema_line_target(fresh / name).resolve() == (fresh / f"schema/{kind}.schema.json").resolve(), name
+
+
+def test_vscode_maps_the_schemas_to_the_content_and_recommends_the_yaml_extension(fresh):
+    settings = json.loads((fresh / ".vscode/settings.json").read_text())["yaml.schemas"]
+    assert settings["./schema/event.schema.json"] == ["content/events/**/*.yaml", "content/events/**/*.yml"]
+    assert settings["./schema/site.schema.json"] == ["site.yaml"]
+    assert all((fresh / name).is_file() for name in settings)
+    assert json.loads((fresh / ".vscode/extensions.json").read_text()) == {"recommendations": ["redhat.vscode-yaml"]}
+
+
+def test_build_adds_a_new_source_id_to_the_schema(fresh, site):
+    site.root = fresh
+    path = site.cli("new", "source", "--id", "bridge-closes", *SOURCE_ARGS)
+    assert path.returncode == 0, path.stderr
+    source = fresh / "content/sources/bridge-closes.md"
+    source.write_text(source.read_text() + "The footbridge closed for repairs on Saturday.\n")
+    assert source_enum(fresh) == ["example-news-2025-01-15-bridge-opens"]  # until the next build
+    built = site.cli("build")
+    assert built.returncode == 0, built.stderr
+    assert source_enum(fresh) == ["bridge-closes", "example-news-2025-01-15-bridge-opens"]
+
+
+def test_serve_refreshes_the_schema_on_a_rebuild(fresh):
+    (fresh / "site.yaml").write_text((fresh / "site.yaml").read_text().replace(
+        '    color: "#3d5a80"\n', '    color: "#3d5a80"\n  - id: city\n    label: City\n    color: "#98c1d9"\n'))
+    Session(fresh).rebuild()
+    assert schema(fresh, "event")["properties"]["lane"]["enum"] == ["main", "city"]
+
+
+def test_a_fresh_sites_schemas_are_what_build_writes(fresh, site):
+    before = {p.name: p.read_bytes() for p in (fresh / "schema").iterdir()}
+    site.root = fresh
+    assert site.cli("build").returncode == 0
+    assert {p.name: p.read_bytes() for p in (fresh / "schema").iterdir()} == before
+
+
+def test_build_never_overwrites_a_schema_file_of_the_editors(fresh, site):
+    mine = fresh / "schema/event.schema.json"
+    mine.write_text('{"title": "my own"}\n')
+    (fresh / "schema/site.schema.json").unlink()
+    site.root = fresh
+    site.cli("new", "source", "--id", "bridge-closes", *SOURCE_ARGS)
+    source = fresh / "content/sources/bridge-closes.md"
+    source.write_text(source.read_text() + "The footbridge closed for repairs on Saturday.\n")
+    assert site.cli("build").returncode == 0
+    assert mine.read_text() == '{"title": "my own"}\n'
+    assert schema(fresh, "site")["$comment"].startswith("Written by site-builder")  # a missing one is written
+
+
+def test_build_writes_no_schema_folder_into_a_site_without_one(site):
+    assert site.cli("build").returncode == 0
+    assert not (site.root / "schema").exists()
