@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -165,3 +168,33 @@ def test_build_never_overwrites_a_schema_file_of_the_editors(fresh, site):
 def test_build_writes_no_schema_folder_into_a_site_without_one(site):
     assert site.cli("build").returncode == 0
     assert not (site.root / "schema").exists()
+
+
+@pytest.mark.slow
+def test_netlifys_build_command_builds_a_new_site_with_a_wheel_of_this_checkout(tmp_path: Path):
+    """What a deploy does: a fresh Python, `pip install -r requirements.txt` naming a wheel
+    committed to the site, then the build at the deploy's address; nothing from this checkout."""
+    wheels = tmp_path / "site/wheels"
+    made = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(REPO)],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    (wheel,) = wheels.glob("*.whl")
+    site_dir = tmp_path / "site"
+    scaffold = subprocess.run([sys.executable, "-m", "site_builder", "new", "site", str(tmp_path / "fresh"),
+                               "--package", f"./wheels/{wheel.name}"], capture_output=True, text=True)
+    assert scaffold.returncode == 0, scaffold.stderr
+    for path in (tmp_path / "fresh").iterdir():
+        path.rename(site_dir / path.name)
+    venv = tmp_path / "python"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env.update(PATH=f"{venv / 'bin'}{os.pathsep}{env['PATH']}", URL="https://bridges.example.org/")
+    command = netlify(site_dir)["build"]["command"]
+    deploy = subprocess.run(["bash", "-c", command], capture_output=True, text=True, cwd=site_dir, env=env)
+    assert deploy.returncode == 0, deploy.stdout[-2000:] + deploy.stderr[-2000:]
+    assert "1 events, 1 sources, 2 excerpts verified" in deploy.stdout
+    home = (site_dir / "build/index.html").read_text()
+    assert 'href="https://bridges.example.org/"' in home
+    where = subprocess.run([venv / "bin/python", "-c", "import site_builder; print(site_builder.__file__)"],
+                           capture_output=True, text=True, cwd=site_dir, env=env).stdout
+    assert where.startswith(str(venv)), where  # the wheel's copy, not this checkout
