@@ -101,6 +101,7 @@ def build(options: Options) -> Result:
     dest = checked(options.out_dir, options.root)  # before anything is read or written
     from site_builder.render.publishing import POSTPROCESSORS
     from site_builder.render.site import render_site
+    from site_builder.scaffold import refresh_site_schemas
     from site_builder.speed.forked_render import render_into
     from site_builder.speed.search_cache import PartCache
 
@@ -126,6 +127,7 @@ def build(options: Options) -> Result:
             search_parts = PartCache.default()  # the search index's parts kept between builds
             for postprocessor in POSTPROCESSORS:
                 written.update(postprocessor(staging, site, search_parts) or ())
+    refresh_site_schemas(options.root, site)  # the editors' schema/ lists the ids this build saw
     return Result(site, tuple(paths), time.perf_counter() - started, left_out)
 
 

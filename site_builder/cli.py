@@ -255,6 +255,8 @@ def add_authoring_commands(commands) -> None:
     k = kinds.add_parser("site", help="create a new site folder that builds")
     k.add_argument("dir", type=Path)
     k.add_argument("--title", help="site title (default: from the folder name)")
+    k.add_argument("--package", metavar="SPEC", help="the line of requirements.txt that installs site-builder, e.g. "
+                   "a git URL or a wheel's path (default: site-builder==<this version>)")
     k.set_defaults(run=run_new_site)
 
     p = commands.add_parser("schema", help="print the JSON Schema editors use to check content files")
@@ -290,7 +292,7 @@ def run_new_source(args) -> int:
 def run_new_site(args) -> int:
     from site_builder.scaffold import new_site
 
-    return _scaffolded(lambda: new_site(args.dir, args.title),
+    return _scaffolded(lambda: new_site(args.dir, args.title, args.package),
                        f"next: cd {printable(str(args.dir))} && site-builder serve")
 
 

@@ -1,22 +1,25 @@
-"""`site-builder new`: write a new event, source or whole site from the templates in scaffolds/."""
+"""`site-builder new`: write a new event, source or whole site from the templates in scaffolds/;
+and keep the site's schema/ files, which `new site` writes, up to date with its ids."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import jinja2
 
+from site_builder import __version__
 from site_builder.content.events import event_record
 from site_builder.content.fields import CONVERTERS, EVENT_FIELDS, EXCERPT_FIELDS, SITE_FIELDS, SOURCE_FIELDS, Field
 from site_builder.content.load import SitePaths, content_files, load_config, load_sources
 from site_builder.content.yamlsafe import Scalar
 from site_builder.errors import Location, Report, printable
-from site_builder.model import SiteConfig
+from site_builder.model import Site, SiteConfig
 from site_builder.newfiles import WriteError, write_files
-from site_builder.content.schema import schema_file
+from site_builder.content.schema import SCHEMA_FOLDER, schema_file, site_schema_files, written_by_site_builder
 from site_builder.slugs import is_slug, slugify
 
 SCAFFOLDS = Path(__file__).parent / "scaffolds"
@@ -41,9 +44,11 @@ def _yaml_string(text: str) -> str:
                   json.dumps(text, ensure_ascii=False))
 
 
-def _schema_ref(folder_depth: int, kind: str) -> str:
-    """The schema in build/, relative to a file `folder_depth` folders below the site root."""
-    return "../" * folder_depth + "build/" + schema_file(kind)
+def _schema_ref(root: Path, folder_depth: int, kind: str) -> str:
+    """The site's own schema (schema/, made by `new site`), else the one in build/, relative to a
+    file `folder_depth` folders below the site root."""
+    name = schema_file(kind)
+    return "../" * folder_depth + (name if (root / name).is_file() else "build/" + name)
 
 
 def _write(files: dict[Path, str]) -> list[Path]:
@@ -108,7 +113,7 @@ def new_event(root: Path, title: str, date: str, lane: str | None = None, source
         raise ScaffoldError(f"{printable(str(path))} already exists; it was left as it is")
     _refuse_taken_event_id(root, event_id)
     text = _env().get_template("event.yaml").render(
-        schema=_schema_ref(2, "event"), title=title, date=when.iso(),
+        schema=_schema_ref(root, 2, "event"), title=title, date=when.iso(),
         lane=lane or lanes[0], lanes=lanes, source=source or PLACEHOLDER_SOURCE, timezone=config.timezone,
         help={f.name: f.help for f in EVENT_FIELDS},
         excerpt_help={f.name: f.help for f in EXCERPT_FIELDS})
@@ -162,21 +167,30 @@ def new_source(root: Path, source_id: str, title: str, publisher: str, published
     if source_id in _source_ids(root):
         raise ScaffoldError(f"--id: a source '{source_id}' already exists (its file names it in `id:`)")
     text = _env().get_template("source.md").render(
-        schema=_schema_ref(2, "source"), **values, help={f.name: f.help for f in SOURCE_FIELDS})
+        schema=_schema_ref(root, 2, "source"), **values, help={f.name: f.help for f in SOURCE_FIELDS})
     return _write({target: text})[0]
 
 
-# What `new site` writes: scaffold template -> path in the new site.
+# What `new site` writes: scaffold template -> path in the new site; and its schema/ files.
+EXAMPLE_SOURCE = "example-news-2025-01-15-bridge-opens"
+EXAMPLE_LANES = ("main",)  # as site.yaml lists them
 SITE_FILES = {
     "site.yaml": "site.yaml",
-    "example-source.md": "content/sources/example-news-2025-01-15-bridge-opens.md",
+    "example-source.md": f"content/sources/{EXAMPLE_SOURCE}.md",
     "example-event.yaml": "content/events/2025-01-15-footbridge-opens.yaml",
     "gitignore.txt": ".gitignore",
+    "netlify.toml": "netlify.toml",
+    "requirements.txt": "requirements.txt",
+    "site-readme.md": "README.md",
+    "vscode-settings.json": ".vscode/settings.json",
+    "vscode-extensions.json": ".vscode/extensions.json",
 }
 
 
-def new_site(folder: Path, title: str | None = None) -> list[Path]:
-    """A small site that builds: site.yaml, one source, one event quoting it."""
+def new_site(folder: Path, title: str | None = None, package: str | None = None) -> list[Path]:
+    """A small site that builds and deploys: site.yaml, one source, one event quoting it, and what
+    Netlify needs. package: the requirement that installs site-builder (default: this version
+    from the package index)."""
     if os.path.lexists(folder) and not folder.is_dir():
         raise ScaffoldError(f"{printable(str(folder))} is a file; choose a new folder")
     try:
@@ -190,6 +204,61 @@ def new_site(folder: Path, title: str | None = None) -> list[Path]:
     else:
         option = "--title"
     title = _checked(option, title, SITE_FIELDS, "title")
+    package = _requirement(package)
     env = _env()
-    return _write({folder / target: env.get_template(template).render(title=title)
-                   for template, target in SITE_FILES.items()})
+    files = {folder / target: env.get_template(template).render(title=title, version=__version__, package=package)
+             for template, target in SITE_FILES.items()}
+    files.update({folder / name: data.decode("utf-8")
+                  for name, data in site_schema_files([EXAMPLE_SOURCE], EXAMPLE_LANES).items()})
+    return _write(files)
+
+
+def _requirement(package: str | None) -> str:
+    """The line of requirements.txt that installs site-builder: a pin of this version unless the
+    editor names another source (a git URL, a wheel's path)."""
+    if package is None:
+        return f"site-builder=={__version__}"
+    if printable(package) != package or not package.strip():
+        raise ScaffoldError(f"--package: '{printable(package)}' must be one line of requirements.txt, "
+                            "e.g. a git URL or the path of a wheel")
+    return package.strip()
+
+
+def refresh_site_schemas(root: Path, site: Site) -> list[Path]:
+    """Bring the site's schema/ files up to date with its source and lane ids (`build` and `serve`
+    call it): a file site-builder wrote is rewritten, a missing one is written, a file without
+    its note (the editor's own) is never touched; nothing at all without a schema/ folder.
+    A file that cannot be written is left as it was: the schemas help, the site does not need them."""
+    folder = root / SCHEMA_FOLDER
+    if folder.is_symlink() or not folder.is_dir():
+        return []
+    wanted = site_schema_files((s.id for s in site.sources), (lane.id for lane in site.config.lanes))
+    written = []
+    for name, data in wanted.items():
+        path = root / name
+        if path.is_symlink():
+            continue  # never written through a link
+        try:
+            old = path.read_bytes() if path.exists() else None
+            if old == data or (old is not None and not written_by_site_builder(old)):
+                continue
+            if _replace(path, data, new=old is None):
+                written.append(path)
+        except (OSError, WriteError):
+            continue
+    return written
+
+
+def _replace(path: Path, data: bytes, new: bool) -> bool:
+    """Write path whole (a temporary file moved into place); when `new`, only if it still does not exist."""
+    if new:
+        return bool(write_files({path: data.decode("utf-8")})[0])
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return True

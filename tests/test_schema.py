@@ -6,7 +6,7 @@ import json
 import re
 
 from site_builder.content.fields import EVENT_FIELDS, SOURCE_FIELDS
-from site_builder.content.schema import json_schema
+from site_builder.content.schema import json_schema, site_schema, site_schema_files, written_by_site_builder
 
 
 def test_event_schema_has_exactly_the_fields_the_loader_reads():
@@ -58,3 +58,18 @@ def test_build_writes_the_schemas_where_new_files_point(site):
     written = json.loads((site.root / "build/schema/event.schema.json").read_text())
     assert written == json_schema("event")
     assert (site.root / "build/schema/source.schema.json").is_file()
+
+
+def test_a_sites_own_event_schema_offers_its_source_and_lane_ids():
+    schema = site_schema("event", ["wire", "agency"], ["main", "other"])
+    assert schema["properties"]["lane"]["enum"] == ["main", "other"]
+    assert schema["properties"]["excerpts"]["items"]["properties"]["source"]["enum"] == ["agency", "wire"]
+    assert "enum" not in json_schema("event")["properties"]["lane"]  # the generic one is left as it was
+    assert "enum" not in site_schema("event", [], [])["properties"]["lane"]  # no ids yet: any id
+
+
+def test_only_a_schema_file_that_still_carries_the_note_is_site_builders_to_rewrite():
+    files = site_schema_files(["wire"], ["main"])
+    assert all(written_by_site_builder(data) for data in files.values())
+    assert not written_by_site_builder(json.dumps(json_schema("event")).encode())
+    assert not written_by_site_builder(b"{not json")

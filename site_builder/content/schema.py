@@ -1,15 +1,20 @@
 """JSON Schemas for editors, generated from the field definitions the loader itself checks;
 yaml-language-server reads them through the `# yaml-language-server: $schema=...` line that
-`site-builder new` writes."""
+`site-builder new` writes. A site's own copies (schema/) also list its source and lane ids."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 from site_builder.content.fields import EVENT_FIELDS, SITE_FIELDS, SOURCE_FIELDS, Field
 from site_builder.slugs import _ID_RE
 
-SCHEMA_FOLDER = "schema"  # inside the build: schema/event.schema.json, ...
+SCHEMA_FOLDER = "schema"  # inside the build and in a site: schema/event.schema.json, ...
+# The first words of a site's own schema file: site-builder rewrites only a file that starts so.
+WRITTEN_BY = "Written by site-builder"
+SITE_SCHEMA_NOTE = (f"{WRITTEN_BY} from site.yaml and content/sources/; `build` and `serve` rewrite it "
+                    "when they change. Delete this line to keep the file as you edit it.")
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
 # An editor's YAML is YAML 1.2, where `date: 2025` is a number and `draft: true` a boolean;
@@ -89,5 +94,36 @@ def schema_file(kind: str) -> str:
 
 
 def schema_files() -> dict[str, bytes]:
-    return {schema_file(kind): (json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-            for kind in SCHEMAS}
+    return {schema_file(kind): _json_bytes(json_schema(kind)) for kind in SCHEMAS}
+
+
+def site_schema(kind: str, source_ids: Iterable[str], lane_ids: Iterable[str]) -> dict:
+    """The schema with this site's ids as enums, so an editor offers them: the sources an excerpt
+    may quote and the lanes an event may be in (none listed: any id, as in json_schema)."""
+    schema = {"$comment": SITE_SCHEMA_NOTE, **json_schema(kind)}
+    if kind == "event":
+        properties = schema["properties"]
+        if lanes := list(lane_ids):
+            properties["lane"]["enum"] = lanes
+        if sources := sorted(source_ids):
+            properties["excerpts"]["items"]["properties"]["source"]["enum"] = sources
+    return schema
+
+
+def site_schema_files(source_ids: Iterable[str], lane_ids: Iterable[str]) -> dict[str, bytes]:
+    """A site's schema/ files, by path inside the site."""
+    source_ids, lane_ids = tuple(source_ids), tuple(lane_ids)
+    return {schema_file(kind): _json_bytes(site_schema(kind, source_ids, lane_ids)) for kind in SCHEMAS}
+
+
+def written_by_site_builder(data: bytes) -> bool:
+    """Whether a schema file is one site-builder wrote and may rewrite (it still has the note)."""
+    try:
+        schema = json.loads(data)
+    except ValueError:
+        return False
+    return isinstance(schema, dict) and str(schema.get("$comment", "")).startswith(WRITTEN_BY)
+
+
+def _json_bytes(schema: dict) -> bytes:
+    return (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -15,6 +15,7 @@ from site_builder.preview.on_request import ON_REQUEST, LazyFiles
 from site_builder.preview.renderer import IncrementalRenderer, RenderStats
 from site_builder.render.template_errors import template_diagnostic
 from site_builder.render.theme import Theme, ThemeError
+from site_builder.scaffold import refresh_site_schemas
 
 # A site with fewer events makes the AFTER_FIRST_PAGES renderers in its first build: in one step.
 AFTER_FIRST_PAGES_FROM_EVENTS = 500
@@ -78,6 +79,7 @@ class Session:
             if diagnostic is None:
                 raise
             raise ContentError([diagnostic]) from None
+        refresh_site_schemas(self.root, site)  # the editors' schema/ lists the ids this rebuild saw
         counts = self.steps.counts
         return Generation(site, files, time.perf_counter() - started, self.renderer.stats,
                           counts["verified"] - before["verified"], counts["parsed"] - before["parsed"])
