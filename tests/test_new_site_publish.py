@@ -192,7 +192,7 @@ def test_netlifys_build_command_builds_a_new_site_with_a_wheel_of_this_checkout(
     command = netlify(site_dir)["build"]["command"]
     deploy = subprocess.run(["bash", "-c", command], capture_output=True, text=True, cwd=site_dir, env=env)
     assert deploy.returncode == 0, deploy.stdout[-2000:] + deploy.stderr[-2000:]
-    assert "1 events, 1 sources, 2 excerpts verified" in deploy.stdout
+    assert "1 event, 1 source, 2 excerpts verified" in deploy.stdout
     home = (site_dir / "build/index.html").read_text()
     assert 'href="https://bridges.example.org/"' in home
     where = subprocess.run([venv / "bin/python", "-c", "import site_builder; print(site_builder.__file__)"],

@@ -70,13 +70,38 @@ def test_a_colon_on_a_continued_line_does_not_guess_which_it_is():
 def test_a_key_indented_under_a_value_says_to_line_it_up(indent):
     assert slip(f"title: Talks\n{indent}date: 2025-08-15\n") == (
         2, len(indent) + 1,
-        "`date` is indented under `title`, which already has a value; line it up with `title`, at the left margin")
+        "`date` is indented under `title`, which already has a value; if `date` is a field, line it up with "
+        "`title`, at the left margin; if this line goes on with the value of `title`, put that whole value in quotes")
 
 
 def test_an_excerpt_key_indented_too_far_names_the_key_it_belongs_beside():
     text = "title: Talks\nexcerpts:\n  - source: wire\n      quote: x\n"
-    assert slip(text) == (4, 7, "`quote` is indented under `source`, which already has a value; "
-                                "line it up with `source`, 4 spaces in")
+    assert slip(text) == (4, 7, "`quote` is indented under `source`, which already has a value; if `quote` is a "
+                                "field, line it up with `source`, 4 spaces in; if this line goes on with the value "
+                                "of `source`, put that whole value in quotes")
+
+
+def test_a_wrapped_value_that_looks_like_a_key_is_not_told_to_become_one():
+    """A value going on on the next line with `word:` in it: both readings are offered, never
+    only the one that turns the words into an unknown field."""
+    text = "title: Talks\nexcerpts:\n  - source: wire\n    quote: The plan was\n      simple: build it\n"
+    hint = slip(text)[2]
+    assert "if `simple` is a field" in hint and "put that whole value in quotes" in hint
+
+
+def test_a_double_quoted_value_with_a_backslash_is_never_shown_closed_as_it_stands():
+    """Closed as written, `"C:\\new` would read as a newline: the hint says how escapes work instead."""
+    hint = slip('title: "C:\\new folder\\tmp\n')[2]
+    assert "C:\\new folder\\tmp\"" not in hint and "starts an escape" in hint
+
+
+def test_switching_quote_marks_is_not_offered_when_the_value_holds_escapes():
+    hint = slip('title: "caf\\u00e9 "x""\n')[2]
+    assert "quote it the other way" not in hint
+
+
+def test_a_tab_before_a_hash_is_a_comment_the_quoted_fix_must_not_swallow():
+    assert "put the value in quotes:" not in slip("title: a: b\t# c\n")[2]
 
 
 @pytest.mark.parametrize("indent", ["  ", "   "])

@@ -90,7 +90,7 @@ def _colon(lines: list[str], mark) -> Slip:
     entry = _entry(line)
     if entry and mark.column > entry.colon:
         value = entry.value
-        if _PLAIN_START.match(value) and " #" not in value:
+        if _PLAIN_START.match(value) and " #" not in value and "\t#" not in value:
             fixed = line[:entry.value_at].lstrip() + quoted(value)
             return Slip(mark.line, mark.column, f"{COLON}; put the value in quotes: {fixed}")
         return Slip(mark.line, mark.column, f"{COLON}; put the whole value in quotes")
@@ -99,8 +99,9 @@ def _colon(lines: list[str], mark) -> Slip:
     if (entry and mark.column == entry.colon and _WORD_KEY.fullmatch(entry.key) and parent
             and parent.indent < entry.indent and _PLAIN_START.match(parent.value or "|")):
         return Slip(mark.line, entry.indent,
-                    f"`{entry.key}` is indented under `{parent.key}`, which already has a value; "
-                    f"line it up with `{parent.key}`, {_spaces(parent.indent)}")
+                    f"`{entry.key}` is indented under `{parent.key}`, which already has a value; if "
+                    f"`{entry.key}` is a field, line it up with `{parent.key}`, {_spaces(parent.indent)}; "
+                    f"if this line goes on with the value of `{parent.key}`, put that whole value in quotes")
     return Slip(mark.line, mark.column, f"{COLON}; if this line goes on with the value above, put that "
                                         f"whole value in quotes; if it is a key, {GENERAL}")
 
@@ -110,8 +111,11 @@ def _unclosed_quote(lines: list[str], opened) -> Slip:
     line = lines[opened.line]
     mark = line[opened.column]
     hint = f"the {mark} here is never closed, so YAML read on to the end of the file; close it where the value ends"
-    if mark not in line[opened.column + 1:] and line[opened.column + 1:].strip():
+    rest = line[opened.column + 1:]
+    if mark not in rest and rest.strip() and not (mark == '"' and "\\" in rest):
         hint += f": {line.strip()}{mark}"
+    elif mark == '"' and "\\" in rest:  # in double quotes a backslash starts an escape (\n, \t)
+        hint += "; in double quotes a \\ starts an escape: write \\\\ for a backslash, or use single quotes"
     return Slip(opened.line, opened.column, hint)
 
 
@@ -129,7 +133,7 @@ def _quote_closes_early(lines: list[str], mark) -> Slip | None:
     if closes == -1 or closes >= mark.column:
         return None
     hint = f"the quoted value ends at this {mark_char}, but text follows it"
-    if len(entry.value) > 1 and entry.value.endswith(mark_char):
+    if len(entry.value) > 1 and entry.value.endswith(mark_char) and "\\" not in entry.value:
         inner = entry.value[1:-1]
         other = "'" + inner.replace("'", "''") + "'" if mark_char == '"' else quoted(inner)
         hint += f"; if the value holds a {mark_char}, quote it the other way: {line[:start].lstrip()}{other}"
