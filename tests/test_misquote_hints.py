@@ -106,3 +106,18 @@ def test_a_hostile_quote_searched_in_many_other_sources_is_still_bounded(sources
     began = time.perf_counter()
     misquote_hint("b", sources[TASS_ID], {**sources, **crowd})
     assert time.perf_counter() - began < 5
+
+
+def test_a_file_of_many_misquotes_searches_hints_for_the_first_ones_only(site):
+    """Each hint searches the sources; a file of hundreds of misquotes (pasted from elsewhere, or
+    hostile) must not hold `check` up: past HINTS_PER_FILE, a short hint says why there is none."""
+    from site_builder.content.events import HINTS_PER_FILE
+
+    quotes = "".join(f"  - source: wire\n    quote: Nothing of the sort was said, number {n}.\n"
+                     for n in range(HINTS_PER_FILE + 2))
+    site.event("2025-08-15-talks", f"title: Talks\ndate: 2025-08-15\nexcerpts:\n{quotes}")
+    result = site.cli("check")
+    assert result.returncode == 1
+    searched = result.stderr.count("closest passage, ") + result.stderr.count("shares words with it")
+    assert searched == HINTS_PER_FILE
+    assert result.stderr.count(f"this file has more than {HINTS_PER_FILE} misquotes") == 2

@@ -74,7 +74,8 @@ def build_event(path: str | Path, record: Record, eid: str, config: SiteConfig,
     lane = values.get("lane") or lane_ids[0]
     if lane not in lane_ids:
         report.at(record.loc_of("lane"), f"unknown lane '{lane}'", hint=f"lanes in site.yaml: {', '.join(lane_ids)}")
-    excerpts = [verify_excerpt(eid, n, item, sources, report)
+    hints = [HINTS_PER_FILE]  # the misquote hints this file may still search for (misquote_hint)
+    excerpts = [verify_excerpt(eid, n, item, sources, report, hints)
                 for n, item in enumerate(values.get("excerpts", ()), start=1)]
     check_event_prose(path, record, sources, report)
     sourced = values.get("excerpts") or values.get("draft")  # a draft may have no excerpt yet
@@ -98,6 +99,9 @@ def build_event(path: str | Path, record: Record, eid: str, config: SiteConfig,
     )
 
 
+HINTS_PER_FILE = 10  # misquotes of one file whose hint searches the sources
+
+
 def check_end(start, end, record: Record, report: Report) -> None:
     """An end is written as precisely as the start, and not before it."""
     if not (start and end):
@@ -110,7 +114,11 @@ def check_end(start, end, record: Record, report: Report) -> None:
                   hint="swap date and end, or fix the typo")
 
 
-def verify_excerpt(eid: str, number: int, item: Record, sources: dict[str, Source], report: Report) -> Excerpt | None:
+def verify_excerpt(eid: str, number: int, item: Record, sources: dict[str, Source], report: Report,
+                   hints: list[int] | None = None) -> Excerpt | None:
+    """The excerpt, its quote located in its source; or None, the error reported. `hints`: how many
+    more misquotes of this file get a searched hint (each search costs time; a file of hundreds of
+    misquotes must not hold the build up)."""
     source_id, quote = item.values.get("source"), item.values.get("quote")
     if source_id is None or quote is None:
         return None
@@ -125,8 +133,14 @@ def verify_excerpt(eid: str, number: int, item: Record, sources: dict[str, Sourc
         return None  # the source file's own errors are reported; nothing to verify against
     spans = locate_quote(quote, visible_text(source).text)  # the words readers read, not markup
     if spans is None:
-        report.at(item.loc_of("quote"), f"the quote is not in source '{source_id}'",
-                  misquote_hint(quote, source, sources))
+        if hints is None or hints[0] > 0:
+            hint = misquote_hint(quote, source, sources)
+            if hints is not None:
+                hints[0] -= 1
+        else:
+            hint = (f"not searched for its closest passage: this file has more than {HINTS_PER_FILE} "
+                    "misquotes; fix those above first")
+        report.at(item.loc_of("quote"), f"the quote is not in source '{source_id}'", hint)
         return None
     selector = cited_selector(spans, source)
     return Excerpt(eid, number, source_id, quote, item.values.get("note"), selector)
