@@ -226,13 +226,17 @@ def _requirement(package: str | None) -> str:
 
 def refresh_site_schemas(root: Path, site: Site) -> list[Path]:
     """Bring the site's schema/ files up to date with its source and lane ids (`build` and `serve`
-    call it): a file site-builder wrote is rewritten, a missing one is written, a file without
-    its note (the editor's own) is never touched; nothing at all without a schema/ folder.
+    call it): a file site-builder wrote (it carries its note) is rewritten; an empty schema/ gets
+    all of them; a file the editor deleted, or one without the note, is never touched.
     A file that cannot be written is left as it was: the schemas help, the site does not need them."""
     folder = root / SCHEMA_FOLDER
     if folder.is_symlink() or not folder.is_dir():
         return []
     wanted = site_schema_files((s.id for s in site.sources), (lane.id for lane in site.config.lanes))
+    try:
+        empty = not any(folder.iterdir())  # made by the editor to opt in: fill it
+    except OSError:
+        return []
     written = []
     for name, data in wanted.items():
         path = root / name
@@ -240,7 +244,7 @@ def refresh_site_schemas(root: Path, site: Site) -> list[Path]:
             continue  # never written through a link
         try:
             old = path.read_bytes() if path.exists() else None
-            if old == data or (old is not None and not written_by_site_builder(old)):
+            if old == data or (old is None and not empty) or (old is not None and not written_by_site_builder(old)):
                 continue
             if _replace(path, data, new=old is None):
                 written.append(path)

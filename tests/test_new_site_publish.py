@@ -162,7 +162,7 @@ def test_build_never_overwrites_a_schema_file_of_the_editors(fresh, site):
     source.write_text(source.read_text() + "The footbridge closed for repairs on Saturday.\n")
     assert site.cli("build").returncode == 0
     assert mine.read_text() == '{"title": "my own"}\n'
-    assert schema(fresh, "site")["$comment"].startswith("Written by site-builder")  # a missing one is written
+    assert not (fresh / "schema/site.schema.json").exists()  # deleted by the editor: left deleted
 
 
 def test_build_writes_no_schema_folder_into_a_site_without_one(site):
@@ -198,3 +198,15 @@ def test_netlifys_build_command_builds_a_new_site_with_a_wheel_of_this_checkout(
     where = subprocess.run([venv / "bin/python", "-c", "import site_builder; print(site_builder.__file__)"],
                            capture_output=True, text=True, cwd=site_dir, env=env).stdout
     assert where.startswith(str(venv)), where  # the wheel's copy, not this checkout
+
+
+def test_an_empty_schema_folder_is_filled_and_a_deleted_file_stays_deleted(site):
+    """An editor opts an older site in by making schema/; a file they delete later is not
+    written again on every build."""
+    (site.root / "schema").mkdir()
+    assert site.cli("build").returncode == 0
+    names = sorted(p.name for p in (site.root / "schema").iterdir())
+    assert names == ["event.schema.json", "site.schema.json", "source.schema.json"]
+    (site.root / "schema/site.schema.json").unlink()
+    assert site.cli("build").returncode == 0
+    assert not (site.root / "schema/site.schema.json").exists()
