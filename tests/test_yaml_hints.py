@@ -162,3 +162,11 @@ def test_a_tab_in_the_indentation_keeps_its_hint_where_the_tab_is():
 def test_a_tab_inside_a_value_is_not_blamed_for_a_colon():
     assert "put the value in quotes" in slip("title: Talks\tday: two\n")[2]
 
+
+
+def test_a_list_at_the_margin_whose_next_item_lost_its_dash_says_so():
+    """`excerpts:` then `- source:` at the left margin (PyYAML's own style): a next item written
+    without `-` reads as a key of the event, and its indented `quote:` fails. The slip is the dash."""
+    text = "title: Talks\nexcerpts:\n- source: wire\n  quote: x\nsource: tass\n  quote: y\n"
+    assert slip(text) == (5, 1, "`source` looks like a new item of the list above without its `-`: "
+                                "write `- source: tass`")

@@ -98,12 +98,32 @@ def _colon(lines: list[str], mark) -> Slip:
     parent = _entry(lines[above]) if above is not None else None
     if (entry and mark.column == entry.colon and _WORD_KEY.fullmatch(entry.key) and parent
             and parent.indent < entry.indent and _PLAIN_START.match(parent.value or "|")):
+        if _item_key(lines, above, parent):
+            return Slip(above, parent.indent, f"`{parent.key}` looks like a new item of the list above without "
+                                              f"its `-`: write `- {lines[above].strip()}`")
         return Slip(mark.line, entry.indent,
                     f"`{entry.key}` is indented under `{parent.key}`, which already has a value; if "
                     f"`{entry.key}` is a field, line it up with `{parent.key}`, {_spaces(parent.indent)}; "
                     f"if this line goes on with the value of `{parent.key}`, put that whole value in quotes")
     return Slip(mark.line, mark.column, f"{COLON}; if this line goes on with the value above, put that "
                                         f"whole value in quotes; if it is a key, {GENERAL}")
+
+
+def _item_key(lines: list[str], at: int, entry: _Entry) -> bool:
+    """Whether the line `at` (entry) repeats a key of the `- ` item just above it, at its indentation:
+    a list written at the margin whose next item lost its `-`."""
+    keys = set()
+    for index in range(at - 1, -1, -1):
+        found = _entry(lines[index])
+        if found is None:
+            continue
+        lead = lines[index][:found.indent]
+        if found.indent < entry.indent or (found.indent == entry.indent and "-" not in lead):
+            break  # left the list, or a plain key at this indentation: no item above
+        keys.add(found.key)
+        if lead.strip().startswith("-") and len(lead) - len(lead.lstrip(" ")) == entry.indent:
+            return entry.key in keys
+    return False
 
 
 def _unclosed_quote(lines: list[str], opened) -> Slip:
