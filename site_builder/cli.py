@@ -202,23 +202,30 @@ def run_check(args) -> int:
         return report_errors(exc.diagnostics, "check failed")
     if args.format == "json":
         site = result.site
+        drafts = [{"path": printable(display_path(event.path)), "ready": not needs,
+                   "needs": [need.as_dict() for need in needs]} for event, needs in drafts_needs(site)]
         print(json.dumps({"ok": True, "errors": [], "events": len(site.events), "drafts": result.drafts,
                           "sources": len(site.sources), "excerpts": site.excerpt_count,
-                          "seconds": round(result.seconds, 3)}, indent=2))
+                          "seconds": round(result.seconds, 3), "draft_needs": drafts}, indent=2))
     else:
         print(result.summary("checked"))
         report_drafts(result.site)
     return 0
 
 
-def report_drafts(site) -> None:
-    """One line per draft: what it still needs before it can be published, or that it is ready."""
+def drafts_needs(site) -> list:
+    """(draft, what it still needs before it can be published) for every draft, by path."""
     from site_builder.content.drafts import draft_needs
 
     sources = {source.id: source for source in site.sources}
-    for event in sorted((e for e in site.events if e.draft), key=lambda e: e.path):
+    return [(event, draft_needs(event, sources))
+            for event in sorted((e for e in site.events if e.draft), key=lambda e: e.path)]
+
+
+def report_drafts(site) -> None:
+    """One line per draft: what it still needs before it can be published, or that it is ready."""
+    for event, needs in drafts_needs(site):
         path = display_path(event.path)
-        needs = draft_needs(event, sources)
         if not needs:
             say(f"draft {path}: ready to publish: remove `draft: true`")
         for need in needs:

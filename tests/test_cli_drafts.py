@@ -54,6 +54,18 @@ def test_check_json_gives_the_drafts_count_beside_the_other_keys(drafted):
         "ok": True, "events": 4, "drafts": 3, "sources": 1, "excerpts": 3}
 
 
+def test_check_json_says_what_each_draft_still_needs(drafted):
+    """The text output's draft lines, for tools: each draft's path, whether it is ready, its needs."""
+    data = json.loads(drafted.cli("check", "--format", "json").stdout)
+    needs = {d["path"]: (d["ready"], [(n["line"], n["message"]) for n in d["needs"]]) for d in data["draft_needs"]}
+    assert needs == {
+        "content/events/2025-08-16-ready.yaml": (True, []),
+        "content/events/2025-08-20-imported.yaml": (False, [(0, "needs an excerpt quoted from an archived source")]),
+        "content/events/2025-08-21-unproved.yaml": (
+            False, [(6, 'the words in quotation marks are in no cited source: "we never met"')]),
+    }
+
+
 def test_build_says_how_many_drafts_it_left_out_and_how_to_include_them(drafted):
     result = drafted.cli("build")
     assert result.returncode == 0, result.stderr
