@@ -97,6 +97,15 @@ class PartialDate:
             return nxt.position()
         return float(self.year + 1)
 
+    def first_iso_day(self) -> str:
+        """The first day of the period as ISO 8601 (expanded years before 0000), for any year."""
+        return PartialDate(self.year, self.month or 1, self.day or 1).iso()
+
+    def last_iso_day(self) -> str:
+        """The last day of the period as ISO 8601, for any year."""
+        month = self.month or 12
+        return PartialDate(self.year, month, self.day or days_in_month(self.year, month)).iso()
+
     def first_day(self) -> date:
         return date(self.year, self.month or 1, self.day or 1)
 
@@ -226,6 +235,11 @@ class When:
     def datetime_attr(self) -> str | None:
         """For <time datetime>: None when the start was written "years ago" (see PartialDate)."""
         return None if self.start.years_ago else self.iso()
+
+    def as_of(self) -> PartialDate:
+        """The day an ongoing event is known to be still under way: the build date."""
+        day = build_date()
+        return PartialDate(day.year, day.month, day.day)
 
 
 def format_range(start: PartialDate, end: PartialDate | None, short: bool = False) -> str:
