@@ -74,7 +74,7 @@ def test_events_json_lists_events_in_the_site_order_with_dates_as_precise_as_wri
     by_id = {e["id"]: e for e in events}
     assert events[0]["id"] == "2025-06-istanbul-direct-talks"
     assert by_id["2025-06-istanbul-direct-talks"]["date"] | {} == {
-        "start": "2025-06", "end": None, "precision": "month", "time": None,
+        "start": "2025-06", "end": None, "ongoing": False, "precision": "month", "time": None,
         "timezone": "Europe/Istanbul", "instant": None, "display": "June 2025"}
 
 

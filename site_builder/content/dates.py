@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta, timezone, UTC
+from decimal import Decimal
 from functools import lru_cache, cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from decimal import Decimal
-
-from site_builder.model.dates import MONTHS, PartialDate, days_in_month
+from site_builder.model.dates import PartialDate, days_in_month
 
 # ASCII digits only: `\d` and int() also take "２０２５" and Arabic-Indic digits.
 _DATE_RE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
