@@ -31,7 +31,8 @@ def deep_site(site, monkeypatch):
     site.event("chicxulub", f"title: An asteroid strikes\ndate: 66 million years ago\nlane: other\n{QUOTE}")
     site.event("ides", f"title: Caesar is killed\ndate: 0044-03-15 BCE\n{QUOTE}")
     site.event("hijra", f"title: Revelation begins\ndate: 0610\nend: 0632-06\n{QUOTE}")
-    site.event("talks-continue", f"title: Talks continue\ndate: 2025-06\nend: present\n{QUOTE}")
+    site.event("talks-continue", f"title: Talks continue\ndate: 2025-06-02\ntime: '10:00'\nend: present\n{QUOTE}")
+    site.event("truce-holds", f"title: A truce holds\ndate: 2025-07-01\nend: ongoing\n{QUOTE}")
     return site
 
 
@@ -141,7 +142,7 @@ def test_pages_write_each_date_as_readers_expect(deep_site):
     assert '<time datetime="-0043-03-15">March 15, 44 BCE</time>' in ides
     assert "610 \u2013 June 632</time>" in files["events/hijra/index.html"].decode()
     ongoing = files["events/talks-continue/index.html"].decode()
-    assert "since June 2025, ongoing</time>" in ongoing
+    assert "since June 2, 2025, ongoing</time>" in ongoing
     assert 'Ongoing, as of <time datetime="2026-01-01">January 1, 2026</time>' in ongoing
     home = files["index.html"].decode()
     assert home.index("13.8 billion years ago") < home.index("66 million years ago") < home.index("44 BCE")
@@ -150,9 +151,9 @@ def test_pages_write_each_date_as_readers_expect(deep_site):
 def test_ics_leaves_out_what_it_cannot_hold_and_runs_an_ongoing_event_to_the_build_date(deep_site):
     cal = icalendar.Calendar.from_ical(outputs(deep_site)["events.ics"])
     entries = {str(e["uid"]).split("@")[0]: e for e in cal.walk("VEVENT")}
-    assert set(entries) == {"2025-08-15-talks", "hijra", "talks-continue"}
+    assert set(entries) == {"2025-08-15-talks", "hijra", "talks-continue", "truce-holds"}
     ongoing = entries["talks-continue"]
-    assert ongoing.decoded("dtstart").isoformat() == "2025-06-01"
+    assert ongoing.decoded("dtstart").isoformat() == "2025-06-02"
     assert ongoing.decoded("dtend").isoformat() == "2026-01-02"
     assert "ongoing" in str(ongoing["summary"])
     assert entries["hijra"].decoded("dtstart").isoformat() == "0610-01-01"
@@ -162,7 +163,7 @@ def test_feed_stays_valid_atom_with_deep_time_entries(deep_site):
     data = outputs(deep_site)["feed.xml"]
     feed = feedparser.parse(data)
     assert not feed.bozo, feed.get("bozo_exception")
-    assert len(feed.entries) == 6
+    assert len(feed.entries) == 7
     stamps = re.findall(rb"<(?:updated|published)>([^<]+)<", data)
     assert stamps and all(re.fullmatch(rb"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", s) for s in stamps)
     assert b"<published>0610-12-31T23:59:59Z</published>" in data
@@ -182,7 +183,8 @@ def test_exports_hold_expanded_years_and_ongoing(deep_site):
     slides = {s["unique_id"]: s for s in json.loads(files["timeline.json"])["events"]}
     assert slides["ides"]["start_date"]["year"] == "-43"
     assert slides["ides"]["display_date"] == "March 15, 44 BCE"
-    assert slides["talks-continue"]["display_date"] == "since June 2025, ongoing"
+    assert slides["talks-continue"]["display_date"] == "since June 2, 2025, ongoing"
+    assert slides["truce-holds"]["display_date"] == "since July 1, 2025, ongoing"
 
 
 def test_structured_data_and_sitemap_stay_valid(deep_site):
