@@ -53,8 +53,8 @@ def test_every_minute_of_the_day_is_a_time(hour, minute):
 
 
 @given(st.text(min_size=1, max_size=12))
-def test_text_with_a_character_other_than_ascii_digits_and_dashes_is_never_a_date(text):
-    if all(c in "0123456789-" for c in text.strip()):
+def test_text_with_a_character_outside_the_date_forms_is_never_a_date(text):
+    if all(c in "0123456789-,. BCbcEeYyAaRrSsGgOoMmIiLlNn" for c in text.strip()):
         return
     try:
         parse_partial_date(text)
@@ -84,3 +84,54 @@ def test_every_supported_timed_day_has_an_instant_in_utc(day, hour, zone):
         return
     when = When(PartialDate(day.year, day.month, day.day), time=moment, zone=zone)
     assert abs(when.instant_utc() - datetime.combine(day, time(hour), UTC)) < timedelta(hours=15)
+
+
+# --- every form: CE, BCE and years ago ------------------------------------------------------------
+
+@st.composite
+def written_dates(draw) -> tuple[str, PartialDate]:
+    """A date as an editor writes it, in any form, and the date it must read as."""
+    form = draw(st.sampled_from(["ce", "bce", "ago"]))
+    if form == "ago":
+        count = draw(st.one_of(st.integers(10_000, 10**7), st.integers(1, 13_800).map(lambda n: n * 10**6)))
+        scale = draw(st.sampled_from(["", " million", " billion"]))
+        size = {"": 1, " million": 10**6, " billion": 10**9}[scale]
+        if count % size == 0 and count // size:
+            amount = f"{count // size:,}" if draw(st.booleans()) else str(count // size)
+            return f"{amount}{scale} years ago", PartialDate(-count, years_ago=True)
+        return f"{count:,} years ago", PartialDate(-count, years_ago=True)
+    day = partial(draw(days), draw(precisions))
+    if form == "ce":
+        return day.iso(), day
+    era = draw(st.sampled_from(["BCE", "BC"]))
+    return f"{day.iso()} {era}", PartialDate(1 - day.year, day.month, day.day)
+
+
+@given(written_dates())
+def test_every_form_reads_as_the_date_it_names(written):
+    text, expected = written
+    assert parse_partial_date(text) == expected
+
+
+@given(written_dates(), written_dates())
+def test_dates_of_every_form_sort_by_integers_in_time_order(a, b):
+    first, second = parse_partial_date(a[0]), parse_partial_date(b[0])
+    if first.end_position() <= second.position():  # all of first comes before second begins
+        assert first.sort_key() < second.sort_key()
+    if first.precision == second.precision and first.position() < second.position():
+        assert first.sort_key() < second.sort_key()
+
+
+@given(days, precisions)
+def test_position_is_the_fraction_of_the_year_gone_at_the_first_day(day, precision):
+    period = partial(day, precision)
+    first = period.first_day()
+    length = (date(first.year, 12, 31) - date(first.year, 1, 1)).days + 1
+    assert period.position() == first.year + (first - date(first.year, 1, 1)).days / length
+
+
+@given(written_dates())
+def test_every_date_is_shown_without_zero_padding_and_with_its_era(written):
+    shown = parse_partial_date(written[0]).format()
+    assert not shown.startswith("0") and " 0" not in shown
+    assert shown.endswith((" BCE", " years ago")) == (written[0].endswith(("BCE", "BC", "ago")))

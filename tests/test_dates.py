@@ -104,14 +104,15 @@ def test_a_year_runs_from_january_first_to_december_31st():
     assert parse_partial_date("2024-02").last_day().day == 29
 
 
-@pytest.mark.parametrize("text", ["２０２５", "٢٠٢٥-08-15", "2025-0８", "0999", "9999", "0000", "2025-08-15\n1"])
+@pytest.mark.parametrize("text", ["２０２５", "٢٠٢٥-08-15", "2025-0８", "10000", "0000", "2025-08-15\n1", "٤٤ BCE"])
 def test_only_ascii_digits_in_the_supported_years_are_dates(text):
     with pytest.raises(DateError):
         parse_partial_date(text)
 
 
-def test_the_supported_years_are_1000_to_9998():
-    assert parse_partial_date("1000").year == 1000 and parse_partial_date("9998-12-31").day == 31
+def test_the_supported_years_are_0001_to_9999_and_before_them_bce():
+    assert parse_partial_date("0001").year == 1 and parse_partial_date("9999-12-31").day == 31
+    assert parse_partial_date("1 BCE").year == 0 and parse_partial_date("9999 BCE").year == -9998
 
 
 def test_a_time_may_carry_the_offset_that_says_which_repeated_hour():
@@ -235,7 +236,7 @@ def test_a_skipped_time_names_the_same_moment_by_the_new_clock():
 
 @pytest.mark.parametrize("text, hint", [
     ("2025-6", "write YYYY, YYYY-MM or YYYY-MM-DD with the digits 0-9"),
-    ("0999", "site-builder publishes dates from the year 1000 to 9998"),
+    ("0000", "there is no year 0: write '1 BCE'"),
 ])
 def test_a_date_error_says_how_to_write_it(text, hint):
     with pytest.raises(DateError) as refused:

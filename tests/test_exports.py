@@ -39,7 +39,7 @@ def test_events_json_validates_against_the_schema_published_beside_it(real_site)
     data, schema = load_json(files, "events.json"), load_json(files, "events.schema.json")
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(data, schema, format_checker=jsonschema.FormatChecker())
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert data["$schema"] == "https://ukraine-diplomacy-2025.netlify.app/events.schema.json"
     assert len(data["events"]) == 15 and len(data["sources"]) == 2
 
@@ -74,7 +74,7 @@ def test_events_json_lists_events_in_the_site_order_with_dates_as_precise_as_wri
     by_id = {e["id"]: e for e in events}
     assert events[0]["id"] == "2025-06-istanbul-direct-talks"
     assert by_id["2025-06-istanbul-direct-talks"]["date"] | {} == {
-        "start": "2025-06", "end": None, "precision": "month", "time": None,
+        "start": "2025-06", "end": None, "ongoing": False, "precision": "month", "time": None,
         "timezone": "Europe/Istanbul", "instant": None, "display": "June 2025"}
 
 

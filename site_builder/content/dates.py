@@ -4,18 +4,30 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta, timezone, UTC
+from decimal import Decimal
 from functools import lru_cache, cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from site_builder.model.dates import MONTHS, PartialDate
+from site_builder.model.dates import PartialDate, days_in_month
 
 # ASCII digits only: `\d` and int() also take "２０２５" and Arabic-Indic digits.
 _DATE_RE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+_BCE_RE = re.compile(r"([0-9]+)(?:-([0-9]{2})(?:-([0-9]{2}))?)?\s+(?:BCE|BC)", re.IGNORECASE)
+_AGO_RE = re.compile(r"([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+(?:\.[0-9]+)?)(?:\s+(million|billion))?\s+years?\s+ago",
+                     re.IGNORECASE)
+_AMOUNT_RE = re.compile(r"[0-9][0-9.,]*\s+(?:(?:million|billion)(?:\s+years?)?|years?)", re.IGNORECASE)
+_ERA_FIRST_RE = re.compile(r"(?:BCE|BC|B\.C\.(?:E\.)?)\s*([0-9]+)", re.IGNORECASE)
+_DOTTED_RE = re.compile(r"([0-9]+)\s*B\.C\.(?:E\.)?", re.IGNORECASE)
+_CE_RE = re.compile(r"(?:(?:AD|A\.D\.)\s*([0-9]+)|([0-9]+)\s*(?:CE|AD|A\.D\.|C\.E\.))", re.IGNORECASE)
+ONGOING_WORDS = ("present", "ongoing")
+MIN_YEARS_AGO = 10_000  # nearer than this, a year (BCE or CE) says it exactly
+MAX_YEARS_AGO = 10**12
+DATE_FORMS = ("YYYY, YYYY-MM or YYYY-MM-DD with the digits 0-9 (years 0001 to 9999), '44 BCE', "
+              "'0044-03-15 BCE' or '66 million years ago'")
 _TIME_RE = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])(?:([+-])([01][0-9]|2[0-3]):([0-5][0-9]))?")
 _ZONE_RE = re.compile(r"UTC|(?:[A-Z][A-Za-z0-9_+-]*/)+[A-Za-z0-9_+-]+")
-# Every output writes a four-digit year, and the calendar and the chart reach a few days past an
-# event's last day: years before 1000 or after 9998 cannot be published.
-MIN_YEAR, MAX_YEAR = 1000, 9998
+# Years written YYYY; before 0001 an era ("44 BCE") or "years ago" says it.
+MIN_YEAR, MAX_YEAR = 1, 9999
 
 
 class DateError(ValueError):
@@ -28,29 +40,96 @@ class DateError(ValueError):
 
 @lru_cache(maxsize=65536)  # many events share a date; a PartialDate is immutable
 def parse_partial_date(text: str) -> PartialDate:
-    """`2025`, `2025-06` or `2025-06-02`; never more precise than written."""
-    m = _DATE_RE.fullmatch(text.strip())
-    if not m:
-        raise DateError(f"'{text}' is not a date",
-                        hint="write YYYY, YYYY-MM or YYYY-MM-DD with the digits 0-9, e.g. 2025-06 for June 2025")
-    year, month, day = (int(g) if g else None for g in m.groups())
-    check_year(year, text)
+    """`2025`, `2025-06`, `2025-06-02`, `44 BCE`, `0044-03-15 BCE` or `66 million years ago`;
+    never more precise than written."""
+    written = " ".join(text.split())
+    m = _DATE_RE.fullmatch(written)
+    if m:
+        return _calendar_date(text, *m.groups(), bce=False)
+    m = _BCE_RE.fullmatch(written)
+    if m:
+        return _calendar_date(text, *m.groups(), bce=True)
+    m = _AGO_RE.fullmatch(written)
+    if m:
+        return _years_ago(text, *m.groups())
+    raise DateError(f"'{text}' is not a date", hint=near_miss_hint(written))
+
+
+def _calendar_date(text: str, year_text: str, month_text: str | None, day_text: str | None,
+                   bce: bool) -> PartialDate:
+    number = int(year_text)
+    month, day = (int(g) if g else None for g in (month_text, day_text))
+    if bce and not 1 <= number <= 9999:
+        raise DateError(f"'{text}' is outside the years 1 to 9999 BCE",
+                        hint="there is no year 0: 1 BCE comes right before 0001; further back, write "
+                             "'12,000 years ago'")
+    if not bce:
+        check_year(number, text)
+    year = 1 - number if bce else number  # astronomical: 1 BCE is the year 0
     if month is not None and not 1 <= month <= 12:
         raise DateError(f"'{text}' has no month {month}")
-    if day is not None:
-        try:
-            date(year, month, day)
-        except ValueError:
-            last = PartialDate(year, month).last_day().day
-            raise DateError(f"'{text}' is not a day of the calendar",
-                            hint=f"{MONTHS[month - 1]} {year} has {last} days") from None
+    if day is not None and not 1 <= day <= days_in_month(year, month):
+        shown = PartialDate(year, month).format()
+        raise DateError(f"'{text}' is not a day of the calendar",
+                        hint=f"{shown} has {days_in_month(year, month)} days")
     return PartialDate(year, month, day)
+
+
+def _years_ago(text: str, amount: str, scale: str | None) -> PartialDate:
+    count = Decimal(amount.replace(",", "")) * {None: 1, "million": 10**6, "billion": 10**9}[
+        scale and scale.lower()]
+    if count != count.to_integral_value():
+        raise DateError(f"'{text}' is not a whole number of years",
+                        hint="write fewer decimals, e.g. '2.5 million years ago'")
+    if count < MIN_YEARS_AGO:
+        raise DateError(f"'{text}' is nearer than {MIN_YEARS_AGO:,} years ago",
+                        hint="write a year instead: '3000 BCE', or '0610' for the year 610")
+    if count > MAX_YEARS_AGO:
+        raise DateError(f"'{text}' is further back than {MAX_YEARS_AGO // 10**9:,} billion years ago",
+                        hint="check for a typo: the universe is about 13.8 billion years old")
+    return PartialDate(-int(count), years_ago=True)
+
+
+def near_miss_hint(text: str) -> str:
+    """What the editor most likely meant by a date site-builder cannot read."""
+    if re.fullmatch(r"-[0-9]+(?:-[0-9]{2}){0,2}", text):
+        return f"write the year before 1 with its era: '{text[1:].lstrip('0') or '1'} BCE'"
+    m = _ERA_FIRST_RE.fullmatch(text) or _DOTTED_RE.fullmatch(text)
+    if m:
+        return f"write the era after the year: '{int(m.group(1))} BCE'"
+    m = _CE_RE.fullmatch(text)
+    if m:
+        return f"write years of our era with four digits and no era: '{int(m.group(1) or m.group(2)):04d}'"
+    if re.fullmatch(r"[0-9]{1,3}", text):
+        return f"write the year with four digits: '{int(text):04d}' (or '{int(text)} BCE' before the year 1)"
+    if _AMOUNT_RE.fullmatch(text):
+        return f"write deep time as '{text} years ago'" if not text.lower().endswith(("year", "years")) \
+            else f"write '{text} ago'"
+    if text.lower() in ONGOING_WORDS:
+        return "'present' can only be an end: write it as `end: present`"
+    return f"write {DATE_FORMS}; e.g. 2025-06 for June 2025"
+
+
+def parse_end(text: str) -> PartialDate | str:
+    """An end: a date, or `present`/`ongoing` (returned as "present") for an event under way."""
+    if text.strip().lower() in ONGOING_WORDS:
+        return "present"
+    return parse_partial_date(text)
 
 
 def check_year(year: int, text: str) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise DateError(f"'{text}' is outside the years {MIN_YEAR} to {MAX_YEAR}",
-                        hint="site-builder publishes dates from the year 1000 to 9998; check for a typo")
+        hint = ("there is no year 0: write '1 BCE' for the year before 0001" if year == 0 else
+                f"site-builder publishes years {MIN_YEAR:04d} to {MAX_YEAR}; check for a typo")
+        raise DateError(f"'{text}' is outside the years {MIN_YEAR:04d} to {MAX_YEAR}", hint=hint)
+
+
+def check_published_year(year: int, text: str) -> None:
+    """A source was published in the years 1000 to 9998: its date reaches feeds and exports as a
+    real moment in any zone, which Python's calendar holds only well inside its years 1 to 9999."""
+    if not 1000 <= year <= 9998:
+        raise DateError(f"'{text}' is outside the years 1000 to 9998",
+                        hint="a source's publication date is when it was published; check for a typo")
 
 
 @lru_cache(maxsize=4096)  # a datetime.time is immutable

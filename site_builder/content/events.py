@@ -59,13 +59,15 @@ def build_event(path: str | Path, record: Record, eid: str, config: SiteConfig,
     diagnostics_before = len(report.diagnostics)
     values = record.values
     start, end = values.get("date"), values.get("end")
+    ongoing = end == "present"
+    end = None if ongoing else end
     check_end(start, end, record, report)
     time = values.get("time")
     if time and start and not start.day:
         report.at(record.loc_of("time"), "a time needs a full date (YYYY-MM-DD)",
                   hint=f"'{start.iso()}' is only as precise as the {start.precision}")
     zone = values.get("timezone") or (config.timezone if time else None)
-    if time and start and start.day:
+    if time and start and start.day and start.in_calendar():
         try:
             time = local_time(start.first_day(), time, zone)
         except DateError as exc:
@@ -85,7 +87,7 @@ def build_event(path: str | Path, record: Record, eid: str, config: SiteConfig,
     return Event(
         id=eid,
         title=values["title"],
-        when=When(start, end, time, zone, values.get("display_date")),
+        when=When(start, end, time, zone, values.get("display_date"), ongoing),
         place=values.get("place"),
         lane=lane,
         actors=values.get("actors", ()),
@@ -103,15 +105,17 @@ HINTS_PER_FILE = 10  # misquotes of one file whose hint searches the sources
 
 
 def check_end(start, end, record: Record, report: Report) -> None:
-    """An end is written as precisely as the start, and not before it."""
+    """An end is not before the start. Each is as precise as its sources: "June 2025 to 2025"
+    ends within 2025, so the two need not share a precision."""
     if not (start and end):
         return
-    if end.precision != start.precision:
-        report.at(record.loc_of("end"), f"the end ({end.iso()}) is to the {end.precision}, the date "
-                  f"({start.iso()}) to the {start.precision}", hint="write both as precisely as the sources support")
-    elif end.last_day() < start.first_day():
-        report.at(record.loc_of("end"), f"the event ends ({end.iso()}) before it starts ({start.iso()})",
-                  hint="swap date and end, or fix the typo")
+    if end.end_position() <= start.position():
+        report.at(record.loc_of("end"), f"the event ends ({_as_written(end)}) before it starts "
+                  f"({_as_written(start)})", hint="swap date and end, or fix the typo")
+
+
+def _as_written(day) -> str:
+    return day.iso() if day.year >= 1 else day.format()
 
 
 def verify_excerpt(eid: str, number: int, item: Record, sources: dict[str, Source], report: Report,

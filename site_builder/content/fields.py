@@ -54,8 +54,9 @@ EXCERPT_FIELDS = (
 EVENT_FIELDS = (
     Field("id", "id", "Permanent id used in the event's URL; defaults to the file name."),
     Field("title", "line", "Neutral headline of the event.", required=True),
-    Field("date", "date", "YYYY, YYYY-MM or YYYY-MM-DD: as precise as the sources support.", required=True),
-    Field("end", "date", "Last day of a multi-day event, same format as date."),
+    Field("date", "date", "YYYY, YYYY-MM or YYYY-MM-DD, '44 BCE' or '66 million years ago': as precise "
+          "as the sources support.", required=True),
+    Field("end", "end", "When a long event ended, in any form date takes; or 'present' while it is ongoing."),
     Field("display_date", "line", "Overrides how the date is shown, e.g. 'Mid-June 2025'."),
     Field("time", "time", "Local start time, HH:MM on a 24-hour clock (needs a full date)."),
     Field("timezone", "timezone", "IANA zone of the place, e.g. America/Anchorage; defaults to the site's."),
@@ -289,9 +290,11 @@ def parse_published(text: str):
         except ValueError:
             raise dates.DateError(f"'{text}' is not a date-time",
                                   hint="write 2025-08-16 or 2025-08-16T10:30+03:00") from None
-        dates.check_year(moment.year, text)
+        dates.check_published_year(moment.year, text)
         return dates.PartialDate(moment.year, moment.month, moment.day), moment
-    return dates.parse_partial_date(text), None
+    day = dates.parse_partial_date(text)
+    dates.check_published_year(day.year, text)
+    return day, None
 
 
 def base_url_problem(text: str) -> str | None:
@@ -325,6 +328,7 @@ CONVERTERS: dict[str, Callable] = {
     "ids": _list(_id),
     "records": _records,
     "date": _parsed(dates.parse_partial_date),
+    "end": _parsed(dates.parse_end),
     "time": _parsed(dates.parse_time),
     "timezone": _parsed(_timezone_name),
     "datetime": _parsed(parse_published),

@@ -15,7 +15,8 @@ SCHEMA_FOLDER = "schema"  # inside the build and in a site: schema/event.schema.
 WRITTEN_BY = "Written by site-builder"
 SITE_SCHEMA_NOTE = (f"{WRITTEN_BY} from site.yaml and content/sources/; `build` and `serve` rewrite it "
                     "when they change. Delete this line to keep the file as you edit it.")
-DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+DATE_PATTERN = (r"^(\d{4}(-\d{2}(-\d{2})?)?|\d{1,4}(-\d{2}(-\d{2})?)? +(BCE?|bce?)"
+                r"|\d[\d,]*(\.\d+)? +((million|billion) +)?years? +ago)$")
 
 # An editor's YAML is YAML 1.2, where `date: 2025` is a number and `draft: true` a boolean;
 # the loader reads every value as text, so the schema accepts what the loader accepts.
@@ -25,7 +26,9 @@ _KINDS: dict[str, dict] = {
     "line": {"type": ["string", "number"]},
     "id": _ID,
     "date": {"anyOf": [{"type": "string", "pattern": DATE_PATTERN},
-                       {"type": "integer", "minimum": 1000, "maximum": 9999}]},
+                       {"type": "integer", "minimum": 1, "maximum": 9999}]},
+    "end": {"anyOf": [{"type": "string", "pattern": DATE_PATTERN}, {"enum": ["present", "ongoing"]},
+                      {"type": "integer", "minimum": 1, "maximum": 9999}]},
     "time": {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d([+-]([01]\d|2[0-3]):[0-5]\d)?$"},
     "timezone": {"type": "string", "pattern": r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$", "examples": ["Europe/Kyiv", "UTC"]},
     "datetime": {"type": "string",

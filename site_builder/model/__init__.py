@@ -166,8 +166,8 @@ class Site:
         groups: dict[tuple, list[Event]] = {}
         for event in self.events:
             start = event.when.start
-            groups.setdefault((start.year, start.month), []).append(event)
-        keys = [PartialDate(year, month) for year, month in groups]
+            groups.setdefault((start.year, start.month, start.years_ago), []).append(event)
+        keys = [PartialDate(year, month, years_ago=ago) for year, month, ago in groups]
         return tuple((f"period-{key.iso()}", key.format(), tuple(events)) for key, events in zip(keys, groups.values()))
 
     @cached_property

@@ -1,11 +1,14 @@
 """Partial dates: a date is exactly as precise as the editor wrote it. One sorts after every more
 precise date in its period ("June 2025" after "June 30, 2025", before "July 1, 2025"): an event known
-only as "in June" happened by the end of June, so it is never listed before one with a known day."""
+only as "in June" happened by the end of June, so it is never listed before one with a known day.
+Years are astronomical (1 BCE is 0, 44 BCE is -43), so dates of any age sort as integers."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+import os
 from datetime import date, datetime, time, timedelta, UTC
+from decimal import Decimal
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -14,11 +17,36 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July",
 SHORT_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
+# Days before each month in a common year; proleptic Gregorian throughout.
+_DAYS_BEFORE = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
+
+
+def is_leap(year: int) -> bool:
+    """Leap years of the proleptic Gregorian calendar, for astronomical years (1 BCE = 0 is one)."""
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if is_leap(year) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def build_date() -> date:
+    """The day the site is built: SOURCE_DATE_EPOCH when set (reproducible builds), else today in
+    UTC. Ongoing events run to it and their pages say "as of" it."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).date()
+    return datetime.now(UTC).date()
+
+
 @dataclass(frozen=True)
 class PartialDate:
-    year: int
+    year: int  # astronomical: 0 is 1 BCE, -43 is 44 BCE; -N for a date written "N years ago"
     month: int | None = None
     day: int | None = None
+    years_ago: bool = False  # written "N years ago" (year precision), and shown so
 
     @property
     def precision(self) -> str:
@@ -35,12 +63,48 @@ class PartialDate:
 
     @cached_property
     def _iso(self) -> str:
-        parts = [f"{self.year:04d}"]
+        # ISO 8601 with expanded years outside 0000-9999 ("-0043-03-15" is 44 BCE).
+        year = f"{self.year:04d}" if self.year >= 0 else f"-{-self.year:04d}"
+        parts = [year]
         if self.month:
             parts.append(f"{self.month:02d}")
         if self.day:
             parts.append(f"{self.day:02d}")
         return "-".join(parts)
+
+    def datetime_attr(self) -> str | None:
+        """The form for <time datetime>: None for a date written "years ago" (no ISO form says
+        "about 66 million years ago"; an exact year would claim more than the editor wrote)."""
+        return None if self.years_ago else self.iso()
+
+    def in_calendar(self) -> bool:
+        """Whether first_day()/last_day() exist: the years 1 to 9999 of Python's calendar."""
+        return 1 <= self.year <= 9999 and not self.years_ago
+
+    def position(self) -> float:
+        """The first instant of the date as a fractional astronomical year, for any year."""
+        month, day = self.month or 1, self.day or 1
+        day_of_year = _DAYS_BEFORE[month - 1] + (month > 2 and is_leap(self.year)) + day
+        return self.year + (day_of_year - 1) / (366 if is_leap(self.year) else 365)
+
+    def end_position(self) -> float:
+        """The first instant after the date's period (the next day, month or year)."""
+        if self.day:
+            length = 366 if is_leap(self.year) else 365
+            return self.position() + 1 / length
+        if self.month:
+            nxt = PartialDate(self.year + (self.month == 12), self.month % 12 + 1)
+            return nxt.position()
+        return float(self.year + 1)
+
+    def first_iso_day(self) -> str:
+        """The first day of the period as ISO 8601 (expanded years before 0000), for any year."""
+        return PartialDate(self.year, self.month or 1, self.day or 1).iso()
+
+    def last_iso_day(self) -> str:
+        """The last day of the period as ISO 8601, for any year."""
+        month = self.month or 12
+        return PartialDate(self.year, month, self.day or days_in_month(self.year, month)).iso()
 
     def first_day(self) -> date:
         return date(self.year, self.month or 1, self.day or 1)
@@ -66,13 +130,33 @@ class PartialDate:
 
     def _formatted(self, names: list[str]) -> str:
         if self.day:
-            return f"{names[self.month - 1]} {self.day}, {self.year}"
+            return f"{names[self.month - 1]} {self.day}, {self.year_text()}"
         if self.month:
-            return f"{names[self.month - 1]} {self.year}"
-        return str(self.year)
+            return f"{names[self.month - 1]} {self.year_text()}"
+        return self.year_text()
+
+    def year_text(self) -> str:
+        """The year as readers write it: "610", "44 BCE", "13.8 billion years ago"."""
+        if self.years_ago:
+            return f"{years_text(-self.year)} years ago"
+        return str(self.year) if self.year > 0 else f"{1 - self.year} BCE"
+
+    def era_text(self) -> str:
+        """The year without its era ("44" of "44 BCE"), for a range that names the era once."""
+        return str(self.year) if self.year > 0 else str(1 - self.year)
 
     def __str__(self) -> str:
         return self.iso()
+
+
+def years_text(count: int) -> str:
+    """12000 -> "12,000", 66000000 -> "66 million", 13800000000 -> "13.8 billion"."""
+    for size, word in ((10**9, "billion"), (10**6, "million")):
+        if count >= size:
+            amount = Decimal(count) / size
+            if amount == amount.quantize(Decimal("0.001")):
+                return f"{amount.normalize():f} {word}"
+    return f"{count:,}"
 
 
 @dataclass(frozen=True)
@@ -84,6 +168,7 @@ class When:
     time: time | None = None
     zone: str | None = None
     display: str | None = None  # the editor's override of the formatted date
+    ongoing: bool = False  # `end: present`: still under way at the build date
 
     def sort_key(self) -> tuple:
         # Within a day, timed events come in order of their instant; untimed ones after them.
@@ -98,7 +183,7 @@ class When:
 
     @cached_property
     def _instant(self) -> datetime | None:
-        if not (self.start.day and self.time and self.zone):
+        if not (self.start.day and self.time and self.zone and self.start.in_calendar()):
             return None
         return datetime.combine(self.start.first_day(), self.time, tzinfo=ZoneInfo(self.zone))
 
@@ -128,6 +213,8 @@ class When:
     def _formatted(self, short: bool) -> str:
         if self.display:
             return self.display
+        if self.ongoing:
+            return f"since {self.start.format(short)}, ongoing"
         text = format_range(self.start, self.end, short)
         if self.time and not self.end:
             text += f", {self.time.strftime('%H:%M')}"
@@ -145,15 +232,27 @@ class When:
         moment = self.instant()
         return moment.isoformat() if moment else self.start.iso()
 
+    def datetime_attr(self) -> str | None:
+        """For <time datetime>: None when the start was written "years ago" (see PartialDate)."""
+        return None if self.start.years_ago else self.iso()
+
+    def as_of(self) -> PartialDate:
+        """The day an ongoing event is known to be still under way: the build date."""
+        day = build_date()
+        return PartialDate(day.year, day.month, day.day)
+
 
 def format_range(start: PartialDate, end: PartialDate | None, short: bool = False) -> str:
     if end is None or end == start:
         return start.format(short)
+    if start.precision == end.precision == "year" and start.year <= 0 and end.year <= 0 \
+            and not (start.years_ago or end.years_ago):
+        return f"{start.era_text()} \u2013 {end.era_text()} BCE"  # "200 – 100 BCE"
     names = SHORT_MONTHS if short else MONTHS
     if start.precision == end.precision == "day" and start.year == end.year:
         if start.month == end.month:
-            return f"{names[start.month - 1]} {start.day}\u2013{end.day}, {start.year}"
-        return f"{names[start.month - 1]} {start.day} \u2013 {names[end.month - 1]} {end.day}, {start.year}"
+            return f"{names[start.month - 1]} {start.day}\u2013{end.day}, {start.year_text()}"
+        return f"{names[start.month - 1]} {start.day} \u2013 {names[end.month - 1]} {end.day}, {start.year_text()}"
     if start.precision == end.precision == "month" and start.year == end.year:
-        return f"{names[start.month - 1]}\u2013{names[end.month - 1]} {start.year}"
+        return f"{names[start.month - 1]}\u2013{names[end.month - 1]} {start.year_text()}"
     return f"{start.format(short)} \u2013 {end.format(short)}"

@@ -86,8 +86,9 @@ def build_archive(site: Site) -> Archive:
     years, pages = [], []
     for year, groups in by_year.items():
         count = sum(len(events) for _, _, events in groups)
+        label = groups[0][2][0].when.start.year_text()  # "610", "44 BCE", "66 million years ago"
         if count <= PAGE_EVENTS:
-            page = PeriodPage(str(year), str(year), str(year), f"years/{year}/", tuple(groups))
+            page = PeriodPage(str(year), label, label, f"years/{year}/", tuple(groups))
             years.append(page)
             pages.append(page)
             continue
@@ -100,7 +101,7 @@ def build_archive(site: Site) -> Archive:
             key = PartialDate(year, start.month)
             months.append(PeriodPage(key.iso(), key.format(), key.format(short=True).split()[0],
                                      f"years/{year}/{start.month:02d}/", (group,)))
-        page = PeriodPage(str(year), str(year), str(year), f"years/{year}/", tuple(year_only), tuple(months))
+        page = PeriodPage(str(year), label, label, f"years/{year}/", tuple(year_only), tuple(months))
         years.append(page)
         pages += months  # year-only events sort after December: so does their page
         if year_only:
@@ -157,8 +158,8 @@ class _Facts:
 
 
 def _event_facts(event: Event) -> _Facts:
-    first = event.when.start.first_day().isoformat()
-    last = (event.when.end or event.when.start).last_day().isoformat()
+    first = event.when.start.first_iso_day()
+    last = (event.when.end or event.when.start).last_iso_day()
     quotes = " ".join(" ".join(excerpt.selector.quoted) for excerpt in event.excerpts)
     return _Facts(first, "" if last == first else last, tuple(slugify(t) for t in event.tags),
                   tuple(slugify(a) for a in event.actors), event.when.format(),

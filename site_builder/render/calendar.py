@@ -6,7 +6,11 @@ How dates become calendar entries (documented in the README, "Exports and feeds"
   with no end: the sources date a moment, not a duration;
 - a month or a year (the day is not known) is an all-day entry spanning the whole period, marked
   transparent (it does not block time) and with the known precision in its title, e.g.
-  "Istanbul direct talks (June 2025)", so no reader takes the first day for the date.
+  "Istanbul direct talks (June 2025)", so no reader takes the first day for the date;
+- an ongoing event is an all-day entry from its date to the build date, transparent, its title
+  saying so ("since June 2025, ongoing");
+- an event before the year 1 (BCE, years ago) or ending in 9999 is left out: iCalendar dates are
+  the years 1 to 9999, and an all-day entry ends the day after its last.
 
 The file is the bytes `Calendar.to_ical()` writes for the calendar holding every VEVENT, made
 faster (tests/test_exports.py compares the two):
@@ -33,6 +37,7 @@ from icalendar.parser_tools import to_unicode
 
 from site_builder import __version__
 from site_builder.model import Event
+from site_builder.model.dates import When, build_date
 from site_builder.render.feeds import event_updated
 from site_builder.render.pages import RenderContext
 
@@ -50,7 +55,8 @@ def events_ics(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     if site.config.description:
         cal.add("x-wr-caldesc", site.config.description)
     host = urlsplit(site.config.base_url).hostname or "localhost"
-    vevents = [vevent_lines(ctx, event, host) for event in site.events]  # (folded lines, TZID of DTSTART)
+    vevents = [vevent_lines(ctx, event, host)  # (folded lines, TZID of DTSTART)
+               for event in site.events if fits_calendar(event.when)]
     # The calendar's lines: BEGIN, its properties, then the components (the zones' definitions
     # first, in order of name: the library's add_missing_timezones walks every property again and
     # adds them in set order, which changed between runs), then END.
@@ -97,19 +103,26 @@ def timezone_lines(tzid: str) -> bytes:
     return calendar_bytes(icalendar.Timezone.from_tzid(tzid))
 
 
+def fits_calendar(when: When) -> bool:
+    """Whether iCalendar can hold the event: its days from the year 1 to the day before 9999 ends."""
+    return when.start.in_calendar() and (when.end or when.start).year < 9999
+
+
 def vevent_properties(ctx: RenderContext, event: Event, host: str) -> list[tuple[str, object]]:
     """The VEVENT's properties as (name, value) for `icalendar.Event.add`, in the order added."""
     when = event.when
     props: list[tuple[str, object]] = [("uid", f"{event.id}@{host}"), ("dtstamp", event_updated(ctx.site, event))]
     instant = when.instant()
     title = event.title
-    if instant and not when.end:
+    if instant and not when.end and not when.ongoing:
         props.append(("dtstart", instant))
     else:
         last = (when.end or when.start).last_day()
+        if when.ongoing:
+            last = max(last, build_date())
         props.append(("dtstart", when.start.first_day()))
         props.append(("dtend", last + timedelta(days=1)))  # DTEND of an all-day entry is exclusive
-        if when.start.precision != "day":
+        if when.start.precision != "day" or when.ongoing:
             title = f"{event.title} ({when.format()})"
             props.append(("transp", "TRANSPARENT"))
     props.append(("summary", title))

@@ -85,11 +85,11 @@ def build_chart(site: Site, memo: Memo) -> Chart:
     lanes = site.config.lanes
     rows = {lane.id: n for n, lane in enumerate(lanes)}
     if is_large(site):  # circles by month: no event is placed one by one
-        extents = [memo.of(_extent, event) for event in site.events]
+        extents = [memo.of(_extent, event) for event in _dated(site)]
         lo, hi = _domain(min((e[0] for e in extents), default=None), max((e[1] for e in extents), default=None))
         return Chart(tuple(lanes), (), (lo, hi), _year_ticks(lo, hi), _months(site, rows))
     placed = []
-    for event in site.events:
+    for event in _dated(site):
         start, end = _extent(event)
         is_span = event.when.start.precision != "day" or (end - start) > timedelta(days=1)
         x = _as_datetime(start) + (_as_datetime(end) - _as_datetime(start)) / 2 if is_span else _as_datetime(start)
@@ -98,6 +98,12 @@ def build_chart(site: Site, memo: Memo) -> Chart:
                    for (event, row, start, end, x, is_span), offset in zip(placed, _offsets(placed)))
     lo, hi = _domain(min((p.start for p in points), default=None), max((p.end for p in points), default=None))
     return Chart(tuple(lanes), points, (lo, hi), _month_ticks(lo, hi))
+
+
+def _dated(site: Site) -> list[Event]:
+    """The events this date axis can place: Python's calendar (years 1-9999) with its padding."""
+    return [e for e in site.events if e.when.start.in_calendar() and e.when.start.year > 1
+            and (e.when.end or e.when.start).year < 9999]
 
 
 def _domain(first: date | None, last: date | None) -> tuple[date, date]:
@@ -109,7 +115,7 @@ def _domain(first: date | None, last: date | None) -> tuple[date, date]:
 
 def _months(site: Site, rows: dict[str, int]) -> tuple[MonthPoint, ...]:
     counts: dict[tuple[str, int, int], int] = {}
-    for event in site.events:
+    for event in _dated(site):
         start = event.when.start
         key = (event.lane, start.year, start.month or 0)
         counts[key] = counts.get(key, 0) + 1

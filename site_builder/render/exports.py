@@ -19,7 +19,7 @@ from site_builder import __version__
 from site_builder.model import Event, Excerpt, Source
 from site_builder.render.pages import RenderContext
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: years before 0001 (ISO 8601 expanded), "ongoing"
 SCHEMA_FILE = "events.schema.json"
 EVENT_TEXT_TEMPLATE = "exports/event_text.html"
 
@@ -106,6 +106,7 @@ def _event_record(ctx: RenderContext, event: Event) -> dict:
         "date": {
             "start": when.start.iso(),
             "end": when.end.iso() if when.end else None,
+            "ongoing": when.ongoing,
             "precision": when.start.precision,
             "time": when.time.strftime("%H:%M") if when.time else None,
             "timezone": when.zone,
@@ -158,7 +159,9 @@ def _source_record(ctx: RenderContext, source: Source) -> dict:
 
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
-_PARTIAL_DATE = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
+# ISO 8601, with expanded years before 0000: "-0043-03-15" is March 15, 44 BCE (astronomical year
+# -43); a date written "66 million years ago" is the year "-66000000" (its display says "about").
+_PARTIAL_DATE = {"type": "string", "pattern": r"^(\d{4}|-\d{4,})(-\d{2}(-\d{2})?)?$"}
 
 # The published contract of events.json. Raise SCHEMA_VERSION on any change that could break a reader.
 EVENTS_SCHEMA = {
@@ -190,10 +193,12 @@ EVENTS_SCHEMA = {
                 "title": {"type": "string"},
                 "date": {
                     "type": "object",
-                    "required": ["start", "end", "precision", "time", "timezone", "instant", "display"],
+                    "required": ["start", "end", "ongoing", "precision", "time", "timezone", "instant",
+                                 "display"],
                     "properties": {
                         "start": _PARTIAL_DATE,
                         "end": {"anyOf": [_PARTIAL_DATE, {"type": "null"}]},
+                        "ongoing": {"type": "boolean", "description": "still under way: end is null"},
                         "precision": {"enum": ["year", "month", "day"]},
                         "time": {"type": ["string", "null"], "pattern": r"^\d{2}:\d{2}$"},
                         "timezone": _NULLABLE_STRING,
@@ -291,7 +296,8 @@ _CSV_LINE = threading.local()
 def _csv_row(ctx: RenderContext, event: Event) -> bytes:
     when = event.when
     row = [
-        event.id, when.start.iso(), when.end.iso() if when.end else "", when.start.precision,
+        event.id, when.start.iso(), when.end.iso() if when.end else "present" if when.ongoing else "",
+        when.start.precision,
         when.time.strftime("%H:%M") if when.time else "", when.zone or "", when.format(), event.title,
         event.place or "", ctx.site.lanes_by_id[event.lane].label, "; ".join(event.actors),
         "; ".join(event.tags), event.summary,
@@ -334,7 +340,8 @@ def _timelinejs_event(ctx: RenderContext, event: Event) -> dict:
     if when.end and when.end != when.start:
         item["end_date"] = _timelinejs_date(when.end)
     # TimelineJS would print "June 1, 2025" for a bare month; say exactly what we know instead.
-    if when.display or when.start.precision != "day" or when.time or item.get("end_date"):
+    if when.display or when.start.precision != "day" or when.time or item.get("end_date") or when.ongoing \
+            or when.start.year < 1:
         item["display_date"] = when.format()
     return item
 

@@ -20,29 +20,39 @@ FEED_SIZE = 50  # newest events in the feed; the full record is in events.json
 
 def event_published(site: Site, event: Event) -> datetime:
     """The event's exact instant when known; else the last second of the day, month or year it is
-    known to within (it certainly happened by then), as the site's own order has it."""
+    known to within (it certainly happened by then), as the site's own order has it. An event
+    outside the feed's years (BCE, years ago, 9999) was published with its latest source."""
     instant = event.when.instant()
     if instant:
         return instant.astimezone(UTC)
+    start = event.when.start
+    if not (start.in_calendar() and start.year < 9999):
+        return max((_source_published(site, x.source_id) for x in event.excerpts), default=_EARLIEST)
     zone = ZoneInfo(event.when.zone or site.config.timezone)
     return datetime.combine(event.when.start.last_day(), time(23, 59, 59), zone).astimezone(UTC)
+
+
+_EARLIEST = datetime(1, 1, 1, tzinfo=UTC)  # a draft without sources, in a preview
 
 
 def event_updated(site: Site, event: Event) -> datetime:
     """The newest of the event's date and the publication of every source it quotes."""
     moments = [event_published(site, event)]
-    for excerpt in event.excerpts:
-        source = site.sources_by_id[excerpt.source_id]
-        if source.published_at:
-            moments.append(source.published_at.astimezone(UTC))
-        else:
-            day = source.published.first_day()
-            moments.append(datetime.combine(day, time(0), ZoneInfo(site.config.timezone)).astimezone(UTC))
+    moments += [_source_published(site, excerpt.source_id) for excerpt in event.excerpts]
     return max(moments)
 
 
+def _source_published(site: Site, source_id: str) -> datetime:
+    source = site.sources_by_id[source_id]
+    if source.published_at:
+        return source.published_at.astimezone(UTC)
+    day = source.published.first_day()
+    return datetime.combine(day, time(0), ZoneInfo(site.config.timezone)).astimezone(UTC)
+
+
 def _rfc3339(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = moment.astimezone(UTC)  # (strftime's %Y writes the year 610 as "610")
+    return f"{moment.year:04d}-{moment:%m-%dT%H:%M:%S}Z"
 
 
 def atom_feed(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:

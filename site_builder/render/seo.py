@@ -131,6 +131,8 @@ def _event_ld_head(urls: Urls, event: Event) -> dict:
         "startDate": when.iso(),  # as precise as the sources: "2025-06" stays a month
         "eventStatus": "https://schema.org/EventScheduled",
     }
+    if when.start.years_ago:
+        del data["startDate"]  # no ISO 8601 date says "66 million years ago" without claiming a year
     if when.end:
         data["endDate"] = when.end.iso()
     if event.place:
