@@ -6,6 +6,7 @@
     var button = document.createElement('button');
     button.type = 'button';
     button.className = link.className;
+    button.setAttribute('aria-label', link.getAttribute('aria-label'));
     while (link.firstChild) button.appendChild(link.firstChild);
     link.replaceWith(button);
     button.addEventListener('click', function () {
