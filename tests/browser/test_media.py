@@ -65,7 +65,7 @@ def test_the_image_is_responsive_sized_and_chosen_by_the_browser(new_page, media
     assert chosen.endswith((".avif", ".webp")) and "-960." in chosen  # 390 CSS px at 2x
 
 
-def test_a_second_image_below_the_fold_is_lazy(new_page, media_server):
+def test_the_first_image_loads_at_once_with_high_priority(new_page, media_server):
     page = new_page()
     page.goto(media_server.url(PAGE))
     assert page.locator("figure.media-image img").get_attribute("fetchpriority") == "high"
