@@ -13,6 +13,7 @@ from site_builder.model.dates import When
 from site_builder.content.closest import closest_passage
 from site_builder.content.excerpts import WORK, locate_quote
 from site_builder.content.fields import EVENT_FIELDS, Record, read_record
+from site_builder.content.media import event_media
 from site_builder.content.quoted_prose import check_event_prose
 from site_builder.content.yamlsafe import decode_text, parse_yaml, read_content
 from site_builder.errors import Report
@@ -80,6 +81,7 @@ def build_event(path: str | Path, record: Record, eid: str, config: SiteConfig,
     excerpts = [verify_excerpt(eid, n, item, sources, report, hints)
                 for n, item in enumerate(values.get("excerpts", ()), start=1)]
     check_event_prose(path, record, sources, report)
+    media = event_media(os.fspath(path), values.get("media", ()), report)
     sourced = values.get("excerpts") or values.get("draft")  # a draft may have no excerpt yet
     failed = any(d.severity == "error" for d in report.diagnostics[diagnostics_before:])
     if failed or not start or "title" not in values or not sourced:
@@ -98,6 +100,7 @@ def build_event(path: str | Path, record: Record, eid: str, config: SiteConfig,
         draft=values.get("draft", False),
         path=os.fspath(path),
         order=values.get("order", 0),
+        media=media,
     )
 
 

@@ -51,6 +51,16 @@ EXCERPT_FIELDS = (
     Field("note", "text", "Optional editor's note shown with the excerpt."),
 )
 
+MEDIA_FIELDS = (
+    Field("kind", "line", "image, video or link.", required=True),
+    Field("src", "line", "A file under content/media/ (media/photo.jpg) or an http(s) address.", required=True),
+    Field("alt", "text", "What the image shows, for readers who cannot see it (required for images)."),
+    Field("caption", "text", "Shown under the figure; Markdown inline."),
+    Field("credit", "line", "Who made it, e.g. AP Photo / Jane Doe."),
+    Field("link", "url", "Where the original is, http(s) only."),
+    Field("poster", "line", "A video's still image under content/media/, shown until it is played."),
+)
+
 EVENT_FIELDS = (
     Field("id", "id", "Permanent id used in the event's URL; defaults to the file name."),
     Field("title", "line", "Neutral headline of the event.", required=True),
@@ -67,6 +77,7 @@ EVENT_FIELDS = (
     Field("summary", "text", "Markdown summary in neutral wording; claims belong to who made them."),
     Field("excerpts", "records", "Verbatim quotes from archived sources backing the event "
           "(a draft may have none yet).", required=True, fields=EXCERPT_FIELDS, min_items=1, unless="draft"),
+    Field("media", "records", "Images, videos and links shown with the event.", fields=MEDIA_FIELDS),
     Field("related", "ids", "Ids of related events."),
     Field("order", "int", "Orders events that share a date: lower first (default 0)."),
     Field("draft", "bool", "true keeps the event out of the published build."),

@@ -100,6 +100,36 @@ class Source:
 
 
 @dataclass(frozen=True)
+class LocalImage:
+    """An image file under content/media/: what the renderer needs to make its sizes."""
+
+    path: str  # the file on disk
+    digest: str  # of its bytes: output names change when the image does
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Media:
+    """A figure on an event: an image, a video behind a click-to-load facade, or a linked figure."""
+
+    kind: str  # image | video | link
+    src: str  # as written: media/x.jpg or an http(s) URL
+    alt: str | None = None
+    caption: str | None = None  # Markdown inline
+    credit: str | None = None
+    link: str | None = None
+    image: LocalImage | None = None  # a local image (kind image)
+    poster: LocalImage | None = None  # a video's local poster
+    player: str | None = None  # a video's page name: "youtube-<id>" or "vimeo-<id>"
+
+    @property
+    def remote(self) -> bool:
+        """A remote image: shown as a linked figure, never hot-linked."""
+        return self.kind == "image" and self.image is None
+
+
+@dataclass(frozen=True)
 class Event:
     id: str
     title: str
@@ -114,6 +144,7 @@ class Event:
     draft: bool
     path: str
     order: int = 0
+    media: tuple[Media, ...] = ()
 
     def sort_key(self) -> tuple:
         # Kept on the event: every load sorts all events again, and working a timed event's key

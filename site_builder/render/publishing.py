@@ -8,6 +8,7 @@ from site_builder.render.calendar import events_ics
 from site_builder.render.embed import embed_page
 from site_builder.render.exports import events_csv, events_json, timelinejs_json
 from site_builder.render.feeds import atom_feed
+from site_builder.render.media import media_files, picture, video_urls
 from site_builder.render.search_page import search_page
 from site_builder.render.seo import robots_txt, sitemap_xml, structured_data
 from site_builder.render.search_index import index_site
@@ -15,7 +16,7 @@ from site_builder.render.search_index import index_site
 # Each renderer takes the RenderContext and yields (output path, bytes), like the page renderers.
 PUBLISHING_RENDERERS: list[Callable] = [
     atom_feed, events_ics, events_json, events_csv, timelinejs_json, sitemap_xml, robots_txt, search_page,
-    embed_page,
+    embed_page, media_files,
 ]
 
 # Each post-processor takes (output folder being staged, Site, the search index's parts kept
@@ -23,4 +24,5 @@ PUBLISHING_RENDERERS: list[Callable] = [
 POSTPROCESSORS: list[Callable] = [index_site]  # Pagefind: a failed index leaves build/ as it was
 
 # Functions the theme's publishing partials call (head_meta.html: structured_data()).
-TEMPLATE_GLOBALS: dict[str, Callable] = {"structured_data": structured_data}
+TEMPLATE_GLOBALS: dict[str, Callable] = {"structured_data": structured_data, "picture": picture,
+                                         "video_urls": video_urls}  # partials/media.html

@@ -1,0 +1,160 @@
+"""An event's `media`: each entry checked (kind, alt text, addresses, files under content/media/)
+and turned into a model.Media, every error located at the value that caused it."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import re
+import warnings
+from pathlib import Path, PurePosixPath
+from urllib.parse import parse_qs, urlsplit
+
+from PIL import Image, UnidentifiedImageError
+
+from site_builder.content.fields import Record
+from site_builder.errors import Report
+from site_builder.model import LocalImage, Media
+
+KINDS = ("image", "video", "link")
+IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "AVIF"}
+MEDIA_FOLDER = "media"
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}")
+_YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "youtube-nocookie.com",
+                  "www.youtube-nocookie.com"}
+
+
+def event_media(path: str, items: tuple[Record, ...], report: Report) -> tuple[Media, ...]:
+    """The media of the event file at `path`; entries with errors are reported and left out."""
+    content = content_folder(path)
+    found = []
+    for item in items:
+        before = len(report.diagnostics)
+        media = _media(item, content, report)
+        if media is not None and len(report.diagnostics) == before:
+            found.append(media)
+    return tuple(found)
+
+
+def content_folder(event_path: str) -> Path:
+    """The content/ folder an event file is in (content/events/... -> content/)."""
+    path = Path(event_path).absolute()
+    for folder in path.parents:
+        if folder.name == "events" and folder.parent.name == "content":
+            return folder.parent
+    return path.parent.parent
+
+
+def _media(item: Record, content: Path, report: Report) -> Media | None:
+    kind, src = item.values.get("kind"), item.values.get("src")
+    if kind is None or src is None:
+        return None  # read_record reported the missing field
+    if kind not in KINDS:
+        close = difflib.get_close_matches(kind, KINDS, n=1, cutoff=0.5)
+        report.at(item.loc_of("kind"), f"unknown media kind '{kind}'",
+                  hint=(f"did you mean '{close[0]}'? " if close else "") + "kinds: image, video, link")
+        return None
+    values = {k: item.values.get(k) for k in ("alt", "caption", "credit", "link")}
+    if kind == "image" and not values["alt"]:
+        report.at(item.loc, "an image needs `alt`: what it shows, for readers who cannot see it",
+                  hint="add e.g. `alt: Two men shake hands on an airport tarmac`")
+    if item.values.get("poster") and kind != "video":
+        report.at(item.loc_of("poster"), "only a video has a poster", hint="remove `poster`")
+    if kind == "image" and not _SCHEME.match(src):
+        image = local_image(src, content, item, "src", report)
+        return Media(kind, src, **values, image=image) if image else None
+    if not _is_http(src):
+        report.at(item.loc_of("src"), f"'{src}' is not an http(s) address",
+                  hint="only http:// and https:// links are published" +
+                  ("; a file of the site is written media/name.jpg" if kind == "image" else ""))
+        return None
+    if kind != "video":
+        return Media(kind, src, **values)
+    player = video_player(src)
+    if player is None:
+        report.at(item.loc_of("src"), f"'{src}' is not a YouTube or Vimeo video address",
+                  hint="other videos are shown as a linked figure: write `kind: link`")
+        return None
+    poster = item.values.get("poster")
+    poster_image = local_image(poster, content, item, "poster", report) if poster else None
+    return Media(kind, src, **values, poster=poster_image, player=player)
+
+
+def _is_http(src: str) -> bool:
+    parts = urlsplit(src)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and not re.search(r"\s", src)
+
+
+def video_player(url: str) -> str | None:
+    """"youtube-<id>" or "vimeo-<id>" for a YouTube or Vimeo address, else None."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    segments = [s for s in parts.path.split("/") if s]
+    candidate = None
+    if host in _YOUTUBE_HOSTS:
+        if segments == ["watch"]:
+            candidate = parse_qs(parts.query).get("v", [""])[0]
+        elif len(segments) == 2 and segments[0] in ("embed", "shorts", "live"):
+            candidate = segments[1]
+    elif host == "youtu.be" and len(segments) == 1:
+        candidate = segments[0]
+    if candidate is not None:
+        return f"youtube-{candidate}" if _YOUTUBE_ID.fullmatch(candidate) else None
+    if host in ("vimeo.com", "www.vimeo.com") and segments and segments[-1].isdigit():
+        return f"vimeo-{segments[-1]}"
+    if host == "player.vimeo.com" and len(segments) == 2 and segments[0] == "video" and segments[1].isdigit():
+        return f"vimeo-{segments[1]}"
+    return None
+
+
+def local_image(src: str, content: Path, item: Record, field: str, report: Report) -> LocalImage | None:
+    """The image file `src` names under content/media/, checked: inside that folder, present, an
+    image Pillow reads and not a decompression bomb."""
+    loc = item.loc_of(field)
+    folder = content / MEDIA_FOLDER
+    written = PurePosixPath(src)
+    if written.is_absolute() or ".." in written.parts or "\\" in src or written.parts[:1] != (MEDIA_FOLDER,):
+        report.at(loc, f"'{src}' is not a file under content/media/",
+                  hint="put the file in content/media/ and write `media/name.jpg`")
+        return None
+    path = content.joinpath(*written.parts)
+    if not path.is_file():
+        report.at(loc, f"no file '{src}' in content/", hint=_close_name(src, folder))
+        return None
+    if not path.resolve().is_relative_to(folder.resolve()):
+        report.at(loc, f"'{src}' links to a place outside content/media/",
+                  hint="copy the file into content/media/ instead of linking to it")
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                fmt, (width, height) = image.format, image.size
+    except Image.DecompressionBombError:
+        fmt, width, height = "bomb", 0, 0
+    except (UnidentifiedImageError, OSError, ValueError):
+        report.at(loc, f"'{src}' is not an image this tool can read",
+                  hint="use a JPEG, PNG, WebP, GIF or AVIF file")
+        return None
+    if fmt == "bomb" or width * height > Image.MAX_IMAGE_PIXELS:
+        report.at(loc, f"'{src}' has too many pixels to process safely (more than {Image.MAX_IMAGE_PIXELS:,})",
+                  hint="scale the image down before adding it")
+        return None
+    if fmt not in IMAGE_FORMATS:
+        report.at(loc, f"'{src}' is a {fmt} image, which browsers do not show",
+                  hint="convert it to JPEG or PNG")
+        return None
+    with open(path, "rb") as file:
+        digest = hashlib.file_digest(file, "sha256").hexdigest()[:20]
+    return LocalImage(os.fspath(path), digest, width, height)
+
+
+def _close_name(src: str, folder: Path) -> str:
+    names = sorted(f"{MEDIA_FOLDER}/{p.relative_to(folder).as_posix()}" for p in folder.rglob("*")
+                   if p.is_file()) if folder.is_dir() else []
+    close = difflib.get_close_matches(src, names, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "files under content/media/: " + (", ".join(names[:10]) if names else "none yet")

@@ -1,0 +1,156 @@
+"""Event media for the web: local images in responsive sizes and modern formats (kept between
+builds by their digest), and the small page each video plays in."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from collections.abc import Iterable, Iterator
+
+from PIL import Image, ImageOps, features
+
+from site_builder.cache_folder import cache_root
+from site_builder.model import LocalImage, Media
+from site_builder.render.pages import Page, RenderContext
+from site_builder.render.urls import Urls
+
+WIDTHS = (480, 960, 1440)  # px; an image is never made wider than it is
+FOLDER = "media/"  # under build/
+CACHE_FORMAT = 1  # changes when the sizes or encodings change: older entries are simply missed
+MODERN = "avif" if features.check("avif") else "webp"
+QUALITY = {"avif": 55, "webp": 75, "jpeg": 82, "png": None}
+EMBEDS = {"youtube": "https://www.youtube-nocookie.com/embed/{}?autoplay=1",
+          "vimeo": "https://player.vimeo.com/video/{}?autoplay=1&dnt=1"}
+WATCH = {"youtube": "https://www.youtube.com/watch?v={}", "vimeo": "https://vimeo.com/{}"}
+
+
+@dataclass(frozen=True)
+class Picture:
+    """What a <picture> needs: the modern format's srcset, the fallback's, and the largest size."""
+
+    srcset: str
+    type: str
+    fallback_srcset: str
+    src: str
+    width: int
+    height: int
+
+
+def sizes_of(image: LocalImage) -> list[tuple[int, int]]:
+    """(width, height) of each size made of the image, smallest first, never upscaled."""
+    widths = sorted({min(w, image.width) for w in WIDTHS})
+    return [(w, max(1, round(image.height * w / image.width))) for w in widths]
+
+
+def fallback_format(image: LocalImage) -> str:
+    return "png" if image.path.lower().endswith((".png", ".gif")) else "jpeg"
+
+
+def file_names(image: LocalImage) -> list[tuple[str, int, str]]:
+    """(output path, width, format) of every file made of the image."""
+    ext = {"jpeg": "jpg"}
+    return [(f"{FOLDER}{image.digest}-{w}.{ext.get(fmt, fmt)}", w, fmt)
+            for fmt in (MODERN, fallback_format(image)) for w, _ in sizes_of(image)]
+
+
+def picture(image: LocalImage, urls: Urls) -> Picture:
+    """The srcsets of a local image (a template global: partials/media.html)."""
+    names = file_names(image)
+    half = len(names) // 2
+    modern = ", ".join(f"{urls.page(name)} {w}w" for name, w, _ in names[:half])
+    fallback = ", ".join(f"{urls.page(name)} {w}w" for name, w, _ in names[half:])
+    width, height = sizes_of(image)[-1]
+    return Picture(modern, f"image/{MODERN}", fallback, urls.page(names[-1][0]), width, height)
+
+
+def video_urls(media: Media, urls: Urls) -> dict[str, str]:
+    """A video's player page on this site, the iframe inside it, and its page at the host."""
+    host, video_id = media.player.split("-", 1)
+    return {"player": urls.page(f"videos/{media.player}.html"), "embed": EMBEDS[host].format(video_id),
+            "watch": WATCH[host].format(video_id), "host": "YouTube" if host == "youtube" else "Vimeo"}
+
+
+def encode(image: LocalImage) -> dict[str, bytes]:
+    """Every file made of the image: resized, turned as its EXIF says, and without its metadata
+    (EXIF carries the camera and often where the photo was taken)."""
+    with Image.open(image.path) as source:
+        source.load()
+        upright = ImageOps.exif_transpose(source)
+    files = {}
+    for name, width, fmt in file_names(image):
+        height = max(1, round(upright.height * width / upright.width))
+        resized = upright.resize((width, height), Image.Resampling.LANCZOS)
+        resized = resized.convert("RGBA" if fmt != "jpeg" and _has_alpha(resized) else "RGB")
+        resized.info.clear()
+        out = io.BytesIO()
+        options = {"quality": QUALITY[fmt]} if QUALITY[fmt] else {"optimize": True}
+        if fmt == "jpeg":
+            options.update(progressive=True, optimize=True)
+        resized.save(out, fmt.upper(), **options)
+        files[name] = out.getvalue()
+    return files
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+
+
+def cached_encode(image: LocalImage, folder: Path | None) -> dict[str, bytes]:
+    """encode(image), or the files an earlier build made of the same bytes, kept in `folder`."""
+    if folder is None:
+        return encode(image)
+    entry = folder / f"{image.digest}-{CACHE_FORMAT}"
+    names = [name for name, _, _ in file_names(image)]
+    try:
+        return {name: (entry / Path(name).name).read_bytes() for name in names}
+    except OSError:
+        pass
+    files = encode(image)
+    try:
+        entry.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            _write_atomically(entry / Path(name).name, data)
+    except OSError:
+        pass  # a cache that cannot be written costs time, never the build
+    return files
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def _encoded(image: LocalImage) -> dict[str, bytes]:
+    root = cache_root()
+    return cached_encode(image, root / "media" if root is not None else None)
+
+
+def local_images(media: Iterable[Media]) -> Iterator[LocalImage]:
+    for item in media:
+        for image in (item.image, item.poster):
+            if image is not None:
+                yield image
+
+
+def media_files(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
+    """Every size of every local image, and a page for each video to play in."""
+    done: set[str] = set()
+    players: dict[str, Media] = {}
+    for event in ctx.site.events:
+        for image in local_images(event.media):
+            if image.digest not in done:
+                done.add(image.digest)
+                yield from ctx.memo.of(_encoded, image).items()
+        players.update((m.player, m) for m in event.media if m.player)
+    for name, media in sorted(players.items()):
+        page = Page(ctx.urls.page(f"videos/{name}.html"), media.caption or "Video", "A video player", "video")
+        yield ctx.render("video.html", page, video=video_urls(media, ctx.urls))
