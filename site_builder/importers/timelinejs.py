@@ -221,7 +221,7 @@ def _whole(parent: dict, key: str, which: str) -> int | None:
             value = int(value)
     if value is None or value == "":
         return None
-    if not isinstance(value, int) or isinstance(value, bool) or abs(value) > 10 ** 12:  # deep time reaches 13.8 billion years
+    if not isinstance(value, int) or isinstance(value, bool) or abs(value) > 10 ** 12:  # deep time
         shown = f"'{value}'" if isinstance(value, str) else json.dumps(value)[:40]
         raise SlideError(f"the {which} date's {key} {shown} is not a whole number of a date")
     return value

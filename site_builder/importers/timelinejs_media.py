@@ -38,6 +38,8 @@ class Quoted:
 def web_url(url: str) -> str | None:
     """The URL when it is http(s) (TimelineJS also takes "//host/..." as https), else None."""
     url = url.strip()
+    if any(c <= " " or c == "\x7f" for c in url):  # a space or control character: no address has one
+        return None
     if url.startswith("//"):
         url = "https:" + url
     return url if urlsplit(url).scheme in ("http", "https") and urlsplit(url).netloc else None
