@@ -104,6 +104,8 @@ def _quoted(raw: str, credit: str) -> Quoted:
 def fetch_image(url: str, limit: int = MAX_IMAGE_BYTES, timeout: float = FETCH_TIMEOUT) -> tuple[bytes, str] | str:
     """(the image's bytes, its extension) or why not: only http(s), redirects too, an image type
     the site can process, at most `limit` bytes, within `timeout` seconds."""
+    if web_url(url) is None:
+        return "not reachable (only http and https addresses are fetched)"
     opener = urllib.request.build_opener(_WebOnlyRedirects)
     request = urllib.request.Request(url, headers={"User-Agent": "site-builder-import"})
     try:
