@@ -345,7 +345,7 @@ def add_import_commands(commands) -> None:
 def run_import_timelinejs(args) -> int:
     from site_builder.content.load import SitePaths, load_config
     from site_builder.errors import Report
-    from site_builder.importers.timelinejs import import_timelinejs, lanes_yaml
+    from site_builder.importers.timelinejs import import_timelinejs
     from site_builder.newfiles import WriteError
 
     report = Report()
@@ -354,10 +354,10 @@ def run_import_timelinejs(args) -> int:
         return report_errors(report.errors, "import needs a site: run it in the site's folder or pass -C DIR")
     out = args.out or SitePaths(args.site).events
     try:
-        result, written, skipped = import_timelinejs(args.file, out, config)
+        result, written, skipped = import_timelinejs(args.file, out, config, args.site)
     except ContentError as exc:
         return report_errors(exc.diagnostics, "nothing imported")
-    except WriteError as exc:
+    except (WriteError, OSError) as exc:
         say(f"site-builder: {exc}", err=True)
         return 1
     count = f"{len(written)} event{'s' if len(written) != 1 else ''}"
@@ -365,12 +365,13 @@ def run_import_timelinejs(args) -> int:
     for path in skipped:
         say(f"  kept as it was (a file of that name exists): {printable(str(path))}")
     if result.notes:
-        say("not carried over:")
+        say("to check, and what was not carried over:")
         for note in result.notes:
             say(f"  - {printable(note)}")
-    if result.lanes:
-        say("add these lanes to site.yaml (pick the colours):")
-        say("  " + lanes_yaml(result.lanes).replace("\n", "\n  ").rstrip())
+    if result.site_yaml:
+        added = [f"{len(result.lanes)} lane(s)" if result.lanes else "", f"{len(result.eras)} era(s)" if result.eras
+                 else "", "the title slide where it had no title or description" if result.title else ""]
+        say(f"added to site.yaml: {', '.join(a for a in added if a)}")
     if written:
         say("next: every event needs a verified excerpt from an archived source; "
             "`site-builder check` lists each one still missing.")

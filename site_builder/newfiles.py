@@ -15,9 +15,10 @@ class WriteError(Exception):
     the message says which and why, and nothing of the run was left behind."""
 
 
-def write_files(files: dict[Path, str]) -> tuple[list[Path], list[Path]]:
-    """Write each new file; one that exists is kept as it was. Returns (written, kept). On a
-    failure every file and folder written so far is removed again, and WriteError says why."""
+def write_files(files: dict[Path, str | bytes]) -> tuple[list[Path], list[Path]]:
+    """Write each new file (text as UTF-8, bytes as they are); one that exists is kept as it was.
+    Returns (written, kept). On a failure every file and folder written so far is removed again,
+    and WriteError says why."""
     written: list[Path] = []
     kept: list[Path] = []
     made: list[Path] = []
@@ -50,12 +51,14 @@ def _make_folders(folder: Path) -> list[Path]:
     return list(reversed(missing))
 
 
-def _write_new(path: Path, text: str) -> bool:
+def _write_new(path: Path, text: str | bytes) -> bool:
     """Write to a temporary file beside path, then link it into place: a reader sees no file or
     the whole one, and a file that exists (even one made meanwhile) is never replaced."""
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+        binary = isinstance(text, bytes)
+        with os.fdopen(fd, "wb" if binary else "w", encoding=None if binary else "utf-8",
+                       newline=None if binary else "") as out:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())

@@ -2,10 +2,10 @@
 YAML. TimelineJS slides quote nothing, and every event here must: each imported event is a draft with
 an empty `excerpts:` list that `site-builder check` points at until an editor adds a quotation."""
 
-# What carries over: headline, text (as Markdown: paragraphs, emphasis, http(s) links), start and
-# end dates as precise as given, time, display date, group (as the lane), unique_id (as the id).
-# What cannot, and is reported: media (its link is kept in the file as a source to archive),
-# backgrounds, eras, the title slide, seconds, end times, dates before year 1.
+# What carries over: headline (or a title cut from the text), text (as Markdown), dates as precise
+# as given (BCE and deep time too), time, display date, group (a lane added to site.yaml), unique_id,
+# media (image, video, link; quoted media as a source to archive), eras and the title slide (into
+# site.yaml). What cannot, and is reported per slide: background colours, seconds, end times.
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
@@ -21,12 +20,16 @@ import yaml
 from site_builder.content.events import build_event, event_record
 from site_builder.errors import ContentError, Diagnostic, Report, printable
 from site_builder.htmltext import html_to_text
+from site_builder.importers.timelinejs_dates import DateNotKept, date_text
+from site_builder.importers.timelinejs_media import Quoted, fetch_image, image_name, media_entry, web_url
 from site_builder.importers.timelinejs_read import TimelineReadError, json_type, read_timeline
+from site_builder.importers.timelinejs_site import lane_colors, replace_text, with_additions
+from site_builder.importers.timelinejs_text import html_to_markdown, title_from_text
 from site_builder.model import Lane, SiteConfig
 from site_builder.newfiles import write_files
 from site_builder.slugs import slugify
 
-_NUMBER = re.compile(r"^-?[0-9]{1,9}$")
+_NUMBER = re.compile(r"^-?[0-9]{1,13}$")
 
 
 class SlideError(ValueError):
@@ -37,7 +40,7 @@ class SlideError(ValueError):
 class ImportedEvent:
     id: str
     record: dict
-    media_url: str | None = None
+    quoted: list[Quoted] = field(default_factory=list)  # quoted media: sources to archive
     where: str = ""  # "slide 3 (row 4)"
     line: int = 1  # of the slide in the file, where known (a CSV row)
 
@@ -47,6 +50,10 @@ class ImportReport:
     events: list[ImportedEvent] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what could not be carried over, one line each
     lanes: dict[str, str] = field(default_factory=dict)  # lane id -> group label, as found
+    title: str = ""  # the title slide's headline and text
+    description: str = ""
+    eras: list[dict] = field(default_factory=list)  # site.yaml `eras:` items
+    site_yaml: bool = False  # site.yaml was added to
     errors: list[Diagnostic] = field(default_factory=list)  # slides that cannot be events
 
 
@@ -54,18 +61,19 @@ def convert(data: dict, known_lanes: dict[str, str], path: str = "") -> ImportRe
     """TimelineJS data -> event records, with everything left behind named in the report, and
     every slide that cannot be an event an error in report.errors."""
     report = ImportReport()
-    if data.get("title"):
-        report.notes.append("the title slide: put its headline and text in site.yaml (title, description)")
-    if data.get("eras"):
-        eras = len(data["eras"]) if isinstance(data["eras"], list) else 1
-        report.notes.append(f"{eras} era(s): this site has no eras; lanes and tags group events")
+    _title_slide(data.get("title"), report)
+    for number, era in enumerate(data.get("eras") or [], start=1):
+        try:
+            report.eras.append(_era(era, number, report))
+        except (SlideError, DateNotKept) as exc:
+            report.errors.append(Diagnostic(path, 1, 1, f"era {number}: {exc}"))
     taken: set[str] = set()
     for number, slide in enumerate(data.get("events", []), start=1):
         line = slide.get("_row", 1) if isinstance(slide, dict) else 1
         where = f"slide {number}" + (f" (row {line})" if line > 1 else "")
         try:
             event = _convert_slide(slide, where, known_lanes, report)
-        except SlideError as exc:
+        except (SlideError, DateNotKept) as exc:
             report.errors.append(Diagnostic(path, line, 1, f"{where}: {exc}"))
             continue
         if event is None:
@@ -84,15 +92,15 @@ def _convert_slide(slide, where: str, known_lanes: dict[str, str], report: Impor
     if not isinstance(slide, dict):
         raise SlideError(f"a JSON {json_type(slide)}, not an object with a headline and a start_date")
     text = _object(slide, "text")
-    title = html_to_text(_text(text, "headline")).strip()
+    title = " ".join(html_to_text(_text(text, "headline")).split())
     if not title:
-        raise SlideError("no headline (text.headline): every event needs a title")
+        title = title_from_text(_text(text, "text"))
+        if not title:
+            raise SlideError("no headline (text.headline) and no text to make one of: every event needs a title")
+        report.notes.append(f"{where}: no headline; the title {title!r} is cut from its text: check it")
     if slide.get("start_date") is None:
         raise SlideError("no start_date: every event needs a date")
-    start = _partial_date(_object(slide, "start_date"), where, "start", report)
-    if start is None:
-        return None
-    date, clock = start
+    date, clock = _partial_date(_object(slide, "start_date"), where, "start", report)
     record: dict = {"title": title, "date": date}
     end = _partial_date(_object(slide, "end_date"), where, "end", report) if slide.get("end_date") else None
     if end:
@@ -121,14 +129,63 @@ def _convert_slide(slide, where: str, known_lanes: dict[str, str], report: Impor
         record["summary"] = summary
     record["draft"] = True
     record["excerpts"] = []
-    media_url = _text(_object(slide, "media"), "url").strip()
-    if media_url:
-        report.notes.append(f"{where}: media {media_url[:80]} (kept in the file as a source to archive)")
-    if slide.get("background"):
-        report.notes.append(f"{where}: its background")
     event_id = slugify(_text(slide, "unique_id"))[:100].rstrip("-") if _text(slide, "unique_id").strip() else ""
-    event_id = event_id or f"{date}-{slugify(title)[:60].rstrip('-')}"
-    return ImportedEvent(event_id, record, media_url if media_url.startswith(("http://", "https://")) else None)
+    event_id = event_id or f"{slugify(date)}-{slugify(title)[:60].rstrip('-')}"
+    event = ImportedEvent(event_id, record)
+    _media(slide, title, where, event, report)
+    return event
+
+
+def _media(slide: dict, title: str, where: str, event: ImportedEvent, report: ImportReport) -> None:
+    """The slide's media as `media:`, quoted media as a source to archive; its background image
+    as its media when it has none, its background colour noted as dropped."""
+    notes: list[str] = []
+    media = _object(slide, "media")
+    background = slide.get("background") or {}
+    if isinstance(background, str):  # the spreadsheet's column: an image URL or a colour
+        background = {"url": background} if web_url(background) else {"color": background}
+    background = _object({"background": background}, "background")
+    if not _text(media, "url").strip() and web_url(_text(background, "url")):
+        media = {"url": background["url"]}
+        notes.append("its background image is kept as its media")
+    elif _text(background, "url").strip():
+        notes.append("its background image (it has media of its own), dropped")
+    if _text(background, "color").strip():
+        notes.append(f"its background colour {_text(background, 'color').strip()[:20]}, dropped")
+    if _text(media, "url").strip():
+        entry = media_entry(media, title, notes)
+        if isinstance(entry, Quoted):
+            event.quoted.append(entry)
+            notes.append("its quoted media is a source to archive: see the comment in its file")
+        elif entry:
+            event.record.setdefault("media", []).append(entry)
+    report.notes += [f"{where}: {note}" for note in notes]
+
+
+def _title_slide(slide, report: ImportReport) -> None:
+    """The title slide's headline and text: the site's title and description where it has none."""
+    if not isinstance(slide, dict):
+        return
+    text = _object(slide, "text")
+    report.title = " ".join(html_to_text(_text(text, "headline")).split())
+    report.description = " ".join(html_to_text(_text(text, "text")).split())
+    if _text(_object(slide, "media"), "url").strip() or slide.get("background"):
+        report.notes.append("the title slide: its media and background, dropped")
+
+
+def _era(era, number: int, report: ImportReport) -> dict:
+    """A TimelineJS era as an item of site.yaml's `eras:`."""
+    if not isinstance(era, dict):
+        raise SlideError(f"a JSON {json_type(era)}, not an object with a start_date and an end_date")
+    label = " ".join(html_to_text(_text(_object(era, "text"), "headline")).split()) or f"Era {number}"
+    item: dict = {"label": label}
+    for key, which in (("start", "start"), ("end", "end")):
+        value = _object(era, f"{which}_date")
+        if not value:
+            raise SlideError(f"no {which}_date: an era needs both")
+        dated = _partial_date(value, f"era {number}", which, report)
+        item[key] = dated[0]
+    return item
 
 
 def _object(parent: dict, key: str) -> dict:
@@ -164,7 +221,7 @@ def _whole(parent: dict, key: str, which: str) -> int | None:
             value = int(value)
     if value is None or value == "":
         return None
-    if not isinstance(value, int) or isinstance(value, bool) or abs(value) >= 10 ** 9:
+    if not isinstance(value, int) or isinstance(value, bool) or abs(value) > 10 ** 12:  # deep time
         shown = f"'{value}'" if isinstance(value, str) else json.dumps(value)[:40]
         raise SlideError(f"the {which} date's {key} {shown} is not a whole number of a date")
     return value
@@ -178,18 +235,17 @@ def _lane_id(group: str, known_lanes: dict[str, str]) -> str:
     return slugify(re.sub(r"[\u2010-\u2015\u2212/]", " ", group))
 
 
-def _partial_date(value: dict, where: str, which: str, report: ImportReport) -> tuple[str, str | None] | None:
-    """(YYYY[-MM[-DD]], HH:MM or None); None, with a note, for a year before 1. Whether it is a
-    real day and a real time is the loader's to say (import_timelinejs checks every event)."""
+def _partial_date(value: dict, where: str, which: str, report: ImportReport) -> tuple[str, str | None]:
+    """(the date as written in an event, HH:MM or None). Whether it is a real day and a real time
+    is the loader's to say (import_timelinejs checks every event)."""
     year = _whole(value, "year", which)
     if year is None:
         raise SlideError(f"the {which} date has no year")
     month = _whole(value, "month", which)
     day = _whole(value, "day", which) if month else None
-    if year < 1:
-        report.notes.append(f"{where}: skipped, the {which} year {year} (dates before year 1 are not supported)")
-        return None
-    date = f"{year:04d}" + (f"-{month:02d}" if month else "") + (f"-{day:02d}" if day else "")
+    date, note = date_text(year, month, day)
+    if note:
+        report.notes.append(f"{where}: {note}")
     clock = None
     hour = _whole(value, "hour", which)
     if hour is not None:
@@ -201,70 +257,43 @@ def _partial_date(value: dict, where: str, which: str, report: ImportReport) -> 
     return date, clock
 
 
-class _Markdown(HTMLParser):
-    """TimelineJS text is HTML: keep paragraphs, emphasis and web links; drop the rest."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.links: list[str | None] = []
-        self.hidden = 0  # inside <script> or <style>: code, not text
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
-            self.hidden += 1
-        elif tag in ("p", "div", "li") and self.out:
-            self.out.append("\n\n")
-        elif tag == "br":
-            self.out.append("\n")
-        elif tag in ("em", "i"):
-            self.out.append("*")
-        elif tag in ("strong", "b"):
-            self.out.append("**")
-        elif tag == "a":
-            href = dict(attrs).get("href") or ""
-            ok = href.startswith(("http://", "https://"))
-            self.links.append(href if ok else None)
-            if ok:
-                self.out.append("[")
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style"):
-            self.hidden = max(0, self.hidden - 1)
-        elif tag in ("em", "i"):
-            self.out.append("*")
-        elif tag in ("strong", "b"):
-            self.out.append("**")
-        elif tag == "a" and self.links:
-            href = self.links.pop()
-            if href:
-                self.out.append(f"]({href})")
-
-    def handle_data(self, data):
-        if not self.hidden:
-            self.out.append(re.sub(r"([\\`*_\[\]<>#])", r"\\\1", data))
-
-
-def html_to_markdown(html: str) -> str:
-    parser = _Markdown()
-    parser.feed(html)
-    parser.close()
-    paragraphs = ["\n".join(" ".join(line.split()) for line in p.split("\n")).strip()
-                  for p in "".join(parser.out).split("\n\n")]
-    return "\n\n".join(p for p in paragraphs if p)
-
-
 def event_yaml(event: ImportedEvent, origin: str) -> str:
-    """The event file: the editor's instructions as comments, then the fields."""
+    """The event file: the editor's instructions as comments, then the fields (media before the
+    draft mark and the excerpts), then the quotations the slide had, for when their source is archived."""
     lines = [f"# Imported from TimelineJS ({_one_line(origin)}) by `site-builder import timelinejs`.",
              "# Before it can be published, quote at least one archived source under `excerpts:`",
              "# (archive the article as content/sources/<id>.md, then `source: <id>` and `quote: ...`),",
              "# and remove `draft: true`."]
-    if event.media_url:
-        lines.append(f"# The slide's media, a source to archive? {_one_line(event.media_url)}")
-    body = yaml.dump(event.record, Dumper=_EventDumper, sort_keys=False, allow_unicode=True, width=100,
+    record = {k: v for k, v in event.record.items() if k not in ("draft", "excerpts")}
+    record.update(draft=True, excerpts=[])
+    body = yaml.dump(record, Dumper=_EventDumper, sort_keys=False, allow_unicode=True, width=100,
                      default_flow_style=False)
+    for n, quoted in enumerate(event.quoted, start=1):
+        source = quote_source_id(event, n)
+        body += (f"# The slide quoted {_one_line(quoted.publisher) or 'someone'}; a quote is not an archive.\n"
+                 f"# Archive the original as content/sources/{source}.md (see its .md.draft), then:\n"
+                 f"#  - source: {source}\n")
+        if quoted.text:
+            body += f"#    quote: {_one_line(quoted.text)}\n"
     return "\n".join(lines) + "\n" + body
+
+
+def quote_source_id(event: ImportedEvent, number: int) -> str:
+    return f"{event.id[:90]}-quote" + (f"-{number}" if number > 1 else "")
+
+
+def source_draft(event: ImportedEvent, quoted: Quoted, source_id: str) -> str:
+    """A source the slide quoted, for the editor to archive: front matter without a date or text,
+    under a name the loader does not read (`.md.draft`) until it is archived and renamed `.md`."""
+    fields = {"id": source_id, "title": event.record["title"], "publisher": quoted.publisher or "?"}
+    if quoted.url:
+        fields["url"] = quoted.url
+    front = yaml.safe_dump(fields, sort_keys=False, allow_unicode=True, width=10**6)
+    return ("---\n# Quoted by a TimelineJS slide; a quote is not an archive. Find the original, fill in\n"
+            "# `published:` (YYYY-MM-DD) and the publisher, paste its text as published below the\n"
+            f"# closing line, then rename this file {source_id}.md.\n" + front + "published:\n---\n"
+            + (f"\n(The slide's quotation, to find in the original: {_one_line(quoted.text)})\n"
+               if quoted.text else ""))
 
 
 class _EventDumper(yaml.SafeDumper):
@@ -284,27 +313,69 @@ def _one_line(text: str) -> str:
     return printable(" ".join(text.split()))
 
 
-def lanes_yaml(lanes: dict[str, str]) -> str:
-    """The site.yaml lines that declare the lanes the import introduced."""
-    items = [{"id": lane, "label": label, "color": "#666666"} for lane, label in lanes.items()]
-    return yaml.safe_dump({"lanes": items}, sort_keys=False, allow_unicode=True)
+def site_additions(text: str, report: ImportReport, config: SiteConfig) -> str:
+    """site.yaml's text with what the import brings: new lanes (palette colours), the eras, and
+    the title slide where the site has no title or description yet."""
+    colors = lane_colors(len(report.lanes), {lane.color.lower() for lane in config.lanes})
+    lanes = [{"id": lane, "label": label, "color": color}
+             for (lane, label), color in zip(report.lanes.items(), colors)]
+    return with_additions(text, report.title, report.description, lanes, report.eras)
 
 
-def import_timelinejs(path: Path, out_dir: Path, config: SiteConfig) -> tuple[ImportReport, list[Path], list[Path]]:
-    """Write one YAML file per slide into out_dir, all or none, never over a file that exists.
-    Returns (report, written, kept); ContentError when a slide cannot be an event the loader
-    accepts, newfiles.WriteError when the files cannot be written."""
+def import_timelinejs(path: Path, out_dir: Path, config: SiteConfig, root: Path | None = None,
+                      fetch=fetch_image) -> tuple[ImportReport, list[Path], list[Path]]:
+    """Write one YAML file per slide into out_dir, the images it could download into
+    content/media/, a draft per quoted source into content/sources/, all or none, never over a
+    file that exists; then add lanes, eras and the title to site.yaml (under root). Returns
+    (report, written, kept); ContentError when a slide cannot be an event the loader accepts,
+    newfiles.WriteError when the files cannot be written."""
     try:
         data = read_timeline(path)
     except TimelineReadError as exc:
         raise ContentError([Diagnostic(str(path), exc.line, exc.column, str(exc))]) from None
     report = convert(data, {lane.id: lane.label for lane in config.lanes}, str(path))
-    files = {out_dir / f"{event.id}.yaml": event_yaml(event, path.name) for event in report.events}
+    files: dict[Path, str | bytes] = {out_dir / f"{event.id}.yaml": event_yaml(event, path.name)
+                                      for event in report.events}
     errors = report.errors + _refused_by_loader(report, files, config, str(path))
     if errors:
         raise ContentError(sorted(errors))
+    content = (root or out_dir.parent.parent) / "content"
+    images = _download_images(report, content / "media", fetch)
+    files = {out_dir / f"{event.id}.yaml": event_yaml(event, path.name) for event in report.events}
+    files.update(images)
+    for event in report.events:
+        for n, quoted in enumerate(event.quoted, start=1):
+            source = quote_source_id(event, n)
+            files[content / "sources" / f"{source}.md.draft"] = source_draft(event, quoted, source)
     written, kept = write_files(files)
+    if root is not None:
+        site_yaml = root / "site.yaml"
+        before = site_yaml.read_text(encoding="utf-8")
+        after = site_additions(before, report, config)
+        if after != before:
+            replace_text(site_yaml, before, after)
+            report.site_yaml = True
     return report, written, kept
+
+
+def _download_images(report: ImportReport, folder: Path, fetch) -> dict[Path, bytes]:
+    """Each remote image that can be downloaded, as its file; its entry then names the file.
+    One that cannot keeps its URL (a linked figure), with a note saying why."""
+    taken = {p.name.casefold() for p in folder.iterdir()} if folder.is_dir() else set()
+    images: dict[Path, bytes] = {}
+    for event in report.events:
+        for entry in event.record.get("media", []):
+            if entry["kind"] != "image" or not web_url(entry["src"]):
+                continue
+            got = fetch(entry["src"])
+            if isinstance(got, str):
+                report.notes.append(f"{event.where}: image {entry['src'][:80]} {got}: kept as a linked figure")
+                continue
+            name = image_name(entry["src"], got[1], taken)
+            images[folder / name] = got[0]
+            entry.setdefault("link", entry["src"])
+            entry["src"] = f"media/{name}"
+    return images
 
 
 def _refused_by_loader(report: ImportReport, files: dict[Path, str], config: SiteConfig, path: str) -> list[Diagnostic]:

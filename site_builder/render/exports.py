@@ -27,10 +27,11 @@ EVENT_TEXT_TEMPLATE = "exports/event_text.html"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
-def event_text_html(ctx: RenderContext, event: Event) -> str:
-    """The event's summary and quotations as an HTML fragment with absolute links (feeds, TimelineJS)."""
+def event_text_html(ctx: RenderContext, event: Event, dated: bool = True) -> str:
+    """The event's summary and quotations as an HTML fragment with absolute links (feeds, TimelineJS);
+    without its date when the reader shows the date itself (a TimelineJS slide)."""
     return ctx.env.get_template(EVENT_TEXT_TEMPLATE).render(
-        site=ctx.site, config=ctx.site.config, urls=ctx.urls, event=event).strip()
+        site=ctx.site, config=ctx.site.config, urls=ctx.urls, event=event, dated=dated).strip()
 
 
 def _json_text(data) -> str:
@@ -317,6 +318,10 @@ def timelinejs_json(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
                   "unique_id": "title"},
         "events": None,
     }
+    eras = [{"start_date": _timelinejs_date(era.start), "end_date": _timelinejs_date(era.end),
+             "text": {"headline": era.label}} for era in getattr(config, "eras", ())]
+    if eras:
+        data["eras"] = eras
     slides = [_timelinejs_event_json(ctx, event) for event in site.events]
     yield "timeline.json", _json_with_lists(data, {"events": slides})
 
@@ -334,9 +339,12 @@ def _timelinejs_event(ctx: RenderContext, event: Event) -> dict:
     item = {
         "unique_id": event.id,
         "start_date": start,
-        "text": {"headline": event.title, "text": event_text_html(ctx, event)},
+        "text": {"headline": event.title, "text": event_text_html(ctx, event, dated=False)},
         "group": ctx.site.lanes_by_id[event.lane].label,
     }
+    media = getattr(event, "media", ())  # TimelineJS shows one medium a slide: the first
+    if media:
+        item["media"] = _timelinejs_media(ctx, media[0])
     if when.end and when.end != when.start:
         item["end_date"] = _timelinejs_date(when.end)
     # TimelineJS would print "June 1, 2025" for a bare month; say exactly what we know instead.
@@ -346,8 +354,23 @@ def _timelinejs_event(ctx: RenderContext, event: Event) -> dict:
     return item
 
 
+def _timelinejs_media(ctx: RenderContext, media) -> dict:
+    """A media entry as TimelineJS's media object; a local file by its absolute URL as written
+    (media/x.jpg), which the media renderer must publish too (TimelineJS resizes it itself)."""
+    src = media.src
+    if not src.startswith(("http://", "https://")):
+        src = ctx.urls.absolute(ctx.urls.page(src))
+    item = {"url": src}
+    for key in ("caption", "credit", "alt", "link"):
+        if getattr(media, key, None):
+            item[key] = getattr(media, key)
+    return item
+
+
 def _timelinejs_date(date) -> dict:
-    parts = {"year": str(date.year)}
+    # TimelineJS writes 44 BCE as -44 (its label on the absolute year); ours is astronomical (-43).
+    year = date.year if date.year >= 1 or getattr(date, "years_ago", False) else date.year - 1
+    parts = {"year": str(year)}
     if date.month:
         parts["month"] = str(date.month)
     if date.day:

@@ -1,0 +1,138 @@
+"""A TimelineJS slide's media as an event's `media:` entry (image, video, link), or, for quoted
+media (a blockquote, a post), a source for the editor to archive; and remote images downloaded."""
+
+from __future__ import annotations
+
+import re
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+from site_builder.htmltext import html_to_text
+from site_builder.importers.timelinejs_text import html_to_markdown
+from site_builder.slugs import slugify
+
+# TimelineJS's own patterns (src/js/media/MediaType.js), the kinds this site has an equal for.
+_VIDEO = re.compile(r"^(https?:)?/*((www\.|m\.)?youtube|youtu\.be|(player\.)?vimeo\.com)", re.I)
+_IMAGE = re.compile(r"\.(jpg|jpeg|png|gif|svg|webp)(\?.*)?$", re.I)
+_POST = re.compile(r"^(https?:)?/*(www\.)?((twitter|x)\.com/([^/?#]+)/status|bsky\.app/profile/([^/?#]+)/post)", re.I)
+_BLOCKQUOTE = re.compile(r"<blockquote", re.I)
+_IFRAME_SRC = re.compile(r"""<iframe[^>]*\ssrc=["'](https?://[^"']+)["']""", re.I)
+_CITE = re.compile(r"<cite[^>]*>(.*?)</cite>", re.I | re.S)
+IMAGE_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp"}
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+FETCH_TIMEOUT = 15
+
+
+@dataclass
+class Quoted:
+    """Quoted media: what the slide quoted, and who, for a source the editor must still archive."""
+
+    text: str
+    publisher: str
+    url: str | None
+
+
+def web_url(url: str) -> str | None:
+    """The URL when it is http(s) (TimelineJS also takes "//host/..." as https), else None."""
+    url = url.strip()
+    if any(c <= " " or c == "\x7f" for c in url):  # a space or control character: no address has one
+        return None
+    if url.startswith("//"):
+        url = "https:" + url
+    return url if urlsplit(url).scheme in ("http", "https") and urlsplit(url).netloc else None
+
+
+def media_entry(media: dict, headline: str, notes: list[str]) -> dict | Quoted | None:
+    """The spec's media entry for a TimelineJS media object; a Quoted for quoted media; None,
+    with a note, when nothing can be kept. `notes` gets what the editor should check."""
+    raw = str(media.get("url") or "").strip()
+    caption = _inline(str(media.get("caption") or ""))
+    credit = html_to_text(str(media.get("credit") or "")).strip()
+    if _BLOCKQUOTE.search(raw) or _POST.match(raw):
+        return _quoted(raw, credit)
+    iframe = _IFRAME_SRC.search(raw)
+    url = web_url(iframe.group(1) if iframe else raw)
+    if url is None:
+        notes.append(f"media {raw[:60]!r}: not a web address, dropped")
+        return None
+    entry: dict = {"kind": _kind(url), "src": url}
+    if entry["kind"] == "image":
+        alt = html_to_text(str(media.get("alt") or "")).strip()
+        if not alt:
+            alt = html_to_text(str(media.get("caption") or "")).strip() or headline
+            notes.append(f"media alt text taken from its {'caption' if caption else 'headline'}: check it")
+        entry["alt"] = " ".join(alt.split())
+    for key, value in (("caption", caption), ("credit", " ".join(credit.split()))):
+        if value:
+            entry[key] = value
+    link = web_url(str(media.get("link") or ""))
+    if link:
+        entry["link"] = link
+    return entry
+
+
+def _kind(url: str) -> str:
+    if _VIDEO.match(url):
+        return "video"
+    if _IMAGE.search(urlsplit(url).path + ("?" + urlsplit(url).query if urlsplit(url).query else "")):
+        return "image"
+    return "link"
+
+
+def _inline(html: str) -> str:
+    """Caption HTML as one line of inline Markdown."""
+    return " ".join(html_to_markdown(html).split())
+
+
+def _quoted(raw: str, credit: str) -> Quoted:
+    post = _POST.match(raw)
+    if post:
+        who = post.group(5) or post.group(6)
+        site = "X" if post.group(4) else "Bluesky"
+        return Quoted("", credit or f"{who} on {site}", web_url(raw))
+    cite = _CITE.search(raw)
+    who = html_to_text(cite.group(1)).strip() if cite else ""
+    body = html_to_text(_CITE.sub("", raw))
+    links = re.findall(r"""href=["'](https?://[^"']+)["']""", raw)
+    who = (credit or who).split(",")[0].strip()  # "Edith Clarke, first professor of ..." -> Edith Clarke
+    return Quoted(" ".join(body.split()), who, links[-1] if links else None)
+
+
+def fetch_image(url: str, limit: int = MAX_IMAGE_BYTES, timeout: float = FETCH_TIMEOUT) -> tuple[bytes, str] | str:
+    """(the image's bytes, its extension) or why not: only http(s), redirects too, an image type
+    the site can process, at most `limit` bytes, within `timeout` seconds."""
+    if web_url(url) is None:
+        return "not reachable (only http and https addresses are fetched)"
+    opener = urllib.request.build_opener(_WebOnlyRedirects)
+    request = urllib.request.Request(url, headers={"User-Agent": "site-builder-import"})
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            kind = response.headers.get_content_type()
+            if kind not in IMAGE_TYPES:
+                return f"not an image the site can process ({kind})"
+            data = response.read(limit + 1)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        return f"not reachable ({getattr(exc, 'reason', None) or exc})"
+    if len(data) > limit:
+        return f"over the limit of {limit:,} bytes"
+    return data, IMAGE_TYPES[kind]
+
+
+class _WebOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if web_url(newurl) is None:
+            raise urllib.error.URLError(f"a redirect to {newurl[:60]!r}, not http(s)")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def image_name(url: str, extension: str, taken: set[str]) -> str:
+    """A safe file name for a downloaded image, unique among `taken` (which it joins)."""
+    stem = slugify(PurePosixPath(urlsplit(url).path).stem)[:60].rstrip("-") or "image"
+    name, n = f"{stem}{extension}", 2
+    while name.casefold() in taken:
+        name, n = f"{stem}-{n}{extension}", n + 1
+    taken.add(name.casefold())
+    return name
