@@ -18,7 +18,7 @@ from site_builder.content.load import SitePaths, content_files, load_config, loa
 from site_builder.content.yamlsafe import Scalar
 from site_builder.errors import Location, Report, printable
 from site_builder.model import Site, SiteConfig
-from site_builder.newfiles import WriteError, write_files
+from site_builder.newfiles import WriteError, usual_mode, write_files
 from site_builder.content.schema import SCHEMA_FOLDER, schema_file, site_schema_files, written_by_site_builder
 from site_builder.slugs import is_slug, slugify
 
@@ -259,6 +259,7 @@ def _replace(path: Path, data: bytes, new: bool) -> bool:
         return bool(write_files({path: data.decode("utf-8")})[0])
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, usual_mode())
         with os.fdopen(fd, "wb") as out:
             out.write(data)
         os.replace(temporary, path)
