@@ -185,6 +185,9 @@ SITE_FILES = {
     "vscode-settings.json": ".vscode/settings.json",
     "vscode-extensions.json": ".vscode/extensions.json",
 }
+# Copied as they are: the build cache plugin netlify.toml names (this repository's own, kept equal).
+PLUGIN_FILES = {f"netlify-plugin/{name}": f"netlify/plugins/site-builder-cache/{name}"
+                for name in ("index.js", "manifest.yml")}
 
 
 def new_site(folder: Path, title: str | None = None, package: str | None = None) -> list[Path]:
@@ -208,6 +211,8 @@ def new_site(folder: Path, title: str | None = None, package: str | None = None)
     env = _env()
     files = {folder / target: env.get_template(template).render(title=title, version=__version__, package=package)
              for template, target in SITE_FILES.items()}
+    files.update({folder / target: (SCAFFOLDS / name).read_text(encoding="utf-8")
+                  for name, target in PLUGIN_FILES.items()})
     files.update({folder / name: data.decode("utf-8")
                   for name, data in site_schema_files([EXAMPLE_SOURCE], EXAMPLE_LANES).items()})
     return _write(files)
