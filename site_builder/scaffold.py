@@ -226,7 +226,23 @@ def _requirement(package: str | None) -> str:
     if printable(package) != package or not package.strip():
         raise ScaffoldError(f"--package: '{printable(package)}' must be one line of requirements.txt, "
                             "e.g. a git URL or the path of a wheel")
-    return package.strip()
+    package = package.strip()
+    if not (_REQUIREMENT.fullmatch(package) or _ARCHIVE.fullmatch(package)):
+        what = "a pip option" if package.startswith("-") else "not a requirement"
+        raise ScaffoldError(f"--package: '{package}' is {what}; give a requirement "
+                            "('site-builder==0.1.0', 'site-builder @ git+https://...') "
+                            "or the path or URL of a wheel or sdist ('./wheels/site_builder-0.1.0-py3-none-any.whl')")
+    return package
+
+
+# What --package accepts: a PEP 508 requirement (a name, extras, versions or `@ URL`, a marker),
+# or the path or URL of a wheel or sdist. Never a pip option (`-e .`, `-r file`, `--index-url`):
+# requirements.txt would obey it on every deploy.
+_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?:\[[A-Za-z0-9._,\s-]*\])?"
+_VERSION = r"(?:~=|===|==|!=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_-]+"
+_REQUIREMENT = re.compile(rf"{_NAME}\s*(?:\(?\s*{_VERSION}(?:\s*,\s*{_VERSION})*\s*\)?|@\s*[a-z][a-z0-9+.-]*://\S+)?"
+                          r"(?:\s*;\s*[^;#]+)?")
+_ARCHIVE = re.compile(r"(?!-)[^\s;#]+\.(?:whl|tar\.gz|tgz|tar\.bz2|zip)(?:#\S*)?")
 
 
 def refresh_site_schemas(root: Path, site: Site) -> list[Path]:
