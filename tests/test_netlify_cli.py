@@ -50,7 +50,8 @@ def check_published(folder: Path) -> None:
     assert resolved["build"]["publish"] == str(folder / "build")
     for page in ("index.html", "404.html", "search/index.html", "feed.xml", "sitemap.xml"):
         assert (folder / "build" / page).is_file(), page
-    assert list((folder / "build/events").glob("*/index.html")) and list((folder / "build/sources").glob("*/index.html"))
+    for kind in ("events", "sources"):
+        assert list((folder / "build" / kind).glob("*/index.html")), kind
     assert headers(resolved) == headers(declared)
     policies = {h["for"]: h["values"].get("Content-Security-Policy", "") for h in resolved["headers"]}
     assert "script-src 'self'" in policies["/*"] and "frame-ancestors 'none'" in policies["/"]

@@ -12,7 +12,8 @@ ACCEPTED = ["site-builder==0.1.0", "site_builder[extra]>=0.1,<0.2",
             "./wheels/site_builder-0.1.0-py3-none-any.whl", "https://example.org/site_builder-0.1.0.tar.gz",
             "site-builder==0.1.0; python_version >= '3.11'"]
 REFUSED = {"-e .": "is a pip option", "-r other.txt": "is a pip option",
-           "--index-url https://example.org/simple": "is a pip option", "--extra-index-url=https://x": "is a pip option",
+           "--index-url https://example.org/simple": "is a pip option",
+           "--extra-index-url=https://x": "is a pip option",
            ".": "is not a requirement", "site-builder --hash=sha256:00": "is not a requirement",
            "./wheels/site_builder.whl --no-deps": "is not a requirement"}
 

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import yaml
 
-from site_builder.content.yaml_hints import yaml_slip
+from site_builder.content.yaml_hints import quoted, yaml_slip
 from site_builder.errors import Location, Report
 
 try:  # the C parser is much faster; the pure-Python one gives the same events
@@ -184,10 +184,36 @@ def parse_yaml(text: str, path: str, report: Report, line_offset: int = 0) -> No
     except yaml.YAMLError as exc:
         report.error(path, 1 + line_offset, 1, f"malformed YAML: {exc}")
         return None
+    if builder.root is not None and _NUMBER_SIGN.search(text):
+        _refuse_number_signs(text, builder)
     if builder.root is None:
         report.error(path, 1 + line_offset, 1, "file is empty",
                      hint="an event file is a mapping of fields, e.g. `title: ...`")
     return builder.root
+
+
+# ` #1` after a plain value starts a comment, so `title: Putin #1` is silently "Putin". A comment
+# after a value is legit YAML (`lane: main  # the first lane`), so only the one shape no one writes
+# as a comment is refused: one space, `#`, then a digit (a number sign: #1, #10).
+_NUMBER_SIGN = re.compile(r"[^\s] #\d")
+
+
+def _refuse_number_signs(text: str, builder: _Composer) -> None:
+    """Each plain value that a ` #<digit>` right after it cut short, as an error at the `#`
+    (read from PyYAML's tokens: only files with such a `#` are scanned again)."""
+    lines = _BREAKS.split(text)  # as PyYAML counts them
+    for token in yaml.scan(text, Loader=_Loader):
+        if token.__class__ is not yaml.ScalarToken or not token.plain:
+            continue
+        end = token.end_mark
+        line = lines[end.line] if end.line < len(lines) else ""
+        if _NUMBER_SIGN.match(line, end.column - 1):
+            rest = line[end.column + 1:].rstrip()
+            fixed = quoted(f"{token.value} {rest}")
+            builder.report.error(builder.path, *builder.true_position(end.line, end.column + 1),
+                                 f"`{rest.split()[0]}` starts a YAML comment here: "
+                                 f"the value stops at '{token.value}'",
+                                 f"if it belongs to the value, put the whole value in quotes: {fixed}")
 
 
 _BREAKS = re.compile("[\n\x85\u2028\u2029]")  # the line breaks PyYAML counts (CR is LF by now)
