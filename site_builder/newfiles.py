@@ -56,6 +56,7 @@ def _write_new(path: Path, text: str | bytes) -> bool:
     the whole one, and a file that exists (even one made meanwhile) is never replaced."""
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, usual_mode())  # mkstemp makes it 0600; a new file is readable as any other
         binary = isinstance(text, bytes)
         with os.fdopen(fd, "wb" if binary else "w", encoding=None if binary else "utf-8",
                        newline=None if binary else "") as out:
@@ -75,6 +76,18 @@ def _write_new(path: Path, text: str | bytes) -> bool:
         return True
     finally:
         _remove(lambda: os.unlink(temporary))
+
+
+def usual_mode() -> int:
+    """The mode open() gives a new file: 0666 less the umask. Linux tells the umask in
+    /proc/self/status; elsewhere it is read by setting it and back (a moment another thread may see)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            mask = next(int(line.split()[1], 8) for line in status if line.startswith("Umask:"))
+    except (OSError, StopIteration, ValueError, IndexError):
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return 0o666 & ~mask
 
 
 def _remove(remove) -> None:

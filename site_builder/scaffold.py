@@ -18,7 +18,7 @@ from site_builder.content.load import SitePaths, content_files, load_config, loa
 from site_builder.content.yamlsafe import Scalar
 from site_builder.errors import Location, Report, printable
 from site_builder.model import Site, SiteConfig
-from site_builder.newfiles import WriteError, write_files
+from site_builder.newfiles import WriteError, usual_mode, write_files
 from site_builder.content.schema import SCHEMA_FOLDER, schema_file, site_schema_files, written_by_site_builder
 from site_builder.slugs import is_slug, slugify
 
@@ -185,6 +185,9 @@ SITE_FILES = {
     "vscode-settings.json": ".vscode/settings.json",
     "vscode-extensions.json": ".vscode/extensions.json",
 }
+# Copied as they are: the build cache plugin netlify.toml names (this repository's own, kept equal).
+PLUGIN_FILES = {f"netlify-plugin/{name}": f"netlify/plugins/site-builder-cache/{name}"
+                for name in ("index.js", "manifest.yml")}
 
 
 def new_site(folder: Path, title: str | None = None, package: str | None = None) -> list[Path]:
@@ -208,6 +211,8 @@ def new_site(folder: Path, title: str | None = None, package: str | None = None)
     env = _env()
     files = {folder / target: env.get_template(template).render(title=title, version=__version__, package=package)
              for template, target in SITE_FILES.items()}
+    files.update({folder / target: (SCAFFOLDS / name).read_text(encoding="utf-8")
+                  for name, target in PLUGIN_FILES.items()})
     files.update({folder / name: data.decode("utf-8")
                   for name, data in site_schema_files([EXAMPLE_SOURCE], EXAMPLE_LANES).items()})
     return _write(files)
@@ -221,7 +226,23 @@ def _requirement(package: str | None) -> str:
     if printable(package) != package or not package.strip():
         raise ScaffoldError(f"--package: '{printable(package)}' must be one line of requirements.txt, "
                             "e.g. a git URL or the path of a wheel")
-    return package.strip()
+    package = package.strip()
+    if not (_REQUIREMENT.fullmatch(package) or _ARCHIVE.fullmatch(package)):
+        what = "a pip option" if package.startswith("-") else "not a requirement"
+        raise ScaffoldError(f"--package: '{package}' is {what}; give a requirement "
+                            "('site-builder==0.1.0', 'site-builder @ git+https://...') "
+                            "or the path or URL of a wheel or sdist ('./wheels/site_builder-0.1.0-py3-none-any.whl')")
+    return package
+
+
+# What --package accepts: a PEP 508 requirement (a name, extras, versions or `@ URL`, a marker),
+# or the path or URL of a wheel or sdist. Never a pip option (`-e .`, `-r file`, `--index-url`):
+# requirements.txt would obey it on every deploy.
+_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?:\[[A-Za-z0-9._,\s-]*\])?"
+_VERSION = r"(?:~=|===|==|!=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_-]+"
+_REQUIREMENT = re.compile(rf"{_NAME}\s*(?:\(?\s*{_VERSION}(?:\s*,\s*{_VERSION})*\s*\)?|@\s*[a-z][a-z0-9+.-]*://\S+)?"
+                          r"(?:\s*;\s*[^;#]+)?")
+_ARCHIVE = re.compile(r"(?!-)[^\s;#]+\.(?:whl|tar\.gz|tgz|tar\.bz2|zip)(?:#\S*)?")
 
 
 def refresh_site_schemas(root: Path, site: Site) -> list[Path]:
@@ -259,6 +280,7 @@ def _replace(path: Path, data: bytes, new: bool) -> bool:
         return bool(write_files({path: data.decode("utf-8")})[0])
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, usual_mode())
         with os.fdopen(fd, "wb") as out:
             out.write(data)
         os.replace(temporary, path)

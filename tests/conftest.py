@@ -230,6 +230,10 @@ SLOW = {
     "test_load_cache.py": {
         "test_the_cache_keeps_at_most_its_share_of_entries",
     },
+    "test_netlify_cli.py": {
+        "test_netlify_builds_a_clean_copy_of_this_repository_and_keeps_its_cache",
+        "test_netlify_builds_a_new_site_from_a_wheel_and_keeps_its_cache",
+    },
     "test_output_properties.py": {
         "test_any_text_is_refused_with_a_location_or_published_valid_in_every_format",
     },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import resource
 import subprocess
 import sys
@@ -192,3 +193,17 @@ def test_new_says_plainly_when_a_file_is_where_a_folder_must_go(site):
     (site.root / "content/sources").write_text("not a folder")
     result = site.cli("new", "source", "--id", "memo", "--title", "T", "--publisher", "P", "--published", "2025")
     assert result.returncode == 1 and "a file is where a folder must go" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_new_writes_files_with_the_mode_the_umask_gives(tmp_path: Path, site, umask, mode):
+    """Not mkstemp's 0600: a site's files must be readable as any other file the editor makes."""
+    before = os.umask(umask)
+    try:
+        assert site.cli("new", "site", str(tmp_path / "fresh")).returncode == 0
+        site.root = tmp_path / "fresh"
+        assert site.cli("new", "event", "Bridge closes", "--date", "2025-03-01").returncode == 0
+    finally:
+        os.umask(before)
+    files = [p for p in (tmp_path / "fresh").rglob("*") if p.is_file()]
+    assert len(files) > 10 and {p.stat().st_mode & 0o777 for p in files} == {mode}

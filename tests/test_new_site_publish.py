@@ -14,6 +14,7 @@ import pytest
 from site_builder import __version__
 from site_builder.preview.session import Session
 from tests.conftest import REPO
+from tests.test_netlify import run_cache_plugin
 
 PIP = "pip install -r requirements.txt && site-builder build"
 
@@ -47,8 +48,15 @@ def test_netlify_toml_sends_exactly_this_repositorys_security_headers(fresh):
     assert any("Content-Security-Policy" in block["values"] for block in ours)
 
 
-def test_netlify_toml_names_no_plugin_a_new_site_lacks(fresh):
-    assert "plugins" not in netlify(fresh)
+def test_a_new_site_keeps_its_build_cache_between_deploys_with_this_repositorys_plugin(fresh):
+    config, ours = netlify(fresh), tomllib.loads((REPO / "netlify.toml").read_text())
+    assert config["plugins"] == ours["plugins"] == [{"package": "./netlify/plugins/site-builder-cache"}]
+    cache = config["build"]["environment"]["SITE_BUILDER_CACHE"]
+    assert cache == ours["build"]["environment"]["SITE_BUILDER_CACHE"]
+    plugin = fresh / config["plugins"][0]["package"]
+    for name in ("index.js", "manifest.yml"):
+        assert (plugin / name).read_bytes() == (REPO / ours["plugins"][0]["package"] / name).read_bytes(), name
+    assert run_cache_plugin(plugin, cache) == [["restore", cache], ["save", cache]]
 
 
 def test_requirements_pin_the_site_builder_that_made_the_site(fresh):
@@ -65,8 +73,8 @@ def test_package_option_names_where_site_builder_comes_from(tmp_path: Path, site
     assert not (tmp_path / "two").exists()
 
 
-def test_gitignore_leaves_out_the_build_its_spare_and_the_venv(fresh):
-    assert (fresh / ".gitignore").read_text().splitlines() == ["/build/", "/.build.*", "/.venv/"]
+def test_gitignore_leaves_out_the_build_its_spare_the_venv_and_the_cache(fresh):
+    assert (fresh / ".gitignore").read_text().splitlines() == ["/build/", "/.build.*", "/.venv/", "/.cache/"]
 
 
 def test_readme_says_how_to_preview_check_build_and_publish(fresh):

@@ -226,7 +226,7 @@ def test_a_title_the_editor_supplied_is_said_so_and_never_shown_as_the_headline(
     assert '"name":"Talks report"' in source_page
 
 
-def test_quoted_words_are_matched_against_a_markdown_sources_visible_text(site):
+def test_quoted_fillerare_matched_against_a_markdown_sources_visible_text(site):
     site.source("clip", "The minister [said](#) the talks were **useful** and long.\n",
                 front="title: Clip\npublisher: Wire\npublished: 2025-08-16\nformat: markdown\n")
     site.event("2025-08-15-talks", """\
@@ -240,3 +240,12 @@ excerpts:
 """)
     result = site.cli("check")
     assert result.returncode == 0, result.stderr
+
+
+def test_closest_passage_of_a_long_quotation_keeps_its_end_and_its_difference():
+    """A passage over 200 characters was cut at its 200th: the words the editor got wrong, near
+    its end, were not shown."""
+    filler = " ".join(f"word{i}" for i in range(60))
+    source = {"long": f"He said “{filler} and the bridge is safe” today."}
+    [finding] = unsupported(f'He said "{filler} and the bridge is unsafe".', source)
+    assert "bridge is safe" in finding.hint and "word59" in finding.hint and "word0" in finding.hint

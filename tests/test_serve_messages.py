@@ -85,3 +85,18 @@ def test_the_banner_goes_after_the_body_tag_whatever_its_attributes_or_at_the_en
         b'<head></head><BODY data-x="a>b" class=\'c\'>[B]text'
     assert with_banner(b"<p>no body tag", b"[B]") == b"<p>no body tag[B]"
     assert with_banner(b"<bodyguard><body>x", b"[B]") == b"<bodyguard><body>[B]x"
+
+
+def test_the_rebuilt_line_counts_the_drafts_left_out_as_build_does(site):
+    lines = []
+    rebuilder = Rebuilder(Session(site.root), Preview(site.root), [], lambda: None)
+    rebuilder._say = lines.append
+    rebuilder.build_now()
+    assert "left out" not in lines[-1]
+    draft = site.event("2025-08-16-draft", "title: Later\ndate: 2025-08-16\nlane: main\ndraft: true\n")
+    rebuilder.build_now({draft})
+    assert lines[-1].endswith("; 1 draft left out (--drafts includes them)"), lines
+    shown = Rebuilder(Session(site.root, drafts=True), Preview(site.root), [], lambda: None)
+    shown._say = lines.append
+    shown.build_now()
+    assert "left out" not in lines[-1], lines

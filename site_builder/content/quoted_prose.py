@@ -146,9 +146,9 @@ def _hint(words: str, sources: dict[str, str]) -> str:
               "quotation marks (a title of a work goes in *italics*)")
     if not nearest:
         return f"no cited source shares words with it; {advice}"
-    _, sid, near, text = min(nearest, key=lambda n: n[0])
-    passage = _short(" ".join(text[near.start:near.end].split()), 200)
-    return "\n".join([f"closest passage, {sid}: \"{passage}\"", *near.differences, advice])
+    _, sid, near, _ = min(nearest, key=lambda n: n[0])
+    # The passage as the misquote hint shows it: whole, or its ends and each difference in context.
+    return "\n".join([f"closest passage, {sid}: \"{near.passage}\"", *near.differences, advice])
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -66,7 +66,7 @@ def yaml_slip(text: str, exc: yaml.MarkedYAMLError) -> Slip:
     mark = exc.problem_mark or exc.context_mark
     if mark is None:
         return Slip(0, 0, None)
-    lines = text.split("\n")
+    lines = re.split("[\n\x85\u2028\u2029]", text)  # as PyYAML counts lines: the caller maps them to the file's
     line = lines[mark.line] if mark.line < len(lines) else ""
     context, problem = exc.context or "", exc.problem or ""
     if "\t" in line[: min(mark.column + 1, len(line) - len(line.lstrip(" \t")))]:  # in the indentation

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import yaml
 
-from site_builder.content.yaml_hints import yaml_slip
+from site_builder.content.yaml_hints import quoted, yaml_slip
 from site_builder.errors import Location, Report
 
 try:  # the C parser is much faster; the pure-Python one gives the same events
@@ -162,9 +162,10 @@ def decode_text(data: bytes, path: str, report: Report, max_bytes: int = MAX_FIL
 
 def parse_yaml(text: str, path: str, report: Report, line_offset: int = 0) -> Node | None:
     """One YAML document as located nodes; errors go to the report and give None."""
-    builder = _Composer(path, report, line_offset, text if "\\" in text else None)
+    builder = _Composer(path, report, line_offset, text if "\\" in text else None,
+                        lines=yaml_lines(text))
     try:
-        if "&" not in text:
+        if "&" not in text and builder.lines is None:
             # No anchor means no alias can resolve: the C composer is safe and much faster.
             node = yaml.compose(text, Loader=_StringLoader)
             builder.root = _from_node(node, builder) if node is not None else None
@@ -177,15 +178,58 @@ def parse_yaml(text: str, path: str, report: Report, line_offset: int = 0) -> No
     except yaml.MarkedYAMLError as exc:
         message = exc.problem or exc.context or "malformed YAML"
         slip = yaml_slip(text, exc)  # the line and column of the slip itself, and what to do
-        report.error(path, slip.line + 1 + line_offset, slip.column + 1, f"malformed YAML: {message}", slip.hint)
+        line, column = builder.true_position(slip.line, slip.column)
+        report.error(path, line, column, f"malformed YAML: {message}", slip.hint)
         return None
     except yaml.YAMLError as exc:
         report.error(path, 1 + line_offset, 1, f"malformed YAML: {exc}")
         return None
+    if builder.root is not None and _NUMBER_SIGN.search(text):
+        _refuse_number_signs(text, builder)
     if builder.root is None:
         report.error(path, 1 + line_offset, 1, "file is empty",
                      hint="an event file is a mapping of fields, e.g. `title: ...`")
     return builder.root
+
+
+# ` #1` after a plain value starts a comment, so `title: Putin #1` is silently "Putin". A comment
+# after a value is legit YAML (`lane: main  # the first lane`), so only the one shape no one writes
+# as a comment is refused: one space, `#`, then a digit (a number sign: #1, #10).
+_NUMBER_SIGN = re.compile(r"[^\s] #\d")
+
+
+def _refuse_number_signs(text: str, builder: _Composer) -> None:
+    """Each plain value that a ` #<digit>` right after it cut short, as an error at the `#`
+    (read from PyYAML's tokens: only files with such a `#` are scanned again)."""
+    lines = _BREAKS.split(text)  # as PyYAML counts them
+    for token in yaml.scan(text, Loader=_Loader):
+        if token.__class__ is not yaml.ScalarToken or not token.plain:
+            continue
+        end = token.end_mark
+        line = lines[end.line] if end.line < len(lines) else ""
+        if _NUMBER_SIGN.match(line, end.column - 1):
+            rest = line[end.column + 1:].rstrip()
+            fixed = quoted(f"{token.value} {rest}")
+            builder.report.error(builder.path, *builder.true_position(end.line, end.column + 1),
+                                 f"`{rest.split()[0]}` starts a YAML comment here: "
+                                 f"the value stops at '{token.value}'",
+                                 f"if it belongs to the value, put the whole value in quotes: {fixed}")
+
+
+_BREAKS = re.compile("[\n\x85\u2028\u2029]")  # the line breaks PyYAML counts (CR is LF by now)
+
+
+def yaml_lines(text: str) -> list[tuple[int, int]] | None:
+    """For each line as PyYAML counts them, its line in the file (0-based) and the column it starts
+    at there; None when the two agree. PyYAML also breaks lines at NEL, U+2028 and U+2029."""
+    if "\x85" not in text and "\u2028" not in text and "\u2029" not in text:
+        return None
+    lines, line, line_start = [(0, 0)], 0, 0
+    for found in _BREAKS.finditer(text):
+        if found.group() == "\n":
+            line, line_start = line + 1, found.end()
+        lines.append((line, found.end() - line_start))
+    return lines
 
 
 _ESCAPE = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.S)
@@ -208,7 +252,15 @@ class _Composer:
     root: Node | None = None
     documents: int = 0
     failed: bool = False
+    lines: list | None = None  # yaml_lines(text): set only when PyYAML's line count is not the file's
     stack: list = field(default_factory=list)  # [container, pending key or None]
+
+    def true_position(self, line: int, column: int) -> tuple[int, int]:
+        """PyYAML's 0-based line and column as the file's 1-based ones."""
+        if self.lines is not None and line < len(self.lines):
+            line, start = self.lines[line]
+            column += start
+        return line + 1 + self.line_offset, column + 1
 
     def safe_scalar(self, value: str, style: str | None, start, end) -> str:
         """A double-quoted scalar's value, its unsafe characters (written as escapes, the raw
@@ -227,7 +279,7 @@ class _Composer:
 
     def loc(self, event) -> Location:
         mark = event.start_mark
-        return Location(self.path, mark.line + 1 + self.line_offset, mark.column + 1)
+        return Location(self.path, *self.true_position(mark.line, mark.column))
 
     def fail(self, event, message: str, hint: str | None = None) -> bool:
         self.report.at(self.loc(event), message, hint)

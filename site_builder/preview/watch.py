@@ -97,8 +97,15 @@ class Rebuilder:
         self._say(f"{'rebuilt' if changed else 'built'} in {time.perf_counter() - started:.2f} s ({what}): "
                   f"{stats.pages_rendered} of {generation.pages} pages rendered, "
                   f"{generation.verified} event{'' if generation.verified == 1 else 's'} verified"
+                  + self._drafts_left_out()
                   + ("; the feeds, exports and sitemap follow" if stats.renderers_after_first_pages else ""))
         self.reload()
+
+    def _drafts_left_out(self) -> str:
+        """The drafts the last load left out, as build and check count them ('' when none)."""
+        loaded, site = self.session.steps.site_key, self.session.steps.site
+        left_out = len(loaded[3]) - len(site.events) if loaded and site is not None else 0
+        return f"; {left_out} draft{'' if left_out == 1 else 's'} left out (--drafts includes them)" if left_out else ""
 
     def complete(self) -> None:
         """The second step of a first build that left renderers out: a rebuild with nothing
