@@ -113,7 +113,7 @@ class LocalBackend:
                 raise Refused("renaming a file is not done from the editor; rename it in the content folder")
             writes.append((*content_path(self.root, item.get("path")), item["raw"].encode("utf-8")))
         writes += [(*content_path(self.root, a.get("path")), _decoded(a)) for a in params.get("assets") or ()]
-        for rel, path, data in writes:  # every path checked before the first write
+        for rel, _path, data in writes:  # every path checked before the first write
             if len(data) > MAX_FILE:
                 raise Refused(f"{rel} is larger than the editor writes")
         for rel, path, data in writes:
@@ -128,6 +128,7 @@ class LocalBackend:
                 kept = self._keep(rel, path, "replaced")
                 self.say(f"web editor: saved {rel}; its comments were not kept by the editor, "
                          f"the version before is at {kept}")
+        path.parent.mkdir(exist_ok=True)  # content/media/, made by the first image
         _atomic_write(path, data)
 
     def _keep(self, rel: str, path: Path, why: str) -> str:
@@ -201,13 +202,12 @@ def _with_schema_line(old: bytes, new: bytes) -> bytes:
 def _has_comments(data: bytes, rel: str) -> bool:
     """Whether the YAML of a file (a source's front matter only) has a comment line or a comment
     after a value (a "#" after white space): the editor writes files without them."""
-    text = data.decode("utf-8", "replace")
+    text = _SCHEMA_LINE.sub(b"", data, count=1).decode("utf-8", "replace")
     if rel.endswith(".md"):
         parts = text.split("\n---", 1)
         text = parts[0] if len(parts) == 2 else ""
     elif not rel.endswith((".yaml", ".yml")):
         return False
-    text = _SCHEMA_LINE.sub("", text.encode("utf-8")).decode("utf-8")
     return any(re.search(r"(^|\s)#", line) for line in text.splitlines())
 
 

@@ -19,15 +19,15 @@ CMS_FOLDER = Path(__file__).resolve().parent.parent / "vendor" / "decap-cms"
 CMS_SCRIPT = "decap-cms.js"
 EVENTS_FOLDER, SOURCES_FOLDER, MEDIA_FOLDER = "content/events", "content/sources", "content/media"
 
-# What /admin/ may do, and no more (found by running the CMS in Chromium under this policy and
-# reading its reports): its styles are injected at run time ('unsafe-inline' styles only), its
-# previews show images from blob: and data: URLs, and it compiles a WebAssembly module. No eval of
-# JavaScript, no other origin. netlify.toml's "/admin/*" block holds the same policy
-# (tests/test_web_editor_config.py checks it); the backends' APIs are added to connect-src there.
-ADMIN_CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-             "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+# What /admin/ may do, and no more, found by running the CMS in Chromium under a strict policy and
+# reading its reports: Decap compiles its config's schema to code (ajv: 'unsafe-eval') and injects
+# its styles at run time ('unsafe-inline' styles). netlify.toml's "/admin/*" block holds the same
+# policy (tests/test_web_editor_config.py checks it).
+ADMIN_CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+             "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
              "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
+_NO_PREVIEW = {"preview": False}  # the site's own preview (serve) shows the page; Decap's would not
 _WIDGETS = {"text": "text", "bool": "boolean", "int": "number"}  # any other kind: a string
 
 
@@ -41,11 +41,12 @@ def cms_config(config: SiteConfig, backend: dict) -> dict:
         "omit_empty_optional_fields": True,  # an untouched optional field is left out, not written ""
         "collections": [
             {"name": "events", "label": "Events", "label_singular": "Event", "folder": EVENTS_FOLDER,
-             "extension": "yaml", "format": "yml", "create": True, "editor": {"preview": False}, "identifier_field": "title",
+             "extension": "yaml", "format": "yml", "create": True, "editor": _NO_PREVIEW, "identifier_field": "title",
              "slug": "{{fields.date}}-{{slug}}", "summary": "{{date}} {{title}}",
              "fields": [_widget(f, config, "event") for f in EVENT_FIELDS]},
             {"name": "sources", "label": "Sources", "label_singular": "Source", "folder": SOURCES_FOLDER,
-             "extension": "md", "format": "frontmatter", "create": True, "editor": {"preview": False}, "identifier_field": "title",
+             "extension": "md", "format": "frontmatter", "create": True, "editor": _NO_PREVIEW,
+             "identifier_field": "title",
              "slug": "{{slug}}", "summary": "{{publisher}}: {{title}}",
              "fields": [*(_widget(f, config, "source") for f in SOURCE_FIELDS),
                         {"name": "body", "label": "Archived text", "widget": "text",
