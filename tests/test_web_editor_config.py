@@ -73,3 +73,27 @@ def test_netlify_gives_admin_the_policy_serve_sends_and_the_site_wide_one_allows
     assert normal(own) == normal(ADMIN_CSP)
     for needed in ("'unsafe-eval'", "'unsafe-inline'"):  # enforced too: it must not forbid the editor
         assert needed in site_wide
+
+
+def test_build_writes_admin_only_when_site_yaml_opts_in(site):
+    from site_builder.build import Options, render
+
+    assert not any(name.startswith("admin/") for name in render(Options(root=site.root))[1])
+    site.write("site.yaml", (site.root / "site.yaml").read_text()
+               + "web_editor: github\nweb_editor_repo: newsroom/timeline\n")
+    files = render(Options(root=site.root))[1]
+    assert {"admin/index.html", "admin/config.yml", "admin/decap-cms.js"} <= set(files)
+    backend = yaml.safe_load(files["admin/config.yml"])["backend"]
+    assert backend == {"name": "github", "branch": "main", "repo": "newsroom/timeline"}
+    assert b"<script src=\"decap-cms.js\"></script>" in files["admin/index.html"]
+    assert b"<script>" not in files["admin/index.html"]  # no inline code
+
+
+@pytest.mark.parametrize("lines, message", [
+    ("web_editor: wordpress\n", "site.yaml:13:13: error: unknown web_editor backend 'wordpress'"),
+    ("web_editor: github\n", "the github backend needs web_editor_repo: owner/name"),
+])
+def test_a_wrong_web_editor_setting_is_a_located_error(site, lines, message):
+    site.write("site.yaml", (site.root / "site.yaml").read_text() + lines)
+    result = site.cli("check")
+    assert result.returncode != 0 and message in result.stdout + result.stderr

@@ -12,7 +12,7 @@ from site_builder.content.load import SitePaths, load_config
 from site_builder.errors import Report
 from site_builder.preview.access import _HostChecked
 from site_builder.preview.local_backend import LocalBackend, Refused
-from site_builder.render.admin import ADMIN_CSP, admin_page, cms_files, config_yaml
+from site_builder.render.admin import ADMIN_CSP, admin_page, cms_files, config_yaml, site_backend
 
 MAX_REQUEST = 40 << 20  # bytes of one request: a media file, base64-encoded
 
@@ -35,7 +35,7 @@ class AdminFiles(_HostChecked, web.RequestHandler):
             if config is None:
                 raise web.HTTPError(500, "site.yaml has errors; see the preview")
             api = f"http://{self.request.host}/api/v1"
-            data = config_yaml(config, {"name": "git-gateway", "branch": "main"})
+            data = config_yaml(config, site_backend(config))
             data += f"local_backend:\n  url: {api}\n  allowed_hosts: [{self.request.host_name}]\n".encode()
             kind = "text/yaml; charset=utf-8"
         else:

@@ -114,6 +114,17 @@ def cms_files() -> Iterable[tuple[str, Path]]:
             yield path.name, path
 
 
+def site_backend(config: SiteConfig) -> dict:
+    """The backend site.yaml names (web_editor), or Git Gateway's, which serve's local backend replaces."""
+    return dict(config.web_editor) or {"name": "git-gateway", "branch": "main"}
+
+
+def web_editor(ctx) -> Iterable[tuple[str, bytes]]:
+    """/admin/ in the build, only when site.yaml opts in with `web_editor:`."""
+    if ctx.site.config.web_editor:
+        yield from admin_files(ctx.site.config, site_backend(ctx.site.config)).items()
+
+
 def admin_files(config: SiteConfig, backend: dict) -> dict[str, bytes]:
     """Every file of /admin/, by path in the build."""
     files = {f"{ADMIN}/index.html": admin_page(config.title), f"{ADMIN}/config.yml": config_yaml(config, backend)}
