@@ -6,13 +6,15 @@ from __future__ import annotations
 import json
 import mimetypes
 
+import jinja2
 from tornado import web
 
 from site_builder.content.load import SitePaths, load_config
 from site_builder.errors import Report
 from site_builder.preview.access import _HostChecked
 from site_builder.preview.local_backend import LocalBackend, Refused
-from site_builder.render.admin import ADMIN_CSP, admin_page, cms_files, config_yaml, site_backend
+from site_builder.render.admin import ADMIN_CSP, ADMIN_PAGE, CMS_SCRIPT, cms_files, config_yaml, site_backend
+from site_builder.render.theme import packaged_themes
 
 MAX_REQUEST = 40 << 20  # bytes of one request: a media file, base64-encoded
 
@@ -28,8 +30,7 @@ class AdminFiles(_HostChecked, web.RequestHandler):
             return self.redirect("/admin/", permanent=False)
         name = name.lstrip("/")
         if name in ("", "index.html"):
-            config = self._site_config()
-            data, kind = (admin_page(config.title if config else "site"), "text/html; charset=utf-8")
+            data, kind = admin_page(self._site_config()), "text/html; charset=utf-8"
         elif name == "config.yml":
             config = self._site_config()
             if config is None:
@@ -83,6 +84,14 @@ class EditorApi(_HostChecked, web.RequestHandler):
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
         self.finish(json.dumps(value))
+
+
+def admin_page(config) -> bytes:
+    """The page that loads the CMS, from the packaged theme: serve offers it even while the site's
+    own templates are broken."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(packaged_themes() / "default" / "templates")),
+                             autoescape=True)
+    return env.get_template(ADMIN_PAGE).render(config=config, script=CMS_SCRIPT).encode("utf-8")
 
 
 def routes(root, say) -> list:

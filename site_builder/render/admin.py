@@ -6,17 +6,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-import jinja2
 import yaml
 
 from site_builder.content.fields import EVENT_FIELDS, SOURCE_FIELDS, Field
 from site_builder.content.schema import field_schema
 from site_builder.model import SiteConfig
-from site_builder.render.theme import packaged_themes
+from site_builder.render.pages import Page
 
 ADMIN = "admin"  # the folder of the build, and the URL path, the editor is served at
 CMS_FOLDER = Path(__file__).resolve().parent.parent / "vendor" / "decap-cms"
 CMS_SCRIPT = "decap-cms.js"
+ADMIN_PAGE = "admin/index.html"  # a template of the theme
 EVENTS_FOLDER, SOURCES_FOLDER, MEDIA_FOLDER = "content/events", "content/sources", "content/media"
 
 # What /admin/ may do, and no more, found by running the CMS in Chromium under a strict policy and
@@ -99,14 +99,6 @@ def config_yaml(config: SiteConfig, backend: dict) -> bytes:
     return (header + body).encode("utf-8")
 
 
-def admin_page(title: str) -> bytes:
-    """/admin/index.html: the page that loads the CMS (no inline script; the CMS finds config.yml
-    beside it)."""
-    folder = packaged_themes() / "default" / "templates"
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True)
-    return env.get_template("admin/index.html").render(title=title, script=CMS_SCRIPT).encode("utf-8")
-
-
 def cms_files() -> Iterable[tuple[str, Path]]:
     """The vendored CMS files, by name under /admin/: the bundle, its chunks and WebAssembly."""
     for path in sorted(CMS_FOLDER.iterdir()):
@@ -120,14 +112,11 @@ def site_backend(config: SiteConfig) -> dict:
 
 
 def web_editor(ctx) -> Iterable[tuple[str, bytes]]:
-    """/admin/ in the build, only when site.yaml opts in with `web_editor:`."""
-    if ctx.site.config.web_editor:
-        yield from admin_files(ctx.site.config, site_backend(ctx.site.config)).items()
-
-
-def admin_files(config: SiteConfig, backend: dict) -> dict[str, bytes]:
-    """Every file of /admin/, by path in the build."""
-    files = {f"{ADMIN}/index.html": admin_page(config.title), f"{ADMIN}/config.yml": config_yaml(config, backend)}
-    files |= {f"{ADMIN}/{name}": path.read_bytes() for name, path in cms_files()}
-    return files
+    """/admin/ in the build, only when site.yaml opts in with `web_editor:`: the page that loads
+    the CMS (ADMIN_PAGE: no inline script; the CMS finds config.yml beside it), its config, the CMS."""
+    config = ctx.site.config
+    if config.web_editor:
+        yield ctx.render(ADMIN_PAGE, Page(ctx.urls.page(f"{ADMIN}/"), "Edit", "", "admin"), script=CMS_SCRIPT)
+        yield f"{ADMIN}/config.yml", config_yaml(config, site_backend(config))
+        yield from ((f"{ADMIN}/{name}", path.read_bytes()) for name, path in cms_files())
 
