@@ -81,10 +81,12 @@ def test_every_page_runs_scripts_only_from_the_site_with_no_inline_code_or_eval(
         received = policies(path, merge)
         assert received, f"{path} has no Content-Security-Policy"
         for policy in received:
-            sources = script_sources(policy)
-            assert "'self'" in sources, path
-            assert not {"'unsafe-inline'", "'unsafe-eval'", "*", "data:", "blob:"} & set(sources), path
-            assert policy["object-src"] == ["'none'"] and policy["base-uri"] == ["'self'"], path
+            assert "'self'" in script_sources(policy), path
+        # A browser enforces every policy it receives: one that forbids a thing forbids it ("/*"
+        # allows what /admin/ needs; each page's own policy takes it away again).
+        assert any(not {"'unsafe-inline'", "'unsafe-eval'", "*", "data:", "blob:"} & set(script_sources(policy))
+                   and policy["object-src"] == ["'none'"] and policy["base-uri"] == ["'self'"]
+                   for policy in received), path
 
 
 @pytest.mark.parametrize("merge", ["later wins", "all sent"])

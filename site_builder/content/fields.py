@@ -110,6 +110,9 @@ SITE_FIELDS = (
     Field("timezone", "timezone", "Default IANA zone for event times."),
     Field("theme", "id", "Theme folder under themes/ (default: default)."),
     Field("lanes", "records", "Ordered rows of the timeline.", fields=LANE_FIELDS, min_items=1),
+    Field("web_editor", "id", "Publish the web editor at /admin/ with this backend: git-gateway or github."),
+    Field("web_editor_repo", "line", "The GitHub repository the github backend edits, as owner/name."),
+    Field("web_editor_branch", "line", "The branch the web editor commits to (default: main)."),
 )
 
 

@@ -158,7 +158,31 @@ def load_config(paths: SitePaths, report: Report, base_url: str | None) -> SiteC
         timezone=record.get("timezone", "UTC"),
         lanes=lanes or (DEFAULT_LANE,),
         theme=record.get("theme", "default"),
+        web_editor=_web_editor(record, report),
     )
+
+
+WEB_EDITOR_BACKENDS = ("git-gateway", "github")
+
+
+def _web_editor(record: Record, report: Report) -> tuple[tuple[str, str], ...]:
+    """The web editor's backend from site.yaml (render/admin.py), each mistake located."""
+    name = record.get("web_editor")
+    if name is None:
+        return ()
+    if name not in WEB_EDITOR_BACKENDS:
+        report.at(record.loc_of("web_editor"), f"unknown web_editor backend '{name}'",
+                  hint="write git-gateway (Netlify Identity) or github")
+        return ()
+    backend = {"name": name, "branch": record.get("web_editor_branch", "main")}
+    if name == "github":
+        repo = record.get("web_editor_repo", "")
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", repo):
+            report.at(record.loc_of("web_editor_repo"), "the github backend needs web_editor_repo: owner/name",
+                      hint="e.g. web_editor_repo: newsroom/timeline")
+            return ()
+        backend["repo"] = repo
+    return tuple(backend.items())
 
 
 def _checked_base_url(record: Record, report: Report, option: str | None) -> str:

@@ -26,6 +26,7 @@ class SiteConfig:
     timezone: str
     lanes: tuple[Lane, ...]
     theme: str = "default"
+    web_editor: tuple[tuple[str, str], ...] = ()  # Decap's backend settings; empty: no /admin/ in the build
 
     @property
     def base_path(self) -> str:

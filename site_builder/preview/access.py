@@ -154,10 +154,12 @@ class ReloadSocket(_HostChecked, LiveReloadHandler):
         return self.application.settings["access"].origin_ok(origin)
 
 
-def application(app, access: Access) -> web.Application:
+def application(app, access: Access, extra: list = ()) -> web.Application:
     """The preview's tornado application: livereload's handlers (without /forcereload, which any
-    page could call), each refusing a foreign Host, and the WSGI app with the reload script."""
+    page could call), each refusing a foreign Host, extra handlers (the web editor's), and the
+    WSGI app with the reload script."""
     return web.Application([
+        *extra,
         (r"/livereload", ReloadSocket),
         (r"/livereload.js", ReloadScript),
         (r".*", PreviewPages, {"fallback": LiveScriptContainer(app, RELOAD_SCRIPT)}),

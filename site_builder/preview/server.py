@@ -17,6 +17,7 @@ from site_builder.preview.access import Access, application, exposure_warning, s
 from site_builder.preview.app import Preview, terminal_safe
 from site_builder.preview.on_request import AFTER_FIRST_PAGES
 from site_builder.preview.session import Session
+from site_builder.preview import web_editor
 from site_builder.preview.watch import Rebuilder, watched_paths
 
 
@@ -48,14 +49,15 @@ class _PreviewServer(Server):
     foreign Host, the reload socket a foreign Origin), without its per-request and per-reload log
     lines: ours say more."""
 
-    def __init__(self, app: Preview, access: Access):
+    def __init__(self, app: Preview, access: Access, extra: list = ()):
         super().__init__(app=app, watcher=_NoWatcher())
         self.access = access
+        self.extra = extra  # the web editor's handlers (web_editor.routes)
 
     def application(self, port, host, liveport=None, debug=None, live_css=True) -> None:
         LiveReloadHandler.watcher = self.watcher  # as Server.application: Server.serve starts its tasks
         LiveReloadHandler.live_css = live_css  # False: hashed asset names, a CSS change reloads the page
-        application(self.app, self.access).listen(port, address=host)
+        application(self.app, self.access, self.extra).listen(port, address=host)
 
     def _setup_logging(self) -> None:
         import logging
@@ -84,7 +86,7 @@ def serve(root: Path, bind: str = "127.0.0.1", port: int = 8000, drafts: bool = 
     rebuilder = Rebuilder(session, preview, watched_paths(root), reload_browsers, out)
     say(f"building {root.resolve()} ...")
     rebuilder.build_now(None, AFTER_FIRST_PAGES)  # on a large site the feeds and exports follow
-    server = _PreviewServer(preview, Access.for_bind(bind, port))
+    server = _PreviewServer(preview, Access.for_bind(bind, port), web_editor.routes(root, say))
 
     def start_watching() -> None:
         loop_holder["loop"] = IOLoop.current()

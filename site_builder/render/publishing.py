@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from site_builder.render.admin import web_editor
 from site_builder.render.calendar import events_ics
 from site_builder.render.embed import embed_page
 from site_builder.render.exports import events_csv, events_json, timelinejs_json
@@ -16,7 +17,7 @@ from site_builder.render.search_index import index_site
 # Each renderer takes the RenderContext and yields (output path, bytes), like the page renderers.
 PUBLISHING_RENDERERS: list[Callable] = [
     atom_feed, events_ics, events_json, events_csv, timelinejs_json, sitemap_xml, robots_txt, search_page,
-    embed_page, media_files,
+    embed_page, media_files, web_editor,
 ]
 
 # Each post-processor takes (output folder being staged, Site, the search index's parts kept
