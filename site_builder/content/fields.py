@@ -98,6 +98,7 @@ SITE_FIELDS = (
     Field("timezone", "timezone", "Default IANA zone for event times."),
     Field("theme", "id", "Theme folder under themes/ (default: default)."),
     Field("lanes", "records", "Ordered rows of the timeline.", fields=LANE_FIELDS, min_items=1),
+    Field("strings", "strings", "Interface strings worded your way, by their English text: \"Search\": Find."),
 )
 
 
@@ -211,6 +212,20 @@ def _records(node, spec, report):
         return INVALID
     records = [read_record(item, spec.fields, report, f"each item of '{spec.name}'") for item in node.items]
     return tuple(r for r in records if r is not None)
+
+
+def _strings(node, spec, report):
+    """A mapping of text to text: (key, value, line, column) for each entry."""
+    if not isinstance(node, Mapping):
+        report.at(node.loc, f"'{spec.name}' must be {KIND_NAMES[Mapping]}, not {KIND_NAMES[type(node)]}",
+                  hint="write one `\"English text\": your text` per line")
+        return INVALID
+    entries = []
+    for key, (key_loc, value) in node.items.items():
+        text = _text(value, Field(key, "text", spec.help), report)
+        if text is not INVALID:
+            entries.append((key, text, key_loc.line, key_loc.column))
+    return tuple(entries)
 
 
 def _parsed(parse: Callable) -> Callable:
@@ -332,4 +347,5 @@ CONVERTERS: dict[str, Callable] = {
     "int": _int,
     "url": _url,
     "color": _color,
+    "strings": _strings,
 }

@@ -158,6 +158,7 @@ def load_config(paths: SitePaths, report: Report, base_url: str | None) -> SiteC
         timezone=record.get("timezone", "UTC"),
         lanes=lanes or (DEFAULT_LANE,),
         theme=record.get("theme", "default"),
+        strings=record.get("strings", ()),
     )
 
 

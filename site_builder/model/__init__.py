@@ -26,6 +26,8 @@ class SiteConfig:
     timezone: str
     lanes: tuple[Lane, ...]
     theme: str = "default"
+    # Interface strings the site words its own way: (English text, the site's, line, column in site.yaml).
+    strings: tuple[tuple[str, str, int, int], ...] = ()
 
     @property
     def base_path(self) -> str:
