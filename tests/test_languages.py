@@ -14,7 +14,7 @@ from babel.messages.pofile import read_po
 
 from site_builder.build import Options, build, check
 from site_builder.errors import ContentError
-from site_builder.render.i18n import Language, messages
+from site_builder.render.i18n import Language, messages, plotly_locale
 
 REPO = Path(__file__).resolve().parent.parent
 LOCALES = REPO / "themes/default/locales"
@@ -31,7 +31,8 @@ def copy_of_curated_site(root: Path, language: str, extra: str = "") -> Path:
 
 @pytest.fixture(scope="module")
 def russian(tmp_path_factory) -> Path:
-    root = copy_of_curated_site(tmp_path_factory.mktemp("ru") / "site", "ru", 'strings:\n  "Timeline": "Лента событий"\n')
+    override = 'strings:\n  "Timeline": "Лента событий"\n'
+    root = copy_of_curated_site(tmp_path_factory.mktemp("ru") / "site", "ru", override)
     build(Options(root=root, out=root / "build"))
     return root / "build"
 
@@ -86,12 +87,10 @@ def test_every_interface_string_is_in_every_shipped_catalogue(language):
     entries = {m.id if isinstance(m.id, str) else m.id[0]: m for m in catalog if m.id}
     assert template_strings() - entries.keys() == set()
     if language != "en":
-        untranslated = [key for key, m in entries.items() if not all(m.string if isinstance(m.string, tuple) else (m.string,))]
-        assert untranslated == []
-        for m in entries.values():
-            if isinstance(m.id, tuple):
-                assert len(m.string) == catalog.num_plurals
-                assert all("%(num)d" in form or "%(num)d" not in m.id[1] for form in m.string[3:4] or m.string[-1:])
+        forms = {key: m.string if isinstance(m.string, tuple) else (m.string,) for key, m in entries.items()}
+        assert [key for key, texts in forms.items() if not all(texts)] == []
+        plurals = [m for m in entries.values() if isinstance(m.id, tuple)]
+        assert plurals and all(len(m.string) == catalog.num_plurals for m in plurals)
 
 
 @pytest.mark.parametrize(("language", "counts"), [
@@ -137,3 +136,19 @@ def test_no_output_of_the_english_site_doubles_its_quotation_marks(tmp_path):
         text = page(out, name).replace("&#34;", '"').replace("&amp;#34;", '"').replace("\\\"", '"')
         assert not re.search(r'“[“"]|[”"]”', text), name
     assert "<p>‘“We highly value" in page(out, "index.html")
+
+
+def test_the_chart_locale_names_months_and_days_from_cldr():
+    locale = plotly_locale("uk")
+    assert locale["format"]["months"][7] == "серпень" and locale["format"]["shortDays"][0] == "нд"
+    assert plotly_locale("en")["format"]["shortMonths"][:2] == ["Jan", "Feb"]
+
+
+def test_a_site_catalogue_wins_over_the_theme(tmp_path):
+    root = copy_of_curated_site(tmp_path / "site", "de")
+    po = root / "locales/de/LC_MESSAGES/messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid "Sources"\nmsgstr "Belege"\n', encoding="utf-8")
+    build(Options(root=root, out=root / "build"))
+    home = page(root / "build", "index.html")
+    assert ">Belege</a>" in home and ">Zeitleiste</a>" in home

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import difflib
 import gettext
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
@@ -39,11 +38,6 @@ SKELETONS = {("day", False): "yMMMMd", ("month", False): "yMMMM",
 
 def catalogue_path(locales: Path, language: str) -> Path:
     return locales / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-
-
-def locale_folders(template_dirs: Iterable[Path]) -> tuple[Path, ...]:
-    """The locales/ folder beside each templates/ folder (the site's, then the theme's)."""
-    return tuple(d.parent / "locales" for d in template_dirs if (d.parent / "locales").is_dir())
 
 
 class Messages(gettext.NullTranslations):
@@ -98,7 +92,8 @@ def read_catalogue(path: Path) -> tuple[dict[str, tuple[str, ...]], str | None]:
         key = message.id[0] if isinstance(message.id, tuple) else message.id
         forms = message.string if isinstance(message.string, tuple) else (message.string,)
         entries[key] = tuple(forms)
-    return entries, catalog.plural_expr
+    # Without a Language header Babel guesses English plurals: the theme's rule stays then.
+    return entries, catalog.plural_expr if catalog.locale else None
 
 
 def messages(folders: tuple[Path, ...], language: str, strings: tuple = ()) -> Messages:
@@ -225,3 +220,18 @@ def _as_date(day: PartialDate) -> date:
 
 def _babel_can(*days: PartialDate | None) -> bool:
     return all(d is None or 1 <= d.year <= 9999 for d in days)
+
+
+def plotly_locale(language: str) -> dict:
+    """A plotly locale (Plotly.register's argument) from CLDR: month and day names, decimal marks.
+    The chart's figure carries it and chart.js registers it, then sets `config.locale` to its name."""
+    locale = Locale.parse(language.replace("-", "_"))
+    months = [locale.months["stand-alone"]["wide"][m] for m in range(1, 13)]
+    short_months = [locale.months["stand-alone"]["abbreviated"][m] for m in range(1, 13)]
+    days = [locale.days["format"]["wide"][(d + 6) % 7] for d in range(7)]  # plotly starts on Sunday
+    short_days = [locale.days["format"]["abbreviated"][(d + 6) % 7] for d in range(7)]
+    return {"moduleType": "locale", "name": language,
+            "dictionary": {},
+            "format": {"days": days, "shortDays": short_days, "months": months, "shortMonths": short_months,
+                       "decimal": locale.number_symbols["latn"]["decimal"],
+                       "thousands": locale.number_symbols["latn"]["group"]}}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 
-from site_builder.render.i18n import Language, locale_folders, messages
+from site_builder.render.i18n import Language, messages
 from site_builder.render.jinja_env import ThemeEnvironment
 from site_builder.render.markdown import render_markdown
 
@@ -60,11 +60,8 @@ class Theme:
     static_dirs: tuple[Path, ...]
     language: str = "en"
     strings: tuple[tuple[str, str, int, int], ...] = ()  # site.yaml's overrides (SiteConfig.strings)
-
-    @property
-    def locale_dirs(self) -> tuple[Path, ...]:
-        """The gettext catalogues (locales/<lang>/LC_MESSAGES/messages.po): the site's, then the theme's."""
-        return locale_folders(self.template_dirs)
+    # The gettext catalogues (locales/<lang>/LC_MESSAGES/messages.po): the site's, then the theme's.
+    locale_dirs: tuple[Path, ...] = ()
 
     @classmethod
     def for_site(cls, root: Path, name: str, language: str = "en", strings: tuple = ()) -> Theme:
@@ -79,7 +76,8 @@ class Theme:
         if theme_dir.is_relative_to(root):  # a theme of the site's own; the packaged ones are ours
             for folder in (theme_dir / "templates", theme_dir / "static"):
                 _refuse_links_outside(folder, root)
-        return cls(tuple(templates), tuple(statics), language, tuple(strings))
+        locales = tuple(d for d in (root / "locales", theme_dir / "locales") if d.is_dir())
+        return cls(tuple(templates), tuple(statics), language, tuple(strings), locales)
 
     def environment(self) -> jinja2.Environment:
         env = ThemeEnvironment(
