@@ -164,9 +164,15 @@ def _write_errors(dest: Path, name: str) -> Iterator[None]:
 
 
 def _theme(options: Options, site: Site) -> Theme:
+    from site_builder.render.i18n import language_error, string_errors
     from site_builder.render.theme import Theme, ThemeError
 
+    config, site_yaml = site.config, str(Path(options.root) / "site.yaml")
     try:
-        return Theme.for_site(Path(options.root), site.config.theme)
+        theme = Theme.for_site(Path(options.root), config.theme, config.language, config.strings)
     except ThemeError as exc:
-        raise ContentError([Diagnostic(exc.path or str(Path(options.root) / "site.yaml"), 1, 1, str(exc))]) from exc
+        raise ContentError([Diagnostic(exc.path or site_yaml, 1, 1, str(exc))]) from exc
+    errors = [e for e in (language_error(config, site_yaml), *string_errors(config, theme.locale_dirs, site_yaml)) if e]
+    if errors:
+        raise ContentError(errors)
+    return theme

@@ -88,7 +88,7 @@ def test_editing_a_source_reverifies_only_the_events_that_cite_it(session, real_
 
 def test_editing_a_template_rerenders_only_the_pages_that_use_it(session, real_site):
     path = real_site.root / "themes/default/templates/source.html"
-    edit(path, '<p class="kicker">Archived source</p>', '<p class="kicker">Archived copy</p>')
+    edit(path, '<p class="kicker">{{ _("Archived source") }}</p>', '<p class="kicker">Archived copy</p>')
     generation = session.rebuild({path})
     sources = len(generation.site.sources)
     assert generation.stats.pages_rendered == sources

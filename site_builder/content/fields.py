@@ -113,6 +113,7 @@ SITE_FIELDS = (
     Field("web_editor", "id", "Publish the web editor at /admin/ with this backend: git-gateway or github."),
     Field("web_editor_repo", "line", "The GitHub repository the github backend edits, as owner/name."),
     Field("web_editor_branch", "line", "The branch the web editor commits to (default: main)."),
+    Field("strings", "strings", "Interface strings worded your way, by their English text: \"Search\": Find."),
 )
 
 
@@ -226,6 +227,20 @@ def _records(node, spec, report):
         return INVALID
     records = [read_record(item, spec.fields, report, f"each item of '{spec.name}'") for item in node.items]
     return tuple(r for r in records if r is not None)
+
+
+def _strings(node, spec, report):
+    """A mapping of text to text: (key, value, line, column) for each entry."""
+    if not isinstance(node, Mapping):
+        report.at(node.loc, f"'{spec.name}' must be {KIND_NAMES[Mapping]}, not {KIND_NAMES[type(node)]}",
+                  hint="write one `\"English text\": your text` per line")
+        return INVALID
+    entries = []
+    for key, (key_loc, value) in node.items.items():
+        text = _text(value, Field(key, "text", spec.help), report)
+        if text is not INVALID:
+            entries.append((key, text, key_loc.line, key_loc.column))
+    return tuple(entries)
 
 
 def _parsed(parse: Callable) -> Callable:
@@ -350,4 +365,5 @@ CONVERTERS: dict[str, Callable] = {
     "int": _int,
     "url": _url,
     "color": _color,
+    "strings": _strings,
 }

@@ -159,6 +159,7 @@ def load_config(paths: SitePaths, report: Report, base_url: str | None) -> SiteC
         lanes=lanes or (DEFAULT_LANE,),
         theme=record.get("theme", "default"),
         web_editor=_web_editor(record, report),
+        strings=record.get("strings", ()),
     )
 
 

@@ -37,6 +37,7 @@ _KINDS: dict[str, dict] = {
     "int": {"type": "integer"},
     "url": {"type": "string", "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://\S+$", "format": "uri"},
     "color": {"type": "string", "pattern": r"^#[0-9a-fA-F]{6}$"},
+    "strings": {"type": "object", "additionalProperties": {"type": "string"}},
 }
 
 

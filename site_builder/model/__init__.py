@@ -27,6 +27,8 @@ class SiteConfig:
     lanes: tuple[Lane, ...]
     theme: str = "default"
     web_editor: tuple[tuple[str, str], ...] = ()  # Decap's backend settings; empty: no /admin/ in the build
+    # Interface strings the site words its own way: (English text, the site's, line, column in site.yaml).
+    strings: tuple[tuple[str, str, int, int], ...] = ()
 
     @property
     def base_path(self) -> str:

@@ -70,7 +70,8 @@ class Session:
         if len(site.events) < AFTER_FIRST_PAGES_FROM_EVENTS:
             after_first_pages = frozenset()
         try:
-            theme = Theme.for_site(Path(self.root), site.config.theme)
+            config = site.config
+            theme = Theme.for_site(Path(self.root), config.theme, config.language, config.strings)
             files = self.renderer.render(site, theme, after_first_pages)
         except ThemeError as exc:
             raise ContentError([Diagnostic(exc.path or str(Path(self.root) / "site.yaml"), 1, 1, str(exc))]) from None

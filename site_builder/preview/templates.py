@@ -17,6 +17,7 @@ class Templates:
     def __init__(self) -> None:
         self.env: jinja2.Environment | None = None
         self.files: dict[str, tuple] = {}
+        self.words: tuple = ()  # the language, the site's strings and the catalogues' stats
         self.version = 0
         self.changes: list[set | None] = []  # changes[v] = names changed going to version v+1
         self._closures: dict[str, frozenset | None] = {}
@@ -28,10 +29,13 @@ class Templates:
             for path in folder.rglob("*"):
                 if path.is_file():
                     files[path.relative_to(folder).as_posix()] = (str(path), *stamp(path))
-        if self.env is not None and files == self.files:
+        words = (theme.language, theme.strings,
+                 tuple((str(p), *stamp(p)) for d in theme.locale_dirs for p in sorted(d.rglob("*.po"))))
+        if self.env is not None and files == self.files and words == self.words:
             return
         changed = {n for n in files.keys() | self.files.keys() if files.get(n) != self.files.get(n)}
-        self.changes.append(changed if self.env is not None else None)
+        self.changes.append(changed if self.env is not None and words == self.words else None)  # None: every page
+        self.words = words
         self.version += 1
         self.files = files
         self.env = theme.environment()

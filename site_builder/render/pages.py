@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from collections.abc import Callable, Iterable
 
 import jinja2
@@ -11,6 +11,7 @@ from markupsafe import Markup
 from site_builder.model import Event, Site
 from site_builder.render.archive import (INDEX_ASSET, TEXT_ASSET, Archive, PeriodPage, build_archive, data_files,
                                          is_large)
+from site_builder.render.i18n import N_, Language, language_of, words
 from site_builder.render.chart import build_chart, figure, plotly_style_guards
 from site_builder.render.memo import Memo
 from site_builder.render.source_text import source_paragraphs
@@ -143,8 +144,11 @@ def period_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     for n in ctx.turns(len(every)):
         period = every[n]
         before, after = archive.neighbours(period)
-        description = f"{config.title}: the {period.total} events of {period.label}."
-        yield ctx.render("period.html", Page(ctx.urls.page(period.path), period.label, description, "period"),
+        label = language_of(ctx.env).period(period.key, period.label)
+        description = words(ctx.env).ngettext("%(title)s: the %(num)d events of %(period)s.",
+                                              "%(title)s: the %(num)d events of %(period)s.", period.total)
+        description %= {"title": config.title, "num": period.total, "period": label}
+        yield ctx.render("period.html", Page(ctx.urls.page(period.path), label, description, "period"),
                          facets=options, period_options=periods, previous=before, next=after,
                          **listing_values(ctx, archive, period))
 
@@ -167,7 +171,8 @@ class Facet:
 
 def facets(ctx: RenderContext) -> tuple[Facet, ...]:
     """The filters' options with their counts: the home page and the pages by period both ask."""
-    return ctx.memo.value(_facets, ctx.site, ctx.memo)
+    _ = words(ctx.env).gettext
+    return tuple(replace(f, label=_(f.label)) for f in ctx.memo.value(_facets, ctx.site, ctx.memo))
 
 
 def _facets(site: Site, memo: Memo) -> tuple[Facet, ...]:
@@ -182,9 +187,9 @@ def _facets(site: Site, memo: Memo) -> tuple[Facet, ...]:
         for slug in slugs[1]:
             actors[slug] = actors.get(slug, 0) + 1
     return (
-        Facet("lane", "Lanes", tuple((lane.id, lane.label, lanes.get(lane.id, 0)) for lane in site.config.lanes)),
-        Facet("tag", "Tags", tuple((slug, label, tags[slug]) for slug, label in site.tags)),
-        Facet("actor", "Actors", tuple((slug, label, actors[slug]) for slug, label in site.actors)),
+        Facet("lane", N_("Lanes"), tuple((lane.id, lane.label, lanes.get(lane.id, 0)) for lane in site.config.lanes)),
+        Facet("tag", N_("Tags"), tuple((slug, label, tags[slug]) for slug, label in site.tags)),
+        Facet("actor", N_("Actors"), tuple((slug, label, actors[slug]) for slug, label in site.actors)),
     )
 
 
@@ -199,6 +204,7 @@ def event_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     events_by_id = site.events_by_id
     events = tuple(site.events)  # an event page's neighbours: the events before and after it
     last = len(events) - 1
+    language = language_of(ctx.env)
     for n in ctx.turns(len(events)):
         event = events[n]
         before = events[n - 1] if n else None
@@ -206,12 +212,12 @@ def event_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
         related = tuple(events_by_id[r] for r in event.related if r in events_by_id) if event.related else ()
         at = f"{lists(event.id)}#{event.id}"
         url = ctx.urls.event(event)
-        yield ctx.render_keyed("event.html", url, (event, before, after, related, at), _event_page,
-                               url, event, before, after, related, at)
+        yield ctx.render_keyed("event.html", url, (event, before, after, related, at, language), _event_page,
+                               url, event, before, after, related, at, language)
 
 
-def _event_page(url: str, event: Event, before, after, related, at) -> tuple[Page, dict]:
-    page = Page(url, event.title, f"{event.when.format()}: {event.title}", "event")
+def _event_page(url: str, event: Event, before, after, related, at, language: Language) -> tuple[Page, dict]:
+    page = Page(url, event.title, f"{language.when(event.when)}: {event.title}", "event")
     return page, dict(event=event, previous=before, next=after, related=list(related), listed_at=at)
 
 
@@ -237,18 +243,21 @@ def source_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
 
 
 def _source_page(ctx: RenderContext, source, excerpts) -> tuple[Page, dict]:
-    description = f"{source.publisher}, {source.published.format()}: {source.title} (archived text)"
+    description = words(ctx.env).gettext("%(publisher)s, %(date)s: %(title)s (archived text)") % {
+        "publisher": source.publisher, "date": language_of(ctx.env).date(source.published), "title": source.title}
     page = Page(ctx.urls.source(source.id), source.title, description, "source")
     return page, dict(source=source, paragraphs=source_paragraphs(source, excerpts), excerpts=excerpts)
 
 
 def sources_index(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
-    page = Page(ctx.urls.page("sources/"), "Sources", "The archived sources every event quotes.", "sources")
+    _ = words(ctx.env).gettext
+    page = Page(ctx.urls.page("sources/"), _("Sources"), _("The archived sources every event quotes."), "sources")
     yield ctx.render("sources.html", page)
 
 
 def not_found_page(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
-    page = Page(ctx.urls.page("404.html"), "Page not found", "This page does not exist.", "404")
+    _ = words(ctx.env).gettext
+    page = Page(ctx.urls.page("404.html"), _("Page not found"), _("This page does not exist."), "404")
     yield ctx.render("404.html", page)
 
 

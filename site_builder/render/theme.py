@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jinja2
 
+from site_builder.render.i18n import Language, messages
 from site_builder.render.jinja_env import ThemeEnvironment
 from site_builder.render.markdown import render_markdown
 
@@ -57,9 +58,13 @@ class _TemplateFiles(jinja2.FileSystemLoader):
 class Theme:
     template_dirs: tuple[Path, ...]
     static_dirs: tuple[Path, ...]
+    language: str = "en"
+    strings: tuple[tuple[str, str, int, int], ...] = ()  # site.yaml's overrides (SiteConfig.strings)
+    # The gettext catalogues (locales/<lang>/LC_MESSAGES/messages.po): the site's, then the theme's.
+    locale_dirs: tuple[Path, ...] = ()
 
     @classmethod
-    def for_site(cls, root: Path, name: str) -> Theme:
+    def for_site(cls, root: Path, name: str, language: str = "en", strings: tuple = ()) -> Theme:
         candidates = [root / "themes" / name, packaged_themes() / name]
         theme_dir = next((c for c in candidates if (c / "templates").is_dir()), None)
         if theme_dir is None:
@@ -71,7 +76,8 @@ class Theme:
         if theme_dir.is_relative_to(root):  # a theme of the site's own; the packaged ones are ours
             for folder in (theme_dir / "templates", theme_dir / "static"):
                 _refuse_links_outside(folder, root)
-        return cls(tuple(templates), tuple(statics))
+        locales = tuple(d for d in (root / "locales", theme_dir / "locales") if d.is_dir())
+        return cls(tuple(templates), tuple(statics), language, tuple(strings), locales)
 
     def environment(self) -> jinja2.Environment:
         env = ThemeEnvironment(
@@ -84,8 +90,17 @@ class Theme:
             # Templates do not change during a build, and serve makes a new environment when
             # one does: without this, every {% include %} of every page stats its file.
             auto_reload=False,
+            extensions=["jinja2.ext.i18n"],
         )
+        env.policies["ext.i18n.trimmed"] = True  # a {% trans %} block's line breaks are not part of its text
+        env.words = messages(self.locale_dirs, self.language, self.strings)  # i18n.words() reads it
+        env.install_gettext_translations(env.words, newstyle=True)
+        language = Language(self.language)
+        env.globals["language"] = language
         env.filters["markdown"] = render_markdown
+        env.filters["date_long"] = lambda value: _dated(language, value, False)
+        env.filters["date_short"] = lambda value: _dated(language, value, True)
+        env.filters["moment_utc"] = language.moment
         from site_builder.render.publishing import TEMPLATE_GLOBALS  # late: publishing renders with themes
 
         env.globals.update(TEMPLATE_GLOBALS)
@@ -99,3 +114,8 @@ class Theme:
                 if path.is_file() and not path.name.startswith("."):
                     files[path.relative_to(folder).as_posix()] = path.read_bytes()
         return files
+
+
+def _dated(language: Language, value, short: bool) -> str:
+    """An event's When or a source's PartialDate, written in the site's language."""
+    return language.when(value, short) if hasattr(value, "start") else language.date(value, short)

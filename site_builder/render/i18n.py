@@ -1,0 +1,237 @@
+"""The site's language: interface strings from the theme's gettext catalogues (and site.yaml's
+`strings:`), dates and quotation marks from CLDR through Babel, and the text direction."""
+
+from __future__ import annotations
+
+import difflib
+import gettext
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cached_property
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_interval, format_skeleton
+from babel.messages.pofile import read_po
+from markupsafe import Markup
+
+from site_builder.errors import Diagnostic
+from site_builder.model import SiteConfig
+from site_builder.model.dates import PartialDate, When
+
+DOMAIN = "messages"
+SOURCE_LANGUAGE = "en"  # the templates' own words: its catalogue lists every string, translated as is
+# Marks that open or close a quotation in some language: an excerpt that starts or ends with one
+# is quoted with the language's inner pair, so that two like marks never stand side by side.
+QUOTE_MARKS = frozenset("\"'“”„‟«»‹›‘’‚‛「」『』")
+# CLDR's delimiters (quotationStart/End, then alternateQuotationStart/End) of the shipped languages:
+# Babel does not carry them. French nests “ ” inside « », as its typography does (CLDR repeats « »).
+QUOTES = {
+    "en": ("“", "”", "‘", "’"), "ru": ("«", "»", "„", "“"), "uk": ("«", "»", "„", "“"),
+    "de": ("„", "“", "‚", "‘"), "fr": ("«", "»", "“", "”"), "es": ("«", "»", "“", "”"),
+    "ar": ("”", "“", "’", "‘"),
+}
+# Babel writes these for the skeletons; CLDR has no width between "January 2025" and "Jan 2025".
+SKELETONS = {("day", False): "yMMMMd", ("month", False): "yMMMM",
+             ("day", True): "yMMMd", ("month", True): "yMMM", ("year", False): "y", ("year", True): "y"}
+
+
+def catalogue_path(locales: Path, language: str) -> Path:
+    return locales / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+class Messages(gettext.NullTranslations):
+    """A catalogue read from .po files (no compile step: the build reads the text the translators
+    edit), the first folder's entry winning, then the site's overrides on top."""
+
+    def __init__(self, entries: dict[str, tuple[str, ...]], plural: str | None):
+        super().__init__()
+        self.entries = entries
+        self.plural = gettext.c2py(plural) if plural else (lambda n: int(n != 1))
+
+    def gettext(self, message: str) -> str:
+        forms = self.entries.get(message)
+        return forms[0] if forms and forms[0] else message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        forms = self.entries.get(singular)
+        index = self.plural(n)
+        if forms and index < len(forms) and forms[index]:
+            return forms[index]
+        return singular if n == 1 else plural
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self.gettext(message)
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        return self.ngettext(singular, plural, n)
+
+
+def N_(text: str) -> str:
+    """Marks a string for the extractor (babel.cfg) where it is made; it is translated where shown."""
+    return text
+
+
+def words(env) -> gettext.NullTranslations:
+    """The environment's catalogue, for the strings Python makes (a page's title and description)."""
+    return getattr(env, "words", None) or gettext.NullTranslations()
+
+
+def language_of(env) -> Language:
+    return env.globals.get("language") or Language(SOURCE_LANGUAGE)
+
+
+def read_catalogue(path: Path) -> tuple[dict[str, tuple[str, ...]], str | None]:
+    """msgid (the singular, for a plural) -> its translated forms, and the plural expression."""
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    entries = {}
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        entries[key] = tuple(forms)
+    # Without a Language header Babel guesses English plurals: the theme's rule stays then.
+    return entries, catalog.plural_expr if catalog.locale else None
+
+
+def messages(folders: tuple[Path, ...], language: str, strings: tuple = ()) -> Messages:
+    entries: dict[str, tuple[str, ...]] = {}
+    plural = None
+    for folder in reversed(folders):  # the theme's first, the site's own over it
+        for code in dict.fromkeys((language.split("-")[0], language.replace("-", "_"))):
+            path = catalogue_path(folder, code)
+            if path.is_file():
+                found, expr = read_catalogue(path)
+                entries.update((k, v) for k, v in found.items() if any(v))
+                plural = expr or plural
+    for english, text, *_ in strings:
+        entries[english] = (text,) * 6  # one text for every plural form
+    return Messages(entries, plural)
+
+
+def known_strings(folders: tuple[Path, ...]) -> set[str]:
+    """Every interface string of the theme: the msgids of its English catalogue."""
+    known: set[str] = set()
+    for folder in folders:
+        path = catalogue_path(folder, SOURCE_LANGUAGE)
+        if path.is_file():
+            known |= read_catalogue(path)[0].keys()
+    return known
+
+
+def string_errors(config: SiteConfig, folders: tuple[Path, ...], site_yaml: str) -> list[Diagnostic]:
+    """A located error for each `strings:` key that is no interface string of the theme."""
+    known = known_strings(folders)
+    errors = []
+    for english, _text, line, column in config.strings:
+        if english not in known:
+            close = difflib.get_close_matches(english, known, n=1, cutoff=0.6)
+            hint = (f"did you mean '{close[0]}'?" if close
+                    else "a key is an interface string exactly as the English theme writes it")
+            errors.append(Diagnostic(site_yaml, line, column, f"'{english}' is not an interface string", hint))
+    return errors
+
+
+def language_error(config: SiteConfig, site_yaml: str) -> Diagnostic | None:
+    try:
+        Locale.parse(config.language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return Diagnostic(site_yaml, 1, 1, f"unknown language '{config.language}'",
+                          "write a language code such as en, ru, uk, de, fr, es or ar")
+    return None
+
+
+@dataclass(frozen=True)
+class Language:
+    """Dates, quotation marks and direction of one language, from CLDR; English dates as the model
+    writes them (model/dates.py), and dates outside years 1..9999 too (Babel cannot write them)."""
+
+    code: str
+
+    @cached_property
+    def locale(self) -> Locale:
+        return Locale.parse(self.code.replace("-", "_"))
+
+    @property
+    def english(self) -> bool:
+        return self.code.split("-")[0] == SOURCE_LANGUAGE
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.locale.character_order == "right-to-left" else "ltr"
+
+    def when(self, when: When, short: bool = False) -> str:
+        """An event's date: the editor's display_date, else the range and the local time."""
+        if self.english or when.display or not _babel_can(when.start, when.end):
+            return when.format(short)
+        text = self._range(when.start, when.end, short)
+        if when.time and not when.end:
+            text += f", {when.time.strftime('%H:%M')}"
+            abbreviation = when.zone_abbreviation()
+            if abbreviation:
+                text += f" {abbreviation}"
+        return text
+
+    def date(self, day: PartialDate, short: bool = False) -> str:
+        if self.english or not _babel_can(day):
+            return day.format(short)
+        return self._range(day, None, short)
+
+    def moment(self, moment: datetime) -> str:
+        """A day and a time of day (the UTC instant of a timed event)."""
+        if self.english:
+            return moment.strftime("%B %-d, %Y, %H:%M")
+        return f"{format_skeleton('yMMMMd', moment.date(), locale=self.locale)}, {moment.strftime('%H:%M')}"
+
+    def period(self, period_id: str, label: str) -> str:
+        """A list's heading ("period-2025-08", "August 2025") in this language."""
+        if self.english:
+            return label
+        parts = [int(p) for p in period_id.removeprefix("period-").split("-") if p.isdigit()]
+        return self.date(PartialDate(*parts)) if parts else label
+
+    def _range(self, start: PartialDate, end: PartialDate | None, short: bool) -> str:
+        skeleton = SKELETONS[(start.precision, short)]
+        if end is None or end == start:
+            return format_skeleton(skeleton, start.first_day(), locale=self.locale)
+        skeleton = SKELETONS[(min(start.precision, end.precision, key=_PRECISIONS.index), short)]
+        return format_interval(_as_date(start), _as_date(end), skeleton, locale=self.locale)
+
+    def quote_marks(self, parts: tuple[str, ...]) -> tuple[str, str]:
+        """The marks around an excerpt: the inner pair when its text has marks of its own at an end."""
+        marks = QUOTES.get(self.code.split("-")[0].lower(), QUOTES[SOURCE_LANGUAGE])
+        inner = bool(parts) and (parts[0][:1] in QUOTE_MARKS or parts[-1][-1:] in QUOTE_MARKS)
+        return marks[2:] if inner else marks[:2]
+
+    def quoted(self, parts: tuple[str, ...], between: str = " […] ") -> Markup:
+        """The parts joined by `between` (escaped unless a Markup) inside this language's marks."""
+        start, end = self.quote_marks(parts)
+        return Markup(start) + Markup.escape(between).join(parts) + Markup(end)
+
+
+_PRECISIONS = ["year", "month", "day"]
+
+
+def _as_date(day: PartialDate) -> date:
+    return day.first_day()
+
+
+def _babel_can(*days: PartialDate | None) -> bool:
+    return all(d is None or 1 <= d.year <= 9999 for d in days)
+
+
+def plotly_locale(language: str) -> dict:
+    """A plotly locale (Plotly.register's argument) from CLDR: month and day names, decimal marks.
+    The chart's figure carries it and chart.js registers it, then sets `config.locale` to its name."""
+    locale = Locale.parse(language.replace("-", "_"))
+    months = [locale.months["stand-alone"]["wide"][m] for m in range(1, 13)]
+    short_months = [locale.months["stand-alone"]["abbreviated"][m] for m in range(1, 13)]
+    days = [locale.days["format"]["wide"][(d + 6) % 7] for d in range(7)]  # plotly starts on Sunday
+    short_days = [locale.days["format"]["abbreviated"][(d + 6) % 7] for d in range(7)]
+    return {"moduleType": "locale", "name": language,
+            "dictionary": {},
+            "format": {"days": days, "shortDays": short_days, "months": months, "shortMonths": short_months,
+                       "decimal": locale.number_symbols["latn"]["decimal"],
+                       "thousands": locale.number_symbols["latn"]["group"]}}

@@ -1,0 +1,154 @@
+"""The curated site built in Russian and Arabic; the catalogues complete; plurals, overrides and
+the quotation marks of every output."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+from site_builder.build import Options, build, check
+from site_builder.errors import ContentError
+from site_builder.render.i18n import Language, messages, plotly_locale
+
+REPO = Path(__file__).resolve().parent.parent
+LOCALES = REPO / "themes/default/locales"
+SHIPPED = ("en", "ru", "uk", "de", "fr", "es", "ar")
+
+
+def copy_of_curated_site(root: Path, language: str, extra: str = "") -> Path:
+    root.mkdir(parents=True)
+    shutil.copytree(REPO / "content", root / "content")
+    text = (REPO / "site.yaml").read_text().replace("language: en\n", f"language: {language}\n")
+    (root / "site.yaml").write_text(text + extra)
+    return root
+
+
+@pytest.fixture(scope="module")
+def russian(tmp_path_factory) -> Path:
+    override = 'strings:\n  "Timeline": "Лента событий"\n'
+    root = copy_of_curated_site(tmp_path_factory.mktemp("ru") / "site", "ru", override)
+    build(Options(root=root, out=root / "build"))
+    return root / "build"
+
+
+@pytest.fixture(scope="module")
+def arabic(tmp_path_factory) -> Path:
+    root = copy_of_curated_site(tmp_path_factory.mktemp("ar") / "site", "ar")
+    build(Options(root=root, out=root / "build"))
+    return root / "build"
+
+
+def page(folder: Path, rel: str) -> str:
+    return (folder / rel).read_text(encoding="utf-8")
+
+
+def test_russian_build_writes_russian_words_month_names_and_marks(russian):
+    home = page(russian, "index.html")
+    assert '<html lang="ru">' in home
+    assert "15 событий · 33 цитаты из 2 архивных источников" in home
+    assert 'class="period-label">август 2025\u202fг.</h2>' in home  # a month on its own: nominative
+    assert "15 августа 2025\u202fг." in home  # a day: the genitive
+    assert ">Источники</a>" in home and "Events" not in home
+    event = page(russian, "events/2025-08-15-anchorage-summit/index.html")
+    assert "<h2>Источники</h2>" in event and "Связанные события" in event
+    assert re.search(r"<p>«[^“”«»]+»</p>", event), "a plain excerpt is in « »"
+    tianjin = page(russian, "events/2025-09-01-putin-sco-remarks-tianjin/index.html")
+    assert "<p>„“We highly value" in tianjin  # the source's own marks inside: the inner pair
+
+
+def test_site_strings_override_the_catalogue(russian):
+    assert ">Лента событий</a>" in page(russian, "index.html")
+
+
+def test_arabic_build_is_right_to_left_with_arabic_words(arabic):
+    home = page(arabic, "index.html")
+    assert '<html lang="ar" dir="rtl">' in home
+    assert "أغسطس" in home and ">المصادر</a>" in home
+    assert '<html lang="ar" dir="rtl">' in page(arabic, "embed/index.html")
+    assert "المصادر" in page(arabic, "events/2025-08-15-anchorage-summit/index.html")
+
+
+def template_strings() -> set[str]:
+    with (REPO / "babel.cfg").open() as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
+    return {m[2] if isinstance(m[2], str) else m[2][0] for m in extract_from_dir(str(REPO), method_map, options_map)}
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_every_interface_string_is_in_every_shipped_catalogue(language):
+    with (LOCALES / language / "LC_MESSAGES/messages.po").open("rb") as handle:
+        catalog = read_po(handle)
+    entries = {m.id if isinstance(m.id, str) else m.id[0]: m for m in catalog if m.id}
+    assert template_strings() - entries.keys() == set()
+    if language != "en":
+        forms = {key: m.string if isinstance(m.string, tuple) else (m.string,) for key, m in entries.items()}
+        assert [key for key, texts in forms.items() if not all(texts)] == []
+        plurals = [m for m in entries.values() if isinstance(m.id, tuple)]
+        assert plurals and all(len(m.string) == catalog.num_plurals for m in plurals)
+
+
+@pytest.mark.parametrize(("language", "counts"), [
+    ("ru", {1: "1 событие", 3: "3 события", 5: "5 событий", 21: "21 событие", 12: "12 событий"}),
+    ("uk", {1: "1 подія", 4: "4 події", 11: "11 подій", 22: "22 події"}),
+    ("ar", {0: "لا أحداث", 1: "حدث واحد", 2: "حدثان", 3: "3 أحداث", 11: "11 حدثًا", 100: "100 حدث"}),
+    ("de", {1: "1 Ereignis", 2: "2 Ereignisse"}),
+])
+def test_plural_forms_follow_the_language(language, counts):
+    catalogue = messages((LOCALES,), language)
+    for n, expected in counts.items():
+        assert catalogue.ngettext("%(num)d event", "%(num)d events", n) % {"num": n} == expected
+
+
+def test_an_unknown_string_key_is_a_located_error_with_the_closest_string(tmp_path):
+    root = copy_of_curated_site(tmp_path / "site", "en", 'strings:\n  "Sourcse": "Archive"\n')
+    with pytest.raises(ContentError) as caught:
+        check(Options(root=root))
+    (error,) = caught.value.diagnostics
+    line = (root / "site.yaml").read_text().splitlines().index('  "Sourcse": "Archive"') + 1
+    assert (error.path, error.line, error.column) == (str(root / "site.yaml"), line, 3)
+    assert error.message == "'Sourcse' is not an interface string" and error.hint == "did you mean 'Sources'?"
+
+
+@pytest.mark.parametrize(("language", "parts", "marks"), [
+    ("en", ("plain words",), ("“", "”")),
+    ("en", ("“We highly value … China.", "he said."), ("‘", "’")),
+    ("en", ('In this regard … crisis,"',), ("‘", "’")),
+    ("ru", ("слова",), ("«", "»")),
+    ("ru", ("«Цитата» внутри",), ("„", "“")),
+    ("de", ("Worte",), ("„", "“")),
+    ("uk", ("слова",), ("«", "»")),
+])
+def test_an_excerpt_quoting_marks_of_its_own_takes_the_inner_pair(language, parts, marks):
+    assert Language(language).quote_marks(parts) == marks
+
+
+def test_no_output_of_the_english_site_doubles_its_quotation_marks(tmp_path):
+    out = tmp_path / "build"
+    build(Options(root=REPO, out=out))
+    for name in ("events/2025-09-01-putin-sco-remarks-tianjin/index.html", "feed.xml", "events.ics",
+                 "timeline.json", "index.html"):
+        text = page(out, name).replace("&#34;", '"').replace("&amp;#34;", '"').replace("\\\"", '"')
+        assert not re.search(r'“[“"]|[”"]”', text), name
+    assert "<p>‘“We highly value" in page(out, "index.html")
+
+
+def test_the_chart_locale_names_months_and_days_from_cldr():
+    locale = plotly_locale("uk")
+    assert locale["format"]["months"][7] == "серпень" and locale["format"]["shortDays"][0] == "нд"
+    assert plotly_locale("en")["format"]["shortMonths"][:2] == ["Jan", "Feb"]
+
+
+def test_a_site_catalogue_wins_over_the_theme(tmp_path):
+    root = copy_of_curated_site(tmp_path / "site", "de")
+    po = root / "locales/de/LC_MESSAGES/messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid "Sources"\nmsgstr "Belege"\n', encoding="utf-8")
+    build(Options(root=root, out=root / "build"))
+    home = page(root / "build", "index.html")
+    assert ">Belege</a>" in home and ">Zeitleiste</a>" in home
