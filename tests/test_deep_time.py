@@ -195,3 +195,12 @@ def test_structured_data_and_sitemap_stay_valid(deep_site):
     event = ld if ld.get("@type") == "Event" else next(x for x in ld.get("@graph", [ld]) if x["@type"] == "Event")
     assert "startDate" not in event
     assert b"/events/big-bang/" in files["sitemap.xml"]
+
+
+def test_years_ago_use_million_or_billion_only_when_that_reads_exactly():
+    from site_builder.model.dates import years_text
+
+    assert years_text(13_800_000_000) == "13.8 billion"
+    assert years_text(66_000_000) == "66 million"
+    assert years_text(13_799_630_000) == "13,799,630,000"  # not "13799.63 million"
+    assert years_text(12_000) == "12,000"

@@ -152,3 +152,19 @@ def test_a_site_catalogue_wins_over_the_theme(tmp_path):
     build(Options(root=root, out=root / "build"))
     home = page(root / "build", "index.html")
     assert ">Belege</a>" in home and ">Zeitleiste</a>" in home
+
+
+@pytest.mark.parametrize("code, big_bang, ides, ongoing", [
+    ("ru", "13,8 миллиарда лет назад", "15 марта 44 до н. э.", "июнь 2025\u202fг. — по сей день"),
+    ("de", "vor 13,8 Milliarden Jahren", "15. März 44 v. Chr.", "seit Juni 2025, andauernd"),
+    ("en", "13.8 billion years ago", "March 15, 44 BCE", "since June 2025, ongoing"),
+])
+def test_dates_babel_cannot_write_are_in_the_sites_language(code, big_bang, ides, ongoing):
+    from site_builder.content.dates import parse_partial_date
+    from site_builder.model.dates import When
+    from site_builder.render.i18n import Language
+
+    language = Language(code)
+    assert language.date(parse_partial_date("13.8 billion years ago")) == big_bang
+    assert language.date(parse_partial_date("0044-03-15 BCE")) == ides
+    assert language.when(When(parse_partial_date("2025-06"), ongoing=True)) == ongoing

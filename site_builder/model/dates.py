@@ -152,7 +152,7 @@ class PartialDate:
 def years_text(count: int) -> str:
     """12000 -> "12,000", 66000000 -> "66 million", 13800000000 -> "13.8 billion"."""
     for size, word in ((10**9, "billion"), (10**6, "million")):
-        if count >= size:
+        if size <= count < (size * 1000 if word == "million" else 10**30):  # never "13,799.63 million"
             amount = Decimal(count) / size
             if amount == amount.quantize(Decimal("0.001")):
                 return f"{amount.normalize():f} {word}"

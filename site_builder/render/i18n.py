@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import difflib
 import gettext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_interval, format_skeleton
+from babel.numbers import format_compact_decimal, format_decimal
 from babel.messages.pofile import read_po
 from markupsafe import Markup
 
@@ -149,6 +150,17 @@ class Language:
     writes them (model/dates.py), and dates outside years 1..9999 too (Babel cannot write them)."""
 
     code: str
+    # The site's catalogue, for the words around a date Babel cannot write ("since ..., ongoing",
+    # "years ago"); without it, the default theme's.
+    words: gettext.NullTranslations | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def _words(self) -> gettext.NullTranslations:
+        if self.words is not None:
+            return self.words
+        from site_builder.render.theme import packaged_themes  # late: theme imports this module
+
+        return messages((packaged_themes() / "default" / "locales",), self.code)
 
     @cached_property
     def locale(self) -> Locale:
@@ -164,8 +176,13 @@ class Language:
 
     def when(self, when: When, short: bool = False) -> str:
         """An event's date: the editor's display_date, else the range and the local time."""
-        if self.english or when.display or not _babel_can(when.start, when.end):
+        if self.english or when.display:
             return when.format(short)
+        if when.ongoing:
+            return self._words.gettext("since %(date)s, ongoing") % {"date": self.date(when.start, short)}
+        if not _babel_can(when.start, when.end):
+            return f"{self.date(when.start, short)} \u2013 {self.date(when.end, short)}" if when.end \
+                else self.date(when.start, short)
         text = self._range(when.start, when.end, short)
         if when.time and not when.end:
             text += f", {when.time.strftime('%H:%M')}"
@@ -175,9 +192,28 @@ class Language:
         return text
 
     def date(self, day: PartialDate, short: bool = False) -> str:
-        if self.english or not _babel_can(day):
+        if self.english:
             return day.format(short)
+        if not _babel_can(day):
+            return self._far(day, short)
         return self._range(day, None, short)
+
+    def _far(self, day: PartialDate, short: bool) -> str:
+        """A date Babel's calendar cannot hold: before the year 1, or written "years ago". The
+        day and month in CLDR's words (taken from a leap year), then the year with CLDR's era."""
+        if day.years_ago:
+            count = -day.year
+            amount = (format_compact_decimal(count, format_type="long", locale=self.locale, fraction_digits=3)
+                      if count >= 10**6 else format_decimal(count, locale=self.locale))
+            return self._words.gettext("%(amount)s years ago") % {"amount": amount}
+        era = self.locale.eras["abbreviated"][0 if day.year <= 0 else 1]
+        number = 1 - day.year if day.year <= 0 else day.year
+        year = f"{format_decimal(number, locale=self.locale, group_separator=False)} {era}"
+        if not day.month:
+            return year
+        skeleton = ("MMMd" if short else "MMMMd") if day.day else ("MMM" if short else "MMMM")
+        within = format_skeleton(skeleton, date(2000, day.month, day.day or 1), locale=self.locale)
+        return f"{within} {year}"
 
     def moment(self, moment: datetime) -> str:
         """A day and a time of day (the UTC instant of a timed event)."""

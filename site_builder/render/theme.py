@@ -95,7 +95,7 @@ class Theme:
         env.policies["ext.i18n.trimmed"] = True  # a {% trans %} block's line breaks are not part of its text
         env.words = messages(self.locale_dirs, self.language, self.strings)  # i18n.words() reads it
         env.install_gettext_translations(env.words, newstyle=True)
-        language = Language(self.language)
+        language = Language(self.language, env.words)
         env.globals["language"] = language
         env.filters["markdown"] = render_markdown
         env.filters["date_long"] = lambda value: _dated(language, value, False)
