@@ -227,7 +227,8 @@ def one_round(site: Path, hugo_site: Path, work: Path, i: int, edits: int) -> di
     events = sorted((site / "content/events").glob("*.yaml"))
     event = events[len(events) // 2]
     return {"ours_cold": ours_cold, "ours_edit_build": ours_edit, "home": weight, "hugo_cold": anchor_cold,
-            "ours_serve": our_server(site, work, event, edits), "hugo_serve": hugo_server(site, hugo_site, event, edits)}
+            "ours_serve": our_server(site, work, event, edits),
+            "hugo_serve": hugo_server(site, hugo_site, event, edits)}
 
 
 def summary(rounds: list[dict]) -> dict:
