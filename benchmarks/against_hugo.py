@@ -243,6 +243,9 @@ def summary(rounds: list[dict]) -> dict:
         "serve_start_s": least("ours_serve", "start_s"), "hugo_server_start_s": least("hugo_serve", "start_s"),
         "save_to_shown_s": least("ours_serve", "save_to_shown_s"),
         "hugo_save_to_shown_s": least("hugo_serve", "save_to_shown_s"),
+        # CPU time moves less than wall time on a shared machine: the cold builds' work, apart
+        "cold_build_cpu_s": least("ours_cold", "cpu_s"),
+        "hugo_pagefind_cpu_s": min(r["hugo_cold"]["hugo_cpu_s"] + r["hugo_cold"]["pagefind_cpu_s"] for r in rounds),
         "build_peak_mb": max(r["ours_cold"]["peak_mb"] for r in rounds),
         "build_tree_peak_mb": max(r["ours_cold"]["tree_peak_mb"] for r in rounds),
         "home_gz_kb": rounds[0]["home"]["home_gz_kb"],
@@ -254,6 +257,8 @@ def table(s: dict) -> list[str]:
     rows = [
         ("cold `build` (s)", s["cold_build_s"], s["hugo_pagefind_s"], 1.0,
          f"Hugo {s['hugo_s']:.2f} + Pagefind {s['pagefind_s']:.2f}"),
+        ("its CPU time, every process (s)", s["cold_build_cpu_s"], s["hugo_pagefind_cpu_s"], 1.0,
+         "Hugo + Pagefind CPU"),
         ("`build` after a one-event edit, caches kept (s)", s["edit_build_s"], s["hugo_pagefind_s"], 0.5,
          "Hugo + Pagefind cold"),
         ("`serve`: start until the first pages are served (s)", s["serve_start_s"], s["hugo_server_start_s"], 1.0,
