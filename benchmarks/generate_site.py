@@ -43,8 +43,8 @@ def pick_quote(rng: random.Random, text: str) -> str:
     return " ".join(words[start:start + length])
 
 
-def event_date(rng: random.Random, i: int, n: int) -> tuple[str, str | None]:
-    year = 2015 + (i * 11) // n
+def event_date(rng: random.Random, i: int, n: int, years: int = 11) -> tuple[str, str | None]:
+    year = 2026 - years + (i * years) // n
     month = rng.randint(1, 12)
     roll = rng.random()
     if roll < 0.02:
@@ -56,7 +56,19 @@ def event_date(rng: random.Random, i: int, n: int) -> tuple[str, str | None]:
     return f"{year}-{month:02d}-{day:02d}", end
 
 
-def generate(out: Path, events: int, sources: int, seed: int = 1) -> Path:
+def markdown_summary(rng: random.Random, i: int) -> str:
+    """A summary sentence with an emphasised word and a web link, as editors write them."""
+    words = sentence(rng).split()
+    at = rng.randrange(1, len(words) - 1)
+    words[at] = f"*{words[at]}*"
+    words.insert(-1, f"[report {i}](https://example.org/reports/{i})")
+    return " ".join(words)
+
+
+def generate(out: Path, events: int, sources: int, seed: int = 1, *, years: int = 11,
+             excerpts: tuple[int, int] = (1, 3), markdown: bool = False) -> Path:
+    """The site; run.py's shape by default. years: the span the dates are spread over; excerpts:
+    how many each event quotes (least, most); markdown: emphasis and a link in every summary."""
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
@@ -76,7 +88,7 @@ def generate(out: Path, events: int, sources: int, seed: int = 1) -> Path:
             f"url: https://example.org/articles/{s}\nlanguage: en\n---\n{text}", encoding="utf-8")
     ids = [f"event-{i:06d}" for i in range(events)]
     for i, eid in enumerate(ids):
-        date, end = event_date(rng, i, events)
+        date, end = event_date(rng, i, events, years)
         lines = [f"title: {sentence(rng)[:-1]}", f"date: {date}"]
         if end:
             lines.append(f"end: {end}")
@@ -86,8 +98,11 @@ def generate(out: Path, events: int, sources: int, seed: int = 1) -> Path:
         lines += [f"place: City {rng.randint(1, 200)}", f"lane: {rng.choice(LANES)[0]}",
                   f"actors: [{', '.join(rng.sample(ACTORS, rng.randint(1, 3)))}]",
                   f"tags: [{', '.join(rng.sample(TAGS, rng.randint(1, 4)))}]",
-                  "summary: >-", *(f"  {sentence(rng)}" for _ in range(rng.randint(1, 4))), "excerpts:"]
-        for _ in range(rng.randint(1, 3)):
+                  "summary: >-", *(f"  {sentence(rng)}" for _ in range(rng.randint(1, 4)))]
+        if markdown:
+            lines.append(f"  {markdown_summary(rng, i)}")
+        lines.append("excerpts:")
+        for _ in range(rng.randint(*excerpts)):
             s = rng.randrange(sources)
             lines += [f"  - source: source-{s:05d}", f"    quote: {pick_quote(rng, texts[s])}"]
         if i > 0 and rng.random() < 0.3:
@@ -102,8 +117,13 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1000)
     parser.add_argument("--sources", type=int, default=None, help="default: events / 20")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--years", type=int, default=11, help="the span of the dates (default: 11)")
+    parser.add_argument("--excerpts", type=int, nargs=2, default=(1, 3), metavar=("LEAST", "MOST"),
+                        help="excerpts per event (default: 1 3)")
+    parser.add_argument("--markdown", action="store_true", help="emphasis and a link in every summary")
     args = parser.parse_args()
-    generate(args.out, args.events, args.sources or max(1, args.events // 20), args.seed)
+    generate(args.out, args.events, args.sources or max(1, args.events // 20), args.seed,
+             years=args.years, excerpts=tuple(args.excerpts), markdown=args.markdown)
     print(f"wrote {args.events} events and {args.sources or max(1, args.events // 20)} sources to {args.out}")
 
 
