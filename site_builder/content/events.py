@@ -96,6 +96,7 @@ def build_event(path: str | Path, record: Record, eid: str, config: SiteConfig,
         draft=values.get("draft", False),
         path=os.fspath(path),
         order=values.get("order", 0),
+        short_title=values.get("short_title"),
     )
 
 

@@ -54,6 +54,7 @@ EXCERPT_FIELDS = (
 EVENT_FIELDS = (
     Field("id", "id", "Permanent id used in the event's URL; defaults to the file name."),
     Field("title", "line", "Neutral headline of the event.", required=True),
+    Field("short_title", "line", "A few words for the event's label on the chart; defaults to the title, cut short."),
     Field("date", "date", "YYYY, YYYY-MM or YYYY-MM-DD: as precise as the sources support.", required=True),
     Field("end", "date", "Last day of a multi-day event, same format as date."),
     Field("display_date", "line", "Overrides how the date is shown, e.g. 'Mid-June 2025'."),
@@ -90,6 +91,13 @@ LANE_FIELDS = (
     Field("color", "color", "Colour as #rrggbb.", required=True),
 )
 
+ERA_FIELDS = (
+    Field("label", "line", "Name of the era, shown on its band and in the list.", required=True),
+    Field("start", "date", "First day of the era, in any form an event's date takes.", required=True),
+    Field("end", "date", "Last day of the era, in any form an event's date takes.", required=True),
+    Field("color", "color", "Colour of its band as #rrggbb; a default palette otherwise."),
+)
+
 SITE_FIELDS = (
     Field("title", "line", "Site title.", required=True),
     Field("description", "text", "One or two sentences for the home page and search engines."),
@@ -98,6 +106,9 @@ SITE_FIELDS = (
     Field("timezone", "timezone", "Default IANA zone for event times."),
     Field("theme", "id", "Theme folder under themes/ (default: default)."),
     Field("lanes", "records", "Ordered rows of the timeline.", fields=LANE_FIELDS, min_items=1),
+    Field("eras", "records", "Named stretches of time, drawn as bands behind the chart.", fields=ERA_FIELDS),
+    Field("start_at", "line", "Where the home page opens: first (default), latest, or a date (YYYY, YYYY-MM, "
+          "YYYY-MM-DD)."),
 )
 
 

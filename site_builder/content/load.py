@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 from collections.abc import Iterable
 
+from site_builder.content.eras import read_eras, read_start_at
 from site_builder.content.events import build_event, event_id, read_event_record
 from site_builder.content.fields import SITE_FIELDS, Record, base_url_problem, read_record
 from site_builder.content.sources import failed_source, load_source
@@ -158,6 +159,8 @@ def load_config(paths: SitePaths, report: Report, base_url: str | None) -> SiteC
         timezone=record.get("timezone", "UTC"),
         lanes=lanes or (DEFAULT_LANE,),
         theme=record.get("theme", "default"),
+        eras=read_eras(record, report),
+        start_at=read_start_at(record, report),
     )
 
 

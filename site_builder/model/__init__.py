@@ -18,6 +18,16 @@ class Lane:
 
 
 @dataclass(frozen=True)
+class Era:
+    """A named stretch of time (site.yaml `eras`), drawn as a band behind the chart and headed in the list."""
+
+    label: str
+    start: PartialDate
+    end: PartialDate
+    color: str  # #rrggbb, from the default palette when site.yaml gives none
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     title: str
     description: str
@@ -26,6 +36,8 @@ class SiteConfig:
     timezone: str
     lanes: tuple[Lane, ...]
     theme: str = "default"
+    eras: tuple[Era, ...] = ()  # in order of start
+    start_at: str | PartialDate = "first"  # where the home page opens: "first", "latest" or a date
 
     @property
     def base_path(self) -> str:
@@ -114,6 +126,7 @@ class Event:
     draft: bool
     path: str
     order: int = 0
+    short_title: str | None = None  # the chart's label; else the title cut at a word
 
     def sort_key(self) -> tuple:
         # Kept on the event: every load sorts all events again, and working a timed event's key
