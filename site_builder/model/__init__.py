@@ -26,6 +26,12 @@ class Era:
     end: PartialDate
     color: str  # #rrggbb, from the default palette when site.yaml gives none
 
+    def holds(self, day: PartialDate) -> bool:
+        """Whether the date's first day falls inside the era (compared as integers: any year works)."""
+        first = (day.year, day.month or 1, day.day or 1)
+        return (self.start.year, self.start.month or 1, self.start.day or 1) <= first \
+            <= (self.end.year, self.end.month or 12, self.end.day or 31)
+
 
 @dataclass(frozen=True)
 class SiteConfig:
@@ -38,6 +44,10 @@ class SiteConfig:
     theme: str = "default"
     eras: tuple[Era, ...] = ()  # in order of start
     start_at: str | PartialDate = "first"  # where the home page opens: "first", "latest" or a date
+
+    def era_at(self, day: PartialDate) -> Era | None:
+        """The era a date falls in (the latest to start, when eras overlap), or None."""
+        return next((era for era in reversed(self.eras) if era.holds(day)), None)
 
     @property
     def base_path(self) -> str:
