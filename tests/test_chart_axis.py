@@ -9,7 +9,7 @@ from site_builder.content.fields import SITE_FIELDS, read_record
 from site_builder.content.yamlsafe import parse_yaml
 from site_builder.errors import Report
 from site_builder.model.dates import PartialDate
-from site_builder.render.chart_axis import DAY, range_buttons, ticks, year_fraction
+from site_builder.render.chart_axis import DAY, fitting_ticks, range_buttons, ticks, year_fraction
 
 SPANS = {
     "a week": (year_fraction(2025, 3, 3), year_fraction(2025, 3, 10)),
@@ -34,7 +34,15 @@ def test_ticks_are_unique_unpadded_and_few_enough(span, most):
 
 def test_deep_time_ticks_read_as_years_ago():
     labels = [t.label for t in ticks(-13.8e9, 2025.0, 4)]
-    assert labels == ["10 bn years ago", "5 bn years ago"]
+    assert labels == ["10 bn", "5 bn years ago"]  # the unit once, so that the labels fit a phone
+
+
+def test_fitting_ticks_take_fewer_when_the_labels_would_touch():
+    found = fitting_ticks(-13.8e9, 2025.0, 4, 230, 7)
+    px = [(t.at + 13.8e9) / (13.8e9 + 2025) * 230 for t in found]
+    assert len(found) >= 2
+    assert all(px[n] + (len(t.label) + 2) * 7 <= px[n + 1] for n, t in enumerate(found[:-1]))
+    assert len(ticks(-13.8e9, 2025.0, 8)) > len(fitting_ticks(-13.8e9, 2025.0, 8, 230, 7))
 
 
 def test_years_before_one_read_bce():

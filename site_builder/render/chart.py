@@ -21,13 +21,14 @@ from site_builder.render.chart_axis import Tick, _position, position_after
 from site_builder.render.memo import Memo
 
 PLOTLY_JS = "js/plotly.min.js"  # logical asset name: shipped from the plotly package, hashed like any asset
-PAD_DAYS = 10  # least room on either side of the first and last event
+PAD_DAYS = 2  # least room on either side of the first and last event (a week's chart is mostly events)
 PAD_SHARE = 0.02  # room on either side, as a share of the span
 STACK_STEP = 0.22  # vertical offset between rows inside a lane (events that overlap)
 MARKER_WIDTH = 0.012  # share of the shown span a marker covers: events nearer than this stack
 WIDE_TICKS, NARROW_TICKS = 8, 4  # most ticks on a wide screen and on a phone
 WIDE_PX, NARROW_PX = 1000, 280  # the plot's width assumed when placing the preview's labels
 MARKER_PX, LABEL_CHAR_PX = 9, 6.4  # a marker's half width and a label's character width (11 px text)
+TICK_CHAR_PX = 7  # a tick label's character width (12 px text), a little over the widest digits
 LABEL_CHARS = 28  # a title longer than this is cut at a word for its label
 LATEST_EVENTS = 8  # start_at latest opens on this many last events
 SPAN_THICKNESS = 0.16
@@ -85,6 +86,7 @@ class Chart:
     view: tuple[float, float] | None = None  # where the chart opens (site.yaml start_at); None: domain
     buttons: tuple[tuple[float, str], ...] = ()  # range buttons: (width in years, label)
     narrow: frozenset = frozenset()  # ticks of a phone's preview
+    wide: frozenset = frozenset()  # ticks of a wide screen's preview
 
     @property
     def shown(self) -> tuple[float, float]:
@@ -99,7 +101,10 @@ class Chart:
         return f"{100 * min(max(self.fraction(at), -0.01), 1.01):.3f}%"
 
     def tick_class(self, tick: Tick) -> str:
-        return "chart-tick" if tick in self.narrow else "chart-tick is-wide"
+        """Each screen shows its own set of ticks (the CSS hides the other's)."""
+        if tick in self.narrow:
+            return "chart-tick" if tick in self.wide else "chart-tick is-narrow"
+        return "chart-tick is-wide"
 
     def lane_y(self, y: float) -> str:
         """The vertical place of a row (with its offset) in the preview, in percent."""
@@ -116,8 +121,10 @@ def build_chart(site: Site, memo: Memo) -> Chart:
     eras = tuple(EraBand(era, _position(era.start), position_after(era.end)) for era in site.config.eras)
     view = _view(site, extents, lo, hi)
     shown = view or (lo, hi)
-    wide, narrow = axis.ticks(*shown, WIDE_TICKS), axis.ticks(*shown, NARROW_TICKS)
-    common = dict(eras=eras, view=view, buttons=axis.range_buttons(hi - lo), narrow=frozenset(narrow))
+    wide = axis.fitting_ticks(*shown, WIDE_TICKS, WIDE_PX, TICK_CHAR_PX)
+    narrow = axis.fitting_ticks(*shown, NARROW_TICKS, NARROW_PX, TICK_CHAR_PX)
+    common = dict(eras=eras, view=view, buttons=axis.range_buttons(hi - lo), narrow=frozenset(narrow),
+                  wide=frozenset(wide))
     tick_set = tuple(sorted(set(wide) | set(narrow), key=lambda t: t.at))
     if is_large(site):  # circles by month: no event is placed one by one
         return Chart(tuple(lanes), (), (lo, hi), tick_set, _months(site, rows), **common)

@@ -59,17 +59,18 @@ def calendar_of(at: float) -> tuple[int, int, int]:
     return year, month, day_of_year - DAYS_BEFORE_MONTH[month - 1] - (month > 2 and _leap(year)) + 1
 
 
-def year_label(year: int) -> str:
-    """A year as readers write it: 610, 44 BCE, 12,000 years ago, 66 m years ago, 13.8 bn years ago."""
+def year_label(year: int, unit: bool = True) -> str:
+    """A year as readers write it: 610, 44 BCE, 12,000 years ago, 66 m years ago, 13.8 bn years ago
+    (without `unit`, "13.8 bn": a row of ticks names the unit once, so long labels fit a phone)."""
     if year >= 1:
         return str(year)
     if year > -10000:
         return f"{1 - year} BCE"
-    ago = -year
+    ago, tail = -year, " years ago" if unit else ""
     for size, word in ((1e9, "bn"), (1e6, "m")):
         if ago >= size:
-            return f"{ago / size:.3g} {word} years ago"
-    return f"{ago:,} years ago"
+            return f"{ago / size:.3g} {word}{tail}"
+    return f"{ago:,}{tail}"
 
 
 def ticks(lo: float, hi: float, most: int) -> tuple[Tick, ...]:
@@ -88,7 +89,21 @@ def ticks(lo: float, hi: float, most: int) -> tuple[Tick, ...]:
     # tick at 0, which would read "1 BCE" among billions of years.
     years = [int(first + n * step) for n in range(int((hi - first) / step) + 1)]
     years = [y + 1 if y <= 0 and step < 10000 else y for y in years if not (y == 0 and step >= 10000)]
-    return tuple(Tick(float(y), year_label(y)) for y in years if lo <= y <= hi)
+    years = [y for y in years if lo <= y <= hi]
+    last_ago = max((y for y in years if y <= -10000), default=None)  # the unit goes on the last "ago" tick
+    return tuple(Tick(float(y), year_label(y, unit=y == last_ago)) for y in years)
+
+
+def fitting_ticks(lo: float, hi: float, most: int, width_px: float, char_px: float) -> tuple[Tick, ...]:
+    """At most `most` ticks whose labels, drawn from their tick rightwards at `char_px` a character,
+    end a gap before the next tick across `width_px` (fewer, wider-apart ticks when they would not)."""
+    found: tuple[Tick, ...] = ()
+    for count in range(most, 1, -1):
+        found = ticks(lo, hi, count)
+        px = [(t.at - lo) / (hi - lo) * width_px for t in found]
+        if all(px[n] + (len(t.label) + 2) * char_px <= px[n + 1] for n, t in enumerate(found[:-1])):
+            return found
+    return found
 
 
 def _round_step(least: float) -> int:

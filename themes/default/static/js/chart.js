@@ -28,13 +28,13 @@
       while (m > 1 && before(y, m) > doy) m--;
       return [y, m, doy - before(y, m) + 1];
     }
-    function yearLabel(y) {
+    function yearLabel(y, noUnit) {  // noUnit: "13.8 bn", a row of ticks names the unit once
       if (y >= 1) return String(y);
       if (y > -10000) return (1 - y) + ' BCE';
-      var ago = -y;
-      if (ago >= 1e9) return +(ago / 1e9).toPrecision(3) + ' bn years ago';
-      if (ago >= 1e6) return +(ago / 1e6).toPrecision(3) + ' m years ago';
-      return ago.toLocaleString('en') + ' years ago';
+      var ago = -y, tail = noUnit ? '' : ' years ago';
+      if (ago >= 1e9) return +(ago / 1e9).toPrecision(3) + ' bn' + tail;
+      if (ago >= 1e6) return +(ago / 1e6).toPrecision(3) + ' m' + tail;
+      return ago.toLocaleString('en') + tail;
     }
     function pad(n) { return (n < 10 ? '0' : '') + n; }
     function ticks(lo, hi, most) {
@@ -68,9 +68,10 @@
       for (x = Math.ceil(lo / step) * step; x <= hi; x += step) {
         if (x === 0 && step >= 10000) continue;
         var tick = x <= 0 && step < 10000 ? x + 1 : x;
-        if (tick >= lo && tick <= hi) out.push([tick, yearLabel(tick)]);
+        if (tick >= lo && tick <= hi) out.push([tick, tick]);
       }
-      return out;
+      var lastAgo = Math.max.apply(null, out.map(function (t) { return t[0] <= -10000 ? t[0] : -Infinity; }));
+      return out.map(function (t) { return [t[0], yearLabel(t[0], t[0] !== lastAgo)]; });
     }
     return {
       DAY: DAY, ticks: ticks,
@@ -120,7 +121,7 @@
     l.hoverlabel.bgcolor = c.surface; l.hoverlabel.bordercolor = c.rule;
     l.hoverlabel.font = { color: c.text, size: 14, family: l.font.family };
     l.xaxis.range = view || (state.from || state.to ? rangeOf(state) : openRange.slice());
-    var ticks = axis.ticks(l.xaxis.range[0], l.xaxis.range[1], wide.matches ? 8 : 4);
+    var ticks = fitTicks(l.xaxis.range[0], l.xaxis.range[1], wide.matches ? 8 : 4);
     l.xaxis.tickvals = ticks.map(function (t) { return t[0]; });
     l.xaxis.ticktext = ticks.map(function (t) { return escapeHTML(t[1]); });
     if (touch.matches) {  // a finger on the chart should scroll the page; the buttons zoom
@@ -129,6 +130,21 @@
     }
     l.uirevision = (state.from || '') + '/' + (state.to || '');  // a new period is a new view
     return l;
+  }
+
+  // At most `most` ticks whose labels (centred on their tick) stay apart at the plot's width.
+  function fitTicks(lo, hi, most) {
+    var width = gd ? gd._fullLayout.xaxis._length : plotEl.clientWidth * 0.7, ticks = [], count, ok, i;
+    var ctx = fitTicks.ctx || (fitTicks.ctx = document.createElement('canvas').getContext('2d'));
+    ctx.font = '13px ' + figure.layout.font.family;
+    for (count = most; count >= 2; count--) {
+      ticks = axis.ticks(lo, hi, count);
+      var px = ticks.map(function (t) { return (t[0] - lo) / (hi - lo) * width; });
+      var w = ticks.map(function (t) { return ctx.measureText(t[1]).width; });
+      for (ok = true, i = 0; i + 1 < ticks.length; i++) if (px[i + 1] - px[i] < (w[i] + w[i + 1]) / 2 + 12) ok = false;
+      if (ok) break;
+    }
+    return ticks;
   }
 
   // Lane colours as the stylesheet shows them: lighter on a dark background (as lanes.css does).
@@ -341,6 +357,7 @@
       });
       gd.on('plotly_relayout', onZoom);
       placeLabels();
+      show(shown, current);  // ticks again, for the plot's real width
       chartBox.dispatchEvent(new CustomEvent('chart:ready', { bubbles: true }));
     });
   }
