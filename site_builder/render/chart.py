@@ -73,6 +73,17 @@ class EraBand:
     era: Era
     start: float
     end: float
+    rows: tuple[int | None, int | None] = (None, None)  # its label's row in the preview (phone, wide); None: hidden
+
+    @property
+    def labels(self) -> tuple[tuple[int, str], ...]:
+        """(row, class) of each label the preview draws: once when both screens agree, else one
+        for each, the other screen's hidden by the CSS."""
+        narrow, wide = self.rows
+        if narrow == wide:
+            return ((narrow, "chart-era-label"),) if narrow is not None else ()
+        return tuple((row, f"chart-era-label {screen}") for row, screen in ((narrow, "is-narrow"), (wide, "is-wide"))
+                     if row is not None)
 
 
 @dataclass(frozen=True)
@@ -118,9 +129,9 @@ def build_chart(site: Site, memo: Memo) -> Chart:
     rows = {lane.id: n for n, lane in enumerate(lanes)}
     extents = [memo.of(_extent, event) for event in site.events]
     lo, hi = _domain(min((e[0] for e in extents), default=None), max((e[1] for e in extents), default=None))
-    eras = tuple(EraBand(era, _position(era.start), position_after(era.end)) for era in site.config.eras)
     view = _view(site, extents, lo, hi)
     shown = view or (lo, hi)
+    eras = _era_bands(site.config.eras, shown)
     wide = axis.fitting_ticks(*shown, WIDE_TICKS, WIDE_PX, TICK_CHAR_PX)
     narrow = axis.fitting_ticks(*shown, NARROW_TICKS, NARROW_PX, TICK_CHAR_PX)
     common = dict(eras=eras, view=view, buttons=axis.range_buttons(hi - lo), narrow=frozenset(narrow),
@@ -149,6 +160,25 @@ def _placed(events, extents, rows, shown) -> tuple[ChartPoint, ...]:
         placed.append(ChartPoint(event, row, round(row + (k - (n - 1) / 2) * step, 3), start, end, x, is_span,
                                  short_label(event)))
     return _with_labels(placed, shown)
+
+
+def _era_bands(eras, shown) -> tuple[EraBand, ...]:
+    """Each era's band, its label on the first of two rows where it starts after the previous label
+    ends, for a phone and a wide screen (chart.js places them the same way at the real width)."""
+    lo, hi = shown
+    bands = [(era, _position(era.start), position_after(era.end)) for era in eras]
+    rows = []
+    for width in (NARROW_PX, WIDE_PX):
+        ends, found = [float("-inf")] * 2, []
+        for era, start, end in bands:
+            inside = end > lo and start < hi
+            px = (max(start, lo) - lo) / (hi - lo) * width
+            row = next((r for r, taken in enumerate(ends) if taken <= px), None) if inside else None
+            if row is not None:
+                ends[row] = px + LABEL_CHAR_PX * len(era.label) + 8
+            found.append(row)
+        rows.append(found)
+    return tuple(EraBand(era, start, end, (narrow, wide)) for (era, start, end), narrow, wide in zip(bands, *rows))
 
 
 def _stacked(intervals) -> list[tuple[int, int]]:
@@ -297,7 +327,7 @@ def _figure(chart: Chart) -> dict:
     lo, hi = chart.domain
     fig.update_layout(
         template="none",
-        margin={"l": 8, "r": 8, "t": 8 + 14 * bool(chart.eras), "b": 8},
+        margin={"l": 8, "r": 8, "t": 8 + 28 * bool(chart.eras), "b": 8},  # two rows of era labels
         font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13},
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
         showlegend=False, hovermode="closest", dragmode="pan", barmode="overlay",

@@ -122,6 +122,7 @@
     l.hoverlabel.font = { color: c.text, size: 14, family: l.font.family };
     l.xaxis.range = view || (state.from || state.to ? rangeOf(state) : openRange.slice());
     var ticks = fitTicks(l.xaxis.range[0], l.xaxis.range[1], wide.matches ? 8 : 4);
+    placeEras(l);
     l.xaxis.tickvals = ticks.map(function (t) { return t[0]; });
     l.xaxis.ticktext = ticks.map(function (t) { return escapeHTML(t[1]); });
     if (touch.matches) {  // a finger on the chart should scroll the page; the buttons zoom
@@ -145,6 +146,23 @@
       if (ok) break;
     }
     return ticks;
+  }
+
+  // Era labels never overlap: each goes on the first of two rows where it starts after the
+  // previous label ends (greedy, left to right), and is hidden where neither has room.
+  function placeEras(l) {
+    var lo = l.xaxis.range[0], hi = l.xaxis.range[1], ends = [-Infinity, -Infinity];
+    var width = gd ? gd._fullLayout.xaxis._length : plotEl.clientWidth * 0.7;
+    var ctx = placeEras.ctx || (placeEras.ctx = document.createElement('canvas').getContext('2d'));
+    ctx.font = '11px ' + figure.layout.font.family;
+    (l.annotations || []).forEach(function (note, n) {
+      var shape = l.shapes[n], start = Math.max(shape.x0, lo), px = (start - lo) / (hi - lo) * width;
+      var end = px + ctx.measureText(note.text).width + 8, row = ends[0] <= px ? 0 : ends[1] <= px ? 1 : -1;
+      note.x = start;
+      note.visible = shape.x1 > lo && shape.x0 < hi && row >= 0 && end <= width + 40;
+      note.yshift = row > 0 ? 14 : 0;
+      if (note.visible) ends[row] = end;
+    });
   }
 
   // Lane colours as the stylesheet shows them: lighter on a dark background (as lanes.css does).
