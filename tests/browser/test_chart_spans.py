@@ -125,6 +125,12 @@ def test_chart_reads_on_every_span(new_page, span_servers, axe, artifacts_dir, n
         check_ticks(boxes(page, ".chart-preview text.chart-tick"))  # the static preview, before plotly
         preview_eras = boxes(page, ".chart-preview .chart-era-label")
         assert preview_eras and overlaps(preview_eras) == [], [e["text"] for e in preview_eras]
+        edge = page.locator("#chart").bounding_box()
+        buttons = boxes(page, ".chart-toolbar button")
+        assert all(b["right"] <= edge["x"] + edge["width"] for b in buttons), buttons  # none cut off
+        assert overlaps(buttons) == []
+        heights = [b["bottom"] - b["y"] for b in buttons]
+        assert max(heights) - min(heights) < 2, buttons  # no label broken over lines
         wake_chart(page)
         page.wait_for_timeout(300)  # labels are placed after the first draw
         check_ticks(boxes(page, "#chart-plot .xtick text"))
