@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from reader import wake_chart
 from site_builder.model import Era
@@ -71,24 +72,24 @@ def span_site(name: str):
     return replace(site, config=replace(site.config, eras=eras), events=tuple(events))
 
 
-@pytest.fixture(scope="module")
-def span_servers(tmp_path_factory, serve_site):
-    """name -> server of that span's home page (only the home page: the other pages need real dates)."""
+def serve_home(site, folder: Path, serve_site):
+    """Serve the site's home page alone (its other pages would need dates the model cannot hold yet)."""
     from site_builder.render.pages import home_page
     from site_builder.render.site import render_site
     from site_builder.render.theme import Theme
 
-    servers = {}
-    for name in SPANS:
-        site = span_site(name)
-        files = render_site(site, Theme.for_site(REPO, site.config.theme),
-                            run=lambda renderer, ctx: renderer(ctx) if renderer is home_page else ())
-        out = tmp_path_factory.mktemp(f"span-{name}")
-        for path, data in files.items():
-            (out / path).parent.mkdir(parents=True, exist_ok=True)
-            (out / path).write_bytes(data)
-        servers[name] = serve_site(out)
-    return servers
+    files = render_site(site, Theme.for_site(REPO, site.config.theme),
+                        run=lambda renderer, ctx: renderer(ctx) if renderer is home_page else ())
+    for path, data in files.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_bytes(data)
+    return serve_site(folder)
+
+
+@pytest.fixture(scope="module")
+def span_servers(tmp_path_factory, serve_site):
+    """name -> server of that span's home page."""
+    return {name: serve_home(span_site(name), tmp_path_factory.mktemp(f"span-{name}"), serve_site) for name in SPANS}
 
 
 BOXES_JS = """selector => Array.from(document.querySelectorAll(selector))
@@ -145,3 +146,17 @@ def test_chart_reads_on_every_span(new_page, span_servers, axe, artifacts_dir, n
         if scheme == "light":
             assert axe(page) == []
         page.locator("#chart").screenshot(path=str(artifacts_dir / f"chart-{name}-{width}-{scheme}.png"))
+
+
+def test_start_at_a_date_opens_the_list_on_its_first_event(new_page, tmp_path, serve_site):
+    site = span_site("centuries")
+    site = replace(site, config=replace(site.config, start_at=PartialDate(1453)))
+    server = serve_home(site, tmp_path, serve_site)
+    page = new_page(viewport=WIDTHS["phone"])
+    page.goto(server.url(""))
+    expect(page.locator('.event-card[data-start="1453-05-29"]')).to_be_in_viewport()
+    assert page.evaluate("scrollY") > 0
+    static = new_page(viewport=WIDTHS["phone"], java_script_enabled=False)
+    static.goto(server.url(""))
+    expect(static.locator(".timeline .event-card")).to_have_count(len(site.events))  # complete, from its top
+    assert static.evaluate("scrollY") == 0
