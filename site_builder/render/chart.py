@@ -136,7 +136,7 @@ def build_chart(site: Site, memo: Memo) -> Chart:
     narrow = axis.fitting_ticks(*shown, NARROW_TICKS, NARROW_PX, TICK_CHAR_PX)
     common = dict(eras=eras, view=view, buttons=axis.range_buttons(hi - lo), narrow=frozenset(narrow),
                   wide=frozenset(wide))
-    tick_set = tuple(sorted(set(wide) | set(narrow), key=lambda t: t.at))
+    tick_set = tuple(sorted(set(wide) | set(narrow), key=lambda t: (t.at, t.label)))  # the same on every build
     if is_large(site):  # circles by month: no event is placed one by one
         return Chart(tuple(lanes), (), (lo, hi), tick_set, _months(site, rows), **common)
     points = _placed(site.events, extents, rows, shown)
