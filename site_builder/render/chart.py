@@ -173,9 +173,11 @@ def _era_bands(eras, shown) -> tuple[EraBand, ...]:
         for era, start, end in bands:
             inside = end > lo and start < hi
             px = (max(start, lo) - lo) / (hi - lo) * width
-            row = next((r for r, taken in enumerate(ends) if taken <= px), None) if inside else None
+            end_px = px + LABEL_CHAR_PX * len(era.label) + 8
+            fits = inside and end_px <= width  # past the right edge: no label in the preview
+            row = next((r for r, taken in enumerate(ends) if taken <= px), None) if fits else None
             if row is not None:
-                ends[row] = px + LABEL_CHAR_PX * len(era.label) + 8
+                ends[row] = end_px
             found.append(row)
         rows.append(found)
     return tuple(EraBand(era, start, end, (narrow, wide)) for (era, start, end), narrow, wide in zip(bands, *rows))

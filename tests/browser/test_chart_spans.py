@@ -139,6 +139,8 @@ def test_chart_reads_on_every_span(new_page, span_servers, axe, artifacts_dir, n
         eras = boxes(page, "#chart-plot .annotation-text")
         assert eras, "no era label shown"
         assert overlaps(eras) == [], [e["text"] for e in eras]
+        plot = page.locator("#chart-plot").bounding_box()
+        assert all(e["right"] <= plot["x"] + plot["width"] for e in eras), eras  # none cut at the edge
         labels = boxes(page, "#chart-plot .scatterlayer .textpoint text")
         assert labels or width == "phone", "no marker carries a label"  # a phone may have room for none
         assert overlaps(labels) == [], [m["text"] for m in labels]

@@ -157,9 +157,11 @@
     ctx.font = '11px ' + figure.layout.font.family;
     (l.annotations || []).forEach(function (note, n) {
       var shape = l.shapes[n], start = Math.max(shape.x0, lo), px = (start - lo) / (hi - lo) * width;
-      var end = px + ctx.measureText(note.text).width + 8, row = ends[0] <= px ? 0 : ends[1] <= px ? 1 : -1;
-      note.x = start;
-      note.visible = shape.x1 > lo && shape.x0 < hi && row >= 0 && end <= width + 40;
+      var w = ctx.measureText(note.text).width + 8, end = Math.min(px + w, width);
+      px = end - w;  // a label past the plot's right edge ends at it instead
+      var row = ends[0] <= px ? 0 : ends[1] <= px ? 1 : -1;
+      note.x = lo + (px / width) * (hi - lo);
+      note.visible = shape.x1 > lo && shape.x0 < hi && row >= 0 && px >= 0;
       note.yshift = row > 0 ? 14 : 0;
       if (note.visible) ends[row] = end;
     });
