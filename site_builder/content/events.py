@@ -101,6 +101,7 @@ def build_event(path: str | Path, record: Record, eid: str, config: SiteConfig,
         path=os.fspath(path),
         order=values.get("order", 0),
         media=media,
+        short_title=values.get("short_title"),
     )
 
 

@@ -64,6 +64,7 @@ MEDIA_FIELDS = (
 EVENT_FIELDS = (
     Field("id", "id", "Permanent id used in the event's URL; defaults to the file name."),
     Field("title", "line", "Neutral headline of the event.", required=True),
+    Field("short_title", "line", "A few words for the event's label on the chart; defaults to the title, cut short."),
     Field("date", "date", "YYYY, YYYY-MM or YYYY-MM-DD, '44 BCE' or '66 million years ago': as precise "
           "as the sources support.", required=True),
     Field("end", "end", "When a long event ended, in any form date takes; or 'present' while it is ongoing."),
@@ -102,6 +103,13 @@ LANE_FIELDS = (
     Field("color", "color", "Colour as #rrggbb.", required=True),
 )
 
+ERA_FIELDS = (
+    Field("label", "line", "Name of the era, shown on its band and in the list.", required=True),
+    Field("start", "date", "First day of the era, in any form an event's date takes.", required=True),
+    Field("end", "date", "Last day of the era, in any form an event's date takes.", required=True),
+    Field("color", "color", "Colour of its band as #rrggbb; a default palette otherwise."),
+)
+
 SITE_FIELDS = (
     Field("title", "line", "Site title.", required=True),
     Field("description", "text", "One or two sentences for the home page and search engines."),
@@ -114,6 +122,9 @@ SITE_FIELDS = (
     Field("web_editor_repo", "line", "The GitHub repository the github backend edits, as owner/name."),
     Field("web_editor_branch", "line", "The branch the web editor commits to (default: main)."),
     Field("strings", "strings", "Interface strings worded your way, by their English text: \"Search\": Find."),
+    Field("eras", "records", "Named stretches of time, drawn as bands behind the chart.", fields=ERA_FIELDS),
+    Field("start_at", "line", "Where the home page opens: first (default), latest, or a date (YYYY, YYYY-MM, "
+          "YYYY-MM-DD)."),
 )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 from collections.abc import Iterable
 
+from site_builder.content.eras import read_eras, read_start_at
 from site_builder.content.events import build_event, event_id, read_event_record
 from site_builder.content.fields import SITE_FIELDS, Record, base_url_problem, read_record
 from site_builder.content.sources import failed_source, load_source
@@ -160,6 +161,8 @@ def load_config(paths: SitePaths, report: Report, base_url: str | None) -> SiteC
         theme=record.get("theme", "default"),
         web_editor=_web_editor(record, report),
         strings=record.get("strings", ()),
+        eras=read_eras(record, report),
+        start_at=read_start_at(record, report),
     )
 
 

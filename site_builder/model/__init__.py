@@ -18,6 +18,22 @@ class Lane:
 
 
 @dataclass(frozen=True)
+class Era:
+    """A named stretch of time (site.yaml `eras`), drawn as a band behind the chart and headed in the list."""
+
+    label: str
+    start: PartialDate
+    end: PartialDate
+    color: str  # #rrggbb, from the default palette when site.yaml gives none
+
+    def holds(self, day: PartialDate) -> bool:
+        """Whether the date's first day falls inside the era (compared as integers: any year works)."""
+        first = (day.year, day.month or 1, day.day or 1)
+        return (self.start.year, self.start.month or 1, self.start.day or 1) <= first \
+            <= (self.end.year, self.end.month or 12, self.end.day or 31)
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     title: str
     description: str
@@ -29,6 +45,12 @@ class SiteConfig:
     web_editor: tuple[tuple[str, str], ...] = ()  # Decap's backend settings; empty: no /admin/ in the build
     # Interface strings the site words its own way: (English text, the site's, line, column in site.yaml).
     strings: tuple[tuple[str, str, int, int], ...] = ()
+    eras: tuple[Era, ...] = ()  # in order of start
+    start_at: str | PartialDate = "first"  # where the home page opens: "first", "latest" or a date
+
+    def era_at(self, day: PartialDate) -> Era | None:
+        """The era a date falls in (the latest to start, when eras overlap), or None."""
+        return next((era for era in reversed(self.eras) if era.holds(day)), None)
 
     @property
     def base_path(self) -> str:
@@ -148,6 +170,7 @@ class Event:
     path: str
     order: int = 0
     media: tuple[Media, ...] = ()
+    short_title: str | None = None  # the chart's label; else the title cut at a word
 
     def sort_key(self) -> tuple:
         # Kept on the event: every load sorts all events again, and working a timed event's key

@@ -7,20 +7,30 @@ import html
 import json
 import re
 import textwrap
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass, replace
+from datetime import date
 from functools import lru_cache
 
 import plotly.graph_objects as go
 
-from site_builder.model.dates import PartialDate
-from site_builder.model import Event, Site
+from site_builder.model.dates import PartialDate, build_date
+from site_builder.model import Era, Event, Site
+from site_builder.render import chart_axis as axis
 from site_builder.render.archive import is_large
+from site_builder.render.chart_axis import Tick
 from site_builder.render.memo import Memo
 
 PLOTLY_JS = "js/plotly.min.js"  # logical asset name: shipped from the plotly package, hashed like any asset
-PAD_DAYS = 10  # room on either side of the first and last event
-STACK_STEP = 0.22  # vertical offset between events drawn at the same spot of a lane
+PAD_DAYS = 2  # least room on either side of the first and last event (a week's chart is mostly events)
+PAD_SHARE = 0.02  # room on either side, as a share of the span
+STACK_STEP = 0.22  # vertical offset between rows inside a lane (events that overlap)
+MARKER_WIDTH = 0.012  # share of the shown span a marker covers: events nearer than this stack
+WIDE_TICKS, NARROW_TICKS = 8, 4  # most ticks on a wide screen and on a phone
+WIDE_PX, NARROW_PX = 1000, 280  # the plot's width assumed when placing the preview's labels
+MARKER_PX, LABEL_CHAR_PX = 9, 6.4  # a marker's half width and a label's character width (11 px text)
+TICK_CHAR_PX = 7  # a tick label's character width (12 px text), a little over the widest digits
+LABEL_CHARS = 28  # a title longer than this is cut at a word for its label
+LATEST_EVENTS = 8  # start_at latest opens on this many last events
 SPAN_THICKNESS = 0.16
 HOVER_WIDTH = 44  # characters per line of a hover label (fits a 360 px screen)
 # A large site's chart (archive.is_large) starts with one circle per lane and month, sized by its
@@ -32,11 +42,13 @@ MONTH_MIN_SIZE, MONTH_MAX_SIZE = 4, 16  # marker diameter (px) of the emptiest a
 class ChartPoint:
     event: Event
     row: int  # lane index, 0 at the top
-    y: float  # row plus the offset that keeps same-day events apart
-    start: date  # first day covered
-    end: date  # day after the last day covered
-    x: datetime  # where the marker sits: the day itself, or the middle of a span
+    y: float  # row plus the offset of its row inside the lane (overlapping events stack)
+    start: float  # fractional year where it begins
+    end: float  # where it ends (the day, month or year after the last one covered)
+    x: float  # where the marker sits: the start, or the middle of a span
     is_span: bool  # month/year precision or a date range: drawn as a bar under the marker
+    label: str  # the short title shown beside the marker where there is room
+    shown: str = ""  # where the static preview shows the label: "all", "wide" or "" (no room)
 
 
 @dataclass(frozen=True)
@@ -48,7 +60,7 @@ class MonthPoint:
     key: str  # "2025-08"
     label: str  # "August 2025"
     count: int
-    x: datetime  # the middle of the month
+    x: float  # the middle of the month
     size: float  # marker diameter, px
 
     @property
@@ -57,26 +69,57 @@ class MonthPoint:
 
 
 @dataclass(frozen=True)
-class Tick:
-    day: date
-    label: str
+class EraBand:
+    era: Era
+    start: float
+    end: float
+    rows: tuple[int | None, int | None] = (None, None)  # its label's row in the preview (phone, wide); None: hidden
+
+    @property
+    def labels(self) -> tuple[tuple[int, str], ...]:
+        """(row, class) of each label the preview draws: once when both screens agree, else one
+        for each, the other screen's hidden by the CSS."""
+        narrow, wide = self.rows
+        if narrow == wide:
+            return ((narrow, "chart-era-label"),) if narrow is not None else ()
+        return tuple((row, f"chart-era-label {screen}") for row, screen in ((narrow, "is-narrow"), (wide, "is-wide"))
+                     if row is not None)
 
 
 @dataclass(frozen=True)
 class Chart:
     lanes: tuple  # site lanes, in row order
     points: tuple[ChartPoint, ...]
-    domain: tuple[date, date]
-    ticks: tuple[Tick, ...]
+    domain: tuple[float, float]  # every event, padded
+    ticks: tuple[Tick, ...]  # the static preview's, for the view; wide ones carry `wide` in `kinds`
     months: tuple[MonthPoint, ...] = ()  # a large site: drawn instead of points (which stay empty)
+    eras: tuple[EraBand, ...] = ()
+    view: tuple[float, float] | None = None  # where the chart opens (site.yaml start_at); None: domain
+    buttons: tuple[tuple[float, str], ...] = ()  # range buttons: (width in years, label)
+    narrow: frozenset = frozenset()  # ticks of a phone's preview
+    wide: frozenset = frozenset()  # ticks of a wide screen's preview
 
-    def fraction(self, moment: date | datetime) -> float:
-        """Where a moment sits across the x axis, 0..1 (the SVG preview uses percentages)."""
-        lo, hi = (_as_datetime(d) for d in self.domain)
-        return (_as_datetime(moment) - lo) / (hi - lo)
+    @property
+    def shown(self) -> tuple[float, float]:
+        return self.view or self.domain
 
-    def percent(self, moment: date | datetime) -> str:
-        return f"{100 * self.fraction(moment):.3f}%"
+    def fraction(self, at: float) -> float:
+        """Where a moment sits across the x axis as first shown, 0..1 (the SVG preview uses percentages)."""
+        lo, hi = self.shown
+        return (at - lo) / (hi - lo)
+
+    def percent(self, at: float) -> str:
+        return f"{100 * min(max(self.fraction(at), -0.01), 1.01):.3f}%"
+
+    def tick_class(self, tick: Tick) -> str:
+        """Each screen shows its own set of ticks (the CSS hides the other's)."""
+        if tick in self.narrow:
+            return "chart-tick" if tick in self.wide else "chart-tick is-narrow"
+        return "chart-tick is-wide"
+
+    def lane_y(self, y: float) -> str:
+        """The vertical place of a row (with its offset) in the preview, in percent."""
+        return f"{(y + 0.5) / len(self.lanes) * 82 + 2:.2f}%"
 
 
 def build_chart(site: Site, memo: Memo) -> Chart:
@@ -84,50 +127,148 @@ def build_chart(site: Site, memo: Memo) -> Chart:
     unchanged events, and their extents with them)."""
     lanes = site.config.lanes
     rows = {lane.id: n for n, lane in enumerate(lanes)}
+    extents = [memo.of(_extent, event) for event in site.events]
+    lo, hi = _domain(min((e[0] for e in extents), default=None), max((e[1] for e in extents), default=None))
+    view = _view(site, extents, lo, hi)
+    shown = view or (lo, hi)
+    eras = _era_bands(site.config.eras, shown)
+    wide = axis.fitting_ticks(*shown, WIDE_TICKS, WIDE_PX, TICK_CHAR_PX)
+    narrow = axis.fitting_ticks(*shown, NARROW_TICKS, NARROW_PX, TICK_CHAR_PX)
+    common = dict(eras=eras, view=view, buttons=axis.range_buttons(hi - lo), narrow=frozenset(narrow),
+                  wide=frozenset(wide))
+    tick_set = tuple(sorted(set(wide) | set(narrow), key=lambda t: (t.at, t.label)))  # the same on every build
     if is_large(site):  # circles by month: no event is placed one by one
-        extents = [memo.of(_extent, event) for event in _dated(site)]
-        lo, hi = _domain(min((e[0] for e in extents), default=None), max((e[1] for e in extents), default=None))
-        return Chart(tuple(lanes), (), (lo, hi), _year_ticks(lo, hi), _months(site, rows))
+        return Chart(tuple(lanes), (), (lo, hi), tick_set, _months(site, rows), **common)
+    points = _placed(site.events, extents, rows, shown)
+    return Chart(tuple(lanes), points, (lo, hi), tick_set, **common)
+
+
+def _placed(events, extents, rows, shown) -> tuple[ChartPoint, ...]:
+    """Each event on its lane; overlapping ones in rows of their own inside it, labelled where there is room."""
+    lo, hi = shown
+    least = (hi - lo) * MARKER_WIDTH
+    items = []
+    for event, (start, end) in zip(events, extents):
+        is_span = event.when.start.precision != "day" or event.when.end is not None \
+            or event.when.ongoing
+        x = (start + end) / 2 if is_span else start
+        items.append([event, rows[event.lane], start, end, x, is_span])
+    sub = _stacked([(row, min(x - least / 2, start), max(x + least / 2, end)) for _e, row, start, end, x, _s in items])
     placed = []
-    for event in _dated(site):
-        start, end = _extent(event)
-        is_span = event.when.start.precision != "day" or (end - start) > timedelta(days=1)
-        x = _as_datetime(start) + (_as_datetime(end) - _as_datetime(start)) / 2 if is_span else _as_datetime(start)
-        placed.append((event, rows[event.lane], start, end, x, is_span))
-    points = tuple(ChartPoint(event, row, row + offset, start, end, x, is_span)
-                   for (event, row, start, end, x, is_span), offset in zip(placed, _offsets(placed)))
-    lo, hi = _domain(min((p.start for p in points), default=None), max((p.end for p in points), default=None))
-    return Chart(tuple(lanes), points, (lo, hi), _month_ticks(lo, hi))
+    for (event, row, start, end, x, is_span), (k, n) in zip(items, sub):
+        step = min(STACK_STEP, 0.8 / max(n - 1, 1))
+        placed.append(ChartPoint(event, row, round(row + (k - (n - 1) / 2) * step, 3), start, end, x, is_span,
+                                 short_label(event)))
+    return _with_labels(placed, shown)
 
 
-def _dated(site: Site) -> list[Event]:
-    """The events this date axis can place: Python's calendar (years 1-9999) with its padding."""
-    return [e for e in site.events if e.when.start.in_calendar() and e.when.start.year > 1
-            and (e.when.end or e.when.start).year < 9999]
+def _era_bands(eras, shown) -> tuple[EraBand, ...]:
+    """Each era's band, its label on the first of two rows where it starts after the previous label
+    ends, for a phone and a wide screen (chart.js places them the same way at the real width)."""
+    lo, hi = shown
+    bands = [(era, era.start.position(), era.end.end_position()) for era in eras]
+    rows = []
+    for width in (NARROW_PX, WIDE_PX):
+        ends, found = [float("-inf")] * 2, []
+        for era, start, end in bands:
+            inside = end > lo and start < hi
+            px = (max(start, lo) - lo) / (hi - lo) * width
+            end_px = px + LABEL_CHAR_PX * len(era.label) + 8
+            fits = inside and end_px <= width  # past the right edge: no label in the preview
+            row = next((r for r, taken in enumerate(ends) if taken <= px), None) if fits else None
+            if row is not None:
+                ends[row] = end_px
+            found.append(row)
+        rows.append(found)
+    return tuple(EraBand(era, start, end, (narrow, wide)) for (era, start, end), narrow, wide in zip(bands, *rows))
 
 
-def _domain(first: date | None, last: date | None) -> tuple[date, date]:
+def _stacked(intervals) -> list[tuple[int, int]]:
+    """(row inside the lane, rows the lane needs) of each interval: the first row where it overlaps nothing."""
+    ends: dict[int, list[float]] = {}
+    rows = []
+    for lane, lo, hi in intervals:
+        lane_ends = ends.setdefault(lane, [])
+        k = next((k for k, end in enumerate(lane_ends) if end <= lo), len(lane_ends))
+        lane_ends[k:k + 1] = [hi]
+        rows.append((lane, k))
+    return [(k, len(ends[lane])) for lane, k in rows]
+
+
+def _with_labels(points: list[ChartPoint], shown) -> tuple[ChartPoint, ...]:
+    """Labels the preview can show without collisions, on a phone and on a wide screen (chart.js
+    places them again at the real width, and at every zoom)."""
+    fits = {width: _label_room(points, shown, width) for width in (NARROW_PX, WIDE_PX)}
+    return tuple(replace(p, shown="all" if fits[NARROW_PX][n] else "wide" if fits[WIDE_PX][n] else "")
+                 for n, p in enumerate(points))
+
+
+def _label_room(points: list[ChartPoint], shown, width: float) -> list[bool]:
+    """Greedy, left to right in each row of each lane: a label goes where it ends before the next
+    marker and starts after the previous label."""
+    lo, hi = shown
+    px = [(p.x - lo) / (hi - lo) * width for p in points]
+    fits = [False] * len(points)
+    by_row: dict[float, list[int]] = {}
+    for n in sorted(range(len(points)), key=lambda n: px[n]):
+        by_row.setdefault(points[n].y, []).append(n)
+    for members in by_row.values():
+        taken = float("-inf")
+        for k, n in enumerate(members):
+            nxt = px[members[k + 1]] - MARKER_PX if k + 1 < len(members) else width
+            room_end = px[n] + MARKER_PX + LABEL_CHAR_PX * len(points[n].label)
+            if 0 <= px[n] and px[n] >= taken and room_end <= min(nxt, width):
+                fits[n], taken = True, room_end
+            else:
+                taken = max(taken, px[n] + MARKER_PX)
+    return fits
+
+
+def short_label(event: Event) -> str:
+    """The event's short title, else its title cut at a word boundary."""
+    if event.short_title:
+        return event.short_title
+    if len(event.title) <= LABEL_CHARS:
+        return event.title
+    return event.title[:LABEL_CHARS].rsplit(" ", 1)[0].rstrip(",;:.–-") + "…"
+
+
+def _view(site: Site, extents, lo: float, hi: float) -> tuple[float, float] | None:
+    """Where the chart opens: all of it (first), the last events (latest) or a stretch from a date."""
+    start_at = site.config.start_at
+    if start_at == "first" or not extents:
+        return None
+    if start_at == "latest":
+        first = sorted(e[0] for e in extents)[-min(LATEST_EVENTS, len(extents))]
+        begin = first - (hi - first) * 0.05
+    else:
+        begin = start_at.position()
+        first = begin
+    width = max((hi - lo) / 4, hi - first)
+    return (max(lo, begin), min(hi, max(begin, lo) + width)) if start_at != "latest" else (max(lo, begin), hi)
+
+
+def _domain(first: float | None, last: float | None) -> tuple[float, float]:
     if first is None or last is None:
         today = date.today()
-        return today - timedelta(days=30), today + timedelta(days=30)
-    return first - timedelta(days=PAD_DAYS), last + timedelta(days=PAD_DAYS)
+        here = axis.year_fraction(today.year, today.month, today.day)
+        return here - 30 * axis.DAY, here + 30 * axis.DAY
+    pad = max((last - first) * PAD_SHARE, PAD_DAYS * axis.DAY)
+    return first - pad, last + pad
 
 
 def _months(site: Site, rows: dict[str, int]) -> tuple[MonthPoint, ...]:
     counts: dict[tuple[str, int, int], int] = {}
-    for event in _dated(site):
+    for event in site.events:
         start = event.when.start
         key = (event.lane, start.year, start.month or 0)
         counts[key] = counts.get(key, 0) + 1
     most = max(counts.values(), default=1)
     points = []
     for (lane, year, month), count in counts.items():
-        first = date(year, month or 1, 1)
-        last = date(year + (month in (0, 12)), (month % 12) + 1, 1)  # the day after the period
-        points.append(MonthPoint(lane, rows[lane], first.isoformat()[:7] if month else str(year),
-                                 PartialDate(year, month or None).format(), count,
-                                 _as_datetime(first) + (_as_datetime(last) - _as_datetime(first)) / 2,
-                                 month_size(count, most)))
+        period = PartialDate(year, month or None)
+        points.append(MonthPoint(lane, rows[lane], period.iso(), period.format(), count,
+                                 (period.position() + period.end_position()) / 2, month_size(count, most)))
     return tuple(sorted(points, key=lambda p: (p.row, p.x)))
 
 
@@ -148,14 +289,15 @@ def _figure(chart: Chart) -> dict:
     for lane in chart.lanes if chart.months else ():
         months = [m for m in chart.months if m.lane == lane.id]
         fig.add_trace(go.Scatter(
-            name=html.escape(lane.label), legendgroup=lane.id, mode="markers",
-            x=[m.x.isoformat() for m in months], y=[m.row for m in months],
+            name=html.escape(lane.label), legendgroup=lane.id, mode="markers+text",
+            x=[m.x for m in months], y=[m.row for m in months],
             marker={"color": lane.color, "size": [m.size for m in months], "opacity": 0.8,
                     "line": {"width": 1, "color": "#ffffff"}},
-            customdata=[m.key for m in months],
-            text=[html.escape(f"{m.label}, {lane.label}: {m.count} event{'s' if m.count != 1 else ''}")
-                  for m in months],
-            hovertemplate="%{text}<extra></extra>",
+            customdata=[m.key for m in months], text=[str(m.count) for m in months],
+            textposition="top center", textfont={"size": 10},
+            hovertext=[html.escape(f"{m.label}, {lane.label}: {m.count} event{'s' if m.count != 1 else ''}")
+                       for m in months],
+            hovertemplate="%{hovertext}<extra></extra>",
             meta={"kind": "months", "lane": lane.id},
         ))
     for lane in chart.lanes if not chart.months else ():
@@ -164,38 +306,48 @@ def _figure(chart: Chart) -> dict:
         if spans:
             fig.add_trace(go.Bar(
                 name=html.escape(lane.label), legendgroup=lane.id, showlegend=False, orientation="h",
-                base=[p.start.isoformat() for p in spans],
-                x=[_milliseconds(p.end - p.start) for p in spans],
+                base=[p.start for p in spans], x=[p.end - p.start for p in spans],
                 y=[p.y for p in spans], width=SPAN_THICKNESS,
                 marker={"color": lane.color, "opacity": 0.35, "line": {"width": 0}},
                 customdata=[p.event.id for p in spans],
-                text=[_hover_text(p) for p in spans], textposition="none",
-                hovertemplate="%{text}<extra></extra>",
+                hovertext=[_hover_text(p) for p in spans], textposition="none",
+                hovertemplate="%{hovertext}<extra></extra>",
                 meta={"kind": "span", "lane": lane.id},
             ))
         fig.add_trace(go.Scatter(
-            name=html.escape(lane.label), legendgroup=lane.id, mode="markers",
-            x=[p.x.isoformat() for p in points], y=[p.y for p in points],
+            name=html.escape(lane.label), legendgroup=lane.id, mode="markers+text",
+            x=[p.x for p in points], y=[p.y for p in points],
             marker={"color": lane.color, "size": 13, "line": {"width": 2, "color": "#ffffff"},
                     "symbol": ["diamond" if p.is_span else "circle" for p in points]},
             customdata=[p.event.id for p in points],
-            text=[_hover_text(p) for p in points],
-            hovertemplate="%{text}<extra></extra>",
-            meta={"kind": "events", "lane": lane.id},
+            text=[html.escape(p.label) if p.shown else "" for p in points], textposition="middle right",
+            textfont={"size": 11}, cliponaxis=True,
+            hovertext=[_hover_text(p) for p in points],
+            hovertemplate="%{hovertext}<extra></extra>",
+            meta={"kind": "events", "lane": lane.id, "labels": [html.escape(p.label) for p in points]},
         ))
     lo, hi = chart.domain
     fig.update_layout(
         template="none",
-        margin={"l": 8, "r": 8, "t": 8, "b": 8},
+        margin={"l": 8, "r": 8, "t": 8 + 28 * bool(chart.eras), "b": 8},  # two rows of era labels
         font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13},
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
         showlegend=False, hovermode="closest", dragmode="pan", barmode="overlay",
         hoverlabel={"align": "left", "namelength": -1},
-        xaxis={"type": "date", "range": [lo.isoformat(), hi.isoformat()], "showgrid": True,
-               "automargin": True, "ticks": "outside", "ticklen": 4},
+        xaxis={"type": "linear", "range": list(chart.shown), "showgrid": True, "zeroline": False,
+               "automargin": True, "ticks": "outside", "ticklen": 4, "tickmode": "array",
+               "tickvals": [t.at for t in chart.ticks],
+               "ticktext": [html.escape(t.label) for t in chart.ticks]},
         yaxis={"tickvals": list(range(len(chart.lanes))), "ticktext": [html.escape(lane.label) for lane in chart.lanes],
                "range": [len(chart.lanes) - 0.5, -0.5], "fixedrange": True, "showgrid": False,
                "zeroline": False, "automargin": True},
+        shapes=[{"type": "rect", "xref": "x", "yref": "paper", "x0": band.start, "x1": band.end, "y0": 0, "y1": 1,
+                 "fillcolor": band.era.color, "opacity": 0.4, "layer": "below", "line": {"width": 0}}
+                for band in chart.eras],
+        annotations=[{"xref": "x", "yref": "paper", "x": max(band.start, chart.shown[0]), "y": 1, "yanchor": "bottom",
+                      "xanchor": "left", "showarrow": False, "text": html.escape(band.era.label),
+                      "font": {"size": 11}} for band in chart.eras],
+        meta={"full": [lo, hi], "months": axis.month_names(), "buttons": [list(b) for b in chart.buttons]},
     )
     return json.loads(fig.to_json())
 
@@ -228,49 +380,13 @@ def _hover_text(point: ChartPoint) -> str:
     return "<br>".join(html.escape(line) for line in lines)
 
 
-def _extent(event: Event) -> tuple[date, date]:
-    last = (event.when.end or event.when.start).last_day()
-    return event.when.start.first_day(), last + timedelta(days=1)
+def _day(day: date) -> PartialDate:
+    return PartialDate(day.year, day.month, day.day)
 
 
-def _offsets(placed) -> list[float]:
-    """Spread events that would sit on the same spot of the same lane above and below its line."""
-    groups: dict[tuple, list[int]] = {}
-    for n, (_event, row, _start, _end, x, _is_span) in enumerate(placed):
-        groups.setdefault((row, x.date()), []).append(n)
-    offsets = [0.0] * len(placed)
-    for members in groups.values():
-        count = len(members)
-        step = min(STACK_STEP, 0.8 / max(count - 1, 1))
-        for k, n in enumerate(members):
-            offsets[n] = round((k - (count - 1) / 2) * step, 3)
-    return offsets
-
-
-def _month_ticks(lo: date, hi: date) -> tuple[Tick, ...]:
-    from site_builder.model.dates import SHORT_MONTHS
-
-    ticks = []
-    day = date(lo.year, lo.month, 1)
-    while day <= hi:
-        if day >= lo:
-            label = SHORT_MONTHS[day.month - 1] + (f" {day.year}" if day.month == 1 or not ticks else "")
-            ticks.append(Tick(day, label))
-        day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-    return tuple(ticks)
-
-
-def _year_ticks(lo: date, hi: date) -> tuple[Tick, ...]:
-    """A tick a year (months would crowd a chart of many years); none so near the end that its
-    label would stick out of the chart."""
-    room = (hi - lo) / 30
-    return tuple(Tick(date(year, 1, 1), str(year)) for year in range(lo.year + 1, hi.year + 1)
-                 if hi - date(year, 1, 1) > room)
-
-
-def _as_datetime(moment: date | datetime) -> datetime:
-    return moment if isinstance(moment, datetime) else datetime.combine(moment, time())
-
-
-def _milliseconds(delta: timedelta) -> int:
-    return int(delta.total_seconds() * 1000)
+def _extent(event: Event) -> tuple[float, float]:
+    """Where the event begins and where the last day (month, year) it covers ends, in years."""
+    start = event.when.start.position()
+    if event.when.ongoing:  # drawn to the day of the build
+        return start, _day(build_date()).end_position()
+    return start, (event.when.end or event.when.start).end_position()

@@ -13,9 +13,75 @@
   var status = document.getElementById('chart-status');
   var current = { from: '', to: '' };
   var MAX_MARKERS = 1000;
-  var MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September',
-    'October', 'November', 'December'];
   var data = null, dataById = {};  // a large site's every event, from timeline.js
+
+  // The x axis in fractional astronomical years, as chart_axis.py has it: positions, ISO days, and
+  // ticks chosen for the span shown (days, months, years, round numbers of years).
+  function chartAxis(months) {
+    var DAY = 1 / 365.2425, BEFORE = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+    function leap(y) { return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0); }
+    function len(y) { return leap(y) ? 366 : 365; }
+    function before(y, m) { return BEFORE[m - 1] + (m > 2 && leap(y) ? 1 : 0); }
+    function at(y, m, d) { return y + (before(y, m) + d - 1) / len(y); }
+    function calendar(x) {
+      var y = Math.floor(x), doy = Math.min(Math.floor((x - y) * len(y) + 1e-9), len(y) - 1), m = 12;
+      while (m > 1 && before(y, m) > doy) m--;
+      return [y, m, doy - before(y, m) + 1];
+    }
+    function yearLabel(y, noUnit) {  // noUnit: "13.8 bn", a row of ticks names the unit once
+      if (y >= 1) return String(y);
+      if (y > -10000) return (1 - y) + ' BCE';
+      var ago = -y, tail = noUnit ? '' : ' years ago';
+      if (ago >= 1e9) return +(ago / 1e9).toPrecision(3) + ' bn' + tail;
+      if (ago >= 1e6) return +(ago / 1e6).toPrecision(3) + ' m' + tail;
+      return ago.toLocaleString('en') + tail;
+    }
+    function pad(n) { return (n < 10 ? '0' : '') + n; }
+    function ticks(lo, hi, most) {
+      var span = hi - lo, out = [], c, x, i, steps = [1, 2, 7, 14], monthSteps = [1, 2, 3, 6];
+      for (i = 0; i < steps.length; i++) if (span / (steps[i] * DAY) <= most) {
+        c = calendar(lo);
+        for (x = at(c[0], c[1], c[2]); x <= hi; x = at.apply(null, calendar(x + DAY * (out.length ? steps[i] : 1) + DAY / 4))) {
+          c = calendar(x + DAY / 2);
+          if (x >= lo && (steps[i] <= 2 || steps[i] === 7 || (c[2] - 1) % steps[i] === 0)) {
+            out.push([at(c[0], c[1], c[2]), months[c[1] - 1] + ' ' + c[2] + (out.length ? '' : ', ' + yearLabel(c[0]))]);
+          }
+        }
+        return out;
+      }
+      for (i = 0; i < monthSteps.length; i++) if (span * 12 / monthSteps[i] <= most) {
+        c = calendar(lo);
+        var y = c[0], m = c[1], found = [], years = {};
+        for (;; m++) {
+          if (m > 12) { y++; m -= 12; }
+          x = at(y, m, 1);
+          if (x > hi) break;
+          if (x >= lo && (m - 1) % monthSteps[i] === 0) { found.push([x, y, m]); years[y] = true; }
+        }
+        var dated = Object.keys(years).length > 1 && monthSteps[i] > 2;
+        return found.map(function (f, n) {
+          return [f[0], months[f[2] - 1] + (n === 0 || f[2] === 1 || dated ? ' ' + yearLabel(f[1]) : '')];
+        });
+      }
+      var least = span / most, power = Math.pow(10, Math.max(0, Math.floor(Math.log10(Math.max(least, 1))))), step = 10 * power;
+      [1, 2, 5].some(function (f) { if (f * power >= least) { step = f * power; return true; } return false; });
+      for (x = Math.ceil(lo / step) * step; x <= hi; x += step) {
+        if (x === 0 && step >= 10000) continue;
+        var tick = x <= 0 && step < 10000 ? x + 1 : x;
+        if (tick >= lo && tick <= hi) out.push([tick, tick]);
+      }
+      var lastAgo = Math.max.apply(null, out.map(function (t) { return t[0] <= -10000 ? t[0] : -Infinity; }));
+      return out.map(function (t) { return [t[0], yearLabel(t[0], t[0] !== lastAgo)]; });
+    }
+    return {
+      DAY: DAY, ticks: ticks,
+      fromIso: function (iso) { return at(+iso.slice(0, 4), +iso.slice(5, 7) || 1, +iso.slice(8, 10) || 1); },
+      toIso: function (x) {  // '' outside the years the list's ISO days can name
+        var c = calendar(x);
+        return c[0] >= 1 && c[0] <= 9999 ? ('000' + c[0]).slice(-4) + '-' + pad(c[1]) + '-' + pad(c[2]) : '';
+      }
+    };
+  }
 
   function send(name, detail) { document.dispatchEvent(new CustomEvent(name, { detail: detail })); }
   function goTo(id) { send('timeline:open', { id: id }); }
@@ -30,7 +96,11 @@
   var preview = chartBox.querySelector('.chart-preview');
   var toolbar = chartBox.querySelector('.chart-toolbar');
   var figure = JSON.parse(document.getElementById('timeline-figure').textContent);
-  var fullRange = figure.layout.xaxis.range.slice();
+  // The x axis is in fractional years (any span fits it); the list speaks ISO days (axis.js converts).
+  var fullRange = figure.layout.meta.full.slice();
+  var openRange = figure.layout.xaxis.range.slice();  // site.yaml start_at
+  var axis = chartAxis(figure.layout.meta.months);
+  var view = null, sentRange = '';  // the range the reader zoomed or panned to
   var wide = window.matchMedia('(min-width: 40rem)');
   var dark = window.matchMedia('(prefers-color-scheme: dark)');
   var touch = window.matchMedia('(pointer: coarse)');
@@ -50,17 +120,51 @@
     l.yaxis.tickfont = { color: c.text, size: 13 };
     l.hoverlabel.bgcolor = c.surface; l.hoverlabel.bordercolor = c.rule;
     l.hoverlabel.font = { color: c.text, size: 14, family: l.font.family };
-    l.xaxis.range = state.from || state.to ? rangeOf(state) : fullRange.slice();
-    if (!wide.matches) {  // fewer, shorter dates on a phone
-      l.xaxis.nticks = 5;
-      l.xaxis.tickformatstops = [{ dtickrange: [null, 2419200000], value: '%b %-d' }, { dtickrange: [2419200000, null], value: '%b' }];
-    }
+    l.xaxis.range = view || (state.from || state.to ? rangeOf(state) : openRange.slice());
+    var ticks = fitTicks(l.xaxis.range[0], l.xaxis.range[1], wide.matches ? 8 : 4);
+    placeEras(l);
+    l.xaxis.tickvals = ticks.map(function (t) { return t[0]; });
+    l.xaxis.ticktext = ticks.map(function (t) { return escapeHTML(t[1]); });
     if (touch.matches) {  // a finger on the chart should scroll the page; the buttons zoom
       l.dragmode = false;
       l.xaxis.fixedrange = true;
     }
     l.uirevision = (state.from || '') + '/' + (state.to || '');  // a new period is a new view
     return l;
+  }
+
+  // At most `most` ticks whose labels (centred on their tick) stay apart at the plot's width.
+  function fitTicks(lo, hi, most) {
+    var width = gd ? gd._fullLayout.xaxis._length : plotEl.clientWidth * 0.7, ticks = [], count, ok, i;
+    var ctx = fitTicks.ctx || (fitTicks.ctx = document.createElement('canvas').getContext('2d'));
+    ctx.font = '13px ' + figure.layout.font.family;
+    for (count = most; count >= 2; count--) {
+      ticks = axis.ticks(lo, hi, count);
+      var px = ticks.map(function (t) { return (t[0] - lo) / (hi - lo) * width; });
+      var w = ticks.map(function (t) { return ctx.measureText(t[1]).width; });
+      for (ok = true, i = 0; i + 1 < ticks.length; i++) if (px[i + 1] - px[i] < (w[i] + w[i + 1]) / 2 + 12) ok = false;
+      if (ok) break;
+    }
+    return ticks;
+  }
+
+  // Era labels never overlap: each goes on the first of two rows where it starts after the
+  // previous label ends (greedy, left to right), and is hidden where neither has room.
+  function placeEras(l) {
+    var lo = l.xaxis.range[0], hi = l.xaxis.range[1], ends = [-Infinity, -Infinity];
+    var width = gd ? gd._fullLayout.xaxis._length : plotEl.clientWidth * 0.7;
+    var ctx = placeEras.ctx || (placeEras.ctx = document.createElement('canvas').getContext('2d'));
+    ctx.font = '11px ' + figure.layout.font.family;
+    (l.annotations || []).forEach(function (note, n) {
+      var shape = l.shapes[n], start = Math.max(shape.x0, lo), px = (start - lo) / (hi - lo) * width;
+      var w = ctx.measureText(note.text).width + 8, end = Math.min(px + w, width);
+      px = end - w;  // a label past the plot's right edge ends at it instead
+      var row = ends[0] <= px ? 0 : ends[1] <= px ? 1 : -1;
+      note.x = lo + (px / width) * (hi - lo);
+      note.visible = shape.x1 > lo && shape.x0 < hi && row >= 0 && px >= 0;
+      note.yshift = row > 0 ? 14 : 0;
+      if (note.visible) ends[row] = end;
+    });
   }
 
   // Lane colours as the stylesheet shows them: lighter on a dark background (as lanes.css does).
@@ -71,13 +175,7 @@
   }
 
   function rangeOf(state) {
-    return [state.from || fullRange[0], state.to ? addDays(state.to, 1) : fullRange[1]];
-  }
-
-  function addDays(day, n) {
-    var d = new Date(day + 'T00:00:00Z');
-    d.setUTCDate(d.getUTCDate() + n);
-    return d.toISOString().slice(0, 10);
+    return [state.from ? axis.fromIso(state.from) : fullRange[0], state.to ? axis.fromIso(state.to) + axis.DAY : fullRange[1]];
   }
 
   var byMonth = figure.data.some(function (t) { return t.meta.kind === 'months'; });
@@ -98,9 +196,10 @@
       var t = JSON.parse(JSON.stringify(trace));
       var idx = [];
       trace.customdata.forEach(function (id, i) { if (keep[id]) idx.push(i); });
-      ['x', 'y', 'base', 'customdata', 'text'].forEach(function (key) {
+      ['x', 'y', 'base', 'customdata', 'text', 'hovertext'].forEach(function (key) {
         if (Array.isArray(t[key])) t[key] = idx.map(function (i) { return trace[key][i]; });
       });
+      if (t.meta.labels) t.meta.labels = idx.map(function (i) { return trace.meta.labels[i]; });
       if (Array.isArray(t.marker.symbol)) t.marker.symbol = idx.map(function (i) { return trace.marker.symbol[i]; });
       if (t.marker.line && t.type === 'scatter') t.marker.line.color = bg;
       t.marker.color = laneColour(trace.marker.color);
@@ -137,8 +236,8 @@
     data.lanes.forEach(function (lane, n) { rows[lane[0]] = n; });
     var points = ids.map(function (id) {
       var e = dataById[id], span = e.end !== e.start;
-      var x = span ? new Date((dayNumber(e.start) + dayNumber(e.end) + 1) / 2 * 86400000).toISOString() : e.start;
-      var spot = e.lane + ' ' + x.slice(0, 10);
+      var iso = span ? new Date((dayNumber(e.start) + dayNumber(e.end) + 1) / 2 * 86400000).toISOString() : e.start;
+      var x = axis.fromIso(iso.slice(0, 10)), spot = e.lane + ' ' + iso.slice(0, 10);
       spots[spot] = (spots[spot] || 0) + 1;
       return { e: e, x: x, span: span, spot: spot };
     });
@@ -152,14 +251,14 @@
       });
       own.forEach(function (p, n) { lookup[p.e.id] = { curveNumber: curve, pointNumber: n }; });
       return {
-        type: 'scatter', mode: 'markers', name: escapeHTML(lane[1]),
+        type: 'scatter', mode: 'markers+text', name: escapeHTML(lane[1]), cliponaxis: true,
         x: own.map(function (p) { return p.x; }), y: y,
         marker: { color: laneColour(laneTrace(lane[0]).marker.color), size: 13, line: { width: 2, color: bg },
                   symbol: own.map(function (p) { return p.span ? 'diamond' : 'circle'; }) },
-        customdata: own.map(function (p) { return p.e.id; }),
-        text: own.map(function (p) { return [p.e.date].concat(wrap(p.e.title, 44)).map(escapeHTML).join('<br>'); }),
-        hovertemplate: '%{text}<extra></extra>',
-        meta: { kind: 'events', lane: lane[0] }
+        customdata: own.map(function (p) { return p.e.id; }), textposition: 'middle right', textfont: { size: 11 },
+        hovertext: own.map(function (p) { return [p.e.date].concat(wrap(p.e.title, 44)).map(escapeHTML).join('<br>'); }),
+        hovertemplate: '%{hovertext}<extra></extra>',
+        meta: { kind: 'events', lane: lane[0], labels: own.map(function (p) { return escapeHTML(shortLabel(p.e.title)); }) }
       };
     });
   }
@@ -172,7 +271,7 @@
   function periodMiddle(key) {
     var y = +key.slice(0, 4), m = key.length > 4 ? +key.slice(5, 7) - 1 : 0;
     var lo = Date.UTC(y, m, 1), hi = key.length > 4 ? Date.UTC(y, m + 1, 1) : Date.UTC(y + 1, 0, 1);
-    return new Date((lo + hi) / 2).toISOString();
+    return axis.fromIso(new Date((lo + hi) / 2).toISOString().slice(0, 10));
   }
 
   function monthTraces(ids) {
@@ -188,16 +287,17 @@
         .map(function (k) { return k.split(' ')[1]; }).sort();
       var n = function (key) { return counts[lane[0] + ' ' + key]; };
       return {
-        type: 'scatter', mode: 'markers', name: escapeHTML(lane[1]),
+        type: 'scatter', mode: 'markers+text', name: escapeHTML(lane[1]), textposition: 'top center',
+        text: keys.map(function (key) { return String(n(key)); }), textfont: { size: 10 },
         x: keys.map(periodMiddle), y: keys.map(function () { return curve; }),
         marker: { color: laneColour(laneTrace(lane[0]).marker.color), opacity: 0.8, line: { width: 1, color: colours().bg },
                   size: keys.map(function (key) { return Math.round((4 + 12 * Math.sqrt(n(key) / most)) * 10) / 10; }) },
         customdata: keys,
-        text: keys.map(function (key) {
-          var when = key.length > 4 ? MONTHS[+key.slice(5, 7) - 1] + ' ' + key.slice(0, 4) : key;
+        hovertext: keys.map(function (key) {
+          var when = key.length > 4 ? figure.layout.meta.months[+key.slice(5, 7) - 1] + ' ' + key.slice(0, 4) : key;
           return escapeHTML(when + ', ' + lane[1] + ': ' + n(key) + (n(key) === 1 ? ' event' : ' events'));
         }),
-        hovertemplate: '%{text}<extra></extra>',
+        hovertemplate: '%{hovertext}<extra></extra>',
         meta: { kind: 'months', lane: lane[0] }
       };
     });
@@ -206,6 +306,36 @@
       lookup[id] = { curveNumber: curve, pointNumber: traces[curve].customdata.indexOf(periodKey(e)) };
     });
     return traces;
+  }
+
+  function shortLabel(title) {
+    return title.length <= 28 ? title : title.slice(0, 28).replace(/\s+\S*$/, '').replace(/[,;:.\u2013-]+$/, '') + '\u2026';
+  }
+
+  // Each marker's label where it fits: greedy, left to right in each row, never over the next
+  // marker or the previous label (chart.py does the same for the static preview).
+  function placeLabels() {
+    var xa = gd._fullLayout.xaxis, width = xa._length, ctx = placeLabels.ctx ||
+      (placeLabels.ctx = document.createElement('canvas').getContext('2d'));
+    ctx.font = '11px ' + figure.layout.font.family;
+    var texts = [], curves = [];
+    gd.data.forEach(function (trace, curve) {
+      if (!trace.meta || trace.meta.kind !== 'events' || !trace.meta.labels) return;
+      var rows = {}, text = trace.x.map(function () { return ''; });
+      trace.x.forEach(function (x, i) { (rows[trace.y[i]] = rows[trace.y[i]] || []).push(i); });
+      Object.keys(rows).forEach(function (y) {
+        var members = rows[y].sort(function (a, b) { return trace.x[a] - trace.x[b]; }), taken = -Infinity;
+        members.forEach(function (i, k) {
+          var px = xa.l2p(trace.x[i]), label = trace.meta.labels[i];
+          var next = k + 1 < members.length ? xa.l2p(trace.x[members[k + 1]]) - 9 : width;
+          var end = px + 9 + ctx.measureText(label.replace(/&amp;/g, '&')).width;
+          if (px >= 0 && px >= taken && end <= Math.min(next, width)) { text[i] = label; taken = end; }
+          else taken = Math.max(taken, px + 9);
+        });
+      });
+      texts.push(text); curves.push(curve);
+    });
+    if (curves.length) window.Plotly.restyle(gd, { text: texts }, curves);
   }
 
   function load() {
@@ -246,6 +376,8 @@
         else goTo(point.customdata);
       });
       gd.on('plotly_relayout', onZoom);
+      placeLabels();
+      show(shown, current);  // ticks again, for the plot's real width
       chartBox.dispatchEvent(new CustomEvent('chart:ready', { bubbles: true }));
     });
   }
@@ -254,16 +386,11 @@
     if (syncing) return;
     var lo = change['xaxis.range[0]'], hi = change['xaxis.range[1]'];
     if (change['xaxis.range']) { lo = change['xaxis.range'][0]; hi = change['xaxis.range'][1]; }
-    var range = { from: '', to: '', how: 'replace' };  // panning refines the current history entry
-    if (!change['xaxis.autorange']) {
-      if (!(lo && hi)) return;
-      range.from = String(lo).slice(0, 10);
-      range.to = addDays(String(hi).slice(0, 10), -1);
-      if (range.from <= fullRange[0].slice(0, 10) && range.to >= addDays(fullRange[1].slice(0, 10), -1)) {
-        range.from = ''; range.to = '';
-      }
-    }
-    send('timeline:range', range);
+    if (change['xaxis.autorange']) { view = null; sendRange(fullRange[0], fullRange[1], 'replace'); return; }
+    if (lo === undefined || hi === undefined) return;
+    view = [+lo, +hi];
+    sendRange(+lo, +hi, 'replace');  // panning refines the current history entry
+    show(shown, current);  // ticks and labels for the new span
   }
 
   // The chart redraws in the next frame: the list (already changed) paints first, and a burst of
@@ -275,7 +402,7 @@
     frame = requestAnimationFrame(function () {
       frame = 0;
       syncing = true;
-      window.Plotly.react(gd, traces(shown), layout(current)).then(function () { syncing = false; });
+      window.Plotly.react(gd, traces(shown), layout(current)).then(function () { placeLabels(); syncing = false; });
     });
   }
 
@@ -286,8 +413,17 @@
       to: iso((key.length > 4 ? Date.UTC(y, m + 1, 1) : Date.UTC(y + 1, 0, 1)) - 86400000) });
   }
 
+  // The list filters by ISO days: a moment outside the years 1..9999 leaves that side open.
+  function sendRange(lo, hi, how) {
+    var from = lo <= fullRange[0] ? '' : axis.toIso(lo), to = hi >= fullRange[1] ? '' : axis.toIso(hi - axis.DAY);
+    sentRange = from + '/' + to;
+    send('timeline:range', { from: from, to: to, how: how });
+  }
+
   function setRange(lo, hi) {
-    send('timeline:range', { from: lo <= fullRange[0] ? '' : lo, to: hi >= fullRange[1] ? '' : addDays(hi, -1), how: 'push' });
+    view = [Math.max(lo, fullRange[0]), Math.min(hi, fullRange[1])];
+    sendRange(view[0], view[1], 'push');
+    show(shown, current);
   }
 
   toolbar.addEventListener('click', function (e) {
@@ -295,16 +431,13 @@
     if (!button) return;
     // Works before plotly.js is here too: the buttons set the period, which the list (and the
     // preview) follow at once and the chart draws when it comes.
-    var shownRange = gd ? gd.layout.xaxis.range : (current.from || current.to ? rangeOf(current) : fullRange);
-    var r = shownRange.map(function (v) { return new Date(String(v).slice(0, 10) + 'T00:00:00Z').getTime(); });
-    var day = 86400000, iso = function (t) { return new Date(t).toISOString().slice(0, 10); };
-    var last = new Date(fullRange[1] + 'T00:00:00Z').getTime();
-    if (button.dataset.range === 'all') setRange(fullRange[0], fullRange[1]);
-    else if (button.dataset.range) setRange(iso(last - (button.dataset.range === '1m' ? 31 : 92) * day), fullRange[1]);
+    var r = gd ? gd.layout.xaxis.range : (view || (current.from || current.to ? rangeOf(current) : openRange));
+    if (button.dataset.range === 'all') { view = null; setRange(fullRange[0], fullRange[1]); }
+    else if (button.dataset.range) setRange(fullRange[1] - +button.dataset.range, fullRange[1]);
     else {
-      var mid = (r[0] + r[1]) / 2, half = (r[1] - r[0]) / 2 * (button.dataset.zoom === 'in' ? 0.6 : 1.6);
-      half = Math.max(half, 3 * day);
-      setRange(iso(Math.max(mid - half, new Date(fullRange[0] + 'T00:00:00Z').getTime())), iso(Math.min(mid + half, last)));
+      var mid = (+r[0] + +r[1]) / 2, half = (r[1] - r[0]) / 2 * (button.dataset.zoom === 'in' ? 0.6 : 1.6);
+      half = Math.max(half, 3 * axis.DAY);
+      setRange(mid - half, mid + half);
     }
   });
 
@@ -352,6 +485,7 @@
 
   document.addEventListener('timeline:change', function (e) {
     current = e.detail.state;
+    if ((current.from || '') + '/' + (current.to || '') !== sentRange) view = null;  // a period from the filters
     showInPreview(e.detail.ids);
     show(e.detail.ids, current);
   });

@@ -1,0 +1,145 @@
+"""The chart's time axis in fractional astronomical years, so that any span fits one numeric axis
+(plotly's date axis holds neither years before 1 nor far ones): positions, ticks, range buttons."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from site_builder.model.dates import SHORT_MONTHS, PartialDate
+
+DAYS_BEFORE_MONTH = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
+DAY = 1 / 365.2425  # a day, in years: enough to place ticks and bars, never used to date anything
+
+
+@dataclass(frozen=True)
+class Tick:
+    at: float  # fractional year
+    label: str
+
+
+def month_names() -> list[str]:
+    """The short month names of tick labels and the chart's script (one place to translate)."""
+    return list(SHORT_MONTHS)
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)  # proleptic Gregorian, year 0 leaps
+
+
+def year_fraction(year: int, month: int = 1, day: int = 1) -> float:
+    """The first instant of that day as a fractional astronomical year (1 BCE is 0)."""
+    length = 366 if _leap(year) else 365
+    before = DAYS_BEFORE_MONTH[month - 1] + (month > 2 and _leap(year))
+    return year + (before + day - 1) / length
+
+
+def calendar_of(at: float) -> tuple[int, int, int]:
+    """The (year, month, day) a fractional year falls in."""
+    year = math.floor(at)
+    length = 366 if _leap(year) else 365
+    day_of_year = min(int((at - year) * length + 1e-9), length - 1)
+    month = 12
+    while month > 1 and DAYS_BEFORE_MONTH[month - 1] + (month > 2 and _leap(year)) > day_of_year:
+        month -= 1
+    return year, month, day_of_year - DAYS_BEFORE_MONTH[month - 1] - (month > 2 and _leap(year)) + 1
+
+
+def year_label(year: int, unit: bool = True) -> str:
+    """A year as readers write it: 610, 44 BCE, 12,000 years ago, 66 m years ago, 13.8 bn years ago
+    (without `unit`, "13.8 bn": a row of ticks names the unit once, so long labels fit a phone)."""
+    if year >= 1:
+        return str(year)
+    if year > -10000:
+        return f"{1 - year} BCE"
+    ago, tail = -year, " years ago" if unit else ""
+    for size, word in ((1e9, "bn"), (1e6, "m")):
+        if ago >= size:
+            return f"{ago / size:.3g} {word}{tail}"
+    return f"{ago:,}{tail}"
+
+
+def ticks(lo: float, hi: float, most: int) -> tuple[Tick, ...]:
+    """At most `most` ticks on round moments inside lo..hi, labelled for the span: days, months,
+    years, or round numbers of years. Labels never repeat."""
+    span = hi - lo
+    for step_days in (1, 2, 7, 14):
+        if span / (step_days * DAY) <= most:
+            return _day_ticks(lo, hi, step_days)
+    for step_months in (1, 2, 3, 6):
+        if span * 12 / step_months <= most:
+            return _month_ticks(lo, hi, step_months)
+    step = _round_step(span / most)
+    first = math.ceil(lo / step) * step
+    # Round years BCE are one off round astronomical years (1000 BCE is -999); a deep span has no
+    # tick at 0, which would read "1 BCE" among billions of years.
+    years = [int(first + n * step) for n in range(int((hi - first) / step) + 1)]
+    years = [y + 1 if y <= 0 and step < 10000 else y for y in years if not (y == 0 and step >= 10000)]
+    years = [y for y in years if lo <= y <= hi]
+    last_ago = max((y for y in years if y <= -10000), default=None)  # the unit goes on the last "ago" tick
+    return tuple(Tick(float(y), year_label(y, unit=y == last_ago)) for y in years)
+
+
+def fitting_ticks(lo: float, hi: float, most: int, width_px: float, char_px: float) -> tuple[Tick, ...]:
+    """At most `most` ticks whose labels, drawn from their tick rightwards at `char_px` a character,
+    end a gap before the next tick across `width_px` (fewer, wider-apart ticks when they would not)."""
+    found: tuple[Tick, ...] = ()
+    for count in range(most, 1, -1):
+        found = ticks(lo, hi, count)
+        px = [(t.at - lo) / (hi - lo) * width_px for t in found]
+        if all(px[n] + (len(t.label) + 2) * char_px <= px[n + 1] for n, t in enumerate(found[:-1])):
+            return found
+    return found
+
+
+def _round_step(least: float) -> int:
+    """The smallest step of 1, 2 or 5 times a power of ten years that is at least `least`."""
+    power = 10 ** max(0, math.floor(math.log10(max(least, 1))))
+    for factor in (1, 2, 5, 10):
+        if factor * power >= least:
+            return int(factor * power)
+    return int(10 * power)
+
+
+def _day_ticks(lo: float, hi: float, step: int) -> tuple[Tick, ...]:
+    names = month_names()
+    year, month, day = calendar_of(lo)
+    found, at = [], year_fraction(year, month, day)
+    while at <= hi:
+        y, m, d = calendar_of(at + DAY / 2)
+        if at >= lo and (step == 1 or (d - 1) % step == 0 or step == 7):
+            label = f"{names[m - 1]} {d}"
+            found.append(Tick(year_fraction(y, m, d), label if found else f"{label}, {year_label(y)}"))
+        at = year_fraction(y, m, d) + DAY * (step if found else 1) + DAY / 4
+        at = year_fraction(*calendar_of(at))
+    return tuple(found)
+
+
+def _month_ticks(lo: float, hi: float, step: int) -> tuple[Tick, ...]:
+    names = month_names()
+    year, month, _ = calendar_of(lo)
+    found = []
+    while True:
+        if month > 12:
+            year, month = year + 1, month - 12
+        at = year_fraction(year, month)
+        if at > hi:
+            break
+        if at >= lo and (month - 1) % step == 0:
+            found.append((at, year, month))
+        month += 1
+    years = {y for _, y, _ in found}
+    dated = len(years) > 1 and step > 2  # "Jul" would come back every year
+    return tuple(Tick(at, names[m - 1] + (f" {year_label(y)}" if n == 0 or m == 1 or dated else ""))
+                 for n, (at, y, m) in enumerate(found))
+
+
+RANGES = ((7 * DAY, "1 week"), (31 * DAY, "1 month"), (0.25, "3 months"), (1.0, "1 year"), (10.0, "10 years"),
+          (100.0, "100 years"), (1000.0, "1,000 years"), (1e6, "1 million years"), (1e8, "100 million years"),
+          (1e9, "1 billion years"))
+
+
+def range_buttons(span: float) -> tuple[tuple[float, str], ...]:
+    """The three widest periods that show a real part of the chart (under a third of its span)."""
+    fitting = [r for r in RANGES if r[0] <= span / 3]
+    return tuple(fitting[-3:])
