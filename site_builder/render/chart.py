@@ -18,6 +18,7 @@ from site_builder.model import Era, Event, Site
 from site_builder.render import chart_axis as axis
 from site_builder.render.archive import is_large
 from site_builder.render.chart_axis import Tick
+from site_builder.render.i18n import Language
 from site_builder.render.memo import Memo
 
 PLOTLY_JS = "js/plotly.min.js"  # logical asset name: shipped from the plotly package, hashed like any asset
@@ -98,6 +99,8 @@ class Chart:
     buttons: tuple[tuple[float, str], ...] = ()  # range buttons: (width in years, label)
     narrow: frozenset = frozenset()  # ticks of a phone's preview
     wide: frozenset = frozenset()  # ticks of a wide screen's preview
+    words: axis.AxisWords = axis.ENGLISH  # the site's language's, for the ticks chart.js makes on zoom
+    language: str = "en"  # of the hover labels' dates and counts
 
     @property
     def shown(self) -> tuple[float, float]:
@@ -132,10 +135,11 @@ def build_chart(site: Site, memo: Memo) -> Chart:
     view = _view(site, extents, lo, hi)
     shown = view or (lo, hi)
     eras = _era_bands(site.config.eras, shown)
-    wide = axis.fitting_ticks(*shown, WIDE_TICKS, WIDE_PX, TICK_CHAR_PX)
-    narrow = axis.fitting_ticks(*shown, NARROW_TICKS, NARROW_PX, TICK_CHAR_PX)
-    common = dict(eras=eras, view=view, buttons=axis.range_buttons(hi - lo), narrow=frozenset(narrow),
-                  wide=frozenset(wide))
+    words = axis.words_for(site.config.language)
+    wide = axis.fitting_ticks(*shown, WIDE_TICKS, WIDE_PX, TICK_CHAR_PX, words)
+    narrow = axis.fitting_ticks(*shown, NARROW_TICKS, NARROW_PX, TICK_CHAR_PX, words)
+    common = dict(eras=eras, view=view, buttons=axis.range_buttons(hi - lo, words), words=words,
+                  language=site.config.language, narrow=frozenset(narrow), wide=frozenset(wide))
     tick_set = tuple(sorted(set(wide) | set(narrow), key=lambda t: (t.at, t.label)))  # the same on every build
     if is_large(site):  # circles by month: no event is placed one by one
         return Chart(tuple(lanes), (), (lo, hi), tick_set, _months(site, rows), **common)
@@ -267,7 +271,7 @@ def _months(site: Site, rows: dict[str, int]) -> tuple[MonthPoint, ...]:
     points = []
     for (lane, year, month), count in counts.items():
         period = PartialDate(year, month or None)
-        points.append(MonthPoint(lane, rows[lane], period.iso(), period.format(), count,
+        points.append(MonthPoint(lane, rows[lane], period.iso(), Language(site.config.language).date(period), count,
                                  (period.position() + period.end_position()) / 2, month_size(count, most)))
     return tuple(sorted(points, key=lambda p: (p.row, p.x)))
 
@@ -286,6 +290,7 @@ def figure(chart: Chart, memo: Memo) -> dict:
 
 def _figure(chart: Chart) -> dict:
     fig = go.Figure()
+    language = Language(chart.language)
     for lane in chart.lanes if chart.months else ():
         months = [m for m in chart.months if m.lane == lane.id]
         fig.add_trace(go.Scatter(
@@ -295,8 +300,7 @@ def _figure(chart: Chart) -> dict:
                     "line": {"width": 1, "color": "#ffffff"}},
             customdata=[m.key for m in months], text=[str(m.count) for m in months],
             textposition="top center", textfont={"size": 10},
-            hovertext=[html.escape(f"{m.label}, {lane.label}: {m.count} event{'s' if m.count != 1 else ''}")
-                       for m in months],
+            hovertext=[html.escape(f"{m.label}, {lane.label}: " + language.count_of_events(m.count)) for m in months],
             hovertemplate="%{hovertext}<extra></extra>",
             meta={"kind": "months", "lane": lane.id},
         ))
@@ -310,7 +314,7 @@ def _figure(chart: Chart) -> dict:
                 y=[p.y for p in spans], width=SPAN_THICKNESS,
                 marker={"color": lane.color, "opacity": 0.35, "line": {"width": 0}},
                 customdata=[p.event.id for p in spans],
-                hovertext=[_hover_text(p) for p in spans], textposition="none",
+                hovertext=[_hover_text(p, language) for p in spans], textposition="none",
                 hovertemplate="%{hovertext}<extra></extra>",
                 meta={"kind": "span", "lane": lane.id},
             ))
@@ -322,7 +326,7 @@ def _figure(chart: Chart) -> dict:
             customdata=[p.event.id for p in points],
             text=[html.escape(p.label) if p.shown else "" for p in points], textposition="middle right",
             textfont={"size": 11}, cliponaxis=True,
-            hovertext=[_hover_text(p) for p in points],
+            hovertext=[_hover_text(p, language) for p in points],
             hovertemplate="%{hovertext}<extra></extra>",
             meta={"kind": "events", "lane": lane.id, "labels": [html.escape(p.label) for p in points]},
         ))
@@ -347,7 +351,9 @@ def _figure(chart: Chart) -> dict:
         annotations=[{"xref": "x", "yref": "paper", "x": max(band.start, chart.shown[0]), "y": 1, "yanchor": "bottom",
                       "xanchor": "left", "showarrow": False, "text": html.escape(band.era.label),
                       "font": {"size": 11}} for band in chart.eras],
-        meta={"full": [lo, hi], "months": axis.month_names(), "buttons": [list(b) for b in chart.buttons]},
+        meta={"full": [lo, hi], "months": list(chart.words.months), "buttons": [list(b) for b in chart.buttons],
+              "words": {"bce": chart.words.bce, "ago": chart.words.ago,
+                        "locale": chart.words.locale.replace("_", "-")}},
     )
     return json.loads(fig.to_json())
 
@@ -372,11 +378,11 @@ def plotly_style_guards() -> tuple[str, ...]:
     return ("plotly.js-style-global", *sorted(ids))
 
 
-def _hover_text(point: ChartPoint) -> str:
+def _hover_text(point: ChartPoint, language: Language) -> str:
     """Date, then the title wrapped for narrow screens. plotly renders a few HTML tags in hover labels,
     so everything from content is escaped; the only tag is <br> (<b> would make plotly set a style
     attribute, which the CSP refuses)."""
-    lines = [point.event.when.format(), *textwrap.wrap(point.event.title, HOVER_WIDTH)]
+    lines = [language.when(point.event.when), *textwrap.wrap(point.event.title, HOVER_WIDTH)]
     return "<br>".join(html.escape(line) for line in lines)
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
-from site_builder.model.dates import SHORT_MONTHS, PartialDate
+from babel.numbers import format_compact_decimal, format_decimal
+
+from site_builder.model.dates import SHORT_MONTHS
 
 DAYS_BEFORE_MONTH = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
 DAY = 1 / 365.2425  # a day, in years: enough to place ticks and bars, never used to date anything
@@ -18,9 +21,48 @@ class Tick:
     label: str
 
 
-def month_names() -> list[str]:
-    """The short month names of tick labels and the chart's script (one place to translate)."""
-    return list(SHORT_MONTHS)
+@dataclass(frozen=True)
+class AxisWords:
+    """The words of tick labels and range buttons in one language; chart.js gets the same ones."""
+
+    months: tuple[str, ...] = tuple(SHORT_MONTHS)
+    bce: str = "BCE"  # after a year before 1
+    ago: str = "{} years ago"  # around an amount of years
+    locale: str = ""  # numbers in this locale's CLDR forms ("13,8 млрд"); English: "13.8 bn"
+    ranges: tuple[str, ...] = ("1 week", "1 month", "3 months", "1 year", "10 years", "100 years", "1,000 years",
+                               "1 million years", "100 million years", "1 billion years")
+
+    def amount(self, years: int) -> str:
+        """A number of years, short enough for a tick on a phone."""
+        if self.locale:
+            if years >= 10**6:
+                return format_compact_decimal(years, format_type="short", locale=self.locale, fraction_digits=1)
+            return format_decimal(years, locale=self.locale)
+        for size, word in ((1e9, "bn"), (1e6, "m")):
+            if years >= size:
+                return f"{years / size:.3g} {word}"
+        return f"{years:,}"
+
+
+ENGLISH = AxisWords()
+
+
+@lru_cache(maxsize=16)
+def words_for(language: str) -> AxisWords:
+    """CLDR's short months, era and number forms, and the theme's catalogue, for `language`."""
+    from site_builder.render.i18n import Language  # late: i18n reads the theme's catalogues
+
+    found = Language(language)
+    if found.english:
+        return ENGLISH
+    locale, words = found.locale, found._words
+    ranges = [words.ngettext("%(num)d week", "%(num)d weeks", 1) % {"num": 1}]
+    ranges += [words.ngettext("%(num)d month", "%(num)d months", n) % {"num": n} for n in (1, 3)]
+    ranges += [words.ngettext("%(num)s year", "%(num)s years", n) % {"num": found.amount(n)}
+               for n in (1, 10, 100, 1000, 10**6, 10**8, 10**9)]
+    return AxisWords(months=tuple(locale.months["stand-alone"]["abbreviated"][m] for m in range(1, 13)),
+                     bce=locale.eras["abbreviated"][0], ago=words.gettext("%(amount)s years ago") % {"amount": "{}"},
+                     locale=str(locale), ranges=tuple(ranges))
 
 
 def _leap(year: int) -> bool:
@@ -45,30 +87,27 @@ def calendar_of(at: float) -> tuple[int, int, int]:
     return year, month, day_of_year - DAYS_BEFORE_MONTH[month - 1] - (month > 2 and _leap(year)) + 1
 
 
-def year_label(year: int, unit: bool = True) -> str:
+def year_label(year: int, unit: bool = True, words: AxisWords = ENGLISH) -> str:
     """A year as readers write it: 610, 44 BCE, 12,000 years ago, 66 m years ago, 13.8 bn years ago
     (without `unit`, "13.8 bn": a row of ticks names the unit once, so long labels fit a phone)."""
     if year >= 1:
         return str(year)
     if year > -10000:
-        return f"{1 - year} BCE"
-    ago, tail = -year, " years ago" if unit else ""
-    for size, word in ((1e9, "bn"), (1e6, "m")):
-        if ago >= size:
-            return f"{ago / size:.3g} {word}{tail}"
-    return f"{ago:,}{tail}"
+        return f"{1 - year} {words.bce}"
+    amount = words.amount(-year)
+    return words.ago.format(amount) if unit else amount
 
 
-def ticks(lo: float, hi: float, most: int) -> tuple[Tick, ...]:
+def ticks(lo: float, hi: float, most: int, words: AxisWords = ENGLISH) -> tuple[Tick, ...]:
     """At most `most` ticks on round moments inside lo..hi, labelled for the span: days, months,
     years, or round numbers of years. Labels never repeat."""
     span = hi - lo
     for step_days in (1, 2, 7, 14):
         if span / (step_days * DAY) <= most:
-            return _day_ticks(lo, hi, step_days)
+            return _day_ticks(lo, hi, step_days, words)
     for step_months in (1, 2, 3, 6):
         if span * 12 / step_months <= most:
-            return _month_ticks(lo, hi, step_months)
+            return _month_ticks(lo, hi, step_months, words)
     step = _round_step(span / most)
     first = math.ceil(lo / step) * step
     # Round years BCE are one off round astronomical years (1000 BCE is -999); a deep span has no
@@ -77,15 +116,16 @@ def ticks(lo: float, hi: float, most: int) -> tuple[Tick, ...]:
     years = [y + 1 if y <= 0 and step < 10000 else y for y in years if not (y == 0 and step >= 10000)]
     years = [y for y in years if lo <= y <= hi]
     last_ago = max((y for y in years if y <= -10000), default=None)  # the unit goes on the last "ago" tick
-    return tuple(Tick(float(y), year_label(y, unit=y == last_ago)) for y in years)
+    return tuple(Tick(float(y), year_label(y, y == last_ago, words)) for y in years)
 
 
-def fitting_ticks(lo: float, hi: float, most: int, width_px: float, char_px: float) -> tuple[Tick, ...]:
+def fitting_ticks(lo: float, hi: float, most: int, width_px: float, char_px: float,
+                  words: AxisWords = ENGLISH) -> tuple[Tick, ...]:
     """At most `most` ticks whose labels, drawn from their tick rightwards at `char_px` a character,
     end a gap before the next tick across `width_px` (fewer, wider-apart ticks when they would not)."""
     found: tuple[Tick, ...] = ()
     for count in range(most, 1, -1):
-        found = ticks(lo, hi, count)
+        found = ticks(lo, hi, count, words)
         px = [(t.at - lo) / (hi - lo) * width_px for t in found]
         if all(px[n] + (len(t.label) + 2) * char_px <= px[n + 1] for n, t in enumerate(found[:-1])):
             return found
@@ -101,22 +141,22 @@ def _round_step(least: float) -> int:
     return int(10 * power)
 
 
-def _day_ticks(lo: float, hi: float, step: int) -> tuple[Tick, ...]:
-    names = month_names()
+def _day_ticks(lo: float, hi: float, step: int, words: AxisWords) -> tuple[Tick, ...]:
+    names = words.months
     year, month, day = calendar_of(lo)
     found, at = [], year_fraction(year, month, day)
     while at <= hi:
         y, m, d = calendar_of(at + DAY / 2)
         if at >= lo and (step == 1 or (d - 1) % step == 0 or step == 7):
             label = f"{names[m - 1]} {d}"
-            found.append(Tick(year_fraction(y, m, d), label if found else f"{label}, {year_label(y)}"))
+            found.append(Tick(year_fraction(y, m, d), label if found else f"{label}, {year_label(y, True, words)}"))
         at = year_fraction(y, m, d) + DAY * (step if found else 1) + DAY / 4
         at = year_fraction(*calendar_of(at))
     return tuple(found)
 
 
-def _month_ticks(lo: float, hi: float, step: int) -> tuple[Tick, ...]:
-    names = month_names()
+def _month_ticks(lo: float, hi: float, step: int, words: AxisWords) -> tuple[Tick, ...]:
+    names = words.months
     year, month, _ = calendar_of(lo)
     found = []
     while True:
@@ -130,16 +170,14 @@ def _month_ticks(lo: float, hi: float, step: int) -> tuple[Tick, ...]:
         month += 1
     years = {y for _, y, _ in found}
     dated = len(years) > 1 and step > 2  # "Jul" would come back every year
-    return tuple(Tick(at, names[m - 1] + (f" {year_label(y)}" if n == 0 or m == 1 or dated else ""))
+    return tuple(Tick(at, names[m - 1] + (f" {year_label(y, True, words)}" if n == 0 or m == 1 or dated else ""))
                  for n, (at, y, m) in enumerate(found))
 
 
-RANGES = ((7 * DAY, "1 week"), (31 * DAY, "1 month"), (0.25, "3 months"), (1.0, "1 year"), (10.0, "10 years"),
-          (100.0, "100 years"), (1000.0, "1,000 years"), (1e6, "1 million years"), (1e8, "100 million years"),
-          (1e9, "1 billion years"))
+RANGES = (7 * DAY, 31 * DAY, 0.25, 1.0, 10.0, 100.0, 1000.0, 1e6, 1e8, 1e9)  # AxisWords.ranges names them
 
 
-def range_buttons(span: float) -> tuple[tuple[float, str], ...]:
+def range_buttons(span: float, words: AxisWords = ENGLISH) -> tuple[tuple[float, str], ...]:
     """The three widest periods that show a real part of the chart (under a third of its span)."""
-    fitting = [r for r in RANGES if r[0] <= span / 3]
+    fitting = [(width, label) for width, label in zip(RANGES, words.ranges) if width <= span / 3]
     return tuple(fitting[-3:])

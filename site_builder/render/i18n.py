@@ -19,6 +19,7 @@ from markupsafe import Markup
 from site_builder.errors import Diagnostic
 from site_builder.model import SiteConfig
 from site_builder.model.dates import PartialDate, When
+from site_builder.render.packaged import packaged_themes
 
 DOMAIN = "messages"
 SOURCE_LANGUAGE = "en"  # the templates' own words: its catalogue lists every string, translated as is
@@ -158,8 +159,6 @@ class Language:
     def _words(self) -> gettext.NullTranslations:
         if self.words is not None:
             return self.words
-        from site_builder.render.theme import packaged_themes  # late: theme imports this module
-
         return messages((packaged_themes() / "default" / "locales",), self.code)
 
     @cached_property
@@ -198,14 +197,20 @@ class Language:
             return self._far(day, short)
         return self._range(day, None, short)
 
+    def count_of_events(self, count: int) -> str:
+        return self._words.ngettext("%(num)d event", "%(num)d events", count) % {"num": count}
+
+    def amount(self, count: int) -> str:
+        """A count of years in words from a million up ("13,8 миллиарда"), else in digits."""
+        if count >= 10**6:
+            return format_compact_decimal(count, format_type="long", locale=self.locale, fraction_digits=3)
+        return format_decimal(count, locale=self.locale)
+
     def _far(self, day: PartialDate, short: bool) -> str:
         """A date Babel's calendar cannot hold: before the year 1, or written "years ago". The
         day and month in CLDR's words (taken from a leap year), then the year with CLDR's era."""
         if day.years_ago:
-            count = -day.year
-            amount = (format_compact_decimal(count, format_type="long", locale=self.locale, fraction_digits=3)
-                      if count >= 10**6 else format_decimal(count, locale=self.locale))
-            return self._words.gettext("%(amount)s years ago") % {"amount": amount}
+            return self._words.gettext("%(amount)s years ago") % {"amount": self.amount(-day.year)}
         era = self.locale.eras["abbreviated"][0 if day.year <= 0 else 1]
         number = 1 - day.year if day.year <= 0 else day.year
         year = f"{format_decimal(number, locale=self.locale, group_separator=False)} {era}"

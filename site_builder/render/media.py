@@ -14,6 +14,7 @@ from PIL import Image, ImageOps, features
 
 from site_builder.cache_folder import cache_root
 from site_builder.model import LocalImage, Media
+from site_builder.render.i18n import words
 from site_builder.render.pages import Page, RenderContext
 from site_builder.render.urls import Urls
 
@@ -152,5 +153,7 @@ def media_files(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
                 yield from ctx.memo.of(_encoded, image).items()
         players.update((m.player, m) for m in event.media if m.player)
     for name, media in sorted(players.items()):
-        page = Page(ctx.urls.page(f"videos/{name}.html"), media.caption or "Video", "A video player", "video")
+        said = words(ctx.env)
+        page = Page(ctx.urls.page(f"videos/{name}.html"), media.caption or said.gettext("Video"),
+                    said.gettext("A video player"), "video")
         yield ctx.render("video.html", page, video=video_urls(media, ctx.urls))

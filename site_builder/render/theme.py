@@ -11,13 +11,7 @@ import jinja2
 from site_builder.render.i18n import Language, messages
 from site_builder.render.jinja_env import ThemeEnvironment
 from site_builder.render.markdown import render_markdown
-
-
-def packaged_themes() -> Path:
-    """Themes installed inside the package; in a source checkout, the repository's themes/."""
-    package = Path(__file__).resolve().parent.parent
-    installed = package / "themes"
-    return installed if installed.is_dir() else package.parent / "themes"
+from site_builder.render.packaged import packaged_themes
 
 
 def _refuse_links_outside(folder: Path, root: Path) -> None:

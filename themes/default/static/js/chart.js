@@ -17,7 +17,7 @@
 
   // The x axis in fractional astronomical years, as chart_axis.py has it: positions, ISO days, and
   // ticks chosen for the span shown (days, months, years, round numbers of years).
-  function chartAxis(months) {
+  function chartAxis(months, words) {
     var DAY = 1 / 365.2425, BEFORE = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
     function leap(y) { return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0); }
     function len(y) { return leap(y) ? 366 : 365; }
@@ -28,13 +28,18 @@
       while (m > 1 && before(y, m) > doy) m--;
       return [y, m, doy - before(y, m) + 1];
     }
+    function amount(n) {  // as chart_axis.AxisWords.amount: CLDR's short forms where the language has them
+      if (words.locale) {
+        return new Intl.NumberFormat(words.locale, n >= 1e6 ? { notation: 'compact', maximumFractionDigits: 1 } : {}).format(n);
+      }
+      if (n >= 1e9) return +(n / 1e9).toPrecision(3) + ' bn';
+      if (n >= 1e6) return +(n / 1e6).toPrecision(3) + ' m';
+      return n.toLocaleString('en');
+    }
     function yearLabel(y, noUnit) {  // noUnit: "13.8 bn", a row of ticks names the unit once
       if (y >= 1) return String(y);
-      if (y > -10000) return (1 - y) + ' BCE';
-      var ago = -y, tail = noUnit ? '' : ' years ago';
-      if (ago >= 1e9) return +(ago / 1e9).toPrecision(3) + ' bn' + tail;
-      if (ago >= 1e6) return +(ago / 1e6).toPrecision(3) + ' m' + tail;
-      return ago.toLocaleString('en') + tail;
+      if (y > -10000) return (1 - y) + ' ' + words.bce;
+      return noUnit ? amount(-y) : words.ago.replace('{}', amount(-y));
     }
     function pad(n) { return (n < 10 ? '0' : '') + n; }
     function ticks(lo, hi, most) {
@@ -99,7 +104,7 @@
   // The x axis is in fractional years (any span fits it); the list speaks ISO days (axis.js converts).
   var fullRange = figure.layout.meta.full.slice();
   var openRange = figure.layout.xaxis.range.slice();  // site.yaml start_at
-  var axis = chartAxis(figure.layout.meta.months);
+  var axis = chartAxis(figure.layout.meta.months, figure.layout.meta.words);
   var view = null, sentRange = '';  // the range the reader zoomed or panned to
   var wide = window.matchMedia('(min-width: 40rem)');
   var dark = window.matchMedia('(prefers-color-scheme: dark)');
