@@ -102,3 +102,10 @@ def test_a_wrong_web_editor_setting_is_a_located_error(site, lines, message):
     site.write("site.yaml", (site.root / "site.yaml").read_text() + lines)
     result = site.cli("check")
     assert result.returncode != 0 and message in result.stdout + result.stderr
+
+
+def test_the_form_takes_every_end_the_schema_takes(config):
+    fields = {f["name"]: f for f in collection(config, "events")["fields"]}
+    pattern = re.compile(fields["end"]["pattern"][0])
+    assert all(pattern.match(text) for text in ("present", "ongoing", "2025-06", "44 BCE", "12,000 years ago"))
+    assert not pattern.match("presently") and not pattern.match("June")

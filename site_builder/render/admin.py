@@ -3,6 +3,8 @@ from the content model (content/fields.py), so a new field appears in the editor
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -87,10 +89,12 @@ def _widget(spec: Field, config: SiteConfig, where: str) -> dict:
 def _pattern(spec: Field) -> str | None:
     """The regular expression the JSON Schema gives a text of this kind, if it has one."""
     schema = field_schema(spec)
-    for option in (schema, *schema.get("anyOf", ())):
-        if option.get("type") == "string" and "pattern" in option:
-            return option["pattern"]
-    return None
+    options = (schema, *schema.get("anyOf", ()))
+    pattern = next((o["pattern"] for o in options if o.get("type") == "string" and "pattern" in o), None)
+    words = [re.escape(word) for o in options for word in o.get("enum", ()) if isinstance(word, str)]
+    if pattern and words:  # `end: present` is a text the form must take as the schema does
+        return f"^(?:{pattern.removeprefix('^').removesuffix('$')}|{'|'.join(words)})$"
+    return pattern
 
 
 def config_yaml(config: SiteConfig, backend: dict) -> bytes:
