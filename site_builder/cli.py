@@ -343,15 +343,14 @@ def add_import_commands(commands) -> None:
 
 
 def run_import_timelinejs(args) -> int:
-    from site_builder.content.load import SitePaths, load_config
-    from site_builder.errors import Report
+    from site_builder.content.load import SitePaths
     from site_builder.importers.timelinejs import import_timelinejs
+    from site_builder.importers.timelinejs_site import site_config
     from site_builder.newfiles import WriteError
 
-    report = Report()
-    config = load_config(SitePaths(args.site), report, None)
-    if report or config is None:
-        return report_errors(report.errors, "import needs a site: run it in the site's folder or pass -C DIR")
+    config, errors = site_config(args.site)  # its title may be empty: the title slide fills it
+    if config is None:
+        return report_errors(errors, "import needs a site: run it in the site's folder or pass -C DIR")
     out = args.out or SitePaths(args.site).events
     try:
         result, written, skipped = import_timelinejs(args.file, out, config, args.site)
@@ -360,7 +359,7 @@ def run_import_timelinejs(args) -> int:
     except (WriteError, OSError) as exc:
         say(f"site-builder: {exc}", err=True)
         return 1
-    count = f"{len(written)} event{'s' if len(written) != 1 else ''}"
+    count = f"{result.written} event{'s' if result.written != 1 else ''}"
     say(f"imported {count} from {printable(str(args.file))} into {printable(str(out))}/ as drafts")
     for path in skipped:
         say(f"  kept as it was (a file of that name exists): {printable(str(path))}")
@@ -368,10 +367,8 @@ def run_import_timelinejs(args) -> int:
         say("to check, and what was not carried over:")
         for note in result.notes:
             say(f"  - {printable(note)}")
-    if result.site_yaml:
-        added = [f"{len(result.lanes)} lane(s)" if result.lanes else "", f"{len(result.eras)} era(s)" if result.eras
-                 else "", "the title slide where it had no title or description" if result.title else ""]
-        say(f"added to site.yaml: {', '.join(a for a in added if a)}")
+    if result.added:
+        say(f"added to site.yaml: {', '.join(result.added)}")
     if written:
         say("next: every event needs a verified excerpt from an archived source; "
             "`site-builder check` lists each one still missing.")

@@ -12,6 +12,7 @@ from pathlib import Path
 import jinja2
 
 from site_builder import __version__
+from site_builder.content import placeholders
 from site_builder.content.events import event_record
 from site_builder.content.fields import CONVERTERS, EVENT_FIELDS, EXCERPT_FIELDS, SITE_FIELDS, SOURCE_FIELDS, Field
 from site_builder.content.load import SitePaths, content_files, load_config, load_sources
@@ -23,7 +24,7 @@ from site_builder.content.schema import SCHEMA_FOLDER, schema_file, site_schema_
 from site_builder.slugs import is_slug, slugify
 
 SCAFFOLDS = Path(__file__).parent / "scaffolds"
-PLACEHOLDER_SOURCE = "replace-with-a-source-id"
+PLACEHOLDER_SOURCE = placeholders.SOURCE
 
 
 class ScaffoldError(Exception):
@@ -116,7 +117,8 @@ def new_event(root: Path, title: str, date: str, lane: str | None = None, source
         schema=_schema_ref(root, 2, "event"), title=title, date=when.iso(),
         lane=lane or lanes[0], lanes=lanes, source=source or PLACEHOLDER_SOURCE, timezone=config.timezone,
         help={f.name: f.help for f in EVENT_FIELDS},
-        excerpt_help={f.name: f.help for f in EXCERPT_FIELDS})
+        excerpt_help={f.name: f.help for f in EXCERPT_FIELDS}, event=placeholders.sample(placeholders.EVENT),
+        excerpt=placeholders.sample(placeholders.EXCERPT), media=placeholders.sample(placeholders.MEDIA))
     _reads_back(text, path)
     return _write({path: text})[0]
 

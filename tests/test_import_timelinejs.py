@@ -42,7 +42,7 @@ def test_our_own_timeline_json_comes_back_with_dates_lanes_and_ids(real_site, si
     site_yaml = yaml.safe_load((site.root / "site.yaml").read_text(encoding="utf-8"))
     ids = [lane["id"] for lane in site_yaml["lanes"]]
     assert ids[:2] == ["main", "other"] and set(ids[2:]) == {"russia-us", "russia-ukraine", "multilateral"}
-    assert "added to site.yaml: 3 lane(s)" in result.stdout
+    assert "added to site.yaml: 3 lanes\n" in result.stdout
     assert site.cli("check").returncode == 0  # builds without hand edits
 
 
@@ -84,7 +84,8 @@ def test_the_spreadsheet_export_carries_times_ranges_groups_and_text(site, tmp_p
     assert summit["lane"] == "russia-us"
     talks = imported(site, "2025-06-talks-in-istanbul")
     assert talks["summary"] == "Delegations **meet**.\n\nSee [the report](https://example.org/a) and this."
-    for reported in ("its background colour #ffffff, dropped", "site's time zone", "1 era(s)"):
+    for reported in ("its background colour #ffffff, dropped", "site's time zone",
+                     "added to site.yaml: 2 lanes, 1 era\n"):
         assert reported in result.stdout
 
 

@@ -44,9 +44,11 @@ def test_new_event_once_its_quote_is_filled_in_builds_as_a_draft(site):
 
 def test_new_event_left_unfilled_fails_check_with_a_located_error(site):
     site.cli("new", "event", "Talks resume", "--date", "2025-09-03")
+    path = site.root / "content/events/2025-09-03-talks-resume.yaml"
+    path.write_text(path.read_text().replace("draft: true", "draft: false"))
     result = site.cli("check")
     assert result.returncode == 1
-    assert "2025-09-03-talks-resume.yaml:" in result.stderr and "unknown source" in result.stderr
+    assert "2025-09-03-talks-resume.yaml:" in result.stderr and "source: this is the placeholder" in result.stderr
 
 
 def test_new_event_refuses_to_overwrite_an_existing_file(site):

@@ -14,6 +14,7 @@ from site_builder.content.closest import closest_passage
 from site_builder.content.excerpts import WORK, locate_quote
 from site_builder.content.fields import EVENT_FIELDS, Record, read_record
 from site_builder.content.media import event_media
+from site_builder.content.placeholders import is_placeholder_excerpt, placeholders_in
 from site_builder.content.quoted_prose import check_event_prose
 from site_builder.content.yamlsafe import decode_text, parse_yaml, read_content
 from site_builder.errors import Report
@@ -79,7 +80,9 @@ def build_event(path: str | Path, record: Record, eid: str, config: SiteConfig,
         report.at(record.loc_of("lane"), f"unknown lane '{lane}'", hint=f"lanes in site.yaml: {', '.join(lane_ids)}")
     hints = [HINTS_PER_FILE]  # the misquote hints this file may still search for (misquote_hint)
     excerpts = [verify_excerpt(eid, n, item, sources, report, hints)
-                for n, item in enumerate(values.get("excerpts", ()), start=1)]
+                for n, item in enumerate(values.get("excerpts", ()), start=1) if not is_placeholder_excerpt(item)]
+    if not values.get("draft"):  # new's samples left in: a draft lists them (drafts.draft_needs)
+        report.diagnostics += placeholders_in(record)
     check_event_prose(path, record, sources, report)
     media = event_media(os.fspath(path), values.get("media", ()), report)
     sourced = values.get("excerpts") or values.get("draft")  # a draft may have no excerpt yet

@@ -23,7 +23,7 @@ from site_builder.htmltext import html_to_text
 from site_builder.importers.timelinejs_dates import DateNotKept, date_text
 from site_builder.importers.timelinejs_media import Quoted, fetch_image, image_name, media_entry, web_url
 from site_builder.importers.timelinejs_read import TimelineReadError, json_type, read_timeline
-from site_builder.importers.timelinejs_site import lane_colors, replace_text, with_additions
+from site_builder.importers.timelinejs_site import added, lane_colors, replace_text, with_additions
 from site_builder.importers.timelinejs_text import html_to_markdown, title_from_text
 from site_builder.model import Lane, SiteConfig
 from site_builder.newfiles import write_files
@@ -54,6 +54,8 @@ class ImportReport:
     description: str = ""
     eras: list[dict] = field(default_factory=list)  # site.yaml `eras:` items
     site_yaml: bool = False  # site.yaml was added to
+    added: list[str] = field(default_factory=list)  # what it gained, in words ("2 lanes", "the title ...")
+    written: int = 0  # event files written (not the images and source drafts beside them)
     errors: list[Diagnostic] = field(default_factory=list)  # slides that cannot be events
 
 
@@ -348,6 +350,8 @@ def import_timelinejs(path: Path, out_dir: Path, config: SiteConfig, root: Path 
             source = quote_source_id(event, n)
             files[content / "sources" / f"{source}.md.draft"] = source_draft(event, quoted, source)
     written, kept = write_files(files)
+    events = {out_dir / f"{event.id}.yaml" for event in report.events}
+    report.written = sum(path in events for path in written)
     if root is not None:
         site_yaml = root / "site.yaml"
         before = site_yaml.read_text(encoding="utf-8")
@@ -355,6 +359,9 @@ def import_timelinejs(path: Path, out_dir: Path, config: SiteConfig, root: Path 
         if after != before:
             replace_text(site_yaml, before, after)
             report.site_yaml = True
+            report.added = added(before, after, len(report.lanes), len(report.eras))
+        if not (yaml.safe_load(after) or {}).get("title"):
+            report.notes.append("site.yaml has no title, and the timeline no title slide to give it one: add one")
     return report, written, kept
 
 

@@ -3,12 +3,17 @@ editor's comments, order and values stay exactly as they were."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import tempfile
 from pathlib import Path
 
 import yaml
+
+from site_builder.content.load import SitePaths, load_config
+from site_builder.errors import Diagnostic, Report
+from site_builder.model import SiteConfig
 
 # Distinct on white and on the dark theme; lanes the site has keep their colours.
 PALETTE = ("#1d6fa3", "#b23a48", "#2a7f62", "#6b4fa0", "#a35d1d", "#4d5b66", "#8a3b8f", "#3f6e2a")
@@ -17,6 +22,43 @@ _EMPTY = r"[ \t]*(?:\"\"|''|~|null)?[ \t]*(#.*)?$"
 
 class SiteYamlChanged(OSError):
     """site.yaml changed while the import ran: it is left as the editor has it."""
+
+
+# What the title slide may fill: site.yaml's errors for these, field by field.
+_UNFILLED = {"'title' is empty": "title", "site.yaml is missing the required field 'title'": "title",
+             "'description' is empty": "description"}
+
+
+def site_config(root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
+    """site.yaml as the import reads it (lanes, eras, time zone): as `check` does, except that its
+    title and description may be empty or missing, for the title slide to fill. (config, []) or
+    (None, errors)."""
+    report = Report()
+    config = load_config(SitePaths(root), report, None)
+    if config is not None and not report:
+        return config, []
+    if not report.errors or any(d.message not in _UNFILLED for d in report.errors):
+        return None, report.errors
+    unfilled = {_UNFILLED[d.message]: "" for d in report.errors}
+    text = SitePaths(root).config.read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as folder:  # the same file with stand-ins where they are unfilled
+        stand_ins = {key: "Untitled" for key in unfilled}
+        Path(folder, "site.yaml").write_text(with_additions(text, **stand_ins), encoding="utf-8")
+        retry = Report()
+        config = load_config(SitePaths(Path(folder)), retry, None)
+    if config is None or retry:
+        return None, report.errors
+    return dataclasses.replace(config, **unfilled), []
+
+
+def added(before: str, after: str, lanes: int, eras: int) -> list[str]:
+    """What site.yaml gained between the two texts, in words for the import's report."""
+    was, now = (yaml.safe_load(text) or {} for text in (before, after))
+    found = [f"{lanes} lane{'s' if lanes != 1 else ''}" if lanes else "",
+             f"{eras} era{'s' if eras != 1 else ''}" if eras else ""]
+    found += [f"the {key} (from the title slide)" for key in ("title", "description")
+              if not was.get(key) and now.get(key)]
+    return [item for item in found if item]
 
 
 def lane_colors(count: int, used: set[str]) -> list[str]:
