@@ -24,9 +24,9 @@ GOOD_EVENTS = (EVENT_YAML, EVENT_YAML.replace("Talks in", "Meeting in"))
 BAD_FRONT = ("", "title: only a title\n", "title: [unclosed\n")
 
 
-def diagnostics_of(run) -> list:
+def diagnostics_of(run, *args) -> list:
     try:
-        run()
+        run(*args)
     except ContentError as exc:
         return list(exc.diagnostics)
     return []
@@ -110,9 +110,8 @@ def test_after_any_edits_the_preview_shows_exactly_the_errors_check_gives(edits)
         session = Session(site.root)
         session.rebuild()
         for step in edits:
-            changed = apply(site, step)
-            shown = diagnostics_of(lambda: session.rebuild(changed))
-            assert shown == diagnostics_of(lambda: check(Options(root=site.root))), step
+            shown = diagnostics_of(session.rebuild, apply(site, step))
+            assert shown == diagnostics_of(check, Options(root=site.root)), step
         shutil.rmtree(site.root)
 
 
@@ -124,8 +123,8 @@ def test_the_errors_of_a_bad_event_are_not_repeated_after_a_source_and_an_event_
     session.rebuild()
     bad = site.root / f"content/events/{EVENTS[-1]}.yaml"
     changed = _edit_source(site, True, 1) | _write(bad, "secret: 1\n")
-    assert len(diagnostics_of(lambda: session.rebuild(changed))) == 4
+    assert len(diagnostics_of(session.rebuild, changed)) == 4
     _write(bad, "secret: 2\n")
-    assert len(diagnostics_of(lambda: session.rebuild({bad}))) == 4
+    assert len(diagnostics_of(session.rebuild, {bad})) == 4
     bad.unlink()
-    assert diagnostics_of(lambda: session.rebuild({bad})) == []
+    assert diagnostics_of(session.rebuild, {bad}) == []
