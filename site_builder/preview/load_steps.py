@@ -36,7 +36,7 @@ class _Verified:
     whole: dict | None  # every source, when the step looked at all of them (an unknown id's hint)
     looked_up: dict  # source id -> the Source (or MISSING) it saw
     event: Any
-    diagnostics: list
+    diagnostics: tuple  # kept as a tuple: no later report can add to what this verdict found
     sources: Any = None  # the last sources dict the verdict was found to hold for
 
 
@@ -45,7 +45,7 @@ class CachedSteps(Reader):
     calls load() after every save."""
 
     def __init__(self) -> None:
-        self.parsed: dict[tuple[str, str], tuple[tuple, Any, list]] = {}
+        self.parsed: dict[tuple[str, str], tuple[tuple, Any, tuple]] = {}
         self.verified: dict[str, _Verified] = {}
         self.counts = {"parsed": 0, "verified": 0}
         self._whole: dict[str, Any] = {}  # path -> the whole record read in this load, until its event is built
@@ -57,7 +57,7 @@ class CachedSteps(Reader):
         self.site_key: tuple | None = None  # (include_drafts, config, sources, events as loaded)
         self.outcomes: dict[str, tuple] = {}
         self.outcomes_with: tuple | None = None  # the (config, sources) they were made with
-        self.walked: tuple[list[str], list] | None = None  # the event files as last walked, and its errors
+        self.walked: tuple[list[str], tuple] | None = None  # the event files as last walked, and its errors
         self.known_files: frozenset[str] = frozenset()
         self.changed_files: frozenset[str] | None = None  # for one load: see load()
 
@@ -141,7 +141,7 @@ class CachedSteps(Reader):
                 return names, frozenset(edited)
         before = len(report.diagnostics)
         names = event_files(paths, report)
-        self.walked = (names, report.diagnostics[before:])
+        self.walked = (names, tuple(report.diagnostics[before:]))
         self.known_files = frozenset(names)
         return names, None
 
@@ -150,7 +150,6 @@ class CachedSteps(Reader):
         """Each file's last outcome while the inputs are the same and the file did not change (not
         among `changed`, or else the same stat); otherwise made through the steps. Its id is kept
         while the parse step hands back the same record (the id depends on record and path only)."""
-        report = Report()
         stat = os.stat
         for path in files:
             old = last.get(path)
@@ -167,10 +166,9 @@ class CachedSteps(Reader):
                 kept[path] = old
                 yield old[1]
                 continue
-            record = self.read_event_record(path, report)
-            errors = report.diagnostics
-            if errors:
-                report.diagnostics = []
+            read = Report()  # one per file: an outcome's errors are its file's own, never shared
+            record = self.read_event_record(path, read)
+            errors = read.diagnostics
             if old is not None and old[1].record is record:
                 eid, naming = old[1].id, old[2]
             else:
@@ -195,7 +193,7 @@ class CachedSteps(Reader):
         cached = self.parsed.get(key)
         if cached is None or cached[0] != now:
             own = Report()
-            cached = (now, read(path, own), own.diagnostics)
+            cached = (now, read(path, own), tuple(own.diagnostics))
             self.parsed[key] = cached
             self.counts["parsed"] += 1
         if cached[2]:
@@ -236,7 +234,7 @@ class CachedSteps(Reader):
             own = Report()
             event = build_event(path, whole, eid, config, view, own)
             cached = _Verified(record, eid, config, dict(sources) if whole_sources else None, looked_up, event,
-                               own.diagnostics, sources)
+                               tuple(own.diagnostics), sources)
             self.verified[key] = cached
             self.counts["verified"] += 1
         if cached.diagnostics:

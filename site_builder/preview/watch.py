@@ -76,6 +76,10 @@ class Rebuilder:
         self._shown_errors: tuple = ()
         self._incomplete = False  # the first build left renderers for complete()
         self._stop = threading.Event()
+        self._folder = os.getcwd()  # what a relative site path is relative to (see _in_folder)
+        self._folder_gone = False
+        self._pending: set[Path] = set()  # changed files seen, not yet rebuilt
+        self._last_change = 0.0
         self.known = snapshot_tree(watched, session.root)  # before the first build: a save during it still counts
 
     def build_now(self, changed: set[Path] | None = None, after_first_pages: frozenset = frozenset()) -> None:
@@ -158,30 +162,63 @@ class Rebuilder:
         print(terminal_safe(text), file=self.out, flush=True)
 
     def watch_forever(self, interval: float = 0.1) -> None:
-        """Poll the watched files; rebuild once per burst of changes, never losing one."""
+        """Poll the watched files; rebuild once per burst of changes, never losing one. Nothing
+        stops it but stop(): an error of its own is said, and it keeps watching."""
         self.complete()
-        known = self.known
-        pending: set[Path] = set()
-        last_change = 0.0
         while not self._stop.is_set():
-            scan_started = time.monotonic()
-            current = snapshot_tree(self.watched, self.session.root)
-            changed = {Path(p) for p in current.keys() | known.keys() if current.get(p) != known.get(p)}
-            known = current
-            now = time.monotonic()
-            if changed:
-                pending |= changed
-                last_change = now
-            if pending and now - last_change >= QUIET_SECONDS:
-                batch, pending = pending, set()
-                self.build_now(batch)
-                continue  # changes saved during the rebuild show up in the next scan
-            # Scanning a huge site takes longer: keep it under a fifth of the time. Once a change is
-            # pending, look again as soon as the quiet period can have passed, not a slow cycle later.
-            wait = max(interval, 4 * (time.monotonic() - scan_started))
-            if pending:
-                wait = min(wait, max(0.02, last_change + QUIET_SECONDS - time.monotonic()))
+            try:
+                wait = self._poll(interval) if self._in_folder() else max(interval, QUIET_SECONDS)
+            except Exception as exc:  # a bug of ours, or the folder changing under a scan
+                if os.environ.get("SITE_BUILDER_DEBUG"):
+                    traceback.print_exc()
+                self._say(f"the watcher hit an error and keeps watching: {type(exc).__name__}: {exc}")
+                wait = max(interval, QUIET_SECONDS)
             self._stop.wait(wait)
+
+    def _in_folder(self) -> bool:
+        """Whether the working folder is there. When it was deleted (the site folder itself, say,
+        removed and made again), a relative site path is dead until this process enters a folder
+        of that name again: it says so once, and enters it as soon as it is back (or the site
+        folder, when that is named in full)."""
+        try:
+            os.getcwd()
+            return True
+        except FileNotFoundError:
+            pass
+        if not self._folder_gone:
+            self._folder_gone = True
+            self._say(f"the folder {self._folder} was deleted; rebuilds wait until it is back")
+        root = Path(self.session.root)
+        for folder in (self._folder, *([root] if root.is_absolute() else [])):
+            try:
+                os.chdir(folder)
+            except OSError:
+                continue
+            self._folder_gone = False
+            self._say(f"the folder {folder} is there again; watching it")
+            return True
+        return False
+
+    def _poll(self, interval: float) -> float:
+        """One scan, and a rebuild when a burst of changes has ended; the seconds to wait."""
+        scan_started = time.monotonic()
+        current = snapshot_tree(self.watched, self.session.root)
+        changed = {Path(p) for p in current.keys() | self.known.keys() if current.get(p) != self.known.get(p)}
+        self.known = current
+        now = time.monotonic()
+        if changed:
+            self._pending |= changed
+            self._last_change = now
+        if self._pending and now - self._last_change >= QUIET_SECONDS:
+            batch, self._pending = self._pending, set()
+            self.build_now(batch)
+            return 0  # changes saved during the rebuild show up in the next scan
+        # Scanning a huge site takes longer: keep it under a fifth of the time. Once a change is
+        # pending, look again as soon as the quiet period can have passed, not a slow cycle later.
+        wait = max(interval, 4 * (time.monotonic() - scan_started))
+        if self._pending:
+            wait = min(wait, max(0.02, self._last_change + QUIET_SECONDS - time.monotonic()))
+        return wait
 
     def stop(self) -> None:
         self._stop.set()
