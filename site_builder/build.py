@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from collections.abc import Iterator
 
 from site_builder.content.load import in_order, load_content, site_of
-from site_builder.errors import ContentError, Diagnostic
 from site_builder.model import Site
 from site_builder.output.write import staged, write_files
 from site_builder.output.folder import OutputError, checked, locked, shown
@@ -164,15 +163,6 @@ def _write_errors(dest: Path, name: str) -> Iterator[None]:
 
 
 def _theme(options: Options, site: Site) -> Theme:
-    from site_builder.render.i18n import language_error, string_errors
-    from site_builder.render.theme import Theme, ThemeError
+    from site_builder.render.theme import Theme
 
-    config, site_yaml = site.config, str(Path(options.root) / "site.yaml")
-    try:
-        theme = Theme.for_site(Path(options.root), config.theme, config.language, config.strings)
-    except ThemeError as exc:
-        raise ContentError([Diagnostic(exc.path or site_yaml, 1, 1, str(exc))]) from exc
-    errors = [e for e in (language_error(config, site_yaml), *string_errors(config, theme.locale_dirs, site_yaml)) if e]
-    if errors:
-        raise ContentError(errors)
-    return theme
+    return Theme.checked_for_site(Path(options.root), site.config)

@@ -168,3 +168,45 @@ def test_dates_babel_cannot_write_are_in_the_sites_language(code, big_bang, ides
     assert language.date(parse_partial_date("13.8 billion years ago")) == big_bang
     assert language.date(parse_partial_date("0044-03-15 BCE")) == ides
     assert language.when(When(parse_partial_date("2025-06"), ongoing=True)) == ongoing
+
+
+def test_an_override_is_text_never_markup(tmp_path):
+    root = copy_of_curated_site(tmp_path / "site", "ru",
+                                'strings:\n  "Timeline": "<img src=x onerror=alert(1)>Лента"\n')
+    build(Options(root=root, out=root / "build"))
+    home = page(root / "build", "index.html")
+    assert "<img src=x" not in home and "&lt;img src=x onerror=alert(1)&gt;Лента" in home
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('"%(num)d event": "%(count)d шт."', "has %(count)d, which that string does not fill in"),
+    ('"Search runs in your browser and needs JavaScript. Every event is on the <a href=\\"%(home)s\\">timeline'
+     '</a>, every source on the <a href=\\"%(sources)s\\">sources page</a>.": "<a href=\\"%(home)s\\" '
+     'onclick=\\"x()\\">Лента</a>"', "changes its markup"),
+])
+def test_an_override_keeps_its_strings_placeholders_and_tags(tmp_path, text, message):
+    root = copy_of_curated_site(tmp_path / "site", "ru", f"strings:\n  {text}\n")
+    with pytest.raises(ContentError) as raised:
+        check(Options(root=root))
+    [found] = raised.value.diagnostics
+    assert message in found.message and found.path.endswith("site.yaml") and found.line > 1
+
+
+@pytest.mark.parametrize(("language", "message"), [
+    ("RU", "write the language 'RU' as 'ru'"),
+    ("ru_RU", "write the language 'ru_RU' as 'ru-RU'"),
+    ("zh", "there is no translation of the interface into 'zh'"),
+])
+def test_a_language_the_interface_would_not_speak_is_refused_where_written(tmp_path, language, message):
+    root = copy_of_curated_site(tmp_path / "site", language)
+    with pytest.raises(ContentError) as raised:
+        check(Options(root=root))
+    [found] = raised.value.diagnostics
+    line = (root / "site.yaml").read_text().splitlines().index(f"language: {language}") + 1
+    assert found.message == message and found.line == line
+
+
+def test_a_regional_language_uses_its_languages_catalogue(tmp_path):
+    root = copy_of_curated_site(tmp_path / "site", "de-AT")
+    build(Options(root=root, out=root / "build"))
+    assert "Quellen" in page(root / "build", "index.html")

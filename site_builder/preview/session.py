@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from site_builder.errors import ContentError, Diagnostic
+from site_builder.errors import ContentError
 from site_builder.model import Site
 from site_builder.preview.load_steps import CachedSteps
 from site_builder.preview.on_request import ON_REQUEST, LazyFiles
 from site_builder.preview.renderer import IncrementalRenderer, RenderStats
 from site_builder.render.template_errors import template_diagnostic
-from site_builder.render.theme import Theme, ThemeError
+from site_builder.render.theme import Theme
 from site_builder.scaffold import refresh_site_schemas
 
 # A site with fewer events makes the AFTER_FIRST_PAGES renderers in its first build: in one step.
@@ -71,10 +71,10 @@ class Session:
             after_first_pages = frozenset()
         try:
             config = site.config
-            theme = Theme.for_site(Path(self.root), config.theme, config.language, config.strings)
+            theme = Theme.checked_for_site(Path(self.root), config)
             files = self.renderer.render(site, theme, after_first_pages)
-        except ThemeError as exc:
-            raise ContentError([Diagnostic(exc.path or str(Path(self.root) / "site.yaml"), 1, 1, str(exc))]) from None
+        except ContentError:
+            raise
         except Exception as exc:
             diagnostic = template_diagnostic(exc)
             if diagnostic is None:

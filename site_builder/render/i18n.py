@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import gettext
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -22,6 +23,8 @@ from site_builder.model.dates import PartialDate, When
 from site_builder.render.packaged import packaged_themes
 
 DOMAIN = "messages"
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+TAG = re.compile(r"<[^<>]*>")
 SOURCE_LANGUAGE = "en"  # the templates' own words: its catalogue lists every string, translated as is
 # Marks that open or close a quotation in some language: an excerpt that starts or ends with one
 # is quoted with the language's inner pair, so that two like marks never stand side by side.
@@ -46,10 +49,11 @@ class Messages(gettext.NullTranslations):
     """A catalogue read from .po files (no compile step: the build reads the text the translators
     edit), the first folder's entry winning, then the site's overrides on top."""
 
-    def __init__(self, entries: dict[str, tuple[str, ...]], plural: str | None):
+    def __init__(self, entries: dict[str, tuple[str, ...]], plural: str | None, worded: frozenset[str] = frozenset()):
         super().__init__()
         self.entries = entries
         self.plural = gettext.c2py(plural) if plural else (lambda n: int(n != 1))
+        self.worded = worded  # msgids site.yaml's `strings:` words: text, like any other content
 
     def gettext(self, message: str) -> str:
         forms = self.entries.get(message)
@@ -110,39 +114,101 @@ def messages(folders: tuple[Path, ...], language: str, strings: tuple = ()) -> M
                 plural = expr or plural
     for english, text, *_ in strings:
         entries[english] = (text,) * 6  # one text for every plural form
-    return Messages(entries, plural)
+    return Messages(entries, plural, frozenset(english for english, *_ in strings))
 
 
-def known_strings(folders: tuple[Path, ...]) -> set[str]:
-    """Every interface string of the theme: the msgids of its English catalogue."""
-    known: set[str] = set()
+class TemplateWords:
+    """The catalogue as templates see it. Jinja takes a translation as markup (the theme's own
+    sentences carry links); a site.yaml override is text, escaped, unless its msgid has markup,
+    whose tags string_errors() has made it repeat exactly."""
+
+    def __init__(self, words: Messages):
+        self.words = words
+
+    def _safe(self, message: str, text: str) -> str:
+        if message in self.words.worded and "<" not in message:
+            return Markup.escape(text)
+        return text
+
+    def gettext(self, message: str) -> str:
+        return self._safe(message, self.words.gettext(message))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._safe(singular, self.words.ngettext(singular, plural, n))
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self.gettext(message)
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        return self.ngettext(singular, plural, n)
+
+
+def known_strings(folders: tuple[Path, ...]) -> dict[str, tuple[str, ...]]:
+    """Every interface string of the theme (the msgids of its English catalogue), with its plural."""
+    known: dict[str, tuple[str, ...]] = {}
     for folder in folders:
         path = catalogue_path(folder, SOURCE_LANGUAGE)
         if path.is_file():
-            known |= read_catalogue(path)[0].keys()
+            with path.open("rb") as handle:
+                for entry in read_po(handle):
+                    if entry.id:
+                        ids = entry.id if isinstance(entry.id, tuple) else (entry.id,)
+                        known.setdefault(ids[0], ids)
     return known
 
 
 def string_errors(config: SiteConfig, folders: tuple[Path, ...], site_yaml: str) -> list[Diagnostic]:
-    """A located error for each `strings:` key that is no interface string of the theme."""
+    """A located error for each `strings:` key that is no interface string of the theme, and each
+    text that names a placeholder its string does not have, or changes its markup."""
     known = known_strings(folders)
     errors = []
-    for english, _text, line, column in config.strings:
+    for english, text, line, column in config.strings:
         if english not in known:
             close = difflib.get_close_matches(english, known, n=1, cutoff=0.6)
             hint = (f"did you mean '{close[0]}'?" if close
                     else "a key is an interface string exactly as the English theme writes it")
             errors.append(Diagnostic(site_yaml, line, column, f"'{english}' is not an interface string", hint))
+            continue
+        extra = sorted(set(PLACEHOLDER.findall(text)) - set(PLACEHOLDER.findall(" ".join(known[english]))))
+        if extra:
+            errors.append(Diagnostic(site_yaml, line, column, f"the text for '{english}' has {extra[0]}, which "
+                                     "that string does not fill in", "keep only the %(...)s placeholders it has"))
+        if "<" in english and sorted(TAG.findall(text)) != sorted(TAG.findall(english)):
+            errors.append(Diagnostic(site_yaml, line, column, f"the text for '{english}' changes its markup",
+                                     "a string's tags are kept exactly as the English has them; other text "
+                                     "is shown as written, never as HTML"))
     return errors
 
 
-def language_error(config: SiteConfig, site_yaml: str) -> Diagnostic | None:
+def language_error(config: SiteConfig, site_yaml: str, folders: tuple[Path, ...] = ()) -> Diagnostic | None:
+    """site.yaml's `language` must be a BCP 47 tag CLDR knows ("ru", "pt-BR"), with a catalogue for
+    its interface strings (the theme's or the site's own), so no page silently stays in English."""
+    code, at = config.language, _line_of(site_yaml, "language")
     try:
-        Locale.parse(config.language.replace("-", "_"))
+        locale = Locale.parse(code.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
-        return Diagnostic(site_yaml, 1, 1, f"unknown language '{config.language}'",
+        return Diagnostic(site_yaml, at, 1, f"unknown language '{code}'",
                           "write a language code such as en, ru, uk, de, fr, es or ar")
+    tag = "-".join(part for part in (locale.language, locale.script, locale.territory) if part)
+    if code != tag:
+        return Diagnostic(site_yaml, at, 1, f"write the language '{code}' as '{tag}'",
+                          "a language tag in its usual form: lower-case language, then -Region in capitals")
+    shipped = sorted({path.parent.parent.name for folder in folders
+                      for path in folder.glob(f"*/LC_MESSAGES/{DOMAIN}.po")})
+    if folders and locale.language not in shipped and code not in shipped:
+        return Diagnostic(site_yaml, at, 1, f"there is no translation of the interface into '{code}'",
+                          f"use one of {', '.join(shipped)}, or add locales/{locale.language}/LC_MESSAGES/"
+                          f"{DOMAIN}.po to the site (docs/languages.md)")
     return None
+
+
+def _line_of(site_yaml: str, key: str) -> int:
+    """The line of a top-level key in site.yaml, for a located message about its value."""
+    try:
+        lines = Path(site_yaml).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    return next((n for n, text in enumerate(lines, 1) if text.startswith(f"{key}:")), 1)
 
 
 @dataclass(frozen=True)

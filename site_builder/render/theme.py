@@ -8,7 +8,9 @@ from pathlib import Path
 
 import jinja2
 
-from site_builder.render.i18n import Language, messages
+from site_builder.errors import ContentError, Diagnostic
+from site_builder.model import SiteConfig
+from site_builder.render.i18n import Language, TemplateWords, language_error, messages, string_errors
 from site_builder.render.jinja_env import ThemeEnvironment
 from site_builder.render.markdown import render_markdown
 from site_builder.render.packaged import packaged_themes
@@ -58,6 +60,21 @@ class Theme:
     locale_dirs: tuple[Path, ...] = ()
 
     @classmethod
+    def checked_for_site(cls, root: Path, config: SiteConfig) -> Theme:
+        """The site's theme in its language, or ContentError: a theme that cannot be found, a
+        language the interface does not speak, a `strings:` entry that is no string of the theme."""
+        site_yaml = str(Path(root) / "site.yaml")
+        try:
+            theme = cls.for_site(Path(root), config.theme, config.language, config.strings)
+        except ThemeError as exc:
+            raise ContentError([Diagnostic(exc.path or site_yaml, 1, 1, str(exc))]) from None
+        errors = [e for e in (language_error(config, site_yaml, theme.locale_dirs),
+                              *string_errors(config, theme.locale_dirs, site_yaml)) if e]
+        if errors:
+            raise ContentError(errors)
+        return theme
+
+    @classmethod
     def for_site(cls, root: Path, name: str, language: str = "en", strings: tuple = ()) -> Theme:
         candidates = [root / "themes" / name, packaged_themes() / name]
         theme_dir = next((c for c in candidates if (c / "templates").is_dir()), None)
@@ -88,7 +105,7 @@ class Theme:
         )
         env.policies["ext.i18n.trimmed"] = True  # a {% trans %} block's line breaks are not part of its text
         env.words = messages(self.locale_dirs, self.language, self.strings)  # i18n.words() reads it
-        env.install_gettext_translations(env.words, newstyle=True)
+        env.install_gettext_translations(TemplateWords(env.words), newstyle=True)
         language = Language(self.language, env.words)
         env.globals["language"] = language
         env.filters["markdown"] = render_markdown
