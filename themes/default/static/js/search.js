@@ -7,6 +7,7 @@ const status = document.querySelector(".search-status");
 const list = document.querySelector(".search-results");
 const more = document.querySelector(".search-more");
 const PAGE_SIZE = 10;
+const KINDS = { Source: "kind_source", Event: "kind_event" }; // the index's kinds (search_index.py)
 
 let pagefind = null; // the promise of the loaded engine, shared by every search
 let shown = [];
@@ -49,7 +50,7 @@ function resultItem(data) {
   item.className = `search-result search-result-${(data.meta.kind || "page").toLowerCase()}`;
   const kind = document.createElement("span");
   kind.className = "search-kind";
-  kind.textContent = siteWords.text(`kind_${(data.meta.kind || "page").toLowerCase()}`);
+  kind.textContent = siteWords.text(KINDS[data.meta.kind] || "kind_page");
   const link = document.createElement("a");
   link.href = data.url;
   link.textContent = data.meta.title || data.url;
