@@ -197,6 +197,8 @@ def test_the_scripts_counts_have_a_form_for_each_plural_category():
     english = words_of_scripts("en")
     assert english["counts"]["all_events"] == {"one": "All %(num)d events", "other": "All %(num)d events"}
     assert english["texts"]["nothing_found"] == "Nothing found for “%(query)s”."
+    own = messages((LOCALES,), "ru", (("Copied.", "Готово.", 1, 1),))  # site.yaml's strings: reach them too
+    assert script_strings(own, Locale.parse("ru"))["texts"]["copied"] == "Готово."
 
 
 def test_every_word_a_script_writes_is_in_the_data_and_every_word_is_used():
