@@ -3,18 +3,20 @@ the quotation marks of every output."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+from babel import Locale
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from site_builder.build import Options, build, check
 from site_builder.errors import ContentError
-from site_builder.render.i18n import Language, messages, plotly_locale
+from site_builder.render.i18n import Language, messages, plotly_locale, script_strings
 
 REPO = Path(__file__).resolve().parent.parent
 LOCALES = REPO / "themes/default/locales"
@@ -210,3 +212,52 @@ def test_a_regional_language_uses_its_languages_catalogue(tmp_path):
     root = copy_of_curated_site(tmp_path / "site", "de-AT")
     build(Options(root=root, out=root / "build"))
     assert "Quellen" in page(root / "build", "index.html")
+
+
+SCRIPTS = REPO / "themes/default/static/js"
+
+
+def words_of_scripts(language: str) -> dict:
+    return script_strings(messages((LOCALES,), language), Locale.parse(language))
+
+
+def ui_strings(html: str) -> dict:
+    block = re.search(r'<script type="application/json" id="ui-strings">(.*?)</script>', html, re.S)
+    assert block, "the page carries the scripts' words"
+    return json.loads(block.group(1))
+
+
+def test_the_scripts_counts_have_a_form_for_each_plural_category():
+    russian = words_of_scripts("ru")
+    assert russian["lang"] == "ru"
+    assert russian["counts"]["some_events"] == {
+        "one": "%(listed)d из %(num)d события", "few": "%(listed)d из %(num)d событий",
+        "many": "%(listed)d из %(num)d событий"}
+    arabic = words_of_scripts("ar")["counts"]["results"]
+    assert set(arabic) == {"zero", "one", "two", "few", "many", "other"}
+    assert arabic["two"] == "نتيجتان لـ ”%(query)s“." and arabic["many"] == "%(num)d نتيجة لـ ”%(query)s“."
+    english = words_of_scripts("en")
+    assert english["counts"]["all_events"] == {"one": "All %(num)d events", "other": "All %(num)d events"}
+    assert english["texts"]["nothing_found"] == "Nothing found for “%(query)s”."
+    own = messages((LOCALES,), "ru", (("Copied.", "Готово.", 1, 1),))  # site.yaml's strings: reach them too
+    assert script_strings(own, Locale.parse("ru"))["texts"]["copied"] == "Готово."
+
+
+def test_every_word_a_script_writes_is_in_the_data_and_every_word_is_used():
+    data = words_of_scripts("en")
+    code = "".join(path.read_text() for path in SCRIPTS.glob("*.js"))
+    for kind, known in (("text", data["texts"]), ("count", data["counts"])):
+        asked = set(re.findall(rf"siteWords\.{kind}\(\s*['\"](\w+)['\"]", code))
+        assert asked and asked - known.keys() == set(), kind
+    unused = [key for key in {**data["texts"], **data["counts"]} if not re.search(rf"['\"]{key}['\"]", code)]
+    assert unused == []
+
+
+def test_pages_with_scripts_carry_their_words_in_the_sites_language(russian, arabic):
+    home = ui_strings(page(russian, "index.html"))
+    assert home["lang"] == "ru" and home["counts"]["all_events"]["many"] == "Все события: %(num)d"
+    assert ui_strings(page(russian, "search/index.html"))["texts"]["searching"] == "Поиск…"
+    assert ui_strings(page(russian, "embed/index.html"))["texts"]["chart_role"] == "хронологическая диаграмма"
+    event = page(arabic, "events/2025-08-15-anchorage-summit/index.html")
+    assert ui_strings(event)["texts"]["copied"] == "تم النسخ."
+    assert 'id="ui-strings"' not in page(russian, "sources/index.html")  # no script there, no words

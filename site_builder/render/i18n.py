@@ -306,6 +306,10 @@ class Language:
         skeleton = SKELETONS[(min(start.precision, end.precision, key=_PRECISIONS.index), short)]
         return format_interval(_as_date(start), _as_date(end), skeleton, locale=self.locale)
 
+    def script_strings(self) -> dict:
+        """The words the theme's scripts write, as the page's `ui-strings` data (js/strings.js)."""
+        return script_strings(self._words, self.locale)
+
     def quote_marks(self, parts: tuple[str, ...]) -> tuple[str, str]:
         """The marks around an excerpt: the inner pair when its text has marks of its own at an end."""
         marks = QUOTES.get(self.code.split("-")[0].lower(), QUOTES[SOURCE_LANGUAGE])
@@ -327,6 +331,59 @@ def _as_date(day: PartialDate) -> date:
 
 def _babel_can(*days: PartialDate | None) -> bool:
     return all(d is None or 1 <= d.year <= 9999 for d in days)
+
+
+# Plural counts stand for every CLDR category of a language: the first of these in each.
+PLURAL_SAMPLES = (*range(1001), 10**6)
+
+
+def script_texts(words: gettext.NullTranslations) -> dict[str, str]:
+    """Key -> the text of each word the scripts write without a count (partials/ui_strings.html)."""
+    _ = words.gettext
+    return {
+        "chosen": _("(%(num)d chosen)"),
+        "nearest": _(", the %(num)d nearest shown"),
+        "show_earlier": _("Show %(num)d earlier"),
+        "show_later": _("Show %(num)d later"),
+        "kind_source": _("Source passage"),
+        "kind_event": _("Event"),
+        "kind_page": _("Page"),
+        "searching": _("Searching…"),
+        "no_search": _("Search is not available here: its index is written by site-builder build."),
+        "nothing_found": _("Nothing found for “%(query)s”."),
+        "copied": _("Copied."),
+        "copy_by_hand": _("Press Ctrl+C (or ⌘C) to copy."),
+        "chart_role": _("timeline chart"),
+        "chart_label": _("Timeline chart. Left and right arrows move between events, Enter opens one."),
+    }
+
+
+def script_counts(words: gettext.NullTranslations, n: int) -> dict[str, str]:
+    """Key -> the form for `n` of each word the scripts write with a count."""
+    ngettext = words.ngettext
+    return {
+        "searching_all": ngettext("Searching all %(num)d events…", "Searching all %(num)d events…", n),
+        "all_events": ngettext("All %(num)d events", "All %(num)d events", n),
+        "some_events": ngettext("%(listed)d of %(num)d events", "%(listed)d of %(num)d events", n),
+        "earlier": ngettext("%(num)d match in earlier periods", "%(num)d matches in earlier periods", n),
+        "later": ngettext("%(num)d match in later periods", "%(num)d matches in later periods", n),
+        "results": ngettext("%(num)d result for “%(query)s”.", "%(num)d results for “%(query)s”.", n),
+        "chart_status": ngettext("%(label)s. Event %(listed)d of %(num)d. Press Enter to read it.",
+                                 "%(label)s. Event %(listed)d of %(num)d. Press Enter to read it.", n),
+    }
+
+
+def script_strings(words: gettext.NullTranslations, locale: Locale) -> dict:
+    """The scripts' words: plain texts, and for a count one form per CLDR plural category (the
+    catalogue's form for a sample number of it), which the script picks with Intl.PluralRules."""
+    rule = locale.plural_form
+    samples: dict[str, int] = {}
+    for n in PLURAL_SAMPLES:
+        samples.setdefault(rule(n), n)
+    forms = {category: script_counts(words, n) for category, n in samples.items()}
+    counts = {key: {category: forms[category][key] for category in forms} for key in forms[rule(1)]}
+    tag = str(locale).replace("_", "-")
+    return {"lang": tag, "texts": script_texts(words), "counts": counts}
 
 
 def plotly_locale(language: str) -> dict:

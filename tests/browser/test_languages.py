@@ -3,6 +3,7 @@ Arabic reads right to left; screenshots at phone and desktop widths, light and d
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -43,3 +44,43 @@ def test_translated_pages_pass_axe_and_are_screenshotted(language_server, new_pa
         assert side == ("Right" if language == "ar" else "Left")
     page.screenshot(path=str(artifacts_dir / f"language-{language}-{name}-{width}-{scheme}.png"), full_page=False)
     assert axe(page) == []
+
+
+# What the scripts write, in the site's language (js/strings.js reads the page's ui-strings data).
+SCRIPT_WORDS = {
+    "ru": {"count": r"^\d+ из 15 событий$", "chosen": "(выбрано: 1)",
+           "results": r"^\d+ результат(а|ов)? по запросу «Anchorage»\.$", "kinds": {"Событие", "Фрагмент источника"},
+           "nothing": "Ничего не найдено по запросу «zzzyyyxxx»."},
+    "ar": {"count": r"^\d+ من أصل 15 حدثًا$", "chosen": "(المختار: 1)",
+           "results": r"لـ ”Anchorage“\.$", "kinds": {"حدث", "مقطع من المصدر"},
+           "nothing": "لم يُعثر على شيء لـ ”zzzyyyxxx“."},
+}
+
+
+def test_the_scripts_write_the_filter_count_in_the_sites_language(language_server, new_page, axe):
+    language, server = language_server
+    words = SCRIPT_WORDS[language]
+    page = new_page()
+    page.goto(server.url("?q=Anchorage"))
+    count = page.locator("#match-count")
+    page.wait_for_function("re => new RegExp(re).test(document.getElementById('match-count').textContent)",
+                           arg=words["count"])
+    assert "events" not in count.inner_text()
+    page.locator("details.facet summary").first.click()
+    page.locator("details.facet input[type=checkbox]").first.check()
+    assert page.locator("details.facet [data-selected-count]").first.inner_text() == words["chosen"]
+    assert axe(page) == []
+
+
+def test_the_search_page_says_what_it_found_in_the_sites_language(language_server, new_page, axe):
+    language, server = language_server
+    words = SCRIPT_WORDS[language]
+    page = new_page()
+    page.goto(server.url("search/?q=Anchorage"))
+    page.wait_for_selector(".search-result")
+    status = page.locator(".search-status").inner_text()
+    assert re.search(words["results"], status), status
+    assert set(page.locator(".search-kind").all_text_contents()) <= words["kinds"]
+    assert axe(page) == []
+    page.goto(server.url("search/?q=zzzyyyxxx"))
+    page.locator(".search-status", has_text=words["nothing"]).wait_for()

@@ -372,8 +372,8 @@
       chartBox.classList.add('is-interactive');
       plotEl.setAttribute('tabindex', '0');
       plotEl.setAttribute('role', 'application');
-      plotEl.setAttribute('aria-roledescription', 'timeline chart');
-      plotEl.setAttribute('aria-label', 'Timeline chart. Left and right arrows move between events, Enter opens one.');
+      plotEl.setAttribute('aria-roledescription', siteWords.text('chart_role'));
+      plotEl.setAttribute('aria-label', siteWords.text('chart_label'));
       gd.on('plotly_click', function (e) {
         var point = e.points && e.points[0];
         if (!point || !point.customdata) return;
@@ -458,7 +458,7 @@
       : Math.min(shown.length - 1, Math.max(0, focusIndex < 0 ? 0 : focusIndex + step));
     var id = shown[focusIndex];
     if (lookup[id]) window.Plotly.Fx.hover(gd, [lookup[id]]);
-    status.textContent = label(id) + '. Event ' + (focusIndex + 1) + ' of ' + shown.length + '. Press Enter to read it.';
+    status.textContent = siteWords.count('chart_status', shown.length, { label: label(id), listed: focusIndex + 1, num: shown.length });
   });
   plotEl.addEventListener('blur', function () { if (gd) window.Plotly.Fx.unhover(gd); });
 

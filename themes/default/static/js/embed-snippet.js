@@ -8,10 +8,10 @@
     button.hidden = false;
     button.addEventListener('click', function () {
       navigator.clipboard.writeText(code.value).then(function () {
-        status.textContent = 'Copied.';
+        status.textContent = siteWords.text('copied');
       }, function () {
         code.select();
-        status.textContent = 'Press Ctrl+C (or ⌘C) to copy.';
+        status.textContent = siteWords.text('copy_by_hand');
       });
     });
     code.addEventListener('focus', function () { code.select(); });

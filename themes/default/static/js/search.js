@@ -7,6 +7,7 @@ const status = document.querySelector(".search-status");
 const list = document.querySelector(".search-results");
 const more = document.querySelector(".search-more");
 const PAGE_SIZE = 10;
+const KINDS = { Source: "kind_source", Event: "kind_event" }; // the index's kinds (search_index.py)
 
 let pagefind = null; // the promise of the loaded engine, shared by every search
 let shown = [];
@@ -49,7 +50,7 @@ function resultItem(data) {
   item.className = `search-result search-result-${(data.meta.kind || "page").toLowerCase()}`;
   const kind = document.createElement("span");
   kind.className = "search-kind";
-  kind.textContent = data.meta.kind === "Source" ? "Source passage" : data.meta.kind || "Page";
+  kind.textContent = siteWords.text(KINDS[data.meta.kind] || "kind_page");
   const link = document.createElement("a");
   link.href = data.url;
   link.textContent = data.meta.title || data.url;
@@ -84,13 +85,13 @@ async function run(query) {
     more.hidden = true;
     return;
   }
-  status.textContent = "Searching…";
+  status.textContent = siteWords.text("searching");
   let pf;
   try {
     pf = await engine();
   } catch (error) {
     // The index is written by `site-builder build`; a preview without it says so instead of failing.
-    status.textContent = "Search is not available here: its index is written by site-builder build.";
+    status.textContent = siteWords.text("no_search");
     pagefind = null;
     return;
   }
@@ -100,8 +101,8 @@ async function run(query) {
   shown = [];
   pending = search.results.slice();
   const count = search.results.length;
-  status.textContent = count === 0 ? `Nothing found for “${query}”.`
-    : `${count} result${count === 1 ? "" : "s"} for “${query}”.`;
+  status.textContent = count === 0 ? siteWords.text("nothing_found", { query })
+    : siteWords.count("results", count, { num: count, query });
   await showMore();
 }
 

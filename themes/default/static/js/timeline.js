@@ -192,7 +192,7 @@
     form.querySelector('.clear-filters').hidden = isEmpty(state);
     syncForm(state);
     if (needs(state)) {  // apply() runs again when the data is here
-      count.textContent = 'Searching all ' + list.dataset.total + ' events…';
+      count.textContent = siteWords.count('searching_all', +list.dataset.total, { num: list.dataset.total });
       return;
     }
     var queryWords = words(fold(state.q)), visible = [], matched = [];
@@ -207,8 +207,8 @@
       period.hidden = !period.querySelector('.event-card:not([hidden])');
     });
     var total = large ? +list.dataset.total : events.length;  // before the index: this page's are all there is
-    count.textContent = (visible.length === events.length ? 'All ' + total + ' events'
-      : visible.length + ' of ' + total + ' events');
+    count.textContent = (visible.length === events.length ? siteWords.count('all_events', total, { num: total })
+      : siteWords.count('some_events', total, { listed: visible.length, num: total }));
     noMatch.hidden = visible.length > 0;
     if (large && large.index) elsewhere.show(isEmpty(state) ? [] : matched, state);
     shownIds = visible;
@@ -223,7 +223,7 @@
     });
     form.querySelectorAll('[data-selected-count]').forEach(function (badge) {
       var n = badge.closest('details').querySelectorAll('input:checked').length;
-      badge.textContent = n ? '(' + n + ' chosen)' : '';
+      badge.textContent = n ? siteWords.text('chosen', { num: n }) : '';
     });
     if (document.activeElement !== form.q) form.q.value = state.q;
     var period = periodOf(state);
@@ -308,11 +308,12 @@
       if (!matched.length) return;
       var picked = side === 'before' ? matched.slice(Math.max(0, matched.length - limit)) : matched.slice(0, limit);
       var rest = matched.length - picked.length;
-      var note = el('p', 'elsewhere-note', matched.length + (matched.length === 1 ? ' match' : ' matches') +
-        (side === 'before' ? ' in earlier periods' : ' in later periods') + (rest ? ', the ' + picked.length + ' nearest shown' : ''));
+      var note = el('p', 'elsewhere-note', siteWords.count(side === 'before' ? 'earlier' : 'later', matched.length,
+        { num: matched.length }) + (rest ? siteWords.text('nearest', { num: picked.length }) : ''));
       var more = null;
       if (rest) {
-        more = el('button', 'elsewhere-more', 'Show ' + Math.min(ROWS, rest) + (side === 'before' ? ' earlier' : ' later'));
+        more = el('button', 'elsewhere-more', siteWords.text(side === 'before' ? 'show_earlier' : 'show_later',
+          { num: Math.min(ROWS, rest) }));
         more.type = 'button';
         more.addEventListener('click', function () { shown[side] += ROWS; render(side); });
       }
