@@ -13,7 +13,7 @@ from livereload import Server
 from livereload.handlers import LiveReloadHandler
 from tornado.ioloop import IOLoop
 
-from site_builder.preview.access import Access, application, exposure_warning, served_urls
+from site_builder.preview.access import Access, application, exposure_warning, is_loopback, served_urls
 from site_builder.preview.app import Preview, terminal_safe
 from site_builder.preview.on_request import AFTER_FIRST_PAGES
 from site_builder.preview.session import Session
@@ -86,7 +86,9 @@ def serve(root: Path, bind: str = "127.0.0.1", port: int = 8000, drafts: bool = 
     rebuilder = Rebuilder(session, preview, watched_paths(root), reload_browsers, out)
     say(f"building {root.resolve()} ...")
     rebuilder.build_now(None, AFTER_FIRST_PAGES)  # on a large site the feeds and exports follow
-    server = _PreviewServer(preview, Access.for_bind(bind, port), web_editor.routes(root, say))
+    # The editor's backend writes the site's files: only a preview on this machine offers it.
+    editor = web_editor.routes(root, say) if is_loopback(bind) else []
+    server = _PreviewServer(preview, Access.for_bind(bind, port), editor)
 
     def start_watching() -> None:
         loop_holder["loop"] = IOLoop.current()
@@ -96,6 +98,8 @@ def serve(root: Path, bind: str = "127.0.0.1", port: int = 8000, drafts: bool = 
         warning = exposure_warning(bind, port, wide)
         if warning:
             say(warning)
+            say("the web editor (/admin/) is off: it is offered only when serve is bound to this machine "
+                "(the default --bind 127.0.0.1)")
         if open_browser:
             import webbrowser
 
