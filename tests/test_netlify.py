@@ -256,4 +256,5 @@ def test_a_page_kind_s_policy_is_its_netlify_block_s():
     rules = netlify_header_rules(NETLIFY)
     for url, kind in (("/", "page"), ("/events/x/", "page"), ("/search/", "search"), ("/embed/", "embed"),
                       ("/videos/x.html", "video"), ("/admin/", "admin")):
-        assert parsed_policy(headers_for(rules, url)["Content-Security-Policy"]) == parsed_policy(header_policy(kind)), url
+        block = headers_for(rules, url)["Content-Security-Policy"]
+        assert parsed_policy(block) == parsed_policy(header_policy(kind)), url

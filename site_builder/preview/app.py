@@ -3,8 +3,6 @@ content has errors, a page showing them with the last good page one link away.""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import mimetypes
 import os
 import re
@@ -17,7 +15,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote
 
 from site_builder.errors import Diagnostic
-from site_builder.preview.access import RELOAD_SCRIPT
 from site_builder.preview.error_page import (BANNER_CSS, BANNER_CSS_URL, ERROR_CSS_URL, error_stylesheet,
                                              render_error_page, render_last_good_banner)
 
@@ -105,8 +102,6 @@ class Preview:
 
     @staticmethod
     def _respond(start_response, status: str, body: bytes, kind: str, more: list = ()):
-        if kind.startswith("text/html"):
-            body = with_reload_script_allowed(body)
         start_response(status, [("Content-Type", kind), ("Content-Length", str(len(body))),
                                 ("Cache-Control", "no-store"), *more])
         return [body]
@@ -119,23 +114,6 @@ class Preview:
     def _redirect(start_response, location: str):
         start_response("301 Moved Permanently", [("Location", location), ("Content-Length", "0")])
         return [b""]
-
-
-def _script_hash(script: bytes) -> bytes:
-    """The CSP source that allows exactly this inline <script> element's code."""
-    code = re.fullmatch(rb"<script[^>]*>(.*)</script>", script, re.DOTALL).group(1)
-    return b"'sha256-" + base64.b64encode(hashlib.sha256(code).digest()) + b"'"
-
-
-# A page's own policy (render/policies.py), written by its template in the <head>.
-_META_SCRIPT_SRC = re.compile(rb'(<meta http-equiv="Content-Security-Policy" content="[^"<>]*?script-src [^;"]*)')
-_RELOAD_SOURCE = _script_hash(RELOAD_SCRIPT)
-
-
-def with_reload_script_allowed(page: bytes) -> bytes:
-    """The page with its meta policy allowing the reload script livereload adds inline, and no
-    other: the preview shows pages under the policy they are published with."""
-    return _META_SCRIPT_SRC.sub(lambda m: m.group(1) + b" " + _RELOAD_SOURCE, page, count=1)
 
 
 # The page's <body> start tag, its attribute values quoted or not (a ">" inside quotes is no end).

@@ -36,7 +36,8 @@ class AdminFiles(_HostChecked, web.RequestHandler):
             config = self._site_config()
             if config is None:
                 raise web.HTTPError(500, "site.yaml has errors; see the preview")
-            data = config_yaml(config, site_backend(config)) + local_backend_yaml(self.request.host, self.request.host_name)
+            data = config_yaml(config, site_backend(config))
+            data += local_backend_yaml(self.request.host, self.request.host_name)
             kind = "text/yaml; charset=utf-8"
         else:
             path = dict(cms_files()).get(name)
