@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import jinja2
+from packaging.requirements import InvalidRequirement, Requirement
 
 from site_builder import __version__
 from site_builder.content import placeholders
@@ -229,7 +230,7 @@ def _requirement(package: str | None) -> str:
         raise ScaffoldError(f"--package: '{printable(package)}' must be one line of requirements.txt, "
                             "e.g. a git URL or the path of a wheel")
     package = package.strip()
-    if not (_REQUIREMENT.fullmatch(package) or _ARCHIVE.fullmatch(package)):
+    if not (_ARCHIVE.fullmatch(package) or _is_requirement(package)):
         what = "a pip option" if package.startswith("-") else "not a requirement"
         raise ScaffoldError(f"--package: '{package}' is {what}; give a requirement "
                             "('site-builder==0.1.0', 'site-builder @ git+https://...') "
@@ -238,13 +239,22 @@ def _requirement(package: str | None) -> str:
 
 
 # What --package accepts: a PEP 508 requirement (a name, extras, versions or `@ URL`, a marker),
-# or the path or URL of a wheel or sdist. Never a pip option (`-e .`, `-r file`, `--index-url`):
+# or the path or URL of a wheel or sdist. Never a pip option (`-e .`, `-r file`, `--index-url`,
+# `--config-settings` after a requirement), never a line continued by a backslash:
 # requirements.txt would obey it on every deploy.
-_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?:\[[A-Za-z0-9._,\s-]*\])?"
-_VERSION = r"(?:~=|===|==|!=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_-]+"
-_REQUIREMENT = re.compile(rf"{_NAME}\s*(?:\(?\s*{_VERSION}(?:\s*,\s*{_VERSION})*\s*\)?|@\s*[a-z][a-z0-9+.-]*://\S+)?"
-                          r"(?:\s*;\s*[^;#]+)?")
-_ARCHIVE = re.compile(r"(?!-)[^\s;#]+\.(?:whl|tar\.gz|tgz|tar\.bz2|zip)(?:#\S*)?")
+_ARCHIVE = re.compile(r"(?!-)[^\s;#\\]+\.(?:whl|tar\.gz|tgz|tar\.bz2|zip)(?:#[^\s\\]*)?")
+
+
+def _is_requirement(package: str) -> bool:
+    """Whether package is one PEP 508 requirement, as pip's own parser reads it, and nothing pip
+    would take as an option or a continuation."""
+    if any(token.startswith("-") for token in package.split()) or "\\" in package:
+        return False
+    try:
+        Requirement(package)
+    except InvalidRequirement:
+        return False
+    return True
 
 
 def refresh_site_schemas(root: Path, site: Site) -> list[Path]:

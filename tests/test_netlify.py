@@ -212,3 +212,49 @@ def test_the_build_cache_is_restored_before_and_saved_after_each_netlify_build()
     assert run_cache_plugin(plugin_dir, cache) == [["restore", cache], ["save", cache]]
     assert run_cache_plugin(plugin_dir, "off") == []
     assert run_cache_plugin(plugin_dir, None) == []
+
+
+# --- each page's own policy, in a <meta> (render/policies.py) ---------------------------------------
+
+class MetaPolicy(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.policies: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "meta" and (a.get("http-equiv") or "").lower() == "content-security-policy":
+            self.policies.append(a.get("content") or "")
+
+
+def parsed_policy(value: str) -> dict[str, list[str]]:
+    return {name: sources for name, *sources in (part.split() for part in value.split(";") if part.strip())}
+
+
+@pytest.mark.parametrize("toml", ["netlify.toml", "site_builder/scaffolds/netlify.toml"])
+def test_every_page_carries_its_netlify_policy_in_a_meta_without_frame_ancestors(files, toml):
+    rules = netlify_header_rules(REPO / toml)
+    loose = parsed_policy(headers_for(rules, "/no/such/address")["Content-Security-Policy"])
+    pages = [name for name in files if name.endswith(".html") and not name.startswith("admin/")]
+    assert "index.html" in pages and "404.html" in pages and "embed/index.html" in pages
+    for name in pages:
+        parser = MetaPolicy()
+        parser.feed(files[name].decode("utf-8"))
+        assert len(parser.policies) == 1, f"{name} has no policy of its own"
+        meta = parsed_policy(parser.policies[0])
+        assert meta != loose, name
+        urls = ["/" + name] + (["/" + name.removesuffix("index.html")] if name.endswith("index.html") else [])
+        for url in urls:  # /index.html and /: the same page
+            block = parsed_policy(headers_for(rules, url)["Content-Security-Policy"])
+            assert "frame-ancestors" in block and "frame-ancestors" not in meta, url
+            assert meta == {k: v for k, v in block.items() if k != "frame-ancestors"}, url
+
+
+def test_a_page_kind_s_policy_is_its_netlify_block_s():
+    from site_builder.render.policies import header_policy
+
+    rules = netlify_header_rules(NETLIFY)
+    for url, kind in (("/", "page"), ("/events/x/", "page"), ("/search/", "search"), ("/embed/", "embed"),
+                      ("/videos/x.html", "video"), ("/admin/", "admin")):
+        block = headers_for(rules, url)["Content-Security-Policy"]
+        assert parsed_policy(block) == parsed_policy(header_policy(kind)), url

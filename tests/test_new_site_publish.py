@@ -74,7 +74,8 @@ def test_package_option_names_where_site_builder_comes_from(tmp_path: Path, site
 
 
 def test_gitignore_leaves_out_the_build_its_spare_the_venv_and_the_cache(fresh):
-    assert (fresh / ".gitignore").read_text().splitlines() == ["/build/", "/.build.*", "/.venv/", "/.cache/"]
+    assert (fresh / ".gitignore").read_text().splitlines() == ["/build/", "/.build.*", "/.venv/", "/.cache/",
+                                                                 "/.web-editor/"]
 
 
 def test_readme_says_how_to_preview_check_build_and_publish(fresh):

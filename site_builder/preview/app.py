@@ -46,7 +46,9 @@ class Preview:
 
     def __call__(self, environ, start_response):
         try:
-            return self._answer(environ, start_response)
+            body = self._answer(environ, start_response)
+            # HEAD: the same status and headers, no body (the server refuses to send one).
+            return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else body
         except Exception as exc:  # a bug of ours: one line in the terminal, a short page, serving goes on
             if os.environ.get("SITE_BUILDER_DEBUG"):
                 traceback.print_exc()

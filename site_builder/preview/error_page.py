@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 
 from site_builder.errors import Diagnostic, display_path
+from site_builder.render.policies import meta_policy
 from site_builder.render.theme import packaged_themes
 
 ERROR_TEMPLATE = "serve_error.html"
@@ -157,7 +158,7 @@ def render_error_page(root: Path, diagnostics, last_good_url: str | None) -> byt
     roots = (Path(root), packaged_themes())
     html = _error_environment().get_template(ERROR_TEMPLATE).render(
         errors=error_views(diagnostics, roots), count=len(diagnostics), last_good_url=last_good_url,
-        stylesheet=ERROR_CSS_URL)
+        stylesheet=ERROR_CSS_URL, policy=meta_policy("page"))
     return html.encode("utf-8")
 
 

@@ -17,8 +17,11 @@ from site_builder.content.load import ignored_name
 # images only (no SVG, which can carry scripts).
 FOLDERS = {"content/events": (".yaml", ".yml"), "content/sources": (".md",),
            "content/media": (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")}
+MEDIA = "content/media"
 KEPT = ".web-editor"  # beside content/: the versions a save replaced and the files "deleted"
 MAX_FILE = 20 << 20  # bytes of one file written
+MAX_NAME = 200  # bytes of a file name: room for the temporary name's prefix and suffix within 255
+ENTRY_FOLDERS = ("content/events", "content/sources")  # persistEntry's; media come by persistMedia or as assets
 
 
 class Refused(Exception):
@@ -34,8 +37,10 @@ def content_path(root: Path, rel: object) -> tuple[str, Path]:
     if len(parts) != 3 or any(p in (".", "..") for p in parts) or re.search(r"[\x00-\x1f\x7f]", rel):
         raise Refused(f"not a file directly in {', '.join(FOLDERS)}: {rel!r}")
     folder, name = "/".join(parts[:2]), parts[2]
-    if folder not in FOLDERS or ignored_name(name) or not name.lower().endswith(FOLDERS[folder]):
+    if folder not in FOLDERS or not listed_name(folder, name):
         raise Refused(f"{rel!r}: the editor writes only {_allowed()}")
+    if len(name.encode("utf-8")) > MAX_NAME:
+        raise Refused(f"{rel!r}: the file name is too long; shorten it")
     base = root / folder
     for step in (root / "content", base, base / name):
         if step.is_symlink():
@@ -44,6 +49,13 @@ def content_path(root: Path, rel: object) -> tuple[str, Path]:
     if path.exists() and not path.is_file():
         raise Refused(f"{rel!r} is not a regular file")
     return "/".join(parts), path
+
+
+def listed_name(folder: str, name: str) -> bool:
+    """Whether the loader reads this name in folder: its extensions are matched as the loader
+    matches them (an event's or a source's case-sensitively; "X.YAML" would be written, never read)."""
+    exts = FOLDERS[folder]
+    return not ignored_name(name) and (name.lower() if folder == MEDIA else name).endswith(exts)
 
 
 def _allowed() -> str:
@@ -82,13 +94,12 @@ class LocalBackend:
     def _do_entriesByFolder(self, params):
         folder = folder_path(self.root, params.get("folder"))
         extension = str(params.get("extension") or "")
-        names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
         rel = folder.relative_to(self.root).as_posix()
-        return [self._entry(f"{rel}/{name}") for name in names if name.endswith(extension)
-                and not ignored_name(name) and name.lower().endswith(FOLDERS[rel])]
+        return [self._entry(f"{rel}/{name}") for name in _plain_files(folder)
+                if name.endswith(extension) and listed_name(rel, name)]
 
     def _do_entriesByFiles(self, params):
-        return [self._entry(f.get("path"), f.get("label")) for f in params.get("files") or () if isinstance(f, dict)]
+        return [self._entry(f.get("path"), f.get("label")) for f in _list(params, "files") if isinstance(f, dict)]
 
     def _do_getEntry(self, params):
         return self._entry(params.get("path"))
@@ -104,15 +115,18 @@ class LocalBackend:
 
     def _do_persistEntry(self, params):
         entry = params.get("entry")
-        files = params.get("dataFiles") or ([entry] if isinstance(entry, dict) else [])
+        files = _list(params, "dataFiles") or ([entry] if isinstance(entry, dict) else [])
         writes = []
         for item in files:
             if not isinstance(item, dict) or not isinstance(item.get("raw"), str):
                 raise Refused("each entry needs a path and its text")
             if item.get("newPath") not in (None, item.get("path")):
                 raise Refused("renaming a file is not done from the editor; rename it in the content folder")
-            writes.append((*content_path(self.root, item.get("path")), item["raw"].encode("utf-8")))
-        writes += [(*content_path(self.root, a.get("path")), _decoded(a)) for a in params.get("assets") or ()]
+            rel, path = content_path(self.root, item.get("path"))
+            if not rel.startswith(tuple(f + "/" for f in ENTRY_FOLDERS)):
+                raise Refused(f"{rel}: an entry is an event or a source; images go by the media library")
+            writes.append((rel, path, item["raw"].encode("utf-8")))
+        writes += [self._media_write(a) for a in _list(params, "assets")]
         for rel, _path, data in writes:  # every path checked before the first write
             if len(data) > MAX_FILE:
                 raise Refused(f"{rel} is larger than the editor writes")
@@ -134,16 +148,20 @@ class LocalBackend:
     def _keep(self, rel: str, path: Path, why: str) -> str:
         """A copy of the file under .web-editor/<why>/, named with the time: nothing is lost."""
         target = self.root / KEPT / why / f"{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9}" / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        step = self.root
+        for part in target.relative_to(self.root).parts[:-1]:  # never into a link left under .web-editor
+            step = step / part
+            if step.is_symlink() or (step.exists() and not step.is_dir()):
+                raise Refused(f"{step.relative_to(self.root).as_posix()} is a link or a file; "
+                              "the editor keeps earlier versions only in a plain folder")
+            step.mkdir(exist_ok=True)
         _atomic_write(target, path.read_bytes())
         return target.relative_to(self.root).as_posix()
 
     def _do_getMedia(self, params):
         folder = folder_path(self.root, params.get("mediaFolder"))
         rel = folder.relative_to(self.root).as_posix()
-        names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
-        return [self._media(f"{rel}/{name}") for name in names
-                if not ignored_name(name) and name.lower().endswith(FOLDERS[rel])]
+        return [self._media(f"{rel}/{name}") for name in _plain_files(folder) if listed_name(rel, name)]
 
     def _do_getMediaFile(self, params):
         return self._media(params.get("path"))
@@ -155,22 +173,29 @@ class LocalBackend:
                 "encoding": "base64", "path": rel, "name": path.name}
 
     def _do_persistMedia(self, params):
-        asset = params.get("asset")
-        rel, path = content_path(self.root, asset.get("path") if isinstance(asset, dict) else None)
-        if not rel.startswith("content/media/"):
-            raise Refused("media go into content/media/")
-        data = _decoded(asset)
+        rel, path, data = self._media_write(params.get("asset"))
         if len(data) > MAX_FILE:
             raise Refused(f"{rel} is larger than the editor writes")
         self._write(rel, path, data)
         return self._media(rel)
+
+    def _media_write(self, asset: object) -> tuple[str, Path, bytes]:
+        """(path, file, bytes) of an uploaded image, refused unless it goes into content/media/
+        and its bytes are an image of a kind the browser shows (its first bytes say which)."""
+        rel, path = content_path(self.root, asset.get("path") if isinstance(asset, dict) else None)
+        if not rel.startswith(MEDIA + "/"):
+            raise Refused("media go into content/media/")
+        data = _decoded(asset)
+        if not is_image(data):
+            raise Refused(f"{rel} is not a PNG, JPEG, GIF, WebP or AVIF image")
+        return rel, path, data
 
     def _do_deleteFile(self, params):
         return self._do_deleteFiles({"paths": [params.get("path")]})
 
     def _do_deleteFiles(self, params):
         """A deleted file is moved into .web-editor/deleted/, never removed: it cannot be made again."""
-        targets = [content_path(self.root, rel) for rel in params.get("paths") or ()]
+        targets = [content_path(self.root, rel) for rel in _list(params, "paths")]
         for rel, path in targets:
             if path.is_file():
                 self._keep(rel, path, "deleted")
@@ -179,6 +204,31 @@ class LocalBackend:
 
     def _do_getDeployPreview(self, params):
         return None
+
+
+def _list(params: dict, key: str) -> list:
+    """params[key] as a list (none: empty), refused when it is anything else."""
+    value = params.get(key) or []
+    if not isinstance(value, list):
+        raise Refused(f"{key} must be a list")
+    return value
+
+
+def _plain_files(folder: Path) -> list[str]:
+    """The names of the regular files in folder, sorted, without links: the editor follows none."""
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if not p.is_symlink() and p.is_file())
+
+
+# The first bytes of each kind of image the editor writes (FOLDERS' media extensions).
+_IMAGE_STARTS = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+
+
+def is_image(data: bytes) -> bool:
+    """Whether data starts as a PNG, JPEG, GIF, WebP or AVIF file does: never HTML, never empty."""
+    return (data.startswith(_IMAGE_STARTS) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+            or (data[4:8] == b"ftyp" and data[8:12] in (b"avif", b"avis")))
 
 
 def _decoded(asset: object) -> bytes:
@@ -190,19 +240,26 @@ def _decoded(asset: object) -> bytes:
         raise Refused("a media file's content is not valid base64") from None
 
 
-_SCHEMA_LINE = re.compile(rb"\A# yaml-language-server: \$schema=[^\n]*\n")
+# The schema line at a YAML file's top, or at a source's front matter's top (after its "---").
+_SCHEMA_LINE = re.compile(rb"\A(---\n)?(# yaml-language-server: \$schema=[^\n]*\n)")
 
 
 def _with_schema_line(old: bytes, new: bytes) -> bytes:
-    """The editor's YAML without comments, with the old file's schema line put back at its top."""
-    line = _SCHEMA_LINE.match(old)
-    return new if line is None or new.startswith(line.group()) else line.group() + new
+    """The editor's YAML without comments, with the old file's schema line put back where it was:
+    at the top, or first in the front matter."""
+    found = _SCHEMA_LINE.match(old)
+    if found is None:
+        return new
+    opening, line = found.group(1) or b"", found.group(2)
+    if not new.startswith(opening) or new[len(opening):].startswith(line):
+        return new
+    return opening + line + new[len(opening):]
 
 
 def _has_comments(data: bytes, rel: str) -> bool:
     """Whether the YAML of a file (a source's front matter only) has a comment line or a comment
     after a value (a "#" after white space): the editor writes files without them."""
-    text = _SCHEMA_LINE.sub(b"", data, count=1).decode("utf-8", "replace")
+    text = _SCHEMA_LINE.sub(lambda m: m.group(1) or b"", data, count=1).decode("utf-8", "replace")
     if rel.endswith(".md"):
         parts = text.split("\n---", 1)
         text = parts[0] if len(parts) == 2 else ""

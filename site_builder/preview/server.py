@@ -3,7 +3,10 @@ by livereload with the app (app.py) and the watcher (watch.py) of this package."
 
 from __future__ import annotations
 
+import base64
 import errno
+import hashlib
+import re
 import socket
 import sys
 import threading
@@ -13,7 +16,8 @@ from livereload import Server
 from livereload.handlers import LiveReloadHandler
 from tornado.ioloop import IOLoop
 
-from site_builder.preview.access import Access, application, exposure_warning, served_urls
+from site_builder.preview.access import (RELOAD_SCRIPT, Access, application, exposure_warning, is_loopback,
+                                         served_urls)
 from site_builder.preview.app import Preview, terminal_safe
 from site_builder.preview.on_request import AFTER_FIRST_PAGES
 from site_builder.preview.session import Session
@@ -57,13 +61,47 @@ class _PreviewServer(Server):
     def application(self, port, host, liveport=None, debug=None, live_css=True) -> None:
         LiveReloadHandler.watcher = self.watcher  # as Server.application: Server.serve starts its tasks
         LiveReloadHandler.live_css = live_css  # False: hashed asset names, a CSS change reloads the page
-        application(self.app, self.access, self.extra).listen(port, address=host)
+        application(reload_script_allowed(self.app), self.access, self.extra).listen(port, address=host)
 
     def _setup_logging(self) -> None:
         import logging
 
         logging.getLogger("livereload").setLevel(logging.WARNING)
         logging.getLogger("tornado.access").setLevel(logging.CRITICAL)  # 404s and error pages are expected here
+
+
+def _script_hash(script: bytes) -> bytes:
+    """The CSP source that allows exactly this inline <script> element's code."""
+    code = re.fullmatch(rb"<script[^>]*>(.*)</script>", script, re.DOTALL).group(1)
+    return b"'sha256-" + base64.b64encode(hashlib.sha256(code).digest()) + b"'"
+
+
+# A page's own policy (render/policies.py), written by its template in the <head>.
+_META_SCRIPT_SRC = re.compile(rb'(<meta http-equiv="Content-Security-Policy" content="[^"<>]*?script-src [^;"]*)')
+_RELOAD_SOURCE = _script_hash(RELOAD_SCRIPT)
+
+
+def with_reload_script_allowed(page: bytes) -> bytes:
+    """The page with its meta policy allowing the reload script livereload adds inline, and no
+    other: the preview shows pages under the policy they are published with."""
+    return _META_SCRIPT_SRC.sub(lambda m: m.group(1) + b" " + _RELOAD_SOURCE, page, count=1)
+
+
+def reload_script_allowed(app):
+    """The WSGI app, its pages' meta policy allowing the reload script livereload adds to them
+    (the app itself serves each page as the build writes it)."""
+
+    def answer(environ, start_response):
+        said = {}
+        body = b"".join(app(environ, lambda status, headers, exc_info=None: said.update(s=status, h=headers)))
+        headers = said["h"]
+        if any(k.lower() == "content-type" and v.startswith("text/html") for k, v in headers):
+            body = with_reload_script_allowed(body)
+            headers = [(k, str(len(body)) if k.lower() == "content-length" else v) for k, v in headers]
+        start_response(said["s"], headers)
+        return [body]
+
+    return answer
 
 
 def serve(root: Path, bind: str = "127.0.0.1", port: int = 8000, drafts: bool = False,
@@ -86,7 +124,9 @@ def serve(root: Path, bind: str = "127.0.0.1", port: int = 8000, drafts: bool = 
     rebuilder = Rebuilder(session, preview, watched_paths(root), reload_browsers, out)
     say(f"building {root.resolve()} ...")
     rebuilder.build_now(None, AFTER_FIRST_PAGES)  # on a large site the feeds and exports follow
-    server = _PreviewServer(preview, Access.for_bind(bind, port), web_editor.routes(root, say))
+    # The editor's backend writes the site's files: only a preview on this machine offers it.
+    editor = web_editor.routes(root, say) if is_loopback(bind) else []
+    server = _PreviewServer(preview, Access.for_bind(bind, port), editor)
 
     def start_watching() -> None:
         loop_holder["loop"] = IOLoop.current()
@@ -96,6 +136,8 @@ def serve(root: Path, bind: str = "127.0.0.1", port: int = 8000, drafts: bool = 
         warning = exposure_warning(bind, port, wide)
         if warning:
             say(warning)
+            say("the web editor (/admin/) is off: it is offered only when serve is bound to this machine "
+                "(the default --bind 127.0.0.1)")
         if open_browser:
             import webbrowser
 

@@ -7,6 +7,7 @@ import json
 import mimetypes
 
 import jinja2
+import yaml
 from tornado import web
 
 from site_builder.content.load import SitePaths, load_config
@@ -35,9 +36,8 @@ class AdminFiles(_HostChecked, web.RequestHandler):
             config = self._site_config()
             if config is None:
                 raise web.HTTPError(500, "site.yaml has errors; see the preview")
-            api = f"http://{self.request.host}/api/v1"
             data = config_yaml(config, site_backend(config))
-            data += f"local_backend:\n  url: {api}\n  allowed_hosts: [{self.request.host_name}]\n".encode()
+            data += local_backend_yaml(self.request.host, self.request.host_name)
             kind = "text/yaml; charset=utf-8"
         else:
             path = dict(cms_files()).get(name)
@@ -51,6 +51,9 @@ class AdminFiles(_HostChecked, web.RequestHandler):
         self.set_header("X-Content-Type-Options", "nosniff")
         self.set_header("Cache-Control", "no-store")
         self.finish(data)
+
+    def head(self, name: str | None):
+        return self.get(name)  # tornado sends get's headers and drops its body
 
     def _site_config(self):
         return load_config(SitePaths(self.root), Report(), None)
@@ -71,8 +74,12 @@ class EditorApi(_HostChecked, web.RequestHandler):
         if len(self.request.body) > MAX_REQUEST:
             return self._json(413, {"error": "request too large"})
         try:
-            answer = self.backend.answer(json.loads(self.request.body))
-        except (Refused, ValueError) as exc:
+            request = json.loads(self.request.body)
+        except (ValueError, RecursionError):
+            return self._json(400, {"error": "the request is not JSON the editor sends"})
+        try:
+            answer = self.backend.answer(request)
+        except Refused as exc:
             self.backend.say(f"web editor: refused: {exc}")
             return self._json(422, {"error": str(exc)})
         except OSError as exc:
@@ -84,6 +91,13 @@ class EditorApi(_HostChecked, web.RequestHandler):
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
         self.finish(json.dumps(value))
+
+
+def local_backend_yaml(host: str, host_name: str) -> bytes:
+    """config.yml's local_backend block for the address the editor was opened at (an IPv6 one
+    too: dumped, never formatted, so "[::1]" stays a string)."""
+    block = {"local_backend": {"url": f"http://{host}/api/v1", "allowed_hosts": [host_name]}}
+    return yaml.safe_dump(block, sort_keys=False, allow_unicode=True).encode("utf-8")
 
 
 def admin_page(config) -> bytes:

@@ -14,6 +14,7 @@ from site_builder.content.fields import EVENT_FIELDS, SOURCE_FIELDS, Field
 from site_builder.content.schema import field_schema
 from site_builder.model import SiteConfig
 from site_builder.render.pages import Page
+from site_builder.render.policies import header_policy
 
 ADMIN = "admin"  # the folder of the build, and the URL path, the editor is served at
 CMS_FOLDER = Path(__file__).resolve().parent.parent / "vendor" / "decap-cms"
@@ -22,12 +23,9 @@ ADMIN_PAGE = "admin/index.html"  # a template of the theme
 EVENTS_FOLDER, SOURCES_FOLDER, MEDIA_FOLDER = "content/events", "content/sources", "content/media"
 
 # What /admin/ may do, and no more, found by running the CMS in Chromium under a strict policy and
-# reading its reports: Decap compiles its config's schema to code (ajv: 'unsafe-eval') and injects
-# its styles at run time ('unsafe-inline' styles). netlify.toml's "/admin/*" block holds the same
-# policy (tests/test_web_editor_config.py checks it).
-ADMIN_CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-             "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
-             "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+# reading its reports (policies.py says which exceptions). netlify.toml's "/admin/*" block holds the
+# same policy (tests/test_web_editor_config.py checks it).
+ADMIN_CSP = header_policy("admin")
 
 _NO_PREVIEW = {"preview": False}  # the site's own preview (serve) shows the page; Decap's would not
 _WIDGETS = {"text": "text", "bool": "boolean", "int": "number"}  # any other kind: a string

@@ -14,6 +14,7 @@ from site_builder.render.i18n import Language, TemplateWords, language_error, me
 from site_builder.render.jinja_env import ThemeEnvironment
 from site_builder.render.markdown import render_markdown
 from site_builder.render.packaged import packaged_themes
+from site_builder.render.policies import meta_policy
 
 
 def _refuse_links_outside(folder: Path, root: Path) -> None:
@@ -115,6 +116,7 @@ class Theme:
         from site_builder.render.publishing import TEMPLATE_GLOBALS  # late: publishing renders with themes
 
         env.globals.update(TEMPLATE_GLOBALS)
+        env.globals["content_security_policy"] = meta_policy
         return env
 
     def static_files(self) -> dict[str, bytes]:
