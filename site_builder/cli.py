@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import atexit
 import json
 import os
@@ -339,12 +340,15 @@ def add_import_commands(commands) -> None:
     t = formats.add_parser("timelinejs", help="a TimelineJS JSON file, or its Google Sheets template as CSV")
     t.add_argument("file", type=Path, help="timeline.json or the sheet exported as .csv")
     t.add_argument("--out", type=Path, help="folder for the event files (default: content/events/ in the site)")
+    t.add_argument("--allow-local-addresses", action="store_true",
+                   help="download images from this machine or its network too (refused by default)")
     t.set_defaults(run=run_import_timelinejs)
 
 
 def run_import_timelinejs(args) -> int:
     from site_builder.content.load import SitePaths
     from site_builder.importers.timelinejs import import_timelinejs
+    from site_builder.importers.timelinejs_media import fetch_image
     from site_builder.importers.timelinejs_site import site_config
     from site_builder.newfiles import WriteError
 
@@ -353,7 +357,8 @@ def run_import_timelinejs(args) -> int:
         return report_errors(errors, "import needs a site: run it in the site's folder or pass -C DIR")
     out = args.out or SitePaths(args.site).events
     try:
-        result, written, skipped = import_timelinejs(args.file, out, config, args.site)
+        fetch = functools.partial(fetch_image, allow_local=args.allow_local_addresses)
+        result, written, skipped = import_timelinejs(args.file, out, config, args.site, fetch)
     except ContentError as exc:
         return report_errors(exc.diagnostics, "nothing imported")
     except (WriteError, OSError) as exc:

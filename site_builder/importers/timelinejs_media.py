@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import urllib.error
+import http.client
+import ipaddress
 import urllib.request
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -101,12 +103,16 @@ def _quoted(raw: str, credit: str) -> Quoted:
     return Quoted(" ".join(body.split()), who, links[-1] if links else None)
 
 
-def fetch_image(url: str, limit: int = MAX_IMAGE_BYTES, timeout: float = FETCH_TIMEOUT) -> tuple[bytes, str] | str:
+def fetch_image(url: str, limit: int = MAX_IMAGE_BYTES, timeout: float = FETCH_TIMEOUT,
+                allow_local: bool = False) -> tuple[bytes, str] | str:
     """(the image's bytes, its extension) or why not: only http(s), redirects too, an image type
-    the site can process, at most `limit` bytes, within `timeout` seconds."""
+    the site can process, at most `limit` bytes, within `timeout` seconds. A timeline is often
+    someone else's file: it may not make this machine fetch from itself or its network (loopback,
+    private, link-local addresses), unless allow_local (`import --allow-local-addresses`)."""
     if web_url(url) is None:
         return "not reachable (only http and https addresses are fetched)"
-    opener = urllib.request.build_opener(_WebOnlyRedirects)
+    handlers = [_WebOnlyRedirects] if allow_local else [_WebOnlyRedirects, _PublicHTTPHandler, _PublicHTTPSHandler]
+    opener = urllib.request.build_opener(*handlers)
     request = urllib.request.Request(url, headers={"User-Agent": "site-builder-import"})
     try:
         with opener.open(request, timeout=timeout) as response:
@@ -119,6 +125,38 @@ def fetch_image(url: str, limit: int = MAX_IMAGE_BYTES, timeout: float = FETCH_T
     if len(data) > limit:
         return f"over the limit of {limit:,} bytes"
     return data, IMAGE_TYPES[kind]
+
+
+def _refuse_local(connection) -> None:
+    """Checked on the socket actually connected, so a name that resolves elsewhere on a second
+    lookup (DNS rebinding) is caught too."""
+    address = ipaddress.ip_address(connection.sock.getpeername()[0].split("%")[0])
+    if not address.is_global:
+        connection.close()
+        raise OSError(f"{address} is an address of this machine or its network "
+                      "(import --allow-local-addresses fetches from there)")
+
+
+class _PublicHTTPConnection(http.client.HTTPConnection):
+    def connect(self):
+        super().connect()
+        _refuse_local(self)
+
+
+class _PublicHTTPSConnection(http.client.HTTPSConnection):
+    def connect(self):
+        super().connect()
+        _refuse_local(self)
+
+
+class _PublicHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_PublicHTTPConnection, req)
+
+
+class _PublicHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_PublicHTTPSConnection, req, context=self._context)
 
 
 class _WebOnlyRedirects(urllib.request.HTTPRedirectHandler):
