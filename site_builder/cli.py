@@ -298,10 +298,14 @@ def run_new_source(args) -> int:
 
 
 def run_new_site(args) -> int:
-    from site_builder.scaffold import new_site
+    from site_builder.scaffold import installed_from, new_site
 
-    return _scaffolded(lambda: new_site(args.dir, args.title, args.package),
-                       f"next: cd {printable(str(args.dir))} && site-builder serve")
+    status = _scaffolded(lambda: new_site(args.dir, args.title, args.package),
+                         f"next: cd {printable(str(args.dir))} && site-builder serve")
+    warning = installed_from()[1] if args.package is None and status == 0 else None
+    if warning:
+        say(f"site-builder: warning: {warning}", err=True)
+    return status
 
 
 def _scaffolded(write, next_step: str) -> int:

@@ -221,11 +221,35 @@ def new_site(folder: Path, title: str | None = None, package: str | None = None)
     return _write(files)
 
 
+def installed_from() -> tuple[str, str | None]:
+    """The requirement that installs the site-builder running now, where a deploy can fetch it
+    too, and a warning when it cannot: a version from the package index, the git commit or the web
+    address it came from (PEP 610's direct_url.json); a local folder or file reaches no deploy."""
+    import json
+    from importlib import metadata
+
+    pin = f"site-builder=={__version__}"
+    try:
+        origin = json.loads(metadata.distribution("site-builder").read_text("direct_url.json") or "null")
+    except (metadata.PackageNotFoundError, ValueError):
+        origin = None
+    if not isinstance(origin, dict):
+        return pin, None
+    url, vcs = str(origin.get("url", "")), origin.get("vcs_info")
+    if isinstance(vcs, dict) and url.startswith("https://") and vcs.get("commit_id"):
+        return f"site-builder @ {vcs.get('vcs', 'git')}+{url}@{vcs['commit_id']}", None
+    if "archive_info" in origin and url.startswith("https://"):
+        return f"site-builder @ {url}", None
+    return pin, (f"requirements.txt names {pin}, but this site-builder was installed from {printable(url)}, "
+                 "which a deploy cannot reach: if that version is not on the package index, run `new site` "
+                 "again with --package (a git URL, or a wheel kept in the site; docs/publishing.md)")
+
+
 def _requirement(package: str | None) -> str:
-    """The line of requirements.txt that installs site-builder: a pin of this version unless the
-    editor names another source (a git URL, a wheel's path)."""
+    """The line of requirements.txt that installs site-builder: the one that installed this
+    site-builder (installed_from) unless the editor names another source (a git URL, a wheel)."""
     if package is None:
-        return f"site-builder=={__version__}"
+        return installed_from()[0]
     if printable(package) != package or not package.strip():
         raise ScaffoldError(f"--package: '{printable(package)}' must be one line of requirements.txt, "
                             "e.g. a git URL or the path of a wheel")

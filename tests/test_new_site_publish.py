@@ -219,3 +219,42 @@ def test_an_empty_schema_folder_is_filled_and_a_deleted_file_stays_deleted(site)
     (site.root / "schema/site.schema.json").unlink()
     assert site.cli("build").returncode == 0
     assert not (site.root / "schema/site.schema.json").exists()
+
+
+def test_new_site_says_when_its_requirement_names_a_site_builder_no_deploy_can_reach(tmp_path):
+    """This checkout is installed from its folder (pip install -e .): a deploy cannot install that,
+    and site-builder==X is not on the package index."""
+    from site_builder.scaffold import installed_from
+
+    requirement, warning = installed_from()
+    assert requirement.startswith("site-builder")
+    result = subprocess.run([sys.executable, "-m", "site_builder", "new", "site", str(tmp_path / "s")],
+                            capture_output=True, text=True)
+    assert result.returncode == 0
+    assert (warning is None) == ("warning" not in result.stderr)
+    if warning:
+        assert "which a deploy cannot reach" in result.stderr and "--package" in result.stderr
+
+
+@pytest.mark.parametrize(("origin", "expected", "warns"), [
+    (None, f"site-builder=={__version__}", False),  # from the package index
+    ({"url": "https://github.com/o/site-builder", "vcs_info": {"vcs": "git", "commit_id": "abc123"}},
+     "site-builder @ git+https://github.com/o/site-builder@abc123", False),
+    ({"url": "https://example.org/site_builder-0.1.0-py3-none-any.whl", "archive_info": {}},
+     "site-builder @ https://example.org/site_builder-0.1.0-py3-none-any.whl", False),
+    ({"url": "file:///home/me/site-builder", "dir_info": {"editable": True}}, f"site-builder=={__version__}", True),
+    ({"url": "file:///tmp/site_builder-0.1.0-py3-none-any.whl", "archive_info": {}},
+     f"site-builder=={__version__}", True),
+])
+def test_a_new_sites_requirement_is_where_this_site_builder_came_from(monkeypatch, origin, expected, warns):
+    from importlib import metadata
+
+    from site_builder.scaffold import installed_from
+
+    class Installed:
+        def read_text(self, name):
+            return json.dumps(origin) if origin is not None and name == "direct_url.json" else None
+
+    monkeypatch.setattr(metadata, "distribution", lambda name: Installed())
+    requirement, warning = installed_from()
+    assert requirement == expected and (warning is not None) == warns
