@@ -9,6 +9,7 @@ from pathlib import Path
 import jinja2
 
 from site_builder.render.i18n import Language, messages
+from site_builder.render.jinja_calls import remembered
 from site_builder.render.jinja_env import ThemeEnvironment
 from site_builder.render.markdown import render_markdown
 
@@ -95,6 +96,8 @@ class Theme:
         env.policies["ext.i18n.trimmed"] = True  # a {% trans %} block's line breaks are not part of its text
         env.words = messages(self.locale_dirs, self.language, self.strings)  # i18n.words() reads it
         env.install_gettext_translations(env.words, newstyle=True)
+        env.globals["_"] = env.globals["gettext"] = remembered(env.globals["gettext"])
+        env.globals["ngettext"] = remembered(env.globals["ngettext"])
         language = Language(self.language, env.words)
         env.globals["language"] = language
         env.filters["markdown"] = render_markdown
