@@ -8,9 +8,11 @@ and its `__call__` (three attribute look-ups) before calling."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from types import BuiltinFunctionType, FunctionType, MethodType
 
+from jinja2 import pass_context
 from jinja2.runtime import Context
 from jinja2.utils import internalcode
 
@@ -39,3 +41,27 @@ class DirectCallContext(Context):
         except StopIteration:
             return __self.environment.undefined(
                 "value was undefined because a callable raised a StopIteration exception")
+
+
+
+_KEYABLE = (str, int)  # exact types: a Markup argument (equal to its text) is not kept
+
+
+def remembered(translate: Callable) -> Callable:
+    """Jinja's newstyle `gettext` or `ngettext` (ext.i18n), its result kept for arguments without
+    variables: every page asks for the same strings, each through a context call and a `%` format
+    (a large site's index of periods, an `ngettext` per period on each of its pages). The result
+    depends on the arguments and on autoescaping only (the catalogue is the environment's)."""
+    known: dict[tuple, str] = {}
+
+    @pass_context
+    def remembered(__context, *args, **variables):  # noqa: N807 (Jinja's own signature)
+        if variables or not all(type(arg) in _KEYABLE for arg in args):
+            return translate(__context, *args, **variables)
+        key = (*args, __context.eval_ctx.autoescape)
+        found = known.get(key)
+        if found is None:
+            found = known[key] = translate(__context, *args)
+        return found
+
+    return remembered

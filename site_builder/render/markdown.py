@@ -9,6 +9,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from site_builder.htmltext import html_to_text
+from site_builder.render.simple_markdown import simple_paragraph
 
 
 def _is_web_link(url: str) -> bool:
@@ -34,6 +35,9 @@ def render_markdown(text: str) -> Markup:
     plain = _plain_paragraph(text)
     if plain is not None:
         return Markup(plain)
+    simple = simple_paragraph(text)
+    if simple is not None:
+        return Markup(simple[0])
     return Markup(_parser().render(text))
 
 
@@ -55,7 +59,10 @@ def _plain_paragraph(text: str) -> str | None:
 def markdown_text(text: str) -> str:
     """The words a summary shows, white space folded (search records, the text filter's data):
     html_to_text(render_markdown(text)), without the parser and the HTML parser for a line of
-    plain words, which they give back as it is."""
+    plain words (given back as it is) or a simple_paragraph (its words)."""
     if _plain_paragraph(text) is not None:
         return " ".join(text.split())
+    simple = simple_paragraph(text)
+    if simple is not None:
+        return simple[1]
     return html_to_text(render_markdown(text))

@@ -11,6 +11,7 @@ import jinja2
 from site_builder.errors import ContentError, Diagnostic
 from site_builder.model import SiteConfig
 from site_builder.render.i18n import Language, TemplateWords, language_error, messages, string_errors
+from site_builder.render.jinja_calls import remembered
 from site_builder.render.jinja_env import ThemeEnvironment
 from site_builder.render.markdown import render_markdown
 from site_builder.render.packaged import packaged_themes
@@ -107,6 +108,8 @@ class Theme:
         env.policies["ext.i18n.trimmed"] = True  # a {% trans %} block's line breaks are not part of its text
         env.words = messages(self.locale_dirs, self.language, self.strings)  # i18n.words() reads it
         env.install_gettext_translations(TemplateWords(env.words), newstyle=True)
+        env.globals["_"] = env.globals["gettext"] = remembered(env.globals["gettext"])
+        env.globals["ngettext"] = remembered(env.globals["ngettext"])
         language = Language(self.language, env.words)
         env.globals["language"] = language
         env.filters["markdown"] = render_markdown
