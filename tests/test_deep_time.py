@@ -226,3 +226,29 @@ def test_years_ago_use_million_or_billion_only_when_that_reads_exactly():
     assert years_text(66_000_000) == "66 million"
     assert years_text(13_799_630_000) == "13,799,630,000"  # not "13799.63 million"
     assert years_text(12_000) == "12,000"
+
+
+@pytest.fixture
+def under_way(site, monkeypatch):
+    """Two ongoing events known to the year and to the month, built on 2025-12-06."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764979200")  # 2025-12-06 UTC
+    site.event("blockade", f"title: A blockade holds\ndate: 2025\nend: ongoing\n{QUOTE}")
+    site.event("strike", f"title: A strike goes on\ndate: 2025-11\nend: present\n{QUOTE}")
+    return site
+
+
+def test_feed_never_dates_an_ongoing_event_after_the_build_date(under_way):
+    data = outputs(under_way)["feed.xml"]
+    feed = feedparser.parse(data)
+    published = {e.link.rstrip("/").rsplit("/", 1)[-1]: e.published for e in feed.entries}
+    assert published["blockade"] == "2025-12-06T00:00:00Z"  # not the end of 2025
+    assert published["strike"] == "2025-11-30T23:59:59Z"  # its month ended before the build
+    assert feed.feed.updated == "2025-12-06T00:00:00Z"
+
+
+def test_ics_runs_an_ongoing_event_to_the_build_date_whatever_its_precision(under_way):
+    cal = icalendar.Calendar.from_ical(outputs(under_way)["events.ics"])
+    entries = {str(e["uid"]).split("@")[0]: e for e in cal.walk("VEVENT")}
+    assert entries["blockade"].decoded("dtstart").isoformat() == "2025-01-01"
+    assert entries["blockade"].decoded("dtend").isoformat() == "2025-12-07"  # DTEND is exclusive
+    assert entries["strike"].decoded("dtend").isoformat() == "2025-12-07"
