@@ -88,9 +88,13 @@ def test_every_supported_timed_day_has_an_instant_in_utc(day, hour, zone):
 
 # --- every form: CE, BCE and years ago ------------------------------------------------------------
 
+BEFORE_PRESENT = 1950  # "N years ago" counts back from radiocarbon's fixed present
+
+
 @st.composite
 def written_dates(draw) -> tuple[str, PartialDate]:
-    """A date as an editor writes it, in any form, and the date it must read as."""
+    """A date as an editor writes it, in any form, and the date it must read as (its year
+    astronomical: 1 BCE is 0, and N years ago is 1950 - N)."""
     form = draw(st.sampled_from(["ce", "bce", "ago"]))
     if form == "ago":
         count = draw(st.one_of(st.integers(10_000, 10**7), st.integers(1, 13_800).map(lambda n: n * 10**6)))
@@ -98,8 +102,8 @@ def written_dates(draw) -> tuple[str, PartialDate]:
         size = {"": 1, " million": 10**6, " billion": 10**9}[scale]
         if count % size == 0 and count // size:
             amount = f"{count // size:,}" if draw(st.booleans()) else str(count // size)
-            return f"{amount}{scale} years ago", PartialDate(-count, years_ago=True)
-        return f"{count:,} years ago", PartialDate(-count, years_ago=True)
+            return f"{amount}{scale} years ago", PartialDate(BEFORE_PRESENT - count, years_ago=True)
+        return f"{count:,} years ago", PartialDate(BEFORE_PRESENT - count, years_ago=True)
     day = partial(draw(days), draw(precisions))
     if form == "ce":
         return day.iso(), day
@@ -115,11 +119,29 @@ def test_every_form_reads_as_the_date_it_names(written):
 
 @given(written_dates(), written_dates())
 def test_dates_of_every_form_sort_by_integers_in_time_order(a, b):
+    # When each happened comes from the test's own reading (a[1], b[1]), not from the parser's.
     first, second = parse_partial_date(a[0]), parse_partial_date(b[0])
-    if first.end_position() <= second.position():  # all of first comes before second begins
+    if a[1].end_position() <= b[1].position():  # all of first comes before second begins
         assert first.sort_key() < second.sort_key()
-    if first.precision == second.precision and first.position() < second.position():
+    if a[1].precision == b[1].precision and a[1].position() < b[1].position():
         assert first.sort_key() < second.sort_key()
+
+
+@st.composite
+def near_deep_time(draw) -> tuple[str, float, float]:
+    """A BCE year or a years-ago date where they meet (12,000 to 8,000 years before 1950), with the
+    span of time it names as astronomical years."""
+    if draw(st.booleans()):
+        count = draw(st.integers(10_000, 12_000))
+        return f"{count:,} years ago", BEFORE_PRESENT - count, BEFORE_PRESENT - count + 1
+    number = draw(st.integers(6_000, 9_999))
+    return f"{number} BCE", 1 - number, 2 - number
+
+
+@given(near_deep_time(), near_deep_time())
+def test_years_ago_and_bce_years_where_they_meet_sort_by_time(a, b):
+    if a[2] <= b[1]:
+        assert parse_partial_date(a[0]).sort_key() < parse_partial_date(b[0]).sort_key()
 
 
 @given(days, precisions)

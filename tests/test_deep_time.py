@@ -62,8 +62,23 @@ def test_every_date_form_reads_and_shows_as_a_reader_expects(text, shown, iso):
 
 def test_years_are_astronomical_and_years_ago_exact():
     assert parse_partial_date("44 BCE").year == -43
-    assert parse_partial_date("13.8 billion years ago").year == -13_800_000_000
+    assert parse_partial_date("13.8 billion years ago").year == 1950 - 13_800_000_000
     assert parse_partial_date("12,000 years ago").precision == "year"
+
+
+def test_years_ago_count_back_from_1950_so_they_sort_against_bce_years():
+    # 9999 BCE is 11,948 years before 1950: before "11,000 years ago", not after "10,000 years ago".
+    written = ["10,000 years ago", "9999 BCE", "11,000 years ago", "8052 BCE"]
+    ordered = sorted(written, key=lambda text: parse_partial_date(text).sort_key())
+    assert ordered == ["9999 BCE", "11,000 years ago", "8052 BCE", "10,000 years ago"]
+    assert parse_partial_date("12,000 years ago").year == -10_050
+    assert parse_partial_date("12,000 years ago").format() == "12,000 years ago"
+
+
+def test_years_ago_are_shown_as_written_in_every_language():
+    from site_builder.render.i18n import Language
+
+    assert Language("de").date(parse_partial_date("12,000 years ago")) == "vor 12.000 Jahren"
 
 
 @pytest.mark.parametrize("text, hint", [
@@ -75,6 +90,12 @@ def test_years_are_astronomical_and_years_ago_exact():
     ("610", "four digits: '0610'"),
     ("66 million years", "'66 million years ago'"),
     ("present", "`end: present`"),
+    ("13,8 billion years ago", "with a point, not a comma: '13.8 billion years ago'"),
+    ("2,5 million years", "'2.5 million years ago'"),
+    ("99999", "years after 9999 are not supported; for deep time write 'N years ago'"),
+    ("10000 BCE", "10000 BCE is '11,949 years ago'"),
+    ("-12000", "12000 BCE is '13,949 years ago'"),
+    ("5000 years ago", "5,000 years before 1950 is '3051 BCE'"),
 ])
 def test_near_misses_say_what_to_write(text, hint):
     with pytest.raises(DateError) as refused:
@@ -105,7 +126,7 @@ def test_position_is_the_fractional_astronomical_year_of_the_first_instant():
     assert parse_partial_date("2025").position() == 2025.0
     assert parse_partial_date("2025-07-02").position() == 2025 + 182 / 365
     assert parse_partial_date("0001-03-01 BCE").position() == 0 + 60 / 366  # 1 BCE is a leap year
-    assert parse_partial_date("13.8 billion years ago").position() == -13_800_000_000
+    assert parse_partial_date("13.8 billion years ago").position() == 1950 - 13_800_000_000
 
 
 def test_the_build_date_is_source_date_epoch_when_set(monkeypatch):
@@ -175,7 +196,7 @@ def test_exports_hold_expanded_years_and_ongoing(deep_site):
     jsonschema.validate(data, schema, format_checker=jsonschema.FormatChecker())
     dates = {e["id"]: e["date"] for e in data["events"]}
     assert dates["ides"]["start"] == "-0043-03-15"
-    assert dates["big-bang"]["start"] == "-13800000000"
+    assert dates["big-bang"]["start"] == "-13799998050"  # astronomical, counted from 1950
     assert dates["talks-continue"]["ongoing"] is True and dates["talks-continue"]["end"] is None
     rows = {row["id"]: row for row in csv.DictReader(io.StringIO(files["events.csv"].decode("utf-8-sig")))}
     assert rows["talks-continue"]["end"] == "present"
@@ -183,6 +204,7 @@ def test_exports_hold_expanded_years_and_ongoing(deep_site):
     slides = {s["unique_id"]: s for s in json.loads(files["timeline.json"])["events"]}
     # TimelineJS writes 44 BCE as the year -44 (its era label negates the year; no year 0).
     assert slides["ides"]["start_date"]["year"] == "-44"
+    assert slides["big-bang"]["start_date"]["year"] == "-13800000000"  # TimelineJS: N years ago is -N
     assert slides["ides"]["display_date"] == "March 15, 44 BCE"
     assert slides["talks-continue"]["display_date"] == "since June 2, 2025, ongoing"
     assert slides["truce-holds"]["display_date"] == "since July 1, 2025, ongoing"
@@ -204,3 +226,29 @@ def test_years_ago_use_million_or_billion_only_when_that_reads_exactly():
     assert years_text(66_000_000) == "66 million"
     assert years_text(13_799_630_000) == "13,799,630,000"  # not "13799.63 million"
     assert years_text(12_000) == "12,000"
+
+
+@pytest.fixture
+def under_way(site, monkeypatch):
+    """Two ongoing events known to the year and to the month, built on 2025-12-06."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764979200")  # 2025-12-06 UTC
+    site.event("blockade", f"title: A blockade holds\ndate: 2025\nend: ongoing\n{QUOTE}")
+    site.event("strike", f"title: A strike goes on\ndate: 2025-11\nend: present\n{QUOTE}")
+    return site
+
+
+def test_feed_never_dates_an_ongoing_event_after_the_build_date(under_way):
+    data = outputs(under_way)["feed.xml"]
+    feed = feedparser.parse(data)
+    published = {e.link.rstrip("/").rsplit("/", 1)[-1]: e.published for e in feed.entries}
+    assert published["blockade"] == "2025-12-06T00:00:00Z"  # not the end of 2025
+    assert published["strike"] == "2025-11-30T23:59:59Z"  # its month ended before the build
+    assert feed.feed.updated == "2025-12-06T00:00:00Z"
+
+
+def test_ics_runs_an_ongoing_event_to_the_build_date_whatever_its_precision(under_way):
+    cal = icalendar.Calendar.from_ical(outputs(under_way)["events.ics"])
+    entries = {str(e["uid"]).split("@")[0]: e for e in cal.walk("VEVENT")}
+    assert entries["blockade"].decoded("dtstart").isoformat() == "2025-01-01"
+    assert entries["blockade"].decoded("dtend").isoformat() == "2025-12-07"  # DTEND is exclusive
+    assert entries["strike"].decoded("dtend").isoformat() == "2025-12-07"

@@ -208,8 +208,8 @@ def test_deep_time_exports_and_imports_back_to_the_same_dates(site, tmp_path):
     site.event("caesar", "title: Caesar\ndate: 0044-03-15 BCE\ndraft: true\nexcerpts: []\n")
     assert site.cli("build", "--drafts").returncode == 0
     data = json.loads((site.root / "build" / "timeline.json").read_text(encoding="utf-8"))
-    years = {e["unique_id"]: e["start_date"]["year"] for e in data["events"]}
-    assert years["caesar"] == "-44" and years["big-bang"] == "-13800000000"
+    years = {e["unique_id"]: e["start_date"]["year"] for e in data["events"] if e["unique_id"] != "2025-08-15-talks"}
+    assert years == {"caesar": "-44", "big-bang": "-13800000000"}
     report = convert(data, {})
     assert {e.id: e.record["date"] for e in report.events if e.id in ("caesar", "big-bang")} == {
         "caesar": "0044-03-15 BCE", "big-bang": "13.8 billion years ago"}

@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import lru_cache, cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from site_builder.model.dates import PartialDate, days_in_month
+from site_builder.model.dates import YEARS_AGO_FROM, PartialDate, days_in_month
 
 # ASCII digits only: `\d` and int() also take "２０２５" and Arabic-Indic digits.
 _DATE_RE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
@@ -19,6 +19,9 @@ _AMOUNT_RE = re.compile(r"[0-9][0-9.,]*\s+(?:(?:million|billion)(?:\s+years?)?|y
 _ERA_FIRST_RE = re.compile(r"(?:BCE|BC|B\.C\.(?:E\.)?)\s*([0-9]+)", re.IGNORECASE)
 _DOTTED_RE = re.compile(r"([0-9]+)\s*B\.C\.(?:E\.)?", re.IGNORECASE)
 _CE_RE = re.compile(r"(?:(?:AD|A\.D\.)\s*([0-9]+)|([0-9]+)\s*(?:CE|AD|A\.D\.|C\.E\.))", re.IGNORECASE)
+# "13,8 billion years ago": a decimal comma (ru, de, fr), not a thousands separator.
+_DECIMAL_COMMA_RE = re.compile(r"([0-9]+),([0-9]{1,2})(\s+(?:million|billion)(?:\s+years?(?:\s+ago)?)?"
+                               r"|\s+years?(?:\s+ago)?)", re.IGNORECASE)
 ONGOING_WORDS = ("present", "ongoing")
 MIN_YEARS_AGO = 10_000  # nearer than this, a year (BCE or CE) says it exactly
 MAX_YEARS_AGO = 10**12
@@ -60,9 +63,7 @@ def _calendar_date(text: str, year_text: str, month_text: str | None, day_text: 
     number = int(year_text)
     month, day = (int(g) if g else None for g in (month_text, day_text))
     if bce and not 1 <= number <= 9999:
-        raise DateError(f"'{text}' is outside the years 1 to 9999 BCE",
-                        hint="there is no year 0: 1 BCE comes right before 0001; further back, write "
-                             "'12,000 years ago'")
+        raise DateError(f"'{text}' is outside the years 1 to 9999 BCE", hint=_before_9999_bce_hint(number))
     if not bce:
         check_year(number, text)
     year = 1 - number if bce else number  # astronomical: 1 BCE is the year 0
@@ -82,18 +83,38 @@ def _years_ago(text: str, amount: str, scale: str | None) -> PartialDate:
         raise DateError(f"'{text}' is not a whole number of years",
                         hint="write fewer decimals, e.g. '2.5 million years ago'")
     if count < MIN_YEARS_AGO:
+        year = PartialDate(YEARS_AGO_FROM - int(count))
+        written = f"{year.year:04d}" if year.year >= 1 else f"{1 - year.year} BCE"
         raise DateError(f"'{text}' is nearer than {MIN_YEARS_AGO:,} years ago",
-                        hint="write a year instead: '3000 BCE', or '0610' for the year 610")
+                        hint=f"write the year instead: {int(count):,} years before {YEARS_AGO_FROM} is '{written}'")
     if count > MAX_YEARS_AGO:
         raise DateError(f"'{text}' is further back than {MAX_YEARS_AGO // 10**9:,} billion years ago",
                         hint="check for a typo: the universe is about 13.8 billion years old")
-    return PartialDate(-int(count), years_ago=True)
+    return PartialDate(YEARS_AGO_FROM - int(count), years_ago=True)
+
+
+def _before_9999_bce_hint(number: int) -> str:
+    """Further back than 9999 BCE, deep time says it: N BCE is N + 1949 years before 1950."""
+    if number == 0:
+        return "there is no year 0: 1 BCE comes right before 0001"
+    ago = PartialDate(1 - number).years_before_present()
+    return f"before 9999 BCE, write years ago, counted from {YEARS_AGO_FROM}: {number} BCE is '{ago:,} years ago'"
 
 
 def near_miss_hint(text: str) -> str:
     """What the editor most likely meant by a date site-builder cannot read."""
     if re.fullmatch(r"-[0-9]+(?:-[0-9]{2}){0,2}", text):
+        number = int(text[1:].split("-")[0])
+        if number > 9999:
+            return _before_9999_bce_hint(number)
         return f"write the year before 1 with its era: '{text[1:].lstrip('0') or '1'} BCE'"
+    if re.fullmatch(r"[0-9]{5,}(?:-[0-9]{2}){0,2}", text):
+        return "years after 9999 are not supported; for deep time write 'N years ago', e.g. '12,000 years ago'"
+    m = _DECIMAL_COMMA_RE.fullmatch(text)
+    if m:
+        scale = re.sub(r"\s+years?(?:\s+ago)?$", "", m.group(3), flags=re.IGNORECASE)
+        fixed = f"{m.group(1)}.{m.group(2)}{scale} years ago"
+        return f"write the decimal with a point, not a comma: '{fixed}'"
     m = _ERA_FIRST_RE.fullmatch(text) or _DOTTED_RE.fullmatch(text)
     if m:
         return f"write the era after the year: '{int(m.group(1))} BCE'"

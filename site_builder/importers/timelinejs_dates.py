@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-YEARS_AGO_FROM = 10_000  # from here back, "N years ago"; nearer, a year BCE says it exactly
+DEEP_TIME_FROM = 10_000  # from here back, "N years ago"; nearer, a year BCE says it exactly
 
 
 class DateNotKept(ValueError):
@@ -30,7 +30,7 @@ def date_text(year: int, month: int | None, day: int | None) -> tuple[str, str |
     its readers saw and what is kept; its year 0 has no equal (there is no year 0) and becomes 1 BCE."""
     if year > 9999:
         raise DateNotKept(f"the year {year} is after 9999, the last year a date can have")
-    if year <= -YEARS_AGO_FROM:
+    if year <= -DEEP_TIME_FROM:
         dropped = " (its month and day are dropped: deep time has years only)" if month else ""
         return years_ago_text(-year), (f"the year {year} is written as years ago{dropped}" if dropped else None)
     parts = (f"-{month:02d}" if month else "") + (f"-{day:02d}" if month and day else "")

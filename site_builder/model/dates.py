@@ -15,6 +15,9 @@ from zoneinfo import ZoneInfo
 MONTHS = ["January", "February", "March", "April", "May", "June", "July",
           "August", "September", "October", "November", "December"]
 SHORT_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+# "N years ago" counts back from this year, radiocarbon dating's "Before Present": a fixed present,
+# so a date means the same year in every build and sorts exactly against BCE years.
+YEARS_AGO_FROM = 1950
 
 
 # Days before each month in a common year; proleptic Gregorian throughout.
@@ -43,7 +46,7 @@ def build_date() -> date:
 
 @dataclass(frozen=True)
 class PartialDate:
-    year: int  # astronomical: 0 is 1 BCE, -43 is 44 BCE; -N for a date written "N years ago"
+    year: int  # astronomical: 0 is 1 BCE, -43 is 44 BCE; YEARS_AGO_FROM - N for "N years ago"
     month: int | None = None
     day: int | None = None
     years_ago: bool = False  # written "N years ago" (year precision), and shown so
@@ -138,8 +141,12 @@ class PartialDate:
     def year_text(self) -> str:
         """The year as readers write it: "610", "44 BCE", "13.8 billion years ago"."""
         if self.years_ago:
-            return f"{years_text(-self.year)} years ago"
+            return f"{years_text(self.years_before_present())} years ago"
         return str(self.year) if self.year > 0 else f"{1 - self.year} BCE"
+
+    def years_before_present(self) -> int:
+        """How many years before YEARS_AGO_FROM the year is: N of a date written "N years ago"."""
+        return YEARS_AGO_FROM - self.year
 
     def era_text(self) -> str:
         """The year without its era ("44" of "44 BCE"), for a range that names the era once."""

@@ -119,8 +119,8 @@ def vevent_properties(ctx: RenderContext, event: Event, host: str) -> list[tuple
         props.append(("dtstart", instant))
     else:
         last = (when.end or when.start).last_day()
-        if when.ongoing:
-            last = max(last, build_date())
+        if when.ongoing:  # runs to the build date, not to the end of the month or year it began in
+            last = max(when.start.first_day(), build_date())
         props.append(("dtstart", when.start.first_day()))
         props.append(("dtend", last + timedelta(days=1)))  # DTEND of an all-day entry is exclusive
         if when.start.precision != "day" or when.ongoing:

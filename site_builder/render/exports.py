@@ -161,7 +161,8 @@ def _source_record(ctx: RenderContext, source: Source) -> dict:
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 # ISO 8601, with expanded years before 0000: "-0043-03-15" is March 15, 44 BCE (astronomical year
-# -43); a date written "66 million years ago" is the year "-66000000" (its display says "about").
+# -43); a date written "66 million years ago" is its astronomical year counted from 1950 (radiocarbon's
+# "Before Present"), "-65998050"; its display says "66 million years ago".
 _PARTIAL_DATE = {"type": "string", "pattern": r"^(\d{4}|-\d{4,})(-\d{2}(-\d{2})?)?$"}
 
 # The published contract of events.json. Raise SCHEMA_VERSION on any change that could break a reader.
@@ -369,7 +370,11 @@ def _timelinejs_media(ctx: RenderContext, media) -> dict:
 
 def _timelinejs_date(date) -> dict:
     # TimelineJS writes 44 BCE as -44 (its label on the absolute year); ours is astronomical (-43).
-    year = date.year if date.year >= 1 or getattr(date, "years_ago", False) else date.year - 1
+    # "N years ago" is -N there (its cosmology example's -13800000000), which the importer reads back.
+    if getattr(date, "years_ago", False):
+        year = -date.years_before_present()
+    else:
+        year = date.year if date.year >= 1 else date.year - 1
     parts = {"year": str(year)}
     if date.month:
         parts["month"] = str(date.month)

@@ -10,6 +10,7 @@ from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
 from site_builder.model import Event, Site
+from site_builder.model.dates import build_date
 from site_builder.render.exports import event_text_html
 from site_builder.render.pages import RenderContext
 from site_builder.render.i18n import Language
@@ -21,8 +22,9 @@ FEED_SIZE = 50  # newest events in the feed; the full record is in events.json
 
 def event_published(site: Site, event: Event) -> datetime:
     """The event's exact instant when known; else the last second of the day, month or year it is
-    known to within (it certainly happened by then), as the site's own order has it. An event
-    outside the feed's years (BCE, years ago, 9999) was published with its latest source."""
+    known to within (it certainly happened by then), as the site's own order has it, or the build date
+    for an ongoing one. An event outside the feed's years (BCE, years ago, 9999) was published with
+    its latest source."""
     instant = event.when.instant()
     if instant:
         return instant.astimezone(UTC)
@@ -30,7 +32,10 @@ def event_published(site: Site, event: Event) -> datetime:
     if not (start.in_calendar() and start.year < 9999):
         return max((_source_published(site, x.source_id) for x in event.excerpts), default=_EARLIEST)
     zone = ZoneInfo(event.when.zone or site.config.timezone)
-    return datetime.combine(event.when.start.last_day(), time(23, 59, 59), zone).astimezone(UTC)
+    known_by = datetime.combine(event.when.start.last_day(), time(23, 59, 59), zone).astimezone(UTC)
+    if event.when.ongoing:  # under way at the build, so begun by then: never dated after the build
+        return min(known_by, datetime.combine(build_date(), time(0), UTC))
+    return known_by
 
 
 _EARLIEST = datetime(1, 1, 1, tzinfo=UTC)  # a draft without sources, in a preview

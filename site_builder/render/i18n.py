@@ -276,7 +276,7 @@ class Language:
         """A date Babel's calendar cannot hold: before the year 1, or written "years ago". The
         day and month in CLDR's words (taken from a leap year), then the year with CLDR's era."""
         if day.years_ago:
-            return self._words.gettext("%(amount)s years ago") % {"amount": self.amount(-day.year)}
+            return self._words.gettext("%(amount)s years ago") % {"amount": self.amount(day.years_before_present())}
         era = self.locale.eras["abbreviated"][0 if day.year <= 0 else 1]
         number = 1 - day.year if day.year <= 0 else day.year
         year = f"{format_decimal(number, locale=self.locale, group_separator=False)} {era}"
