@@ -45,8 +45,9 @@ def assert_as_markdown_it(text: str) -> bool:
     simple = simple_paragraph(text)
     if simple is None:
         return False
-    html = _parser().render(text)
-    assert simple[0] == html, text
+    md = _parser()
+    html = md.render(text)
+    assert md.renderer.render(simple[0], md.options, {}) == html, text
     assert simple[1] == html_to_text(html), text
     return True
 

@@ -9,7 +9,9 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from site_builder.htmltext import html_to_text
-from site_builder.render.simple_markdown import simple_paragraph
+from markdown_it.token import Token
+
+from site_builder.render.simple_markdown import paragraph, simple_paragraph
 
 
 def _is_web_link(url: str) -> bool:
@@ -32,13 +34,13 @@ def _parser() -> MarkdownIt:
 
 @lru_cache(maxsize=65536)  # larger than a big site's summaries: list pages render each again
 def render_markdown(text: str) -> Markup:
-    plain = _plain_paragraph(text)
-    if plain is not None:
-        return Markup(plain)
-    simple = simple_paragraph(text)
-    if simple is not None:
-        return Markup(simple[0])
-    return Markup(_parser().render(text))
+    md = _parser()
+    if _plain_paragraph(text):  # the tokens the parser would make, without parsing
+        tokens = paragraph([Token("text", "", 0, content=text.rstrip(" \t\n"))], text)
+    else:
+        simple = simple_paragraph(text)
+        tokens = simple[0] if simple is not None else md.parse(text)
+    return Markup(md.renderer.render(tokens, md.options, {}))
 
 
 # A character Markdown may read as syntax (inline marks, entities, escapes, autolinks), or white
@@ -46,21 +48,19 @@ def render_markdown(text: str) -> Markup:
 _SYNTAX = re.compile(r"[\\`*_\[\]<>&!|~]|[^\S ]")
 
 
-def _plain_paragraph(text: str) -> str | None:
-    """What markdown-it makes of one line of plain words, as most summaries are, without running it:
-    the paragraph, with only `"` to escape. None when the text may hold any syntax at all (the parser
-    decides); starting with a letter, the line is no list, heading, quote, fence nor indented code."""
+def _plain_paragraph(text: str) -> bool:
+    """Whether the text is one line of plain words, as most summaries are: one paragraph of one text
+    token to markdown-it. False when the text may hold any syntax at all (the parser decides);
+    starting with a letter, the line is no list, heading, quote, fence nor indented code."""
     stripped = text.rstrip(" \t\n")
-    if not stripped[:1].isalpha() or _SYNTAX.search(stripped):
-        return None
-    return "<p>" + stripped.replace('"', "&quot;") + "</p>\n"
+    return stripped[:1].isalpha() and not _SYNTAX.search(stripped)
 
 
 def markdown_text(text: str) -> str:
     """The words a summary shows, white space folded (search records, the text filter's data):
     html_to_text(render_markdown(text)), without the parser and the HTML parser for a line of
     plain words (given back as it is) or a simple_paragraph (its words)."""
-    if _plain_paragraph(text) is not None:
+    if _plain_paragraph(text):
         return " ".join(text.split())
     simple = simple_paragraph(text)
     if simple is not None:

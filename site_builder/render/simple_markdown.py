@@ -1,10 +1,13 @@
-"""The common summary, one line of words with *emphasis*, **strong** words and web links, as
-markdown-it renders it (render/markdown.py), without running it: markdown-it is a large share of a
-big site's render. Anything else goes to markdown-it; tests/test_simple_markdown.py compares the two."""
+"""The common summary, one line of words with *emphasis*, **strong** words and web links, read
+without markdown-it's parser (a large share of a big site's render) into the tokens it would make;
+markdown-it's own renderer writes the HTML. Anything else goes to the parser;
+tests/test_simple_markdown.py compares the two."""
 
 from __future__ import annotations
 
 import re
+
+from markdown_it.token import Token
 
 # Plain words: no character Markdown may read as syntax, nor NUL (markdown-it makes it U+FFFD);
 # white space other than a plain space is refused first (_ODD_SPACE). Brackets and `*` only in the
@@ -23,14 +26,14 @@ _TOKEN = re.compile(
     rf"|(?P<plain>{_PLAIN}+)")
 
 
-def simple_paragraph(text: str) -> tuple[str, str] | None:
-    """(HTML as markdown-it gives it, the words it shows with white space folded) for one line made
-    only of plain words, emphasis and web links; None for anything else. Starting with a letter,
-    `*` or `[`, the line is no list, heading, quote, fence nor indented code."""
+def simple_paragraph(text: str) -> tuple[list[Token], str] | None:
+    """(the block tokens markdown-it's parser makes, the words they show with white space folded)
+    for one line made only of plain words, emphasis and web links; None for anything else. Starting
+    with a letter, `*` or `[`, the line is no list, heading, quote, fence nor indented code."""
     stripped = text.rstrip(" \t\n")
     if (stripped[:1] not in ("*", "[") and not stripped[:1].isalpha()) or _ODD_SPACE.search(stripped):
         return None
-    html: list[str] = ["<p>"]
+    children: list[Token] = []
     words: list[str] = []
     at = 0
     for found in _TOKEN.finditer(stripped):
@@ -38,17 +41,24 @@ def simple_paragraph(text: str) -> tuple[str, str] | None:
             return None
         at = found.end()
         kind = found.lastgroup
+        part = found.group("label" if kind == "url" else kind)
         if kind == "plain":
-            part = found.group("plain")
-            html.append(part.replace('"', "&quot;"))
+            children.append(Token("text", "", 0, content=part))
         elif kind == "url":
-            part = found.group("label")
-            html.append(f'<a href="{found.group("url")}" rel="nofollow noopener">{part.replace(chr(34), "&quot;")}</a>')
+            children += [Token("link_open", "a", 1, attrs={"href": found.group("url")}),
+                         Token("text", "", 0, content=part), Token("link_close", "a", -1)]
         else:
-            part = found.group(kind)
-            html.append(f"<{kind}>{part.replace(chr(34), '&quot;')}</{kind}>")
+            mark = "**" if kind == "strong" else "*"
+            children += [Token(f"{kind}_open", kind, 1, markup=mark), Token("text", "", 0, content=part),
+                         Token(f"{kind}_close", kind, -1, markup=mark)]
         words.append(part)
     if at != len(stripped):
         return None
-    html.append("</p>\n")
-    return "".join(html), " ".join("".join(words).split())
+    return paragraph(children, stripped), " ".join("".join(words).split())
+
+
+def paragraph(children: list[Token], content: str) -> list[Token]:
+    """One paragraph holding these inline tokens, as markdown-it's block parser wraps them."""
+    return [Token("paragraph_open", "p", 1, block=True, map=[0, 1]),
+            Token("inline", "", 0, block=True, map=[0, 1], content=content, children=children),
+            Token("paragraph_close", "p", -1, block=True)]
