@@ -10,6 +10,7 @@ import textwrap
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 import plotly.graph_objects as go
 
@@ -21,7 +22,8 @@ from site_builder.render.chart_axis import Tick
 from site_builder.render.i18n import Language
 from site_builder.render.memo import Memo
 
-PLOTLY_JS = "js/plotly.min.js"  # logical asset name: shipped from the plotly package, hashed like any asset
+PLOTLY_JS = "js/plotly.min.js"  # logical asset name: plotly.js's basic bundle (vendored), hashed like any asset
+PLOTLY_BASIC = Path(__file__).resolve().parent.parent / "vendor" / "plotly.js-basic" / "plotly-basic.min.js"
 PAD_DAYS = 2  # least room on either side of the first and last event (a week's chart is mostly events)
 PAD_SHARE = 0.02  # room on either side, as a share of the span
 STACK_STEP = 0.22  # vertical offset between rows inside a lane (events that overlap)
@@ -360,10 +362,9 @@ def _figure(chart: Chart) -> dict:
 
 @lru_cache(maxsize=1)
 def plotly_js() -> bytes:
-    """plotly.js exactly as the plotly Python package ships it (the version its figures are made for)."""
-    from importlib.resources import files
-
-    return files("plotly").joinpath("package_data", "plotly.min.js").read_bytes()
+    """plotly.js's basic bundle (scatter and bar, all the chart draws) of the version the plotly Python
+    package ships, so its figures fit; a fraction of the full bundle to fetch and parse."""
+    return PLOTLY_BASIC.read_bytes()
 
 
 _STYLE_GUARD = re.compile(rb'getElementById\("([\w.-]+)"\)\)\{var \w+=document\.createElement\("style"\)')

@@ -19,6 +19,7 @@ from site_builder.render.urls import Urls
 from site_builder.content.schema import schema_files
 
 GENERATED_ASSETS = "assets/"  # templates under this folder render to static files (e.g. lane colours)
+ROOT_FILES = ("favicon.ico",)  # static files served at their own name: browsers ask for /favicon.ico unprompted
 
 ContextFactory = Callable[[Site, dict[str, str], jinja2.Environment, Memo], RenderContext]
 
@@ -76,4 +77,7 @@ def static_outputs(site: Site, theme: Theme, env: jinja2.Environment) -> tuple[d
         rendered = env.get_template(name).render(site=site, config=site.config)
         static[name[len(GENERATED_ASSETS):]] = rendered.encode("utf-8")
     static.setdefault(PLOTLY_JS, plotly_js())  # the theme or site may pin its own copy
-    return collect_assets(static)
+    at_root = {name: static.pop(name) for name in ROOT_FILES if name in static}
+    names, outputs = collect_assets(static)
+    outputs.update(at_root)
+    return names, outputs

@@ -357,16 +357,30 @@
     var script = document.createElement('script');
     script.src = chartBox.dataset.plotlySrc;
     script.async = true;
-    script.onload = draw;
+    script.onload = function () { setTimeout(draw, 0); };  // plotly.js's own start-up is one task, the drawing others
     script.onerror = function () { chartBox.classList.add('chart-failed'); };
     document.head.appendChild(script);
   }
 
+  // The next slice of work: after a frame is painted, in a task of its own, so that the reader's
+  // input is answered between slices (no task long enough to delay it).
+  function nextSlice(fn) {
+    return new Promise(function (resolve) {
+      requestAnimationFrame(function () { setTimeout(function () { resolve(fn()); }, 0); });
+    });
+  }
+
+  // Drawn in slices: the markers on a bare layout, then the eras' bands and labels, then the
+  // event labels and ticks for the plot's real width.
   function draw() {
     plotEl.hidden = false;
     var config = { displayModeBar: false, responsive: true, scrollZoom: false, showTips: false,
                    doubleClick: 'reset', displaylogo: false };
-    window.Plotly.newPlot(plotEl, traces(shown), layout(current), config).then(function (div) {
+    var full = layout(current), bare = JSON.parse(JSON.stringify(full));
+    bare.shapes = []; bare.annotations = [];
+    syncing = true;
+    drawing = true;
+    window.Plotly.newPlot(plotEl, traces(shown), bare, config).then(function (div) {
       gd = div;
       preview.hidden = true;
       chartBox.classList.add('is-interactive');
@@ -381,8 +395,17 @@
         else goTo(point.customdata);
       });
       gd.on('plotly_relayout', onZoom);
-      placeLabels();
-      show(shown, current);  // ticks again, for the plot's real width
+      return nextSlice(function () {  // ticks again, for the plot's real width
+        var l = layout(current);
+        return window.Plotly.relayout(gd, { shapes: l.shapes || [], annotations: l.annotations || [],
+                                            'xaxis.tickvals': l.xaxis.tickvals, 'xaxis.ticktext': l.xaxis.ticktext });
+      });
+    }).then(function () {
+      return nextSlice(placeLabels);
+    }).then(function () {
+      syncing = false;
+      drawing = false;
+      if (changedWhileDrawing) show(shown, current);
       chartBox.dispatchEvent(new CustomEvent('chart:ready', { bubbles: true }));
     });
   }
@@ -400,10 +423,11 @@
 
   // The chart redraws in the next frame: the list (already changed) paints first, and a burst of
   // changes (typing) draws once.
-  var frame = 0;
+  var frame = 0, drawing = false, changedWhileDrawing = false;
   function show(ids, state) {
     shown = ids;
-    if (!gd || frame) return;
+    changedWhileDrawing = drawing;
+    if (!gd || frame || drawing) return;
     frame = requestAnimationFrame(function () {
       frame = 0;
       syncing = true;
