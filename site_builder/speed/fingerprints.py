@@ -25,9 +25,10 @@ class Unstable(Exception):
 
 
 class Fingerprints:
-    """sha256 digests of values, each object's worked out once a build: a dataclass by its fields
-    (not its cached properties, which a render may or may not have filled in), a set by its sorted
-    items' digests, anything else as pickle writes it, its objects by their own digests."""
+    """sha256 digests of values, each object's worked out once a build: a dataclass by the fields
+    its == compares (as the preview compares a page's arguments; not its cached properties, which a
+    render may or may not have filled in), a set by its sorted items' digests, anything else as
+    pickle writes it, its objects by their own digests."""
 
     def __init__(self) -> None:
         self._by_id: dict[int, tuple[object, bytes]] = {}  # the object held: its id stays its own
@@ -44,7 +45,7 @@ class Fingerprints:
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             cls = type(value)
             value = (b"dataclass", cls.__module__, cls.__qualname__,
-                     tuple(getattr(value, f.name) for f in dataclasses.fields(value)))
+                     tuple(getattr(value, f.name) for f in dataclasses.fields(value) if f.compare))
         elif isinstance(value, (set, frozenset)):
             value = (b"set", tuple(sorted(self.of(item) for item in value)))
         buffer = io.BytesIO()
