@@ -4,7 +4,9 @@ half-written is never trusted."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,9 @@ import pytest
 from site_builder.build import Options, build
 from site_builder.speed import page_store
 from site_builder.speed.page_store import StoredPages
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from generate_site import generate  # noqa: E402
 
 EVENT = "content/events/2025-06-istanbul-direct-talks.yaml"
 SOURCE = "content/sources/tass-2025-08-16-putin-alaska-takeaways.md"
@@ -152,3 +157,24 @@ def test_no_store_is_made_with_the_cache_off(real_site, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     without_store(real_site.root, monkeypatch)
     assert not (tmp_path / "xdg").exists()
+
+
+def move_to_another_year(path: Path) -> None:
+    text, moved = re.subn(r"^date: \d{4}", "date: 1999", path.read_text(encoding="utf-8"), count=1, flags=re.M)
+    assert moved == 1
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("edit", ["title", "date"])
+def test_a_large_site_by_period_after_an_edit_equals_a_build_without_the_store(edit, tmp_path, monkeypatch, counts):
+    """More than 300 events: the pages by period, rendered by forked workers, and the parent's own."""
+    root, cache = generate(tmp_path / "site", events=320, sources=12), tmp_path / "cache"
+    with_store(root, cache, monkeypatch, jobs=2)
+    event = sorted((root / "content/events").glob("*.yaml"))[100]
+    if edit == "title":
+        replace(event, "title: ", "title: Edited ")
+    else:
+        move_to_another_year(event)
+    assert with_store(root, cache, monkeypatch, jobs=2) == without_store(root, monkeypatch)
+    assert with_store(root, cache, monkeypatch, jobs=1) == without_store(root, monkeypatch)
+    assert counts[2][0] > 300  # the single-process build took most pages from the store
