@@ -102,6 +102,7 @@ def build(options: Options) -> Result:
     from site_builder.render.site import render_site
     from site_builder.scaffold import refresh_site_schemas
     from site_builder.speed.forked_render import render_into
+    from site_builder.speed.page_store import StoredPages
     from site_builder.speed.search_cache import PartCache
 
     site, left_out = _load(options, include_drafts=options.drafts, jobs=options.jobs)
@@ -115,11 +116,21 @@ def build(options: Options) -> Result:
     with locked(dest, name), _write_errors(dest, name):
         checked(options.out_dir, options.root)  # again, now that no other build can be changing it
         with staged(dest, reuse=options.spare, written=written) as staging:
+            # Pages whose reads are unchanged since an earlier build come from the page store.
+            pages = StoredPages.for_build(options.root, site, theme, options.drafts, options.base_url)
             with template_errors():
-                if workers > 1:
+                if workers > 1 and pages is not None:
+                    pages.prepare()
+                    paths = render_into(staging, site, theme, workers, pages.context, pages.flush)
+                elif workers > 1:
                     paths = render_into(staging, site, theme, workers)
+                elif pages is not None:
+                    files = render_site(site, theme, make_context=pages.make_context, memo=pages.memo)
+                    paths = write_files(staging, sorted(files.items()))
                 else:
                     paths = write_files(staging, sorted(render_site(site, theme).items()))
+            if pages is not None:
+                pages.finish(paths)
             written.update(paths)
             # After the render, not alongside it: the search index's Pagefind processes peak at about
             # the memory of the render workers, which are gone by now.

@@ -18,7 +18,7 @@ from site_builder.content.sources import load_source
 from site_builder.errors import Report
 from site_builder.model import Event, Site, SiteConfig, Source
 from site_builder.preview.indexes import carry_indexes
-from site_builder.preview.reads import MISSING, Recorder, same
+from site_builder.speed.reads import MISSING, Recorder, same
 from site_builder.speed.collector import collector_paused
 
 

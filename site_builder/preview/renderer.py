@@ -13,7 +13,7 @@ from markupsafe import Markup
 from site_builder.model import Site
 from site_builder.preview.on_request import LazyFile, LazyRun
 from site_builder.preview.packing import Dictionaries, Packed, pack, unpack
-from site_builder.preview.reads import MISSING, RecordingMemo, SiteView, same
+from site_builder.speed.reads import MISSING, RecordingMemo, SiteView, same
 from site_builder.preview.templates import Templates
 from site_builder.render.memo import Memo
 from site_builder.render.pages import CARD_TEMPLATE, RenderContext

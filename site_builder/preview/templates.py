@@ -7,7 +7,7 @@ import jinja2
 import jinja2.meta
 
 from site_builder.preview.load_steps import stamp
-from site_builder.preview.reads import MISSING
+from site_builder.speed.reads import MISSING
 from site_builder.render.theme import Theme
 
 

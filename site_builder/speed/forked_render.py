@@ -49,9 +49,14 @@ class ShareContext(RenderContext):
                 yield n
 
 
-def render_into(folder: Path, site: Site, theme: Theme, workers: int) -> list[str]:
+ContextFactory = Callable[[dict[str, str], jinja2.Environment, int, int], ShareContext]
+
+
+def render_into(folder: Path, site: Site, theme: Theme, workers: int, contexts: ContextFactory | None = None,
+                after_task: Callable[[], None] | None = None) -> list[str]:
     """Write every output file under folder; returns their paths. Raises ContentError for a
-    template error."""
+    template error. contexts(asset names, env, share, shares) makes each task's context (the page
+    store's, speed/page_store.py), after_task runs in the worker when a task ends."""
     env = theme.environment()
     asset_names, outputs = static_outputs(site, theme, env)
     outputs.update(schema_files())
@@ -61,17 +66,24 @@ def render_into(folder: Path, site: Site, theme: Theme, workers: int) -> list[st
 
     def run(task: tuple[tuple[int, ...], int, int]):
         indices, share, count = task
-        ctx = ShareContext(site, Urls(site, asset_names), env, share, count, memo)
+        if contexts is not None:
+            ctx = contexts(asset_names, env, share, count)
+        else:
+            ctx = ShareContext(site, Urls(site, asset_names), env, share, count, memo)
         paths: dict[int, list[str]] = {}
-        for index in indices:
-            try:  # each page written as soon as it is rendered
-                paths[index] = write_files(folder, ordered[index](ctx))
-            except Exception as exc:
-                diagnostic = template_diagnostic(exc)
-                if diagnostic is None:
-                    raise
-                return paths, (index, ctx.calls, diagnostic)
-        return paths, None
+        try:
+            for index in indices:
+                try:  # each page written as soon as it is rendered
+                    paths[index] = write_files(folder, ordered[index](ctx))
+                except Exception as exc:
+                    diagnostic = template_diagnostic(exc)
+                    if diagnostic is None:
+                        raise
+                    return paths, (index, ctx.calls, diagnostic)
+            return paths, None
+        finally:
+            if after_task is not None:
+                after_task()
 
     errors = []
     by_renderer: dict[int, list[str]] = {}

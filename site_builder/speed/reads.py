@@ -1,5 +1,6 @@
-"""The one way the preview records what a step read: views of the Site and of its dicts that note
-each part read, so a page, a card or a verdict is made again only when one of those parts changed."""
+"""The one way the preview and the build record what a step read: views of the Site and of its dicts
+that note each part read, so a page, a card or a verdict is made again only when one of those parts
+changed (the preview's renderer, the build's page store)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,103 @@
+"""Digests that stay the same from one build process to the next for the same values: of the model's
+objects, a page's arguments, and of everything outside the model a page's bytes follow from."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib.metadata
+import io
+import os
+import pickle
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import site_builder
+
+FORMAT = b"site-builder page store 1\n"  # changes when what is digested changes
+# Values pickled as they are, inside the digest of whatever holds them.
+_INLINE = frozenset({str, bytes, int, float, bool, type(None), tuple, list, dict})
+
+
+class Unstable(Exception):
+    """A value with no digest that another process would make the same: its page is not kept."""
+
+
+class Fingerprints:
+    """sha256 digests of values, each object's worked out once a build: a dataclass by the fields
+    its == compares (as the preview compares a page's arguments; not its cached properties, which a
+    render may or may not have filled in), a set by its sorted items' digests, anything else as
+    pickle writes it, its objects by their own digests."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, tuple[object, bytes]] = {}  # the object held: its id stays its own
+
+    def of(self, value) -> bytes:
+        kept = self._by_id.get(id(value))
+        if kept is not None and kept[0] is value:
+            return kept[1]
+        digest = hashlib.sha256(self._dumps(value)).digest()
+        self._by_id[id(value)] = (value, digest)
+        return digest
+
+    def _dumps(self, value) -> bytes:
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            cls = type(value)
+            value = (b"dataclass", cls.__module__, cls.__qualname__,
+                     tuple(getattr(value, f.name) for f in dataclasses.fields(value) if f.compare))
+        elif isinstance(value, (set, frozenset)):
+            value = (b"set", tuple(sorted(self.of(item) for item in value)))
+        buffer = io.BytesIO()
+        try:
+            _Pickler(buffer, self, value).dump(value)
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as exc:
+            raise Unstable(str(exc)) from exc
+        return buffer.getvalue()
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file, prints: Fingerprints, root) -> None:
+        super().__init__(file, protocol=5)
+        self._prints, self._root = prints, root
+
+    def persistent_id(self, obj):
+        if obj is self._root or type(obj) in _INLINE:
+            return None
+        return self._prints.of(obj)
+
+
+def scope_digest(theme_dirs: Iterable[Path], site_yaml: Path, settings: Iterable[str]) -> bytes:
+    """A digest of what a page's bytes follow from outside the model: site-builder's own files and
+    the packages installed beside it, the theme's and the site's templates, static files and
+    catalogues, site.yaml, and the build's settings (language, drafts, base URL)."""
+    digest = hashlib.sha256(FORMAT)
+    digest.update(sys.version.encode() + b"\n")
+    for name in sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions()):
+        digest.update(name.encode() + b"\n")
+    _digest_folder(digest, Path(site_builder.__file__).parent)
+    for folder in theme_dirs:
+        _digest_folder(digest, Path(folder))
+    digest.update(_read(site_yaml))
+    for setting in settings:
+        digest.update(b"\n" + setting.encode("utf-8", "surrogateescape"))
+    return digest.digest()
+
+
+def _digest_folder(digest, folder: Path) -> None:
+    digest.update(b"\0folder " + os.fsencode(folder) + b"\0")
+    for parent, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            path = Path(parent, name)
+            digest.update(os.fsencode(path.relative_to(folder)) + b"\0")
+            digest.update(_read(path))
+
+
+def _read(path: Path) -> bytes:
+    """A file's bytes with their length before them; a file that cannot be read as a mark of its own."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return b"unreadable\0"
+    return b"%d\0%b" % (len(data), data)
