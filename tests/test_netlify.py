@@ -117,12 +117,14 @@ def test_only_content_hashed_assets_are_cached_forever(files):
     rules = netlify_header_rules(NETLIFY)
     assets = [name for name in files if name.startswith("assets/")]
     assert assets
-    for name in files:
+    images = ["media/0123456789abcdef0123-480.avif", "media/0123456789abcdef0123-960.jpg"]  # render/media.py
+    for name in [*files, *images]:
         headers = {k.lower(): v for k, v in headers_for(rules, "/" + name).items()}
         immutable = "immutable" in headers.get("cache-control", "")
-        assert immutable == name.startswith("assets/"), name
+        assert immutable == name.startswith(("assets/", "media/")), name
         if immutable:
-            assert re.search(r"\.[0-9a-f]{10}\.\w+$", name), f"{name} is cached forever but has no content hash"
+            named = re.search(r"\.[0-9a-f]{10}\.\w+$", name) or re.fullmatch(r"media/[0-9a-f]{20}-\d+\.\w+", name)
+            assert named, f"{name} is cached forever but has no content hash"
 
 
 # --- a site served under a sub-path (deploy previews, project pages) ------------------------------
