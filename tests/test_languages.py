@@ -261,3 +261,58 @@ def test_pages_with_scripts_carry_their_words_in_the_sites_language(russian, ara
     event = page(arabic, "events/2025-08-15-anchorage-summit/index.html")
     assert ui_strings(event)["texts"]["copied"] == "تم النسخ."
     assert 'id="ui-strings"' not in page(russian, "sources/index.html")  # no script there, no words
+
+
+SITE_CATALOGUE = """msgid ""
+msgstr ""
+"Language: ru\\n"
+"Plural-Forms: {plural}\\n"
+
+msgid "Timeline"
+msgstr "{timeline}"
+"""
+
+
+def site_with_catalogue(root: Path, plural: str = "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : 2);",
+                        timeline: str = "Лента") -> Path:
+    copy_of_curated_site(root, "ru")
+    folder = root / "locales/ru/LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "messages.po").write_text(SITE_CATALOGUE.format(plural=plural, timeline=timeline), encoding="utf-8")
+    return root
+
+
+def test_a_sites_own_catalogue_is_text_too(tmp_path):
+    root = site_with_catalogue(tmp_path / "site", timeline="<img src=x onerror=alert(1)>Лента")
+    build(Options(root=root, out=root / "build"))
+    home = page(root / "build", "index.html")
+    assert "<img src=x" not in home and "&lt;img src=x onerror=alert(1)&gt;Лента" in home
+
+
+@pytest.mark.parametrize(("plural", "timeline", "message"), [
+    ("nplurals=2; plural=__import__('os').system('touch /tmp/pwned');", "Лента", "Plural-Forms rule cannot be used"),
+    ("nplurals=2; plural=(n != 1);", "Лента %(count)d", "has %(count)d, which that string does not fill in"),
+    ("nplurals=2; plural=(n != 1);", "100% верно %s", "has a % that is no placeholder"),
+])
+def test_a_sites_catalogue_that_would_break_its_pages_is_a_located_error(tmp_path, plural, timeline, message):
+    root = site_with_catalogue(tmp_path / "site", plural, timeline)
+    with pytest.raises(ContentError) as raised:
+        check(Options(root=root))
+    [found] = raised.value.diagnostics
+    assert message in found.message and found.path.endswith("locales/ru/LC_MESSAGES/messages.po")
+    assert found.line > 1
+
+
+def test_a_strings_value_with_a_lone_percent_is_a_located_error(tmp_path):
+    root = copy_of_curated_site(tmp_path / "site", "ru", 'strings:\n  "%(num)d event": "100% sure %s"\n')
+    with pytest.raises(ContentError) as raised:
+        check(Options(root=root))
+    [found] = raised.value.diagnostics
+    assert "has a % that is no placeholder" in found.message and found.path.endswith("site.yaml")
+
+
+def test_the_themes_own_catalogues_pass_their_checks():
+    from site_builder.render.i18n import catalogue_errors
+
+    for language in SHIPPED:
+        assert catalogue_errors((LOCALES,), language) == []

@@ -25,6 +25,7 @@ from site_builder.render.packaged import packaged_themes
 DOMAIN = "messages"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 TAG = re.compile(r"<[^<>]*>")
+LONE_PERCENT = re.compile(r"%(?!%)")  # after the placeholders are taken out; %% is a percent sign
 SOURCE_LANGUAGE = "en"  # the templates' own words: its catalogue lists every string, translated as is
 # Marks that open or close a quotation in some language: an excerpt that starts or ends with one
 # is quoted with the language's inner pair, so that two like marks never stand side by side.
@@ -49,11 +50,10 @@ class Messages(gettext.NullTranslations):
     """A catalogue read from .po files (no compile step: the build reads the text the translators
     edit), the first folder's entry winning, then the site's overrides on top."""
 
-    def __init__(self, entries: dict[str, tuple[str, ...]], plural: str | None, worded: frozenset[str] = frozenset()):
+    def __init__(self, entries: dict[str, tuple[str, ...]], plural: str | None):
         super().__init__()
         self.entries = entries
-        self.plural = gettext.c2py(plural) if plural else (lambda n: int(n != 1))
-        self.worded = worded  # msgids site.yaml's `strings:` words: text, like any other content
+        self.plural = plural_rule(plural)
 
     def gettext(self, message: str) -> str:
         forms = self.entries.get(message)
@@ -81,6 +81,15 @@ def N_(text: str) -> str:
 def words(env) -> gettext.NullTranslations:
     """The environment's catalogue, for the strings Python makes (a page's title and description)."""
     return getattr(env, "words", None) or gettext.NullTranslations()
+
+
+def plural_rule(expression: str | None):
+    """The catalogue's Plural-Forms rule as a function (gettext.c2py takes only C's arithmetic, never
+    code); English's when there is none or it cannot be read (catalogue_errors() reports it)."""
+    try:
+        return gettext.c2py(expression) if expression else (lambda n: int(n != 1))
+    except (ValueError, RecursionError, SyntaxError):
+        return lambda n: int(n != 1)
 
 
 def language_of(env) -> Language:
@@ -114,21 +123,19 @@ def messages(folders: tuple[Path, ...], language: str, strings: tuple = ()) -> M
                 plural = expr or plural
     for english, text, *_ in strings:
         entries[english] = (text,) * 6  # one text for every plural form
-    return Messages(entries, plural, frozenset(english for english, *_ in strings))
+    return Messages(entries, plural)
 
 
 class TemplateWords:
     """The catalogue as templates see it. Jinja takes a translation as markup (the theme's own
-    sentences carry links); a site.yaml override is text, escaped, unless its msgid has markup,
-    whose tags string_errors() has made it repeat exactly."""
+    sentences carry links); a translation is text, escaped, unless its English has markup, whose
+    tags catalogue_errors() and string_errors() have made it repeat exactly."""
 
     def __init__(self, words: Messages):
         self.words = words
 
     def _safe(self, message: str, text: str) -> str:
-        if message in self.words.worded and "<" not in message:
-            return Markup.escape(text)
-        return text
+        return text if "<" in message else Markup.escape(text)
 
     def gettext(self, message: str) -> str:
         return self._safe(message, self.words.gettext(message))
@@ -157,6 +164,62 @@ def known_strings(folders: tuple[Path, ...]) -> dict[str, tuple[str, ...]]:
     return known
 
 
+def translation_problem(english: tuple[str, ...], text: str) -> tuple[str, str] | None:
+    """(message, hint) when a translation of `english` (its singular and plural) would break its
+    page: a placeholder the string does not fill in, a lone % (Python's % formatting reads it), or
+    markup other than the English's own tags."""
+    extra = sorted(set(PLACEHOLDER.findall(text)) - set(PLACEHOLDER.findall(" ".join(english))))
+    if extra:
+        return f"has {extra[0]}, which that string does not fill in", "keep only the %(...)s placeholders it has"
+    if LONE_PERCENT.search(PLACEHOLDER.sub("", text)):
+        return "has a % that is no placeholder", "write a percent sign as %%"
+    if "<" in english[0] and sorted(TAG.findall(text)) != sorted(TAG.findall(english[0])):
+        return ("changes its markup", "a string's tags are kept exactly as the English has them; other "
+                "text is shown as written, never as HTML")
+    return None
+
+
+def catalogue_errors(folders: tuple[Path, ...], language: str) -> list[Diagnostic]:
+    """A located error for each entry of the catalogues the site's language reads (the theme's and
+    the site's own) that translation_problem() refuses, and a Plural-Forms rule that cannot be read."""
+    errors = []
+    for folder in folders:
+        for code in dict.fromkeys((language.split("-")[0], language.replace("-", "_"))):
+            path = catalogue_path(folder, code)
+            if not path.is_file():
+                continue
+            try:
+                with path.open("rb") as handle:
+                    catalog = read_po(handle, abort_invalid=True)
+            except Exception as exc:  # Babel's PoFileError and what its parser raises on bad bytes
+                errors.append(Diagnostic(str(path), getattr(exc, "lineno", 1) or 1, 1,
+                                         f"this catalogue cannot be read: {exc}"))
+                continue
+            if catalog.locale and catalog.plural_expr:
+                try:
+                    gettext.c2py(catalog.plural_expr)
+                except (ValueError, RecursionError, SyntaxError) as exc:
+                    errors.append(Diagnostic(str(path), _header_line(path), 1, f"its Plural-Forms rule cannot be "
+                                             f"used: {exc}", "write C's arithmetic on n, e.g. plural=(n != 1)"))
+            for message in catalog:
+                if not message.id or message.fuzzy:
+                    continue
+                english = message.id if isinstance(message.id, tuple) else (message.id,)
+                forms = message.string if isinstance(message.string, tuple) else (message.string,)
+                for text in (f for f in forms if f):
+                    problem = translation_problem(english, text)
+                    if problem:
+                        errors.append(Diagnostic(str(path), message.lineno or 1, 1,
+                                                 f"the translation of '{english[0]}' {problem[0]}", problem[1]))
+                        break
+    return errors
+
+
+def _header_line(path: Path) -> int:
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return next((n for n, text in enumerate(lines, 1) if "Plural-Forms:" in text), 1)
+
+
 def string_errors(config: SiteConfig, folders: tuple[Path, ...], site_yaml: str) -> list[Diagnostic]:
     """A located error for each `strings:` key that is no interface string of the theme, and each
     text that names a placeholder its string does not have, or changes its markup."""
@@ -169,14 +232,9 @@ def string_errors(config: SiteConfig, folders: tuple[Path, ...], site_yaml: str)
                     else "a key is an interface string exactly as the English theme writes it")
             errors.append(Diagnostic(site_yaml, line, column, f"'{english}' is not an interface string", hint))
             continue
-        extra = sorted(set(PLACEHOLDER.findall(text)) - set(PLACEHOLDER.findall(" ".join(known[english]))))
-        if extra:
-            errors.append(Diagnostic(site_yaml, line, column, f"the text for '{english}' has {extra[0]}, which "
-                                     "that string does not fill in", "keep only the %(...)s placeholders it has"))
-        if "<" in english and sorted(TAG.findall(text)) != sorted(TAG.findall(english)):
-            errors.append(Diagnostic(site_yaml, line, column, f"the text for '{english}' changes its markup",
-                                     "a string's tags are kept exactly as the English has them; other text "
-                                     "is shown as written, never as HTML"))
+        problem = translation_problem(known[english], text)
+        if problem:
+            errors.append(Diagnostic(site_yaml, line, column, f"the text for '{english}' {problem[0]}", problem[1]))
     return errors
 
 

@@ -10,7 +10,8 @@ import jinja2
 
 from site_builder.errors import ContentError, Diagnostic
 from site_builder.model import SiteConfig
-from site_builder.render.i18n import Language, TemplateWords, language_error, messages, string_errors
+from site_builder.render.i18n import (Language, TemplateWords, catalogue_errors, language_error, messages,
+                                     string_errors)
 from site_builder.render.jinja_calls import remembered
 from site_builder.render.jinja_env import ThemeEnvironment
 from site_builder.render.markdown import render_markdown
@@ -71,6 +72,7 @@ class Theme:
         except ThemeError as exc:
             raise ContentError([Diagnostic(exc.path or site_yaml, 1, 1, str(exc))]) from None
         errors = [e for e in (language_error(config, site_yaml, theme.locale_dirs),
+                              *catalogue_errors(theme.locale_dirs, config.language),
                               *string_errors(config, theme.locale_dirs, site_yaml)) if e]
         if errors:
             raise ContentError(errors)
