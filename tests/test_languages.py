@@ -293,6 +293,8 @@ def test_a_sites_own_catalogue_is_text_too(tmp_path):
     ("nplurals=2; plural=__import__('os').system('touch /tmp/pwned');", "Лента", "Plural-Forms rule cannot be used"),
     ("nplurals=2; plural=(n != 1);", "Лента %(count)d", "has %(count)d, which that string does not fill in"),
     ("nplurals=2; plural=(n != 1);", "100% верно %s", "has a % that is no placeholder"),
+    ("nplurals=2; plural=(n / 0);", "Лента", "Plural-Forms rule cannot be used"),
+    ("nplurals=2; plural=(n + 5);", "Лента", "it gives a form past nplurals=2"),
 ])
 def test_a_sites_catalogue_that_would_break_its_pages_is_a_located_error(tmp_path, plural, timeline, message):
     root = site_with_catalogue(tmp_path / "site", plural, timeline)

@@ -86,10 +86,18 @@ def words(env) -> gettext.NullTranslations:
 def plural_rule(expression: str | None):
     """The catalogue's Plural-Forms rule as a function (gettext.c2py takes only C's arithmetic, never
     code); English's when there is none or it cannot be read (catalogue_errors() reports it)."""
+    english = lambda n: int(n != 1)  # noqa: E731
     try:
-        return gettext.c2py(expression) if expression else (lambda n: int(n != 1))
+        rule = gettext.c2py(expression) if expression else english
     except (ValueError, RecursionError, SyntaxError):
-        return lambda n: int(n != 1)
+        return english
+
+    def checked(n: int) -> int:
+        try:
+            return rule(n)
+        except ArithmeticError:  # `n/0`: reported by catalogue_errors
+            return english(n)
+    return checked
 
 
 def language_of(env) -> Language:
@@ -197,8 +205,10 @@ def catalogue_errors(folders: tuple[Path, ...], language: str) -> list[Diagnosti
                 continue
             if catalog.locale and catalog.plural_expr:
                 try:
-                    gettext.c2py(catalog.plural_expr)
-                except (ValueError, RecursionError, SyntaxError) as exc:
+                    rule = gettext.c2py(catalog.plural_expr)
+                    if any(not 0 <= rule(n) < catalog.num_plurals for n in range(1001)):
+                        raise ValueError(f"it gives a form past nplurals={catalog.num_plurals}")
+                except (ValueError, RecursionError, SyntaxError, ArithmeticError) as exc:
                     errors.append(Diagnostic(str(path), _header_line(path), 1, f"its Plural-Forms rule cannot be "
                                              f"used: {exc}", "write C's arithmetic on n, e.g. plural=(n != 1)"))
             for message in catalog:
