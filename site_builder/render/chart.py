@@ -92,6 +92,7 @@ class Chart:
     lanes: tuple  # site lanes, in row order
     points: tuple[ChartPoint, ...]
     domain: tuple[float, float]  # every event, padded
+    last: float  # where the last event ends: a range button shows the stretch before it
     ticks: tuple[Tick, ...]  # the static preview's, for the view; wide ones carry `wide` in `kinds`
     months: tuple[MonthPoint, ...] = ()  # a large site: drawn instead of points (which stay empty)
     eras: tuple[EraBand, ...] = ()
@@ -131,7 +132,8 @@ def build_chart(site: Site, memo: Memo) -> Chart:
     lanes = site.config.lanes
     rows = {lane.id: n for n, lane in enumerate(lanes)}
     extents = [memo.of(_extent, event) for event in site.events]
-    lo, hi = _domain(min((e[0] for e in extents), default=None), max((e[1] for e in extents), default=None))
+    last = max((e[1] for e in extents), default=None)
+    lo, hi = _domain(min((e[0] for e in extents), default=None), last)
     view = _view(site, extents, lo, hi)
     shown = view or (lo, hi)
     eras = _era_bands(site.config.eras, shown)
@@ -142,9 +144,9 @@ def build_chart(site: Site, memo: Memo) -> Chart:
                   language=site.config.language, narrow=frozenset(narrow), wide=frozenset(wide))
     tick_set = tuple(sorted(set(wide) | set(narrow), key=lambda t: (t.at, t.label)))  # the same on every build
     if is_large(site):  # circles by month: no event is placed one by one
-        return Chart(tuple(lanes), (), (lo, hi), tick_set, _months(site, rows), **common)
+        return Chart(tuple(lanes), (), (lo, hi), hi if last is None else last, tick_set, _months(site, rows), **common)
     points = _placed(site.events, extents, rows, shown)
-    return Chart(tuple(lanes), points, (lo, hi), tick_set, **common)
+    return Chart(tuple(lanes), points, (lo, hi), hi if last is None else last, tick_set, **common)
 
 
 def _placed(events, extents, rows, shown) -> tuple[ChartPoint, ...]:
@@ -238,18 +240,23 @@ def short_label(event: Event) -> str:
 
 
 def _view(site: Site, extents, lo: float, hi: float) -> tuple[float, float] | None:
-    """Where the chart opens: all of it (first), the last events (latest) or a stretch from a date."""
+    """Where the chart opens: all of it (first), the last events (latest) or a stretch from a date,
+    padded for its own width (the whole chart's padding, on billions of years, is an empty future)."""
     start_at = site.config.start_at
     if start_at == "first" or not extents:
         return None
+    last = max(e[1] for e in extents)
     if start_at == "latest":
         first = sorted(e[0] for e in extents)[-min(LATEST_EVENTS, len(extents))]
-        begin = first - (hi - first) * 0.05
-    else:
-        begin = start_at.position()
-        first = begin
-    width = max((hi - lo) / 4, hi - first)
-    return (max(lo, begin), min(hi, max(begin, lo) + width)) if start_at != "latest" else (max(lo, begin), hi)
+        begin = max(lo, first - (last - first) * 0.05)
+        return begin, min(hi, last + _pad(last - begin))
+    begin = max(lo, min(start_at.position(), last))
+    return begin, min(hi, begin + max((hi - lo) / 4, last - begin + _pad(last - begin)))
+
+
+def _pad(width: float) -> float:
+    """Room on either side of events that span `width` years."""
+    return max(width * PAD_SHARE, PAD_DAYS * axis.DAY)
 
 
 def _domain(first: float | None, last: float | None) -> tuple[float, float]:
@@ -257,7 +264,7 @@ def _domain(first: float | None, last: float | None) -> tuple[float, float]:
         today = date.today()
         here = axis.year_fraction(today.year, today.month, today.day)
         return here - 30 * axis.DAY, here + 30 * axis.DAY
-    pad = max((last - first) * PAD_SHARE, PAD_DAYS * axis.DAY)
+    pad = _pad(last - first)
     return first - pad, last + pad
 
 
@@ -352,7 +359,8 @@ def _figure(chart: Chart) -> dict:
                       "xanchor": "left", "showarrow": False, "text": html.escape(band.era.label),
                       "font": {"size": 11}} for band in chart.eras],
         meta={"full": [lo, hi], "months": list(chart.words.months), "buttons": [list(b) for b in chart.buttons],
-              "words": {"bce": chart.words.bce, "ago": chart.words.ago,
+              "last": chart.last, "pad": [PAD_SHARE, PAD_DAYS * axis.DAY],
+              "words": {"bce": chart.words.bce, "ago": chart.words.ago, "agoFrom": axis.YEARS_AGO_FROM,
                         "locale": chart.words.locale.replace("_", "-")}},
     )
     return json.loads(fig.to_json())

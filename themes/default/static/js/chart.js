@@ -36,21 +36,29 @@
       if (n >= 1e6) return +(n / 1e6).toPrecision(3) + ' m';
       return n.toLocaleString('en');
     }
+    var agoFrom = words.agoFrom || 0;  // "N years ago" counts back from this year (chart_axis.YEARS_AGO_FROM)
     function yearLabel(y, noUnit) {  // noUnit: "13.8 bn", a row of ticks names the unit once
+      if (y >= 10000) return new Intl.NumberFormat(words.locale || 'en').format(y);  // a padding's tick only
       if (y >= 1) return String(y);
       if (y > -10000) return (1 - y) + ' ' + words.bce;
-      return noUnit ? amount(-y) : words.ago.replace('{}', amount(-y));
+      var ago = amount(Math.round(agoFrom - y));
+      return noUnit ? ago : words.ago.replace('{}', ago);
     }
     function pad(n) { return (n < 10 ? '0' : '') + n; }
     function ticks(lo, hi, most) {
       var span = hi - lo, out = [], c, x, i, steps = [1, 2, 7, 14], monthSteps = [1, 2, 3, 6];
+      // Days: every one, every other or every week from the first shown; two weeks: the 1st and
+      // the 15th of each month, so the ticks run on to the right edge (as chart_axis._day_ticks).
       for (i = 0; i < steps.length; i++) if (span / (steps[i] * DAY) <= most) {
-        c = calendar(lo);
-        for (x = at(c[0], c[1], c[2]); x <= hi; x = at.apply(null, calendar(x + DAY * (out.length ? steps[i] : 1) + DAY / 4))) {
-          c = calendar(x + DAY / 2);
-          if (x >= lo && (steps[i] <= 2 || steps[i] === 7 || (c[2] - 1) % steps[i] === 0)) {
-            out.push([at(c[0], c[1], c[2]), months[c[1] - 1] + ' ' + c[2] + (out.length ? '' : ', ' + yearLabel(c[0]))]);
+        var count = 0;
+        for (x = at.apply(null, calendar(lo)); x <= hi; x += DAY) {
+          c = calendar(x + DAY / 4);
+          x = at(c[0], c[1], c[2]);
+          if (x < lo) continue;
+          if (steps[i] === 14 ? c[2] === 1 || c[2] === 15 : count % steps[i] === 0) {
+            out.push([x, months[c[1] - 1] + ' ' + c[2] + (out.length ? '' : ', ' + yearLabel(c[0]))]);
           }
+          count++;
         }
         return out;
       }
@@ -70,8 +78,9 @@
       }
       var least = span / most, power = Math.pow(10, Math.max(0, Math.floor(Math.log10(Math.max(least, 1))))), step = 10 * power;
       [1, 2, 5].some(function (f) { if (f * power >= least) { step = f * power; return true; } return false; });
-      for (x = Math.ceil(lo / step) * step; x <= hi; x += step) {
-        if (x === 0 && step >= 10000) continue;
+      var origin = step >= 10000 ? agoFrom : 0;  // deep ticks: round numbers of years ago
+      for (x = origin + Math.ceil((lo - origin) / step) * step; x <= hi; x += step) {
+        if (x === origin && step >= 10000) continue;
         var tick = x <= 0 && step < 10000 ? x + 1 : x;
         if (tick >= lo && tick <= hi) out.push([tick, tick]);
       }
@@ -438,7 +447,11 @@
     // preview) follow at once and the chart draws when it comes.
     var r = gd ? gd.layout.xaxis.range : (view || (current.from || current.to ? rangeOf(current) : openRange));
     if (button.dataset.range === 'all') { view = null; setRange(fullRange[0], fullRange[1]); }
-    else if (button.dataset.range) setRange(fullRange[1] - +button.dataset.range, fullRange[1]);
+    else if (button.dataset.range) {  // the period before the last event, padded for its own width
+      var width = +button.dataset.range, pad = figure.layout.meta.pad;
+      var end = figure.layout.meta.last + Math.max(width * pad[0], pad[1]);
+      setRange(end - width, end);
+    }
     else {
       var mid = (+r[0] + +r[1]) / 2, half = (r[1] - r[0]) / 2 * (button.dataset.zoom === 'in' ? 0.6 : 1.6);
       half = Math.max(half, 3 * axis.DAY);
