@@ -32,12 +32,14 @@ def test_two_week_ticks_fall_on_the_first_and_fifteenth():
 
 
 def test_buttons_of_a_four_month_span_offer_three_months():
-    labels = [label for _w, label in axis.range_buttons(axis.year_fraction(2025, 9, 3) - axis.year_fraction(2025, 5, 30))]
+    span = axis.year_fraction(2025, 9, 3) - axis.year_fraction(2025, 5, 30)
+    labels = [label for _width, label in axis.range_buttons(span)]
     assert labels[-2:] == ["1 month", "3 months"]
 
 
 def test_a_tick_of_a_billion_years_ago_sits_that_far_before_the_origin():
     found = axis.ticks(-13.8e9, 2025, 8)
+    assert found
     billion = [t for t in axis.ticks(-3e9, 2025, 4) if t.label.startswith("1 bn")]
     assert billion and billion[0].at == axis.YEARS_AGO_FROM - 1e9
     assert all((axis.YEARS_AGO_FROM - t.at) % 1e9 == 0 for t in found)
