@@ -29,6 +29,8 @@ MARKER_WIDTH = 0.012  # share of the shown span a marker covers: events nearer t
 WIDE_TICKS, NARROW_TICKS = 8, 4  # most ticks on a wide screen and on a phone
 WIDE_PX, NARROW_PX = 1000, 280  # the plot's width assumed when placing the preview's labels
 MARKER_PX, LABEL_CHAR_PX = 9, 6.4  # a marker's half width and a label's character width (11 px text)
+PREVIEW_PX = 288  # the preview's height (chart-stage less its bottom inset), where labels are placed
+LABEL_BOX = {"middle": (-7, 8), "top": (-20, -5)}  # a label's top and bottom about its marker's middle
 TICK_CHAR_PX = 7  # a tick label's character width (12 px text), a little over the widest digits
 LABEL_CHARS = 28  # a title longer than this is cut at a word for its label
 LATEST_EVENTS = 8  # start_at latest opens on this many last events
@@ -165,7 +167,7 @@ def _placed(events, extents, rows, shown) -> tuple[ChartPoint, ...]:
         step = min(STACK_STEP, 0.8 / max(n - 1, 1))
         placed.append(ChartPoint(event, row, round(row + (k - (n - 1) / 2) * step, 3), start, end, x, is_span,
                                  short_label(event)))
-    return _with_labels(placed, shown)
+    return _with_labels(placed, shown, len(set(rows.values())))
 
 
 def _era_bands(eras, shown) -> tuple[EraBand, ...]:
@@ -201,32 +203,33 @@ def _stacked(intervals) -> list[tuple[int, int]]:
     return [(k, len(ends[lane])) for lane, k in rows]
 
 
-def _with_labels(points: list[ChartPoint], shown) -> tuple[ChartPoint, ...]:
+def _with_labels(points: list[ChartPoint], shown, lanes: int) -> tuple[ChartPoint, ...]:
     """Labels the preview can show without collisions, on a phone and on a wide screen (chart.js
     places them again at the real width, and at every zoom)."""
-    fits = {width: _label_room(points, shown, width) for width in (NARROW_PX, WIDE_PX)}
+    fits = {width: _label_room(points, shown, width, lanes) for width in (NARROW_PX, WIDE_PX)}
     return tuple(replace(p, shown="all" if fits[NARROW_PX][n] else "wide" if fits[WIDE_PX][n] else "")
                  for n, p in enumerate(points))
 
 
-def _label_room(points: list[ChartPoint], shown, width: float) -> list[bool]:
-    """Greedy, left to right in each row of each lane: a label goes where it ends before the next
-    marker and starts after the previous label."""
+def _label_room(points: list[ChartPoint], shown, width: float, lanes: int) -> list[bool]:
+    """Greedy, left to right: a label goes beside its marker (a span's above its bar) where its box
+    stays in its lane and meets no marker, bar or label placed before it."""
     lo, hi = shown
+    lane_px = PREVIEW_PX * 0.82 / max(lanes, 1)
     px = [(p.x - lo) / (hi - lo) * width for p in points]
+    py = [((p.y + 0.5) / max(lanes, 1) * 0.82 + 0.02) * PREVIEW_PX for p in points]
+    taken = [(x - MARKER_PX, x + MARKER_PX, y - MARKER_PX, y + MARKER_PX) for x, y in zip(px, py)]
+    taken += [((p.start - lo) / (hi - lo) * width, (p.end - lo) / (hi - lo) * width, y - 4, y + 4)
+              for p, y in zip(points, py) if p.is_span]
     fits = [False] * len(points)
-    by_row: dict[float, list[int]] = {}
-    for n in sorted(range(len(points)), key=lambda n: px[n]):
-        by_row.setdefault(points[n].y, []).append(n)
-    for members in by_row.values():
-        taken = float("-inf")
-        for k, n in enumerate(members):
-            nxt = px[members[k + 1]] - MARKER_PX if k + 1 < len(members) else width
-            room_end = px[n] + MARKER_PX + LABEL_CHAR_PX * len(points[n].label)
-            if 0 <= px[n] and px[n] >= taken and room_end <= min(nxt, width):
-                fits[n], taken = True, room_end
-            else:
-                taken = max(taken, px[n] + MARKER_PX)
+    for n in sorted(range(len(points)), key=lambda n: (px[n], py[n])):
+        top, bottom = LABEL_BOX["top" if points[n].is_span else "middle"]
+        box = (px[n] + MARKER_PX, px[n] + MARKER_PX + LABEL_CHAR_PX * len(points[n].label), py[n] + top, py[n] + bottom)
+        lane_top = ((points[n].row / lanes) * 0.82 + 0.02) * PREVIEW_PX
+        if box[0] >= MARKER_PX and box[1] <= width and lane_top <= box[2] and box[3] <= lane_top + lane_px \
+                and not any(box[0] < o[1] and o[0] < box[1] and box[2] < o[3] and o[2] < box[3] for o in taken):
+            fits[n] = True
+            taken.append(box)
     return fits
 
 

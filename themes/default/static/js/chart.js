@@ -326,30 +326,55 @@
     return title.length <= 28 ? title : title.slice(0, 28).replace(/\s+\S*$/, '').replace(/[,;:.\u2013-]+$/, '') + '\u2026';
   }
 
-  // Each marker's label where it fits: greedy, left to right in each row, never over the next
-  // marker or the previous label (chart.py does the same for the static preview).
+  // Each marker's label where it fits: greedy, left to right across the plot, beside its marker
+  // or (a span's, whose bar runs through the marker's middle) above or below it; never over
+  // another label, a marker or a bar, so stacked rows too close for text leave theirs hidden.
+  // chart.py does the same for the static preview. Offsets are plotly's for 11 px text beside
+  // a 13 px marker (drawing.textPointPosition).
+  var LABEL_PLACES = { 'middle right': [-7, 6], 'top right': [-21, -8], 'bottom right': [8, 20] };
   function placeLabels() {
-    var xa = gd._fullLayout.xaxis, width = xa._length, ctx = placeLabels.ctx ||
-      (placeLabels.ctx = document.createElement('canvas').getContext('2d'));
+    var xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, width = xa._length, height = ya._length;
+    var ctx = placeLabels.ctx || (placeLabels.ctx = document.createElement('canvas').getContext('2d'));
     ctx.font = '11px ' + figure.layout.font.family;
-    var texts = [], curves = [];
-    gd.data.forEach(function (trace, curve) {
-      if (!trace.meta || trace.meta.kind !== 'events' || !trace.meta.labels) return;
-      var rows = {}, text = trace.x.map(function () { return ''; });
-      trace.x.forEach(function (x, i) { (rows[trace.y[i]] = rows[trace.y[i]] || []).push(i); });
-      Object.keys(rows).forEach(function (y) {
-        var members = rows[y].sort(function (a, b) { return trace.x[a] - trace.x[b]; }), taken = -Infinity;
-        members.forEach(function (i, k) {
-          var px = xa.l2p(trace.x[i]), label = trace.meta.labels[i];
-          var next = k + 1 < members.length ? xa.l2p(trace.x[members[k + 1]]) - 9 : width;
-          var end = px + 9 + ctx.measureText(label.replace(/&amp;/g, '&')).width;
-          if (px >= 0 && px >= taken && end <= Math.min(next, width)) { text[i] = label; taken = end; }
-          else taken = Math.max(taken, px + 9);
-        });
+    var taken = [], wanted = [], texts = {}, places = {}, curves = [];
+    function hits(b, lane) {  // a label stays inside its own lane (it would read as the next one's)
+      return b.l < 0 || b.r > width || b.t < Math.max(0, ya.l2p(lane - 0.5)) || b.b > Math.min(height, ya.l2p(lane + 0.5)) ||
+        taken.some(function (o) {
+        return b.l < o.r && o.l < b.r && b.t < o.b && o.t < b.b;
       });
-      texts.push(text); curves.push(curve);
+    }
+    gd.data.forEach(function (trace, curve) {
+      if (!trace.meta) return;
+      if (trace.meta.kind === 'span') trace.base.forEach(function (base, i) {
+        var half = Math.abs(ya.l2p(trace.y[i] + trace.width / 2) - ya.l2p(trace.y[i]));
+        taken.push({ l: xa.l2p(base), r: xa.l2p(base + trace.x[i]), t: ya.l2p(trace.y[i]) - half, b: ya.l2p(trace.y[i]) + half });
+      });
+      if (trace.meta.kind !== 'events' || !trace.meta.labels) return;
+      texts[curve] = trace.x.map(function () { return ''; });
+      places[curve] = trace.x.map(function () { return 'middle right'; });
+      curves.push(curve);
+      trace.x.forEach(function (x, i) {
+        var px = xa.l2p(x), py = ya.l2p(trace.y[i]);
+        taken.push({ l: px - 8, r: px + 8, t: py - 8, b: py + 8 });
+        wanted.push({ curve: curve, i: i, px: px, py: py, label: trace.meta.labels[i] });
+      });
     });
-    if (curves.length) window.Plotly.restyle(gd, { text: texts }, curves);
+    wanted.sort(function (a, b) { return a.px - b.px || a.py - b.py; });
+    wanted.forEach(function (w) {
+      var right = w.px + 9 + ctx.measureText(w.label.replace(/&amp;/g, '&')).width + 2;
+      Object.keys(LABEL_PLACES).some(function (place) {
+        var box = { l: w.px + 9, r: right, t: w.py + LABEL_PLACES[place][0], b: w.py + LABEL_PLACES[place][1] };
+        if (hits(box, Math.round(gd.data[w.curve].y[w.i]))) return false;
+        taken.push(box);
+        texts[w.curve][w.i] = w.label;
+        places[w.curve][w.i] = place;
+        return true;
+      });
+    });
+    if (curves.length) {
+      window.Plotly.restyle(gd, { text: curves.map(function (c) { return texts[c]; }),
+                                  textposition: curves.map(function (c) { return places[c]; }) }, curves);
+    }
   }
 
   function load() {
