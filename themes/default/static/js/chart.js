@@ -137,6 +137,7 @@
     l.xaxis.range = view || (state.from || state.to ? rangeOf(state) : openRange.slice());
     var ticks = fitTicks(l.xaxis.range[0], l.xaxis.range[1], wide.matches ? 8 : 4);
     placeEras(l);
+    l.margin.r += rightOverflow(ticks, l.xaxis.range);  // plotly hides a label that passes the edge
     l.xaxis.tickvals = ticks.map(function (t) { return t[0]; });
     l.xaxis.ticktext = ticks.map(function (t) { return escapeHTML(t[1]); });
     if (touch.matches) {  // a finger on the chart should scroll the page; the buttons zoom
@@ -160,6 +161,14 @@
       if (ok) break;
     }
     return ticks;
+  }
+
+  // How far the last tick's label (centred on its tick) passes the plot's right edge, in px.
+  function rightOverflow(ticks, range) {
+    if (!ticks.length) return 0;
+    var width = gd ? gd._fullLayout.xaxis._length : plotEl.clientWidth * 0.7, last = ticks[ticks.length - 1];
+    var px = (last[0] - range[0]) / (range[1] - range[0]) * width;
+    return Math.max(0, Math.ceil(px + fitTicks.ctx.measureText(last[1]).width / 2 + 2 - width));
   }
 
   // Era labels never overlap: each goes on the first of two rows where it starts after the
