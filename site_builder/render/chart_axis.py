@@ -116,15 +116,26 @@ def ticks(lo: float, hi: float, most: int, words: AxisWords = ENGLISH) -> tuple[
         if span * 12 / step_months <= most:
             return _month_ticks(lo, hi, step_months, words)
     step = _round_step(span / most)
-    origin = YEARS_AGO_FROM if step >= DEEP_STEP else 0  # deep ticks: round numbers of years ago
-    first = origin + math.ceil((lo - origin) / step) * step
-    # Round years BCE are one off round astronomical years (1000 BCE is -999); a deep span has no
-    # tick at its origin, which would read "1 BCE" or "0 years ago" among billions of years.
+    if step >= DEEP_STEP:
+        return _deep_ticks(lo, hi, step, words)
+    first = math.ceil(lo / step) * step
+    # Round years BCE are one off round astronomical years (1000 BCE is -999).
     years = [int(first + n * step) for n in range(int((hi - first) / step) + 1)]
-    years = [y + 1 if y <= 0 and step < DEEP_STEP else y for y in years if not (y == origin and step >= DEEP_STEP)]
-    years = [y for y in years if lo <= y <= hi]
+    years = [y for y in (y + 1 if y <= 0 else y for y in years) if lo <= y <= hi]
     last_ago = max((y for y in years if y <= -10000), default=None)  # the unit goes on the last "ago" tick
     return tuple(Tick(float(y), year_label(y, y == last_ago, words)) for y in years)
+
+
+def _deep_ticks(lo: float, hi: float, step: int, words: AxisWords) -> tuple[Tick, ...]:
+    """Round numbers of years before YEARS_AGO_FROM (never a raw year among billions of years), the
+    unit named once, on the last; "0 years ago" only where the span would otherwise show one tick."""
+    ks = list(range(math.ceil((lo - YEARS_AGO_FROM) / step),
+                    math.floor((min(hi, YEARS_AGO_FROM) - YEARS_AGO_FROM) / step) + 1))
+    if len(ks) > 2 and ks[-1] == 0:
+        ks.pop()
+    last = ks[-1] if ks else None
+    return tuple(Tick(float(YEARS_AGO_FROM + k * step),
+                      words.ago.format(words.amount(-k * step)) if k == last else words.amount(-k * step)) for k in ks)
 
 
 def fitting_ticks(lo: float, hi: float, most: int, width_px: float, char_px: float,

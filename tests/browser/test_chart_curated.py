@@ -31,16 +31,18 @@ def curated(request, tmp_path_factory, serve_site):
     return request.param, serve_site(root / "build")
 
 
-def check_ticks_cover(page) -> list[str]:
-    """Tick labels unique and apart, the first near the plot's left edge and the last near its right."""
+def check_ticks_cover(page, least: int = 3) -> list[str]:
+    """At least `least` tick labels, unique and apart, the first near the plot's left edge and the
+    last near its right (no stretch at either end much wider than the ticks' spacing)."""
     ticks = boxes(page, "#chart-plot .xtick text")
     labels = [t["text"] for t in ticks]
-    assert len(ticks) >= 3 and len(set(labels)) == len(labels), labels
+    assert len(ticks) >= least and len(set(labels)) == len(labels), labels
     assert overlaps(ticks) == [], labels
     plot = page.evaluate(PLOT_JS)
     middles = sorted((t["x"] + t["right"]) / 2 for t in ticks)
-    assert middles[0] - plot["left"] < plot["width"] * 0.2, (labels, middles, plot)
-    assert plot["left"] + plot["width"] - middles[-1] < plot["width"] * 0.2, (labels, middles, plot)
+    near = max(plot["width"] * 0.2, (middles[1] - middles[0]) * 1.25)  # a step, and the padding
+    assert middles[0] - plot["left"] < near, (labels, middles, plot)
+    assert plot["left"] + plot["width"] - middles[-1] < near, (labels, middles, plot)
     return labels
 
 
@@ -76,3 +78,43 @@ def test_curated_chart_ticks_span_and_labels_apart(curated, new_page, artifacts_
     page.wait_for_timeout(400)
     check_ticks_cover(page)
     check_labels_apart(page, "#chart-plot .scatterlayer .textpoint text", "#chart-plot .scatterlayer .point")
+
+
+DEEP = ["13.8 billion years ago", "4.54 billion years ago", "541 million years ago", "66 million years ago",
+        "300,000 years ago", "12,000 years ago", "3200 BCE", "0001", "1492", "1914", "1969-07-20", "2025-05-16"]
+
+
+@pytest.fixture(scope="module")
+def deep_server(tmp_path_factory, serve_site):
+    """The curated site's events moved onto 13.8 billion years, opening on the latest."""
+    root = tmp_path_factory.mktemp("deep") / "site"
+    shutil.copytree(REPO / "content", root / "content")
+    for n, path in enumerate(sorted((root / "content" / "events").glob("*.yaml"))):
+        lines = [f'date: "{DEEP[n % len(DEEP)]}"' if line.startswith("date:") else line
+                 for line in path.read_text().splitlines() if not line.startswith("end:")]
+        path.write_text("\n".join(lines) + "\n")
+    (root / "site.yaml").write_text((REPO / "site.yaml").read_text() + "start_at: latest\n")
+    build(Options(root=root, out=root / "build"))
+    return serve_site(root / "build")
+
+
+def plot_range(page) -> list[float]:
+    return page.evaluate("document.getElementById('chart-plot').layout.xaxis.range")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_deep_time_opens_and_zooms_onto_events(deep_server, new_page, artifacts_dir, width):
+    page = new_page(viewport=WIDTHS[width])
+    page.goto(deep_server.url(""))
+    wake_chart(page)
+    page.wait_for_timeout(300)
+    lo, hi = plot_range(page)
+    assert lo < 1914 and hi - 2025.5 < 0.05 * (hi - lo), (lo, hi)  # the last events, not an empty future
+    check_ticks_cover(page, least=2)
+    page.locator(".chart-ranges button", has_text="1 million years").click()
+    page.wait_for_timeout(400)
+    lo, hi = plot_range(page)
+    assert hi < 2025 + 0.05 * 1e6 and page.locator("#chart-plot .scatterlayer .point").count() >= 3, (lo, hi)
+    labels = check_ticks_cover(page, least=2)
+    assert not [t for t in labels if t.isdigit() and int(t) >= 10000 or t.startswith("-")], labels
+    page.locator("#chart").screenshot(path=str(artifacts_dir / f"chart-deep-1m-{width}.png"))

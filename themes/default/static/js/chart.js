@@ -78,10 +78,16 @@
       }
       var least = span / most, power = Math.pow(10, Math.max(0, Math.floor(Math.log10(Math.max(least, 1))))), step = 10 * power;
       [1, 2, 5].some(function (f) { if (f * power >= least) { step = f * power; return true; } return false; });
-      var origin = step >= 10000 ? agoFrom : 0;  // deep ticks: round numbers of years ago
-      for (x = origin + Math.ceil((lo - origin) / step) * step; x <= hi; x += step) {
-        if (x === origin && step >= 10000) continue;
-        var tick = x <= 0 && step < 10000 ? x + 1 : x;
+      if (step >= 10000) {  // round numbers of years ago, as chart_axis._deep_ticks
+        var ks = [];
+        for (var k = Math.ceil((lo - agoFrom) / step); agoFrom + k * step <= Math.min(hi, agoFrom); k++) ks.push(k);
+        if (ks.length > 2 && ks[ks.length - 1] === 0) ks.pop();
+        return ks.map(function (k, n) {
+          return [agoFrom + k * step, n === ks.length - 1 ? words.ago.replace('{}', amount(-k * step || 0)) : amount(-k * step || 0)];
+        });
+      }
+      for (x = Math.ceil(lo / step) * step; x <= hi; x += step) {
+        var tick = x <= 0 ? x + 1 : x;
         if (tick >= lo && tick <= hi) out.push([tick, tick]);
       }
       var lastAgo = Math.max.apply(null, out.map(function (t) { return t[0] <= -10000 ? t[0] : -Infinity; }));
