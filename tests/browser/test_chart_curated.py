@@ -84,6 +84,16 @@ DEEP = ["13.8 billion years ago", "4.54 billion years ago", "541 million years a
         "300,000 years ago", "12,000 years ago", "3200 BCE", "0001", "1492", "1914", "1969-07-20", "2025-05-16"]
 
 
+ERAS = """eras:
+  - label: Phanerozoic
+    start: 541 million years ago
+    end: "2025"
+  - label: Holocene
+    start: 11,700 years ago
+    end: "2025"
+"""
+
+
 @pytest.fixture(scope="module")
 def deep_server(tmp_path_factory, serve_site):
     """The curated site's events moved onto 13.8 billion years, opening on the latest."""
@@ -93,7 +103,7 @@ def deep_server(tmp_path_factory, serve_site):
         lines = [f'date: "{DEEP[n % len(DEEP)]}"' if line.startswith("date:") else line
                  for line in path.read_text().splitlines() if not line.startswith("end:")]
         path.write_text("\n".join(lines) + "\n")
-    (root / "site.yaml").write_text((REPO / "site.yaml").read_text() + "start_at: latest\n")
+    (root / "site.yaml").write_text((REPO / "site.yaml").read_text() + "start_at: latest\n" + ERAS)
     build(Options(root=root, out=root / "build"))
     return serve_site(root / "build")
 
@@ -118,3 +128,37 @@ def test_deep_time_opens_and_zooms_onto_events(deep_server, new_page, artifacts_
     labels = check_ticks_cover(page, least=2)
     assert not [t for t in labels if t.isdigit() and int(t) >= 10000 or t.startswith("-")], labels
     page.locator("#chart").screenshot(path=str(artifacts_dir / f"chart-deep-1m-{width}.png"))
+
+
+COLOURS_JS = """() => {
+  const rgb = c => (c.match(/[0-9.]+/g) || []).map(Number);
+  const band = document.querySelector('#chart-plot .shapelayer path'), style = getComputedStyle(band);
+  return {surface: rgb(getComputedStyle(document.getElementById('chart')).backgroundColor),
+          band: rgb(style.fill), opacity: +style.opacity * (+style.fillOpacity || 1),
+          texts: Array.from(document.querySelectorAll('#chart-plot .xtick text, #chart-plot .annotation-text'))
+            .map(t => [t.textContent, rgb(getComputedStyle(t).fill)])};
+}"""
+
+
+def contrast(a, b) -> float:
+    def luminance(rgb):
+        c = [v / 255 for v in rgb[:3]]
+        c = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_era_bands_keep_the_chart_text_readable(deep_server, new_page, axe, artifacts_dir, scheme):
+    """Tick and era labels over an era band keep 4.5:1 against the band as painted on the chart."""
+    page = new_page(viewport=WIDTHS["wide"], color_scheme=scheme)
+    page.goto(deep_server.url(""))
+    wake_chart(page)
+    page.wait_for_timeout(300)
+    found = page.evaluate(COLOURS_JS)
+    painted = [s + (b - s) * found["opacity"] for s, b in zip(found["surface"], found["band"])]
+    low = [(text, round(contrast(fill, painted), 2)) for text, fill in found["texts"] if contrast(fill, painted) < 4.5]
+    assert found["texts"] and low == [], (low, painted)
+    assert axe(page, runOnly={"type": "rule", "values": ["color-contrast"]}) == []
+    page.locator("#chart").screenshot(path=str(artifacts_dir / f"chart-deep-eras-{scheme}.png"))

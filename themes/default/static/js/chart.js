@@ -142,6 +142,8 @@
     l.hoverlabel.font = { color: c.text, size: 14, family: l.font.family };
     l.xaxis.range = view || (state.from || state.to ? rangeOf(state) : openRange.slice());
     var ticks = fitTicks(l.xaxis.range[0], l.xaxis.range[1], wide.matches ? 8 : 4);
+    (l.shapes || []).forEach(function (band) { band.opacity = dark.matches ? 0.14 : 0.4; });  // as site.css
+    (l.annotations || []).forEach(function (note) { note.font.color = c.text; });
     placeEras(l);
     l.margin.r += rightOverflow(ticks, l.xaxis.range);  // plotly hides a label that passes the edge
     l.xaxis.tickvals = ticks.map(function (t) { return t[0]; });
