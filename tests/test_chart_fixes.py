@@ -67,3 +67,23 @@ def test_start_at_after_every_event_still_shows_events():
     chart = build_chart(_deep_site(PartialDate(3000)), Memo())
     lo, hi = chart.view
     assert lo <= 2026 <= hi
+
+
+def _config(text: str):
+    from site_builder.content.fields import SITE_FIELDS, read_record
+    from site_builder.content.yamlsafe import parse_yaml
+    from site_builder.errors import Report
+
+    report = Report()
+    record = read_record(parse_yaml(text, "site.yaml", report), SITE_FIELDS, report, "site.yaml")
+    return record, report
+
+
+def test_an_era_may_end_at_present():
+    from site_builder.content.eras import read_eras
+    from site_builder.model.dates import build_date
+
+    record, report = _config("title: T\neras:\n  - label: Now\n    start: 2020\n    end: present\n")
+    eras = read_eras(record, report)
+    today = build_date()
+    assert not report and eras[0].end == PartialDate(today.year, today.month, today.day)
