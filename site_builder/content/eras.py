@@ -7,7 +7,7 @@ from site_builder.content import dates
 from site_builder.content.fields import Record
 from site_builder.errors import Report
 from site_builder.model import Era
-from site_builder.model.dates import PartialDate
+from site_builder.model.dates import PartialDate, build_date
 
 # Soft tints that keep dark text and the lanes' markers readable on top of them.
 ERA_PALETTE = ("#e6dcc8", "#d5e3d0", "#d6dcea", "#ecd6d6", "#e3d8ea", "#d3e6e6")
@@ -20,6 +20,9 @@ def read_eras(record: Record, report: Report) -> tuple[Era, ...]:
         start, end = r.values.get("start"), r.values.get("end")
         if "label" not in r.values or start is None or end is None:
             continue  # its error is already reported
+        if end == "present":  # drawn to the day of the build, as an ongoing event is
+            today = build_date()
+            end = PartialDate(today.year, today.month, today.day)
         if _last(end) < _first(start):
             report.at(r.loc_of("end"), f"the era '{r.values['label']}' ends ({end}) before it starts ({start})",
                       hint="swap start and end, or fix the typo")

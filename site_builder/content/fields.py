@@ -106,7 +106,8 @@ LANE_FIELDS = (
 ERA_FIELDS = (
     Field("label", "line", "Name of the era, shown on its band and in the list.", required=True),
     Field("start", "date", "First day of the era, in any form an event's date takes.", required=True),
-    Field("end", "date", "Last day of the era, in any form an event's date takes.", required=True),
+    Field("end", "end", "Last day of the era, in any form an event's date takes; or 'present' (the build's day).",
+          required=True),
     Field("color", "color", "Colour of its band as #rrggbb; a default palette otherwise."),
 )
 

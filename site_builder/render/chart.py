@@ -31,6 +31,8 @@ MARKER_WIDTH = 0.012  # share of the shown span a marker covers: events nearer t
 WIDE_TICKS, NARROW_TICKS = 8, 4  # most ticks on a wide screen and on a phone
 WIDE_PX, NARROW_PX = 1000, 280  # the plot's width assumed when placing the preview's labels
 MARKER_PX, LABEL_CHAR_PX = 9, 6.4  # a marker's half width and a label's character width (11 px text)
+PREVIEW_PX = 288  # the preview's height (chart-stage less its bottom inset), where labels are placed
+LABEL_BOX = {"middle": (-7, 8), "top": (-20, -5)}  # a label's top and bottom about its marker's middle
 TICK_CHAR_PX = 7  # a tick label's character width (12 px text), a little over the widest digits
 LABEL_CHARS = 28  # a title longer than this is cut at a word for its label
 LATEST_EVENTS = 8  # start_at latest opens on this many last events
@@ -94,6 +96,7 @@ class Chart:
     lanes: tuple  # site lanes, in row order
     points: tuple[ChartPoint, ...]
     domain: tuple[float, float]  # every event, padded
+    last: float  # where the last event ends: a range button shows the stretch before it
     ticks: tuple[Tick, ...]  # the static preview's, for the view; wide ones carry `wide` in `kinds`
     months: tuple[MonthPoint, ...] = ()  # a large site: drawn instead of points (which stay empty)
     eras: tuple[EraBand, ...] = ()
@@ -133,7 +136,8 @@ def build_chart(site: Site, memo: Memo) -> Chart:
     lanes = site.config.lanes
     rows = {lane.id: n for n, lane in enumerate(lanes)}
     extents = [memo.of(_extent, event) for event in site.events]
-    lo, hi = _domain(min((e[0] for e in extents), default=None), max((e[1] for e in extents), default=None))
+    last = max((e[1] for e in extents), default=None)
+    lo, hi = _domain(min((e[0] for e in extents), default=None), last)
     view = _view(site, extents, lo, hi)
     shown = view or (lo, hi)
     eras = _era_bands(site.config.eras, shown)
@@ -144,9 +148,9 @@ def build_chart(site: Site, memo: Memo) -> Chart:
                   language=site.config.language, narrow=frozenset(narrow), wide=frozenset(wide))
     tick_set = tuple(sorted(set(wide) | set(narrow), key=lambda t: (t.at, t.label)))  # the same on every build
     if is_large(site):  # circles by month: no event is placed one by one
-        return Chart(tuple(lanes), (), (lo, hi), tick_set, _months(site, rows), **common)
+        return Chart(tuple(lanes), (), (lo, hi), hi if last is None else last, tick_set, _months(site, rows), **common)
     points = _placed(site.events, extents, rows, shown)
-    return Chart(tuple(lanes), points, (lo, hi), tick_set, **common)
+    return Chart(tuple(lanes), points, (lo, hi), hi if last is None else last, tick_set, **common)
 
 
 def _placed(events, extents, rows, shown) -> tuple[ChartPoint, ...]:
@@ -165,7 +169,7 @@ def _placed(events, extents, rows, shown) -> tuple[ChartPoint, ...]:
         step = min(STACK_STEP, 0.8 / max(n - 1, 1))
         placed.append(ChartPoint(event, row, round(row + (k - (n - 1) / 2) * step, 3), start, end, x, is_span,
                                  short_label(event)))
-    return _with_labels(placed, shown)
+    return _with_labels(placed, shown, len(set(rows.values())))
 
 
 def _era_bands(eras, shown) -> tuple[EraBand, ...]:
@@ -201,32 +205,33 @@ def _stacked(intervals) -> list[tuple[int, int]]:
     return [(k, len(ends[lane])) for lane, k in rows]
 
 
-def _with_labels(points: list[ChartPoint], shown) -> tuple[ChartPoint, ...]:
+def _with_labels(points: list[ChartPoint], shown, lanes: int) -> tuple[ChartPoint, ...]:
     """Labels the preview can show without collisions, on a phone and on a wide screen (chart.js
     places them again at the real width, and at every zoom)."""
-    fits = {width: _label_room(points, shown, width) for width in (NARROW_PX, WIDE_PX)}
+    fits = {width: _label_room(points, shown, width, lanes) for width in (NARROW_PX, WIDE_PX)}
     return tuple(replace(p, shown="all" if fits[NARROW_PX][n] else "wide" if fits[WIDE_PX][n] else "")
                  for n, p in enumerate(points))
 
 
-def _label_room(points: list[ChartPoint], shown, width: float) -> list[bool]:
-    """Greedy, left to right in each row of each lane: a label goes where it ends before the next
-    marker and starts after the previous label."""
+def _label_room(points: list[ChartPoint], shown, width: float, lanes: int) -> list[bool]:
+    """Greedy, left to right: a label goes beside its marker (a span's above its bar) where its box
+    stays in its lane and meets no marker, bar or label placed before it."""
     lo, hi = shown
+    lane_px = PREVIEW_PX * 0.82 / max(lanes, 1)
     px = [(p.x - lo) / (hi - lo) * width for p in points]
+    py = [((p.y + 0.5) / max(lanes, 1) * 0.82 + 0.02) * PREVIEW_PX for p in points]
+    taken = [(x - MARKER_PX, x + MARKER_PX, y - MARKER_PX, y + MARKER_PX) for x, y in zip(px, py)]
+    taken += [((p.start - lo) / (hi - lo) * width, (p.end - lo) / (hi - lo) * width, y - 4, y + 4)
+              for p, y in zip(points, py) if p.is_span]
     fits = [False] * len(points)
-    by_row: dict[float, list[int]] = {}
-    for n in sorted(range(len(points)), key=lambda n: px[n]):
-        by_row.setdefault(points[n].y, []).append(n)
-    for members in by_row.values():
-        taken = float("-inf")
-        for k, n in enumerate(members):
-            nxt = px[members[k + 1]] - MARKER_PX if k + 1 < len(members) else width
-            room_end = px[n] + MARKER_PX + LABEL_CHAR_PX * len(points[n].label)
-            if 0 <= px[n] and px[n] >= taken and room_end <= min(nxt, width):
-                fits[n], taken = True, room_end
-            else:
-                taken = max(taken, px[n] + MARKER_PX)
+    for n in sorted(range(len(points)), key=lambda n: (px[n], py[n])):
+        top, bottom = LABEL_BOX["top" if points[n].is_span else "middle"]
+        box = (px[n] + MARKER_PX, px[n] + MARKER_PX + LABEL_CHAR_PX * len(points[n].label), py[n] + top, py[n] + bottom)
+        lane_top = ((points[n].row / lanes) * 0.82 + 0.02) * PREVIEW_PX
+        if box[0] >= MARKER_PX and box[1] <= width and lane_top <= box[2] and box[3] <= lane_top + lane_px \
+                and not any(box[0] < o[1] and o[0] < box[1] and box[2] < o[3] and o[2] < box[3] for o in taken):
+            fits[n] = True
+            taken.append(box)
     return fits
 
 
@@ -240,18 +245,23 @@ def short_label(event: Event) -> str:
 
 
 def _view(site: Site, extents, lo: float, hi: float) -> tuple[float, float] | None:
-    """Where the chart opens: all of it (first), the last events (latest) or a stretch from a date."""
+    """Where the chart opens: all of it (first), the last events (latest) or a stretch from a date,
+    padded for its own width (the whole chart's padding, on billions of years, is an empty future)."""
     start_at = site.config.start_at
     if start_at == "first" or not extents:
         return None
+    last = max(e[1] for e in extents)
     if start_at == "latest":
         first = sorted(e[0] for e in extents)[-min(LATEST_EVENTS, len(extents))]
-        begin = first - (hi - first) * 0.05
-    else:
-        begin = start_at.position()
-        first = begin
-    width = max((hi - lo) / 4, hi - first)
-    return (max(lo, begin), min(hi, max(begin, lo) + width)) if start_at != "latest" else (max(lo, begin), hi)
+        begin = max(lo, first - (last - first) * 0.05)
+        return begin, min(hi, last + _pad(last - begin))
+    begin = max(lo, min(start_at.position(), last))
+    return begin, min(hi, begin + max((hi - lo) / 4, last - begin + _pad(last - begin)))
+
+
+def _pad(width: float) -> float:
+    """Room on either side of events that span `width` years."""
+    return max(width * PAD_SHARE, PAD_DAYS * axis.DAY)
 
 
 def _domain(first: float | None, last: float | None) -> tuple[float, float]:
@@ -259,7 +269,7 @@ def _domain(first: float | None, last: float | None) -> tuple[float, float]:
         today = date.today()
         here = axis.year_fraction(today.year, today.month, today.day)
         return here - 30 * axis.DAY, here + 30 * axis.DAY
-    pad = max((last - first) * PAD_SHARE, PAD_DAYS * axis.DAY)
+    pad = _pad(last - first)
     return first - pad, last + pad
 
 
@@ -354,7 +364,8 @@ def _figure(chart: Chart) -> dict:
                       "xanchor": "left", "showarrow": False, "text": html.escape(band.era.label),
                       "font": {"size": 11}} for band in chart.eras],
         meta={"full": [lo, hi], "months": list(chart.words.months), "buttons": [list(b) for b in chart.buttons],
-              "words": {"bce": chart.words.bce, "ago": chart.words.ago,
+              "last": chart.last, "pad": [PAD_SHARE, PAD_DAYS * axis.DAY],
+              "words": {"bce": chart.words.bce, "ago": chart.words.ago, "agoFrom": axis.YEARS_AGO_FROM,
                         "locale": chart.words.locale.replace("_", "-")}},
     )
     return json.loads(fig.to_json())

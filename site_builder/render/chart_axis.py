@@ -9,10 +9,15 @@ from functools import lru_cache
 
 from babel.numbers import format_compact_decimal, format_decimal
 
+from site_builder.model import dates
 from site_builder.model.dates import SHORT_MONTHS
 
 DAYS_BEFORE_MONTH = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
 DAY = 1 / 365.2425  # a day, in years: enough to place ticks and bars, never used to date anything
+# "N years ago" counts back from this astronomical year (model.dates may define it: 1950, as in "before
+# present"); deep ticks sit at round numbers of years before it.
+YEARS_AGO_FROM = getattr(dates, "YEARS_AGO_FROM", 0)
+DEEP_STEP = 10000  # ticks this far apart or more are labelled in years ago
 
 
 @dataclass(frozen=True)
@@ -90,11 +95,13 @@ def calendar_of(at: float) -> tuple[int, int, int]:
 def year_label(year: int, unit: bool = True, words: AxisWords = ENGLISH) -> str:
     """A year as readers write it: 610, 44 BCE, 12,000 years ago, 66 m years ago, 13.8 bn years ago
     (without `unit`, "13.8 bn": a row of ticks names the unit once, so long labels fit a phone)."""
+    if year >= 10000:  # only ever a padding's tick, past the last event: grouped, never "50000000"
+        return format_decimal(year, locale=words.locale or "en")
     if year >= 1:
         return str(year)
     if year > -10000:
         return f"{1 - year} {words.bce}"
-    amount = words.amount(-year)
+    amount = words.amount(round(YEARS_AGO_FROM - year))
     return words.ago.format(amount) if unit else amount
 
 
@@ -109,14 +116,26 @@ def ticks(lo: float, hi: float, most: int, words: AxisWords = ENGLISH) -> tuple[
         if span * 12 / step_months <= most:
             return _month_ticks(lo, hi, step_months, words)
     step = _round_step(span / most)
+    if step >= DEEP_STEP:
+        return _deep_ticks(lo, hi, step, words)
     first = math.ceil(lo / step) * step
-    # Round years BCE are one off round astronomical years (1000 BCE is -999); a deep span has no
-    # tick at 0, which would read "1 BCE" among billions of years.
+    # Round years BCE are one off round astronomical years (1000 BCE is -999).
     years = [int(first + n * step) for n in range(int((hi - first) / step) + 1)]
-    years = [y + 1 if y <= 0 and step < 10000 else y for y in years if not (y == 0 and step >= 10000)]
-    years = [y for y in years if lo <= y <= hi]
+    years = [y for y in (y + 1 if y <= 0 else y for y in years) if lo <= y <= hi]
     last_ago = max((y for y in years if y <= -10000), default=None)  # the unit goes on the last "ago" tick
     return tuple(Tick(float(y), year_label(y, y == last_ago, words)) for y in years)
+
+
+def _deep_ticks(lo: float, hi: float, step: int, words: AxisWords) -> tuple[Tick, ...]:
+    """Round numbers of years before YEARS_AGO_FROM (never a raw year among billions of years), the
+    unit named once, on the last; "0 years ago" only where the span would otherwise show one tick."""
+    ks = list(range(math.ceil((lo - YEARS_AGO_FROM) / step),
+                    math.floor((min(hi, YEARS_AGO_FROM) - YEARS_AGO_FROM) / step) + 1))
+    if len(ks) > 2 and ks[-1] == 0:
+        ks.pop()
+    last = ks[-1] if ks else None
+    return tuple(Tick(float(YEARS_AGO_FROM + k * step),
+                      words.ago.format(words.amount(-k * step)) if k == last else words.amount(-k * step)) for k in ks)
 
 
 def fitting_ticks(lo: float, hi: float, most: int, width_px: float, char_px: float,
@@ -142,16 +161,20 @@ def _round_step(least: float) -> int:
 
 
 def _day_ticks(lo: float, hi: float, step: int, words: AxisWords) -> tuple[Tick, ...]:
+    """Every day, every other day or every week from the first day shown; two weeks: the 1st and
+    15th of each month, so the ticks run on to the right edge."""
     names = words.months
-    year, month, day = calendar_of(lo)
-    found, at = [], year_fraction(year, month, day)
+    found: list[Tick] = []
+    at, count = year_fraction(*calendar_of(lo)), 0
     while at <= hi:
-        y, m, d = calendar_of(at + DAY / 2)
-        if at >= lo and (step == 1 or (d - 1) % step == 0 or step == 7):
-            label = f"{names[m - 1]} {d}"
-            found.append(Tick(year_fraction(y, m, d), label if found else f"{label}, {year_label(y, True, words)}"))
-        at = year_fraction(y, m, d) + DAY * (step if found else 1) + DAY / 4
-        at = year_fraction(*calendar_of(at))
+        y, m, d = calendar_of(at + DAY / 4)
+        at = year_fraction(y, m, d)
+        if at >= lo:
+            if (d in (1, 15)) if step == 14 else count % step == 0:
+                label = f"{names[m - 1]} {d}"
+                found.append(Tick(at, label if found else f"{label}, {year_label(y, True, words)}"))
+            count += 1
+        at += DAY  # about the start of the next day: calendar_of(at + DAY / 4) names it
     return tuple(found)
 
 
@@ -178,6 +201,6 @@ RANGES = (7 * DAY, 31 * DAY, 0.25, 1.0, 10.0, 100.0, 1000.0, 1e6, 1e8, 1e9)  # A
 
 
 def range_buttons(span: float, words: AxisWords = ENGLISH) -> tuple[tuple[float, str], ...]:
-    """The three widest periods that show a real part of the chart (under a third of its span)."""
-    fitting = [(width, label) for width, label in zip(RANGES, words.ranges) if width <= span / 3]
+    """The three widest periods that show a part of the chart (shorter than its whole span)."""
+    fitting = [(width, label) for width, label in zip(RANGES, words.ranges) if width < span]
     return tuple(fitting[-3:])

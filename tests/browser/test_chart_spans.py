@@ -150,14 +150,20 @@ def test_chart_reads_on_every_span(new_page, span_servers, axe, artifacts_dir, n
         page.locator("#chart").screenshot(path=str(artifacts_dir / f"chart-{name}-{width}-{scheme}.png"))
 
 
-def test_start_at_a_date_opens_the_list_on_its_first_event(new_page, tmp_path, serve_site):
+def test_start_at_a_date_offers_a_jump_to_its_first_event(new_page, tmp_path, serve_site):
+    """The window stays on the title and the chart; a link jumps to the first event from that date."""
     site = span_site("centuries")
     site = replace(site, config=replace(site.config, start_at=PartialDate(1453)))
     server = serve_home(site, tmp_path, serve_site)
     page = new_page(viewport=WIDTHS["phone"])
     page.goto(server.url(""))
+    page.wait_for_timeout(300)
+    assert page.evaluate("scrollY") == 0
+    expect(page.locator("h1")).to_be_in_viewport()
+    link = page.get_by_role("link", name="Jump to 1453")
+    assert link.get_attribute("href") == "#" + page.locator('.event-card[data-start="1453-05-29"]').get_attribute("id")
+    link.click()
     expect(page.locator('.event-card[data-start="1453-05-29"]')).to_be_in_viewport()
-    assert page.evaluate("scrollY") > 0
     static = new_page(viewport=WIDTHS["phone"], java_script_enabled=False)
     static.goto(server.url(""))
     expect(static.locator(".timeline .event-card")).to_have_count(len(site.events))  # complete, from its top

@@ -36,21 +36,29 @@
       if (n >= 1e6) return +(n / 1e6).toPrecision(3) + ' m';
       return n.toLocaleString('en');
     }
+    var agoFrom = words.agoFrom || 0;  // "N years ago" counts back from this year (chart_axis.YEARS_AGO_FROM)
     function yearLabel(y, noUnit) {  // noUnit: "13.8 bn", a row of ticks names the unit once
+      if (y >= 10000) return new Intl.NumberFormat(words.locale || 'en').format(y);  // a padding's tick only
       if (y >= 1) return String(y);
       if (y > -10000) return (1 - y) + ' ' + words.bce;
-      return noUnit ? amount(-y) : words.ago.replace('{}', amount(-y));
+      var ago = amount(Math.round(agoFrom - y));
+      return noUnit ? ago : words.ago.replace('{}', ago);
     }
     function pad(n) { return (n < 10 ? '0' : '') + n; }
     function ticks(lo, hi, most) {
       var span = hi - lo, out = [], c, x, i, steps = [1, 2, 7, 14], monthSteps = [1, 2, 3, 6];
+      // Days: every one, every other or every week from the first shown; two weeks: the 1st and
+      // the 15th of each month, so the ticks run on to the right edge (as chart_axis._day_ticks).
       for (i = 0; i < steps.length; i++) if (span / (steps[i] * DAY) <= most) {
-        c = calendar(lo);
-        for (x = at(c[0], c[1], c[2]); x <= hi; x = at.apply(null, calendar(x + DAY * (out.length ? steps[i] : 1) + DAY / 4))) {
-          c = calendar(x + DAY / 2);
-          if (x >= lo && (steps[i] <= 2 || steps[i] === 7 || (c[2] - 1) % steps[i] === 0)) {
-            out.push([at(c[0], c[1], c[2]), months[c[1] - 1] + ' ' + c[2] + (out.length ? '' : ', ' + yearLabel(c[0]))]);
+        var count = 0;
+        for (x = at.apply(null, calendar(lo)); x <= hi; x += DAY) {
+          c = calendar(x + DAY / 4);
+          x = at(c[0], c[1], c[2]);
+          if (x < lo) continue;
+          if (steps[i] === 14 ? c[2] === 1 || c[2] === 15 : count % steps[i] === 0) {
+            out.push([x, months[c[1] - 1] + ' ' + c[2] + (out.length ? '' : ', ' + yearLabel(c[0]))]);
           }
+          count++;
         }
         return out;
       }
@@ -70,9 +78,16 @@
       }
       var least = span / most, power = Math.pow(10, Math.max(0, Math.floor(Math.log10(Math.max(least, 1))))), step = 10 * power;
       [1, 2, 5].some(function (f) { if (f * power >= least) { step = f * power; return true; } return false; });
+      if (step >= 10000) {  // round numbers of years ago, as chart_axis._deep_ticks
+        var ks = [];
+        for (var k = Math.ceil((lo - agoFrom) / step); agoFrom + k * step <= Math.min(hi, agoFrom); k++) ks.push(k);
+        if (ks.length > 2 && ks[ks.length - 1] === 0) ks.pop();
+        return ks.map(function (k, n) {
+          return [agoFrom + k * step, n === ks.length - 1 ? words.ago.replace('{}', amount(-k * step || 0)) : amount(-k * step || 0)];
+        });
+      }
       for (x = Math.ceil(lo / step) * step; x <= hi; x += step) {
-        if (x === 0 && step >= 10000) continue;
-        var tick = x <= 0 && step < 10000 ? x + 1 : x;
+        var tick = x <= 0 ? x + 1 : x;
         if (tick >= lo && tick <= hi) out.push([tick, tick]);
       }
       var lastAgo = Math.max.apply(null, out.map(function (t) { return t[0] <= -10000 ? t[0] : -Infinity; }));
@@ -127,7 +142,10 @@
     l.hoverlabel.font = { color: c.text, size: 14, family: l.font.family };
     l.xaxis.range = view || (state.from || state.to ? rangeOf(state) : openRange.slice());
     var ticks = fitTicks(l.xaxis.range[0], l.xaxis.range[1], wide.matches ? 8 : 4);
+    (l.shapes || []).forEach(function (band) { band.opacity = dark.matches ? 0.14 : 0.4; });  // as site.css
+    (l.annotations || []).forEach(function (note) { note.font.color = c.text; });
     placeEras(l);
+    l.margin.r += rightOverflow(ticks, l.xaxis.range);  // plotly hides a label that passes the edge
     l.xaxis.tickvals = ticks.map(function (t) { return t[0]; });
     l.xaxis.ticktext = ticks.map(function (t) { return escapeHTML(t[1]); });
     if (touch.matches) {  // a finger on the chart should scroll the page; the buttons zoom
@@ -151,6 +169,14 @@
       if (ok) break;
     }
     return ticks;
+  }
+
+  // How far the last tick's label (centred on its tick) passes the plot's right edge, in px.
+  function rightOverflow(ticks, range) {
+    if (!ticks.length) return 0;
+    var width = gd ? gd._fullLayout.xaxis._length : plotEl.clientWidth * 0.7, last = ticks[ticks.length - 1];
+    var px = (last[0] - range[0]) / (range[1] - range[0]) * width;
+    return Math.max(0, Math.ceil(px + fitTicks.ctx.measureText(last[1]).width / 2 + 2 - width));
   }
 
   // Era labels never overlap: each goes on the first of two rows where it starts after the
@@ -317,30 +343,55 @@
     return title.length <= 28 ? title : title.slice(0, 28).replace(/\s+\S*$/, '').replace(/[,;:.\u2013-]+$/, '') + '\u2026';
   }
 
-  // Each marker's label where it fits: greedy, left to right in each row, never over the next
-  // marker or the previous label (chart.py does the same for the static preview).
+  // Each marker's label where it fits: greedy, left to right across the plot, beside its marker
+  // or (a span's, whose bar runs through the marker's middle) above or below it; never over
+  // another label, a marker or a bar, so stacked rows too close for text leave theirs hidden.
+  // chart.py does the same for the static preview. Offsets are plotly's for 11 px text beside
+  // a 13 px marker (drawing.textPointPosition).
+  var LABEL_PLACES = { 'middle right': [-7, 6], 'top right': [-21, -8], 'bottom right': [8, 20] };
   function placeLabels() {
-    var xa = gd._fullLayout.xaxis, width = xa._length, ctx = placeLabels.ctx ||
-      (placeLabels.ctx = document.createElement('canvas').getContext('2d'));
+    var xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, width = xa._length, height = ya._length;
+    var ctx = placeLabels.ctx || (placeLabels.ctx = document.createElement('canvas').getContext('2d'));
     ctx.font = '11px ' + figure.layout.font.family;
-    var texts = [], curves = [];
-    gd.data.forEach(function (trace, curve) {
-      if (!trace.meta || trace.meta.kind !== 'events' || !trace.meta.labels) return;
-      var rows = {}, text = trace.x.map(function () { return ''; });
-      trace.x.forEach(function (x, i) { (rows[trace.y[i]] = rows[trace.y[i]] || []).push(i); });
-      Object.keys(rows).forEach(function (y) {
-        var members = rows[y].sort(function (a, b) { return trace.x[a] - trace.x[b]; }), taken = -Infinity;
-        members.forEach(function (i, k) {
-          var px = xa.l2p(trace.x[i]), label = trace.meta.labels[i];
-          var next = k + 1 < members.length ? xa.l2p(trace.x[members[k + 1]]) - 9 : width;
-          var end = px + 9 + ctx.measureText(label.replace(/&amp;/g, '&')).width;
-          if (px >= 0 && px >= taken && end <= Math.min(next, width)) { text[i] = label; taken = end; }
-          else taken = Math.max(taken, px + 9);
-        });
+    var taken = [], wanted = [], texts = {}, places = {}, curves = [];
+    function hits(b, lane) {  // a label stays inside its own lane (it would read as the next one's)
+      return b.l < 0 || b.r > width || b.t < Math.max(0, ya.l2p(lane - 0.5)) || b.b > Math.min(height, ya.l2p(lane + 0.5)) ||
+        taken.some(function (o) {
+        return b.l < o.r && o.l < b.r && b.t < o.b && o.t < b.b;
       });
-      texts.push(text); curves.push(curve);
+    }
+    gd.data.forEach(function (trace, curve) {
+      if (!trace.meta) return;
+      if (trace.meta.kind === 'span') trace.base.forEach(function (base, i) {
+        var half = Math.abs(ya.l2p(trace.y[i] + trace.width / 2) - ya.l2p(trace.y[i]));
+        taken.push({ l: xa.l2p(base), r: xa.l2p(base + trace.x[i]), t: ya.l2p(trace.y[i]) - half, b: ya.l2p(trace.y[i]) + half });
+      });
+      if (trace.meta.kind !== 'events' || !trace.meta.labels) return;
+      texts[curve] = trace.x.map(function () { return ''; });
+      places[curve] = trace.x.map(function () { return 'middle right'; });
+      curves.push(curve);
+      trace.x.forEach(function (x, i) {
+        var px = xa.l2p(x), py = ya.l2p(trace.y[i]);
+        taken.push({ l: px - 8, r: px + 8, t: py - 8, b: py + 8 });
+        wanted.push({ curve: curve, i: i, px: px, py: py, label: trace.meta.labels[i] });
+      });
     });
-    if (curves.length) window.Plotly.restyle(gd, { text: texts }, curves);
+    wanted.sort(function (a, b) { return a.px - b.px || a.py - b.py; });
+    wanted.forEach(function (w) {
+      var right = w.px + 9 + ctx.measureText(w.label.replace(/&amp;/g, '&')).width + 2;
+      Object.keys(LABEL_PLACES).some(function (place) {
+        var box = { l: w.px + 9, r: right, t: w.py + LABEL_PLACES[place][0], b: w.py + LABEL_PLACES[place][1] };
+        if (hits(box, Math.round(gd.data[w.curve].y[w.i]))) return false;
+        taken.push(box);
+        texts[w.curve][w.i] = w.label;
+        places[w.curve][w.i] = place;
+        return true;
+      });
+    });
+    if (curves.length) {
+      window.Plotly.restyle(gd, { text: curves.map(function (c) { return texts[c]; }),
+                                  textposition: curves.map(function (c) { return places[c]; }) }, curves);
+    }
   }
 
   function load() {
@@ -462,7 +513,11 @@
     // preview) follow at once and the chart draws when it comes.
     var r = gd ? gd.layout.xaxis.range : (view || (current.from || current.to ? rangeOf(current) : openRange));
     if (button.dataset.range === 'all') { view = null; setRange(fullRange[0], fullRange[1]); }
-    else if (button.dataset.range) setRange(fullRange[1] - +button.dataset.range, fullRange[1]);
+    else if (button.dataset.range) {  // the period before the last event, padded for its own width
+      var width = +button.dataset.range, pad = figure.layout.meta.pad;
+      var end = figure.layout.meta.last + Math.max(width * pad[0], pad[1]);
+      setRange(end - width, end);
+    }
     else {
       var mid = (+r[0] + +r[1]) / 2, half = (r[1] - r[0]) / 2 * (button.dataset.zoom === 'in' ? 0.6 : 1.6);
       half = Math.max(half, 3 * axis.DAY);

@@ -411,15 +411,8 @@
 
   apply(readState(location.search));
   if (location.hash) revealTarget(false);
-  else if (!location.search && list.dataset.startAt) openAtStart(list.dataset.startAt);
-
-  // site.yaml's start_at date: the list opens on the first event on or after it (a "2025-06"
-  // sorts before every day of June). Without JavaScript the list opens at its top, complete.
-  function openAtStart(iso) {
-    var shownCards = cards.filter(function (card) { return !card.hidden; });
-    var card = shownCards.filter(function (c) { return c.dataset.start >= iso; })[0] || shownCards[shownCards.length - 1];
-    if (card) card.scrollIntoView({ block: 'start', behavior: 'auto' });
-  }
+  // site.yaml's start_at date opens the chart there; the window stays at the top (the title and
+  // the chart first), and the list offers a "Jump to <date>" link instead.
 
   // A large site's index arrives with the reader's first interaction (as the chart's plotly.js does).
   if (large) {
