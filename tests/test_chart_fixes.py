@@ -3,6 +3,7 @@ round numbers of years ago, and a view opens on events, never on an empty paddin
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -87,3 +88,17 @@ def test_an_era_may_end_at_present():
     eras = read_eras(record, report)
     today = build_date()
     assert not report and eras[0].end == PartialDate(today.year, today.month, today.day)
+
+
+def test_the_chart_shows_quotation_marks_as_they_are_and_markup_as_text():
+    """plotly decodes only a few entities: `&quot;` would show as it is (an attacker found it in the
+    curated site's hover labels); < > & must stay escaped, since plotly reads a little HTML."""
+    from site_builder.render.chart import figure
+
+    site = load_site(REPO)
+    event = next(e for e in site.events if '"' in e.title)
+    bad = replace(event, title='He said "no" <b>twice</b> & left', short_title=None)
+    site = replace(site, events=tuple(bad if e is event else e for e in site.events))
+    shown = json.dumps(figure(build_chart(site, Memo()), Memo()))
+    assert "&quot;" not in shown and "&#x27;" not in shown
+    assert 'He said \\"no\\" &lt;b&gt;twice&lt;/b&gt; &amp; left' in shown

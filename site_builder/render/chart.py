@@ -306,13 +306,13 @@ def _figure(chart: Chart) -> dict:
     for lane in chart.lanes if chart.months else ():
         months = [m for m in chart.months if m.lane == lane.id]
         fig.add_trace(go.Scatter(
-            name=html.escape(lane.label), legendgroup=lane.id, mode="markers+text",
+            name=_plotly_text(lane.label), legendgroup=lane.id, mode="markers+text",
             x=[m.x for m in months], y=[m.row for m in months],
             marker={"color": lane.color, "size": [m.size for m in months], "opacity": 0.8,
                     "line": {"width": 1, "color": "#ffffff"}},
             customdata=[m.key for m in months], text=[str(m.count) for m in months],
             textposition="top center", textfont={"size": 10},
-            hovertext=[html.escape(f"{m.label}, {lane.label}: " + language.count_of_events(m.count)) for m in months],
+            hovertext=[_plotly_text(f"{m.label}, {lane.label}: " + language.count_of_events(m.count)) for m in months],
             hovertemplate="%{hovertext}<extra></extra>",
             meta={"kind": "months", "lane": lane.id},
         ))
@@ -321,7 +321,7 @@ def _figure(chart: Chart) -> dict:
         spans = [p for p in points if p.is_span]
         if spans:
             fig.add_trace(go.Bar(
-                name=html.escape(lane.label), legendgroup=lane.id, showlegend=False, orientation="h",
+                name=_plotly_text(lane.label), legendgroup=lane.id, showlegend=False, orientation="h",
                 base=[p.start for p in spans], x=[p.end - p.start for p in spans],
                 y=[p.y for p in spans], width=SPAN_THICKNESS,
                 marker={"color": lane.color, "opacity": 0.35, "line": {"width": 0}},
@@ -331,16 +331,16 @@ def _figure(chart: Chart) -> dict:
                 meta={"kind": "span", "lane": lane.id},
             ))
         fig.add_trace(go.Scatter(
-            name=html.escape(lane.label), legendgroup=lane.id, mode="markers+text",
+            name=_plotly_text(lane.label), legendgroup=lane.id, mode="markers+text",
             x=[p.x for p in points], y=[p.y for p in points],
             marker={"color": lane.color, "size": 13, "line": {"width": 2, "color": "#ffffff"},
                     "symbol": ["diamond" if p.is_span else "circle" for p in points]},
             customdata=[p.event.id for p in points],
-            text=[html.escape(p.label) if p.shown else "" for p in points], textposition="middle right",
+            text=[_plotly_text(p.label) if p.shown else "" for p in points], textposition="middle right",
             textfont={"size": 11}, cliponaxis=True,
             hovertext=[_hover_text(p, language) for p in points],
             hovertemplate="%{hovertext}<extra></extra>",
-            meta={"kind": "events", "lane": lane.id, "labels": [html.escape(p.label) for p in points]},
+            meta={"kind": "events", "lane": lane.id, "labels": [_plotly_text(p.label) for p in points]},
         ))
     lo, hi = chart.domain
     fig.update_layout(
@@ -353,15 +353,16 @@ def _figure(chart: Chart) -> dict:
         xaxis={"type": "linear", "range": list(chart.shown), "showgrid": True, "zeroline": False,
                "automargin": True, "ticks": "outside", "ticklen": 4, "tickmode": "array",
                "tickvals": [t.at for t in chart.ticks],
-               "ticktext": [html.escape(t.label) for t in chart.ticks]},
-        yaxis={"tickvals": list(range(len(chart.lanes))), "ticktext": [html.escape(lane.label) for lane in chart.lanes],
+               "ticktext": [_plotly_text(t.label) for t in chart.ticks]},
+        yaxis={"tickvals": list(range(len(chart.lanes))),
+               "ticktext": [_plotly_text(lane.label) for lane in chart.lanes],
                "range": [len(chart.lanes) - 0.5, -0.5], "fixedrange": True, "showgrid": False,
                "zeroline": False, "automargin": True},
         shapes=[{"type": "rect", "xref": "x", "yref": "paper", "x0": band.start, "x1": band.end, "y0": 0, "y1": 1,
                  "fillcolor": band.era.color, "opacity": 0.4, "layer": "below", "line": {"width": 0}}
                 for band in chart.eras],
         annotations=[{"xref": "x", "yref": "paper", "x": max(band.start, chart.shown[0]), "y": 1, "yanchor": "bottom",
-                      "xanchor": "left", "showarrow": False, "text": html.escape(band.era.label),
+                      "xanchor": "left", "showarrow": False, "text": _plotly_text(band.era.label),
                       "font": {"size": 11}} for band in chart.eras],
         meta={"full": [lo, hi], "months": list(chart.words.months), "buttons": [list(b) for b in chart.buttons],
               "last": chart.last, "pad": [PAD_SHARE, PAD_DAYS * axis.DAY],
@@ -390,12 +391,18 @@ def plotly_style_guards() -> tuple[str, ...]:
     return ("plotly.js-style-global", *sorted(ids))
 
 
+def _plotly_text(text: str) -> str:
+    """Content as plotly shows it: its text labels read a little HTML, so < > & are escaped; quotes
+    are not, since plotly decodes only a few entities and would show `&quot;` as it is."""
+    return html.escape(text, quote=False)
+
+
 def _hover_text(point: ChartPoint, language: Language) -> str:
     """Date, then the title wrapped for narrow screens. plotly renders a few HTML tags in hover labels,
     so everything from content is escaped; the only tag is <br> (<b> would make plotly set a style
     attribute, which the CSP refuses)."""
     lines = [language.when(point.event.when), *textwrap.wrap(point.event.title, HOVER_WIDTH)]
-    return "<br>".join(html.escape(line) for line in lines)
+    return "<br>".join(_plotly_text(line) for line in lines)
 
 
 def _day(day: date) -> PartialDate:
