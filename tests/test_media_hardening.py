@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from site_builder.build import Options, render
+from site_builder.content.media import video_player
 from site_builder.model import LocalImage
 from site_builder.render.media import encode
 from site_builder.errors import ContentError, Location
@@ -118,6 +119,21 @@ def test_a_transparent_webp_is_white_where_clear_in_its_jpeg(site):
     with_image(site, "clear.webp", saved(image, "WEBP", lossless=True))
     with made(site) as out:
         assert out.format == "JPEG" and min(out.convert("RGB").getpixel((100, 100))) > 245
+
+
+@pytest.mark.parametrize("url", ["https://vimeo.com/²³", "https://vimeo.com/١٢٣٤", "https://vimeo.com/evil/path/123456",
+                                 "https://player.vimeo.com/video/١٢٣", "https://youtu.be/dQw4w9WgXc٣",
+                                 "https://www.youtube.com/watch?v=dQw4w9WgXcＱ"])
+def test_video_ids_are_ascii_and_of_a_video_address(url):
+    assert video_player(url) is None
+
+
+@pytest.mark.parametrize("url, player", [("https://vimeo.com/123456", "vimeo-123456"),
+                                         ("https://vimeo.com/channels/staffpicks/123456", "vimeo-123456"),
+                                         ("https://vimeo.com/groups/shortfilms/videos/42", "vimeo-42"),
+                                         ("https://player.vimeo.com/video/42", "vimeo-42")])
+def test_vimeo_addresses_of_a_video_still_play(url, player):
+    assert video_player(url) == player
 
 
 def test_a_media_folder_that_links_elsewhere_is_refused(site, tmp_path):

@@ -23,7 +23,10 @@ MEDIA_FOLDER = "media"
 MAX_SIDE = 16383  # px: WebP's limit, and far beyond any page's need
 ORIENTATION = 0x0112  # the EXIF tag; 5 to 8 turn the image a quarter
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}")
+_YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}")  # ASCII only: no other digits or letters
+_VIMEO_ID = re.compile(r"[0-9]{1,12}")
+# vimeo.com/<id>, /channels/<name>/<id> and /groups/<name>/videos/<id>
+_VIMEO_PATH = re.compile(r"(?:channels/[A-Za-z0-9_-]+/|groups/[A-Za-z0-9_-]+/videos/)?[^/]+")
 _YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "youtube-nocookie.com",
                   "www.youtube-nocookie.com"}
 
@@ -104,11 +107,11 @@ def video_player(url: str) -> str | None:
         candidate = segments[0]
     if candidate is not None:
         return f"youtube-{candidate}" if _YOUTUBE_ID.fullmatch(candidate) else None
-    if host in ("vimeo.com", "www.vimeo.com") and segments and segments[-1].isdigit():
-        return f"vimeo-{segments[-1]}"
-    if host == "player.vimeo.com" and len(segments) == 2 and segments[0] == "video" and segments[1].isdigit():
-        return f"vimeo-{segments[1]}"
-    return None
+    if host in ("vimeo.com", "www.vimeo.com") and _VIMEO_PATH.fullmatch("/".join(segments)):
+        candidate = segments[-1]
+    elif host == "player.vimeo.com" and len(segments) == 2 and segments[0] == "video":
+        candidate = segments[1]
+    return f"vimeo-{candidate}" if candidate is not None and _VIMEO_ID.fullmatch(candidate) else None
 
 
 def local_image(src: str, content: Path, item: Record, field: str, report: Report) -> LocalImage | None:
