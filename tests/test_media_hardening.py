@@ -136,6 +136,19 @@ def test_vimeo_addresses_of_a_video_still_play(url, player):
     assert video_player(url) == player
 
 
+def test_a_link_figure_names_a_look_alike_host_in_punycode(site):
+    site.event("2025-08-15-talks", EVENT_YAML + "media:\n  - kind: link\n    src: https://\u0430pple.com/x\n")
+    html = render(Options(root=site.root))[1]["events/2025-08-15-talks/index.html"].decode()
+    assert ">\u0430pple.com" not in html
+    assert ">xn--pple-43d.com <" in html
+
+
+def test_a_link_figure_names_the_host_not_what_comes_before_an_at(site):
+    site.event("2025-08-15-talks", EVENT_YAML + "media:\n  - kind: link\n    src: https://apple.com@evil.example/x\n")
+    html = render(Options(root=site.root))[1]["events/2025-08-15-talks/index.html"].decode()
+    assert ">evil.example <" in html and ">apple.com" not in html
+
+
 def test_a_media_folder_that_links_elsewhere_is_refused(site, tmp_path):
     elsewhere = tmp_path / "private"
     elsewhere.mkdir()

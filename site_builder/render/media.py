@@ -8,6 +8,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 from collections.abc import Iterable, Iterator
 
 from PIL import Image, ImageOps, features
@@ -73,6 +74,20 @@ def video_urls(media: Media, urls: Urls) -> dict[str, str]:
     host, video_id = media.player.split("-", 1)
     return {"player": urls.page(f"videos/{media.player}.html"), "embed": EMBEDS[host].format(video_id),
             "watch": WATCH[host].format(video_id), "host": "YouTube" if host == "youtube" else "Vimeo"}
+
+
+def link_host(url: str) -> str:
+    """The host a linked figure names to readers; a host in other letters than ASCII in its
+    punycode form (xn--...), as a look-alike such as Cyrillic 'аpple.com' cannot pass for another."""
+    host = urlsplit(url).hostname or ""
+    return ".".join(label if label.isascii() else _punycode(label) for label in host.split("."))
+
+
+def _punycode(label: str) -> str:
+    try:
+        return label.encode("idna").decode("ascii")
+    except UnicodeError:  # beyond IDNA 2003 (an emoji, a long label): the bare punycode
+        return "xn--" + label.encode("punycode").decode("ascii")
 
 
 def encode(image: LocalImage) -> dict[str, bytes]:
