@@ -12,6 +12,7 @@ from PIL import Image
 from site_builder.build import Options, render
 from site_builder.content.media import video_player
 from site_builder.model import LocalImage
+from site_builder.render import media
 from site_builder.render.media import encode
 from site_builder.errors import ContentError, Location
 from tests.conftest import EVENT_YAML
@@ -53,6 +54,18 @@ def test_an_image_that_cannot_be_encoded_is_an_error_at_its_media_entry(tmp_path
     (error,) = caught.value.diagnostics
     assert (error.path, error.line, error.column) == ("content/events/a.yaml", 7, 10)
     assert "'gone.png' could not be made for the web" in error.message
+
+
+def test_an_encode_error_in_the_build_names_the_media_entry(site, monkeypatch):
+    with_image(site, "fine.png", saved(Image.new("RGB", (60, 40))))
+    monkeypatch.setattr(media, "_encoded_files", lambda image: Image.new("RGB", (1, 100_000)).save(
+        io.BytesIO(), "AVIF"))
+    monkeypatch.setattr(media, "cache_root", lambda: None)
+    with pytest.raises(ContentError) as caught:
+        render(Options(root=site.root))
+    (error,) = caught.value.diagnostics
+    assert error.path.endswith("content/events/2025-08-15-talks.yaml") and error.line > 1, error
+    assert "'fine.png' could not be made for the web" in error.message
 
 
 def test_a_truncated_jpeg_is_a_located_error(site):
