@@ -20,8 +20,13 @@ from site_builder.model import LocalImage, Media
 KINDS = ("image", "video", "link")
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "AVIF"}
 MEDIA_FOLDER = "media"
+MAX_SIDE = 16383  # px: WebP's limit, and far beyond any page's need
+ORIENTATION = 0x0112  # the EXIF tag; 5 to 8 turn the image a quarter
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}")
+_YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}")  # ASCII only: no other digits or letters
+_VIMEO_ID = re.compile(r"[0-9]{1,12}")
+# vimeo.com/<id>, /channels/<name>/<id> and /groups/<name>/videos/<id>
+_VIMEO_PATH = re.compile(r"(?:channels/[A-Za-z0-9_-]+/|groups/[A-Za-z0-9_-]+/videos/)?[^/]+")
 _YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "youtube-nocookie.com",
                   "www.youtube-nocookie.com"}
 
@@ -102,22 +107,26 @@ def video_player(url: str) -> str | None:
         candidate = segments[0]
     if candidate is not None:
         return f"youtube-{candidate}" if _YOUTUBE_ID.fullmatch(candidate) else None
-    if host in ("vimeo.com", "www.vimeo.com") and segments and segments[-1].isdigit():
-        return f"vimeo-{segments[-1]}"
-    if host == "player.vimeo.com" and len(segments) == 2 and segments[0] == "video" and segments[1].isdigit():
-        return f"vimeo-{segments[1]}"
-    return None
+    if host in ("vimeo.com", "www.vimeo.com") and _VIMEO_PATH.fullmatch("/".join(segments)):
+        candidate = segments[-1]
+    elif host == "player.vimeo.com" and len(segments) == 2 and segments[0] == "video":
+        candidate = segments[1]
+    return f"vimeo-{candidate}" if candidate is not None and _VIMEO_ID.fullmatch(candidate) else None
 
 
 def local_image(src: str, content: Path, item: Record, field: str, report: Report) -> LocalImage | None:
-    """The image file `src` names under content/media/, checked: inside that folder, present, an
-    image Pillow reads and not a decompression bomb."""
+    """The image file `src` names under content/media/, checked: inside that folder (itself not a
+    link to elsewhere), present, an image Pillow reads in full, not a bomb, no side too long."""
     loc = item.loc_of(field)
     folder = content / MEDIA_FOLDER
     written = PurePosixPath(src)
     if written.is_absolute() or ".." in written.parts or "\\" in src or written.parts[:1] != (MEDIA_FOLDER,):
         report.at(loc, f"'{src}' is not a file under content/media/",
                   hint="put the file in content/media/ and write `media/name.jpg`")
+        return None
+    if folder.is_symlink() or not folder.resolve().is_relative_to(content.resolve()):
+        report.at(loc, "content/media/ is a link to a folder elsewhere, which is not published",
+                  hint="make content/media/ a real folder and copy the images into it")
         return None
     path = content.joinpath(*written.parts)
     if not path.is_file():
@@ -127,20 +136,19 @@ def local_image(src: str, content: Path, item: Record, field: str, report: Repor
         report.at(loc, f"'{src}' links to a place outside content/media/",
                   hint="copy the file into content/media/ instead of linking to it")
         return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                fmt, (width, height) = image.format, image.size
-    except Image.DecompressionBombError:
-        fmt, width, height = "bomb", 0, 0
-    except (UnidentifiedImageError, OSError, ValueError):
-        report.at(loc, f"'{src}' is not an image this tool can read",
-                  hint="use a JPEG, PNG, WebP, GIF or AVIF file")
+    read = _read_image(path)
+    if isinstance(read, str):
+        report.at(loc, f"'{src}' {read}", hint="use a JPEG, PNG, WebP, GIF or AVIF file; "
+                  "if it opens elsewhere, save it again from an image editor")
         return None
+    fmt, width, height = read
     if fmt == "bomb" or width * height > Image.MAX_IMAGE_PIXELS:
         report.at(loc, f"'{src}' has too many pixels to process safely (more than {Image.MAX_IMAGE_PIXELS:,})",
                   hint="scale the image down before adding it")
+        return None
+    if max(width, height) > MAX_SIDE:
+        report.at(loc, f"'{src}' is {width}x{height} px: a side longer than {MAX_SIDE:,} px cannot be "
+                  "made for the web", hint="scale or crop the image before adding it")
         return None
     if fmt not in IMAGE_FORMATS:
         report.at(loc, f"'{src}' is a {fmt} image, which browsers do not show",
@@ -148,7 +156,28 @@ def local_image(src: str, content: Path, item: Record, field: str, report: Repor
         return None
     with open(path, "rb") as file:
         digest = hashlib.file_digest(file, "sha256").hexdigest()[:20]
-    return LocalImage(os.fspath(path), digest, width, height)
+    return LocalImage(os.fspath(path), digest, width, height, where=loc)
+
+
+def _read_image(path: Path) -> tuple[str, int, int] | str:
+    """(format, width, height) of the image at `path`, upright as its EXIF says, decoded in full so
+    that a truncated file fails here and not in the build; format "bomb" for too many pixels; or
+    what is wrong with it."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                fmt, (width, height) = image.format, image.size
+                if width * height <= Image.MAX_IMAGE_PIXELS and max(width, height) <= MAX_SIDE:
+                    image.load()
+                turned = image.getexif().get(ORIENTATION) in (5, 6, 7, 8)
+    except Image.DecompressionBombError:
+        return "bomb", 0, 0
+    except (UnidentifiedImageError, SyntaxError):
+        return "is not an image this tool can read"
+    except (OSError, ValueError, EOFError) as exc:
+        return f"cannot be read in full ({exc})"
+    return (fmt, height, width) if turned else (fmt, width, height)
 
 
 def _close_name(src: str, folder: Path) -> str:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
+from site_builder.errors import Location
 from site_builder.model.dates import PartialDate, When
 from site_builder.slugs import slugify
 
@@ -130,8 +131,11 @@ class LocalImage:
 
     path: str  # the file on disk
     digest: str  # of its bytes: output names change when the image does
-    width: int
+    width: int  # upright, as its EXIF orientation turns it
     height: int
+    # The media entry that named it first, for an error while making its sizes; not part of
+    # what the image is, so two entries naming the same file share one set of sizes.
+    where: Location | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,13 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 from collections.abc import Iterable, Iterator
 
 from PIL import Image, ImageOps, features
 
 from site_builder.cache_folder import cache_root
+from site_builder.errors import ContentError, Diagnostic, Location
 from site_builder.model import LocalImage, Media
 from site_builder.render.i18n import words
 from site_builder.render.pages import Page, RenderContext
@@ -20,7 +22,7 @@ from site_builder.render.urls import Urls
 
 WIDTHS = (480, 960, 1440)  # px; an image is never made wider than it is
 FOLDER = "media/"  # under build/
-CACHE_FORMAT = 1  # changes when the sizes or encodings change: older entries are simply missed
+CACHE_FORMAT = 2  # changes when the sizes or encodings change: older entries are simply missed
 MODERN = "avif" if features.check("avif") else "webp"
 QUALITY = {"avif": 55, "webp": 75, "jpeg": 82, "png": None}
 EMBEDS = {"youtube": "https://www.youtube-nocookie.com/embed/{}?autoplay=1",
@@ -74,17 +76,43 @@ def video_urls(media: Media, urls: Urls) -> dict[str, str]:
             "watch": WATCH[host].format(video_id), "host": "YouTube" if host == "youtube" else "Vimeo"}
 
 
+def link_host(url: str) -> str:
+    """The host a linked figure names to readers; a host in other letters than ASCII in its
+    punycode form (xn--...), as a look-alike such as Cyrillic 'аpple.com' cannot pass for another."""
+    host = urlsplit(url).hostname or ""
+    return ".".join(label if label.isascii() else _punycode(label) for label in host.split("."))
+
+
+def _punycode(label: str) -> str:
+    try:
+        return label.encode("idna").decode("ascii")
+    except UnicodeError:  # beyond IDNA 2003 (an emoji, a long label): the bare punycode
+        return "xn--" + label.encode("punycode").decode("ascii")
+
+
 def encode(image: LocalImage) -> dict[str, bytes]:
     """Every file made of the image: resized, turned as its EXIF says, and without its metadata
-    (EXIF carries the camera and often where the photo was taken)."""
+    (EXIF carries the camera and often where the photo was taken). A file that cannot be made is
+    a ContentError at the media entry that named it."""
+    try:
+        return _encoded_files(image)
+    except (OSError, ValueError, RuntimeError, MemoryError) as exc:
+        where = image.where or Location(image.path, 0, 0)
+        raise ContentError([Diagnostic(where.path, where.line, where.column,
+                                       f"'{Path(image.path).name}' could not be made for the web: {exc}",
+                                       "save the image again from an image editor, or scale it down")]) from None
+
+
+def _encoded_files(image: LocalImage) -> dict[str, bytes]:
     with Image.open(image.path) as source:
         source.load()
-        upright = ImageOps.exif_transpose(source)
+        upright = _for_web(ImageOps.exif_transpose(source))
     files = {}
     for name, width, fmt in file_names(image):
         height = max(1, round(upright.height * width / upright.width))
         resized = upright.resize((width, height), Image.Resampling.LANCZOS)
-        resized = resized.convert("RGBA" if fmt != "jpeg" and _has_alpha(resized) else "RGB")
+        if fmt == "jpeg" and resized.mode == "RGBA":  # JPEG has no transparency: on white
+            resized = Image.alpha_composite(Image.new("RGBA", resized.size, "white"), resized).convert("RGB")
         resized.info.clear()
         out = io.BytesIO()
         options = {"quality": QUALITY[fmt]} if QUALITY[fmt] else {"optimize": True}
@@ -95,8 +123,15 @@ def encode(image: LocalImage) -> dict[str, bytes]:
     return files
 
 
-def _has_alpha(image: Image.Image) -> bool:
-    return image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+def _for_web(image: Image.Image) -> Image.Image:
+    """The image in 8-bit RGB, or RGBA when it has transparency: 16-bit greys scaled down (not
+    clipped to white), CMYK and palettes converted before resizing, which needs full colour."""
+    if image.mode == "I" or image.mode.startswith("I;16"):
+        image = image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    elif image.mode == "F":
+        image = image.convert("L")
+    alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
+    return image.convert("RGBA" if alpha else "RGB")
 
 
 def cached_encode(image: LocalImage, folder: Path | None) -> dict[str, bytes]:

@@ -9,7 +9,7 @@ from site_builder.render.calendar import events_ics
 from site_builder.render.embed import embed_page
 from site_builder.render.exports import events_csv, events_json, timelinejs_json
 from site_builder.render.feeds import atom_feed
-from site_builder.render.media import media_files, picture, video_urls
+from site_builder.render.media import link_host, media_files, picture, video_urls
 from site_builder.render.search_page import search_page
 from site_builder.render.seo import robots_txt, sitemap_xml, structured_data
 from site_builder.render.search_index import index_site
@@ -26,4 +26,4 @@ POSTPROCESSORS: list[Callable] = [index_site]  # Pagefind: a failed index leaves
 
 # Functions the theme's publishing partials call (head_meta.html: structured_data()).
 TEMPLATE_GLOBALS: dict[str, Callable] = {"structured_data": structured_data, "picture": picture,
-                                         "video_urls": video_urls}  # partials/media.html
+                                         "video_urls": video_urls, "link_host": link_host}  # partials/media.html
