@@ -120,7 +120,7 @@ def _convert_slide(slide, where: str, known_lanes: dict[str, str], report: Impor
     shown = _text(slide, "display_date") or _text(_object(slide, "start_date"), "display_date")
     if shown.strip():  # the slide's own, else the start date's (TimelineJS allows both)
         record["display_date"] = html_to_text(shown).strip()
-    group = _text(slide, "group").strip()
+    group = html_to_text(_text(slide, "group")).strip()  # TimelineJS shows it as HTML
     if group:
         lane = _lane_id(group, known_lanes)
         record["lane"] = lane
