@@ -23,7 +23,7 @@ from site_builder.htmltext import html_to_text
 from site_builder.importers.timelinejs_dates import DateNotKept, date_text
 from site_builder.importers.timelinejs_media import Quoted, fetch_image, image_name, media_entry, web_url
 from site_builder.importers.timelinejs_read import TimelineReadError, json_type, read_timeline
-from site_builder.importers.timelinejs_site import added, lane_colors, replace_text, with_additions
+from site_builder.importers.timelinejs_site import added, era_errors, lane_colors, replace_text, with_additions
 from site_builder.importers.timelinejs_text import html_to_markdown, title_from_text
 from site_builder.model import Lane, SiteConfig
 from site_builder.newfiles import write_files
@@ -66,9 +66,14 @@ def convert(data: dict, known_lanes: dict[str, str], path: str = "") -> ImportRe
     _title_slide(data.get("title"), report)
     for number, era in enumerate(data.get("eras") or [], start=1):
         try:
-            report.eras.append(_era(era, number, report))
+            item = _era(era, number, report)
         except (SlideError, DateNotKept) as exc:
             report.errors.append(Diagnostic(path, 1, 1, f"era {number}: {exc}"))
+            continue
+        refused = era_errors(item)
+        report.errors += [Diagnostic(path, 1, 1, f"era {number}: {d.message}", d.hint) for d in refused]
+        if not refused:
+            report.eras.append(item)
     taken: set[str] = set()
     for number, slide in enumerate(data.get("events", []), start=1):
         line = slide.get("_row", 1) if isinstance(slide, dict) else 1
