@@ -74,7 +74,8 @@ def _no_constant(name: str):
 
 
 def json_type(value) -> str:
-    return {list: "list", str: "string", bool: "true or false", type(None): "null"}.get(type(value), "number")
+    return {dict: "object", list: "list", str: "string", bool: "true or false",
+            type(None): "null"}.get(type(value), "number")
 
 
 def timeline_from_csv(text: str) -> dict:
