@@ -30,6 +30,8 @@ from site_builder.newfiles import write_files
 from site_builder.slugs import slugify
 
 _NUMBER = re.compile(r"^-?[0-9]{1,13}$")
+# File names Windows reserves for devices, whatever the extension.
+_WINDOWS_NAMES = {"con", "prn", "aux", "nul"} | {f"{kind}{n}" for kind in ("com", "lpt") for n in range(10)}
 
 
 class SlideError(ValueError):
@@ -68,16 +70,16 @@ def convert(data: dict, known_lanes: dict[str, str], path: str = "") -> ImportRe
         try:
             item = _era(era, number, report)
         except (SlideError, DateNotKept) as exc:
-            report.errors.append(Diagnostic(path, 1, 1, f"era {number}: {exc}"))
+            report.errors.append(Diagnostic(path, _line(era), 1, f"era {number}: {exc}"))
             continue
         refused = era_errors(item)
-        report.errors += [Diagnostic(path, 1, 1, f"era {number}: {d.message}", d.hint) for d in refused]
+        report.errors += [Diagnostic(path, _line(era), 1, f"era {number}: {d.message}", d.hint) for d in refused]
         if not refused:
             report.eras.append(item)
     taken: set[str] = set()
     for number, slide in enumerate(data.get("events", []), start=1):
-        line = slide.get("_row", 1) if isinstance(slide, dict) else 1
-        where = f"slide {number}" + (f" (row {line})" if line > 1 else "")
+        line = _line(slide)
+        where = f"slide {number}" + (f" (row {line})" if isinstance(slide, dict) and "_row" in slide else "")
         try:
             event = _convert_slide(slide, where, known_lanes, report)
         except (SlideError, DateNotKept) as exc:
@@ -93,6 +95,11 @@ def convert(data: dict, known_lanes: dict[str, str], path: str = "") -> ImportRe
         taken.add(event.id)
         report.events.append(event)
     return report
+
+
+def _line(slide) -> int:
+    """The line a slide or era starts on: its spreadsheet row, or where its JSON object opens."""
+    return slide.get("_row") or slide.get("_line") or 1 if isinstance(slide, dict) else 1
 
 
 def _convert_slide(slide, where: str, known_lanes: dict[str, str], report: ImportReport):
@@ -137,6 +144,8 @@ def _convert_slide(slide, where: str, known_lanes: dict[str, str], report: Impor
     record["draft"] = True
     record["excerpts"] = []
     event_id = slugify(_text(slide, "unique_id"))[:100].rstrip("-") if _text(slide, "unique_id").strip() else ""
+    if event_id in _WINDOWS_NAMES:  # con.yaml cannot be opened on Windows
+        event_id += "-event"
     event_id = event_id or f"{slugify(date)}-{slugify(title)[:60].rstrip('-')}"
     event = ImportedEvent(event_id, record)
     _media(slide, title, where, event, report)
