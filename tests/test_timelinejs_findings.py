@@ -9,8 +9,6 @@ import socket
 import threading
 import time
 
-import yaml
-
 from site_builder.build import Options, render
 from tests.conftest import EVENT_YAML
 
@@ -90,6 +88,7 @@ def test_a_local_address_is_refused_before_connecting_and_alike_open_or_closed()
         connected = True
     except OSError:
         connected = False
+    listening.close()
     assert not connected, "fetch_image connected to a local address before refusing it"
     assert open_result == closed_result, (open_result, closed_result)
     assert "address of this machine" in open_result
