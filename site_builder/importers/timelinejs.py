@@ -99,7 +99,7 @@ def convert(data: dict, known_lanes: dict[str, str], path: str = "") -> ImportRe
 
 def _line(slide) -> int:
     """The line a slide or era starts on: its spreadsheet row, or where its JSON object opens."""
-    return slide.get("_row") or slide.get("_line") or 1 if isinstance(slide, dict) else 1
+    return (slide.get("_row") or slide.get("_line") or 1) if isinstance(slide, dict) else 1
 
 
 def _convert_slide(slide, where: str, known_lanes: dict[str, str], report: ImportReport):
