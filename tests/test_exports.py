@@ -166,7 +166,7 @@ excerpts:
     assert "<script>" not in text and "&lt;script&gt;" in text
     assert '<a href="https://example.org/x"' in text
     assert 'href="https://example.org/sources/wire/#excerpt-2025-08-15-talks-1"' in text
-    assert slide["text"]["headline"] == "Talks <b>bold</b>"  # JSON string; TimelineJS escapes headlines
+    assert slide["text"]["headline"] == "Talks &lt;b&gt;bold&lt;/b&gt;"  # TimelineJS sets headlines as innerHTML
 
 
 # --- events.ics: the same bytes as the library writing the whole calendar -------------------------

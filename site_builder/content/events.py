@@ -9,7 +9,7 @@ from pathlib import Path
 
 from site_builder.content.archived import character_differences, cited_selector, visible_text
 from site_builder.content.dates import DateError, local_time
-from site_builder.model.dates import When
+from site_builder.model.dates import PartialDate, When, build_date
 from site_builder.content.closest import closest_passage
 from site_builder.content.excerpts import WORK, locate_quote
 from site_builder.content.fields import EVENT_FIELDS, Record, read_record
@@ -64,6 +64,8 @@ def build_event(path: str | Path, record: Record, eid: str, config: SiteConfig,
     ongoing = end == "present"
     end = None if ongoing else end
     check_end(start, end, record, report)
+    if ongoing:
+        check_begun(start, record, report)
     time = values.get("time")
     if time and start and not start.day:
         report.at(record.loc_of("time"), "a time needs a full date (YYYY-MM-DD)",
@@ -119,6 +121,16 @@ def check_end(start, end, record: Record, report: Report) -> None:
     if end.end_position() <= start.position():
         report.at(record.loc_of("end"), f"the event ends ({_as_written(end)}) before it starts "
                   f"({_as_written(start)})", hint="swap date and end, or fix the typo")
+
+
+def check_begun(start, record: Record, report: Report) -> None:
+    """An ongoing event ("end: present") has begun by the build date, else its page would say
+    "since December 9999, ongoing"."""
+    today = build_date()
+    if start and start.position() >= PartialDate(today.year, today.month, today.day).end_position():
+        report.at(record.loc_of("date"), f"the event is ongoing (end: present) but starts on "
+                  f"{_as_written(start)}, after the build date {today.isoformat()}",
+                  hint="fix the date, or give an end date instead of 'present'")
 
 
 def _as_written(day) -> str:

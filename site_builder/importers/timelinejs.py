@@ -23,13 +23,15 @@ from site_builder.htmltext import html_to_text
 from site_builder.importers.timelinejs_dates import DateNotKept, date_text
 from site_builder.importers.timelinejs_media import Quoted, fetch_image, image_name, media_entry, web_url
 from site_builder.importers.timelinejs_read import TimelineReadError, json_type, read_timeline
-from site_builder.importers.timelinejs_site import added, lane_colors, replace_text, with_additions
+from site_builder.importers.timelinejs_site import added, era_errors, lane_colors, replace_text, with_additions
 from site_builder.importers.timelinejs_text import html_to_markdown, title_from_text
 from site_builder.model import Lane, SiteConfig
 from site_builder.newfiles import write_files
 from site_builder.slugs import slugify
 
 _NUMBER = re.compile(r"^-?[0-9]{1,13}$")
+# File names Windows reserves for devices, whatever the extension.
+_WINDOWS_NAMES = {"con", "prn", "aux", "nul"} | {f"{kind}{n}" for kind in ("com", "lpt") for n in range(10)}
 
 
 class SlideError(ValueError):
@@ -66,13 +68,18 @@ def convert(data: dict, known_lanes: dict[str, str], path: str = "") -> ImportRe
     _title_slide(data.get("title"), report)
     for number, era in enumerate(data.get("eras") or [], start=1):
         try:
-            report.eras.append(_era(era, number, report))
+            item = _era(era, number, report)
         except (SlideError, DateNotKept) as exc:
-            report.errors.append(Diagnostic(path, 1, 1, f"era {number}: {exc}"))
+            report.errors.append(Diagnostic(path, _line(era), 1, f"era {number}: {exc}"))
+            continue
+        refused = era_errors(item)
+        report.errors += [Diagnostic(path, _line(era), 1, f"era {number}: {d.message}", d.hint) for d in refused]
+        if not refused:
+            report.eras.append(item)
     taken: set[str] = set()
     for number, slide in enumerate(data.get("events", []), start=1):
-        line = slide.get("_row", 1) if isinstance(slide, dict) else 1
-        where = f"slide {number}" + (f" (row {line})" if line > 1 else "")
+        line = _line(slide)
+        where = f"slide {number}" + (f" (row {line})" if isinstance(slide, dict) and "_row" in slide else "")
         try:
             event = _convert_slide(slide, where, known_lanes, report)
         except (SlideError, DateNotKept) as exc:
@@ -88,6 +95,11 @@ def convert(data: dict, known_lanes: dict[str, str], path: str = "") -> ImportRe
         taken.add(event.id)
         report.events.append(event)
     return report
+
+
+def _line(slide) -> int:
+    """The line a slide or era starts on: its spreadsheet row, or where its JSON object opens."""
+    return (slide.get("_row") or slide.get("_line") or 1) if isinstance(slide, dict) else 1
 
 
 def _convert_slide(slide, where: str, known_lanes: dict[str, str], report: ImportReport):
@@ -120,7 +132,7 @@ def _convert_slide(slide, where: str, known_lanes: dict[str, str], report: Impor
     shown = _text(slide, "display_date") or _text(_object(slide, "start_date"), "display_date")
     if shown.strip():  # the slide's own, else the start date's (TimelineJS allows both)
         record["display_date"] = html_to_text(shown).strip()
-    group = _text(slide, "group").strip()
+    group = html_to_text(_text(slide, "group")).strip()  # TimelineJS shows it as HTML
     if group:
         lane = _lane_id(group, known_lanes)
         record["lane"] = lane
@@ -132,6 +144,8 @@ def _convert_slide(slide, where: str, known_lanes: dict[str, str], report: Impor
     record["draft"] = True
     record["excerpts"] = []
     event_id = slugify(_text(slide, "unique_id"))[:100].rstrip("-") if _text(slide, "unique_id").strip() else ""
+    if event_id in _WINDOWS_NAMES:  # con.yaml cannot be opened on Windows
+        event_id += "-event"
     event_id = event_id or f"{slugify(date)}-{slugify(title)[:60].rstrip('-')}"
     event = ImportedEvent(event_id, record)
     _media(slide, title, where, event, report)

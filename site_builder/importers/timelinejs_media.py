@@ -3,10 +3,14 @@ media (a blockquote, a post), a source for the editor to archive; and remote ima
 
 from __future__ import annotations
 
-import re
-import urllib.error
+import functools
 import http.client
 import ipaddress
+import re
+import socket
+import threading
+import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -106,57 +110,128 @@ def _quoted(raw: str, credit: str) -> Quoted:
 def fetch_image(url: str, limit: int = MAX_IMAGE_BYTES, timeout: float = FETCH_TIMEOUT,
                 allow_local: bool = False) -> tuple[bytes, str] | str:
     """(the image's bytes, its extension) or why not: only http(s), redirects too, an image type
-    the site can process, at most `limit` bytes, within `timeout` seconds. A timeline is often
+    the site can process, at most `limit` bytes, all within `timeout` seconds. A timeline is often
     someone else's file: it may not make this machine fetch from itself or its network (loopback,
     private, link-local addresses), unless allow_local (`import --allow-local-addresses`)."""
     if web_url(url) is None:
         return "not reachable (only http and https addresses are fetched)"
-    handlers = [_WebOnlyRedirects] if allow_local else [_WebOnlyRedirects, _PublicHTTPHandler, _PublicHTTPSHandler]
-    opener = urllib.request.build_opener(*handlers)
+    guard = _Guard(public=not allow_local, deadline=time.monotonic() + timeout)
+    opener = urllib.request.build_opener(_WebOnlyRedirects, _GuardedHTTPHandler(guard), _GuardedHTTPSHandler(guard))
     request = urllib.request.Request(url, headers={"User-Agent": "site-builder-import"})
+    # A server may send its headers or body a byte at a time: the timer cuts every socket at the
+    # deadline, whatever the read in progress.
+    timer = threading.Timer(timeout, guard.expire)
+    timer.daemon = True
+    timer.start()
     try:
-        with opener.open(request, timeout=timeout) as response:
-            kind = response.headers.get_content_type()
-            if kind not in IMAGE_TYPES:
-                return f"not an image the site can process ({kind})"
-            data = response.read(limit + 1)
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        return f"not reachable ({getattr(exc, 'reason', None) or exc})"
-    if len(data) > limit:
+        got = _download(opener, request, limit, timeout, guard)
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
+        got = f"not reachable ({getattr(exc, 'reason', None) or exc})"
+    finally:
+        timer.cancel()
+    return f"not downloaded within the time limit of {timeout:g} seconds" if guard.expired else got
+
+
+def _download(opener, request, limit: int, timeout: float, guard: _Guard) -> tuple[bytes, str] | str:
+    """The response's body in chunks, the clock checked after each; over `limit` bytes is refused."""
+    with opener.open(request, timeout=timeout) as response:
+        kind = response.headers.get_content_type()
+        if kind not in IMAGE_TYPES:
+            return f"not an image the site can process ({kind})"
+        chunks, size = [], 0
+        while size <= limit and not guard.expired:
+            chunk = response.read1(64 * 1024)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if time.monotonic() > guard.deadline:
+                guard.expire()
+    if size > limit:
         return f"over the limit of {limit:,} bytes"
-    return data, IMAGE_TYPES[kind]
+    return b"".join(chunks), IMAGE_TYPES[kind]
 
 
-def _refuse_local(connection) -> None:
-    """Checked on the socket actually connected, so a name that resolves elsewhere on a second
-    lookup (DNS rebinding) is caught too."""
-    address = ipaddress.ip_address(connection.sock.getpeername()[0].split("%")[0])
+class _Guard:
+    """One download's rules for every connection it opens (redirects too): its deadline, and
+    whether only global addresses may be reached."""
+
+    def __init__(self, public: bool, deadline: float):
+        self.public, self.deadline, self.expired = public, deadline, False
+        self.sockets: list[socket.socket] = []
+
+    def expire(self) -> None:
+        self.expired = True
+        for sock in self.sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)  # wakes a read blocked on it
+            except OSError:
+                pass
+
+    def connect(self, address, timeout, source_address=None) -> socket.socket:
+        """A socket connected to a checked address of the host: the name is resolved once, every
+        address it gives is checked before any connection, and the connection goes to one of them."""
+        host, port = address
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        if self.public:
+            for info in infos:
+                _refuse_local(info[4][0])
+        error: OSError = OSError(f"no address for {host}")
+        for family, kind, proto, _, sockaddr in infos:
+            sock = socket.socket(family, kind, proto)
+            try:
+                sock.settimeout(max(0.001, min(timeout, self.deadline - time.monotonic())))
+                if source_address:
+                    sock.bind(source_address)
+                self.sockets.append(sock)
+                sock.connect(sockaddr)
+                if self.public:  # the address connected to is the one checked; check it all the same
+                    _refuse_local(sock.getpeername()[0])
+                return sock
+            except OSError as exc:
+                sock.close()
+                error = exc
+        raise error
+
+
+def _refuse_local(ip: str) -> None:
+    """The same words for every address of this machine or its network, whether something listens
+    there or not, so a timeline cannot probe which ports are open."""
+    address = ipaddress.ip_address(ip.split("%")[0])
     if not address.is_global:
-        connection.close()
         raise OSError(f"{address} is an address of this machine or its network "
                       "(import --allow-local-addresses fetches from there)")
 
 
-class _PublicHTTPConnection(http.client.HTTPConnection):
-    def connect(self):
-        super().connect()
-        _refuse_local(self)
+class _GuardedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args, guard: _Guard, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = guard.connect
 
 
-class _PublicHTTPSConnection(http.client.HTTPSConnection):
-    def connect(self):
-        super().connect()
-        _refuse_local(self)
+class _GuardedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args, guard: _Guard, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = guard.connect
 
 
-class _PublicHTTPHandler(urllib.request.HTTPHandler):
+class _GuardedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, guard: _Guard):
+        super().__init__()
+        self.guard = guard
+
     def http_open(self, req):
-        return self.do_open(_PublicHTTPConnection, req)
+        return self.do_open(functools.partial(_GuardedHTTPConnection, guard=self.guard), req)
 
 
-class _PublicHTTPSHandler(urllib.request.HTTPSHandler):
+class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, guard: _Guard):
+        super().__init__()
+        self.guard = guard
+
     def https_open(self, req):
-        return self.do_open(_PublicHTTPSConnection, req, context=self._context)
+        return self.do_open(functools.partial(_GuardedHTTPSConnection, guard=self.guard), req,
+                            context=self._context)
 
 
 class _WebOnlyRedirects(urllib.request.HTTPRedirectHandler):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import json
+import json.scanner
 import re
 from pathlib import Path
 
@@ -31,7 +33,7 @@ def read_timeline(path: Path) -> dict:
     text = _read_text(path)
     if text.lstrip().startswith(("{", "[")):
         try:
-            data = json.loads(text, parse_constant=_no_constant)
+            data, lines = _json_with_lines(text)
         except json.JSONDecodeError as exc:
             raise TimelineReadError(f"not valid JSON: {exc.msg}", exc.lineno, exc.colno) from None
         except RecursionError:
@@ -43,6 +45,10 @@ def read_timeline(path: Path) -> dict:
                                     "not an object with an \"events\" list")
         if not isinstance(data.get("events"), list):
             raise TimelineReadError("not a TimelineJS timeline: no \"events\" list")
+        for key in ("events", "eras"):
+            for item in data.get(key) or () if isinstance(data.get(key), list) else ():
+                if isinstance(item, dict) and id(item) in lines:
+                    item["_line"] = lines[id(item)]
         return data
     return timeline_from_csv(text)
 
@@ -69,12 +75,31 @@ def _read_text(path: Path) -> str:
     return text
 
 
+def _json_with_lines(text: str) -> tuple[object, dict[int, int]]:
+    """The JSON's value, and the line each of its objects starts on (by id), so an import error
+    points at its slide. Python's own scanner is used, as only it lets each object be seen."""
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    lines: dict[int, int] = {}
+    decoder = json.JSONDecoder(parse_constant=_no_constant)
+    parse_object = decoder.parse_object
+
+    def located(s_and_end, *args):
+        value, end = parse_object(s_and_end, *args)
+        lines[id(value)] = bisect.bisect_right(starts, s_and_end[1] - 1)
+        return value, end
+
+    decoder.parse_object = located
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)
+    return decoder.decode(text), lines
+
+
 def _no_constant(name: str):
     raise ValueError(f"{name} is not a number JSON allows")
 
 
 def json_type(value) -> str:
-    return {list: "list", str: "string", bool: "true or false", type(None): "null"}.get(type(value), "number")
+    return {dict: "object", list: "list", str: "string", bool: "true or false",
+            type(None): "null"}.get(type(value), "number")
 
 
 def timeline_from_csv(text: str) -> dict:

@@ -11,7 +11,10 @@ from pathlib import Path
 
 import yaml
 
+from site_builder.content.eras import read_eras
+from site_builder.content.fields import SITE_FIELDS, read_record
 from site_builder.content.load import SitePaths, load_config
+from site_builder.content.yamlsafe import parse_yaml
 from site_builder.errors import Diagnostic, Report
 from site_builder.model import SiteConfig
 
@@ -49,6 +52,20 @@ def site_config(root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     if config is None or retry:
         return None, report.errors
     return dataclasses.replace(config, **unfilled), []
+
+
+_ERAS = tuple(f for f in SITE_FIELDS if f.name == "eras")
+
+
+def era_errors(era: dict) -> list[Diagnostic]:
+    """What `check` would say of this era in site.yaml (a date it cannot read, an end before
+    its start): the import writes only eras the site accepts."""
+    found = Report()
+    text = yaml.safe_dump({"eras": [era]}, allow_unicode=True, sort_keys=False)
+    record = read_record(parse_yaml(text, "site.yaml", found), _ERAS, found, "site.yaml")
+    if record is not None:
+        read_eras(record, found)
+    return found.errors
 
 
 def added(before: str, after: str, lanes: int, eras: int) -> list[str]:

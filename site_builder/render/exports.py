@@ -11,6 +11,7 @@ same bytes as serialising the whole (compact JSON is the items joined by commas)
 from __future__ import annotations
 
 import csv
+import html
 import json
 import threading
 from collections.abc import Iterable
@@ -315,12 +316,12 @@ def timelinejs_json(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     site = ctx.site
     config = site.config
     data = {
-        "title": {"text": {"headline": config.title, "text": config.description},
+        "title": {"text": {"headline": _text(config.title), "text": _text(config.description)},
                   "unique_id": "title"},
         "events": None,
     }
     eras = [{"start_date": _timelinejs_date(era.start), "end_date": _timelinejs_date(era.end),
-             "text": {"headline": era.label}} for era in getattr(config, "eras", ())]
+             "text": {"headline": _text(era.label)}} for era in getattr(config, "eras", ())]
     if eras:
         data["eras"] = eras
     slides = [_timelinejs_event_json(ctx, event) for event in site.events]
@@ -340,8 +341,8 @@ def _timelinejs_event(ctx: RenderContext, event: Event) -> dict:
     item = {
         "unique_id": event.id,
         "start_date": start,
-        "text": {"headline": event.title, "text": event_text_html(ctx, event, dated=False)},
-        "group": ctx.site.lanes_by_id[event.lane].label,
+        "text": {"headline": _text(event.title), "text": event_text_html(ctx, event, dated=False)},
+        "group": _text(ctx.site.lanes_by_id[event.lane].label),
     }
     media = getattr(event, "media", ())  # TimelineJS shows one medium a slide: the first
     if media:
@@ -351,7 +352,7 @@ def _timelinejs_event(ctx: RenderContext, event: Event) -> dict:
     # TimelineJS would print "June 1, 2025" for a bare month; say exactly what we know instead.
     if when.display or when.start.precision != "day" or when.time or item.get("end_date") or when.ongoing \
             or when.start.year < 1:
-        item["display_date"] = when.format()
+        item["display_date"] = _text(when.format())
     return item
 
 
@@ -364,8 +365,15 @@ def _timelinejs_media(ctx: RenderContext, media) -> dict:
     item = {"url": src}
     for key in ("caption", "credit", "alt", "link"):
         if getattr(media, key, None):
-            item[key] = getattr(media, key)
+            value = getattr(media, key)
+            item[key] = _text(value) if key in ("caption", "credit") else value
     return item
+
+
+def _text(value: str) -> str:
+    """Plain text as TimelineJS needs it: it sets headlines, groups, dates, captions and credits
+    as innerHTML, so a title "<img src=...>" would load (alt and link are attributes: left as is)."""
+    return html.escape(value, quote=False)
 
 
 def _timelinejs_date(date) -> dict:
@@ -381,5 +389,5 @@ def _timelinejs_date(date) -> dict:
     if date.day:
         parts["day"] = str(date.day)
     if date.precision != "day":
-        parts["display_date"] = date.format()
+        parts["display_date"] = _text(date.format())
     return parts
