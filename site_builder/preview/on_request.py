@@ -8,6 +8,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from site_builder.preview.packing import Packed, pack, unpack
+from site_builder.model import Site
+from site_builder.render.archive import INDEX_ASSET, TEXT_ASSET, is_large
 from site_builder.render.pages import RenderContext
 from site_builder.render.urls import output_path
 
@@ -23,8 +25,13 @@ AFTER_FIRST_PAGES = ON_REQUEST - {"timeline_data"}
 # names their pages, each made when first asked for, until the second step renders them all.
 PAGES_WHEN_ASKED = frozenset({"period_pages", "event_pages", "source_pages"})
 
+# Renderers of files under fixed names (given the site): in serve's first build they are made
+# when first asked for too. The filters' data: the pages fetch it once shown.
+NAMED_WHEN_ASKED: dict[str, Callable[[Site], tuple[str, ...]]] = {
+    "timeline_data": lambda site: (INDEX_ASSET, TEXT_ASSET) if is_large(site) else ()}
+
 # What serve's first build leaves out (watch.Rebuilder.complete makes it right after).
-FIRST_BUILD_LEAVES = AFTER_FIRST_PAGES | PAGES_WHEN_ASKED
+FIRST_BUILD_LEAVES = AFTER_FIRST_PAGES | PAGES_WHEN_ASKED | NAMED_WHEN_ASKED.keys()
 
 
 class LazyRun:

@@ -11,7 +11,8 @@ import jinja2
 from markupsafe import Markup
 
 from site_builder.model import Site
-from site_builder.preview.on_request import PAGES_WHEN_ASKED, LazyFile, LazyRun, NamingContext
+from site_builder.preview.on_request import (NAMED_WHEN_ASKED, PAGES_WHEN_ASKED, LazyFile, LazyRun,
+                                             NamingContext)
 from site_builder.preview.packing import Dictionaries, Packed, pack, unpack
 from site_builder.speed.reads import MISSING, RecordingMemo, SiteView, same
 from site_builder.preview.templates import Templates
@@ -217,6 +218,8 @@ class IncrementalRenderer:
         if run is None and name in self._after_first_pages:
             if name in PAGES_WHEN_ASKED:
                 return self._pages_named(renderer, ctx)
+            if name in NAMED_WHEN_ASKED:
+                return self._files_named(renderer, NAMED_WHEN_ASKED[name](self._site), ctx)
             self.stats.renderers_after_first_pages += 1
             return []
         if run is not None and run.version == self.templates.version and self.unchanged(run.site, run.deps):
@@ -240,6 +243,13 @@ class IncrementalRenderer:
         self.stats.renderers_pages_when_asked += 1
         plain = RenderContext(self._site, Urls(self._site, ctx.urls.assets), ctx.env, Memo())
         return list(renderer(NamingContext(ctx, plain)))
+
+    def _files_named(self, renderer: Callable, names: tuple[str, ...], ctx: _CachingContext) -> list:
+        """The renderer's files, under the names it is known to write, made when first asked for;
+        no run is kept, as in _pages_named."""
+        self.stats.renderers_pages_when_asked += 1
+        lazy = LazyRun(renderer, RenderContext(self._site, Urls(self._site, ctx.urls.assets), ctx.env, Memo()))
+        return [(path, LazyFile(path, lazy)) for path in names]
 
     def _run_on_request(self, key, renderer: Callable, run: _Run, ctx: _CachingContext) -> list:
         """The content changed: its files again, made when first asked for. (A template change runs
