@@ -11,7 +11,8 @@ import jinja2
 from markupsafe import Markup
 
 from site_builder.model import Site
-from site_builder.preview.on_request import LazyFile, LazyRun
+from site_builder.preview.on_request import (NAMED_WHEN_ASKED, PAGES_WHEN_ASKED, LazyFile, LazyRun,
+                                             NamingContext)
 from site_builder.preview.packing import Dictionaries, Packed, pack, unpack
 from site_builder.speed.reads import MISSING, RecordingMemo, SiteView, same
 from site_builder.preview.templates import Templates
@@ -66,6 +67,7 @@ class RenderStats:
     renderers_reused: int = 0
     renderers_on_request: int = 0  # their files made when first asked for (on_request.ON_REQUEST)
     renderers_after_first_pages: int = 0  # left for the next render (on_request.AFTER_FIRST_PAGES)
+    renderers_pages_when_asked: int = 0  # their pages made when asked for until the next render
     rendered: list[str] = field(default_factory=list)  # paths of the pages rendered again
 
 
@@ -214,6 +216,10 @@ class IncrementalRenderer:
         name = getattr(renderer, "__name__", "")
         run = self.runs.get(key)
         if run is None and name in self._after_first_pages:
+            if name in PAGES_WHEN_ASKED:
+                return self._pages_named(renderer, ctx)
+            if name in NAMED_WHEN_ASKED:
+                return self._files_named(renderer, NAMED_WHEN_ASKED[name](self._site), ctx)
             self.stats.renderers_after_first_pages += 1
             return []
         if run is not None and run.version == self.templates.version and self.unchanged(run.site, run.deps):
@@ -230,6 +236,20 @@ class IncrementalRenderer:
         outputs = [(path, data if isinstance(data, Packed) else pack(data)) for path, data in renderer(ctx)]
         self.runs[key] = _Run(self.recorded(view.deps), self._site, self.templates.version, outputs)
         return outputs
+
+    def _pages_named(self, renderer: Callable, ctx: _CachingContext) -> list:
+        """The renderer's pages, each made when first asked for (on_request.NamingContext); no
+        run is kept, so the next render renders them all, with what each read."""
+        self.stats.renderers_pages_when_asked += 1
+        plain = RenderContext(self._site, Urls(self._site, ctx.urls.assets), ctx.env, Memo())
+        return list(renderer(NamingContext(ctx, plain)))
+
+    def _files_named(self, renderer: Callable, names: tuple[str, ...], ctx: _CachingContext) -> list:
+        """The renderer's files, under the names it is known to write, made when first asked for;
+        no run is kept, as in _pages_named."""
+        self.stats.renderers_pages_when_asked += 1
+        lazy = LazyRun(renderer, RenderContext(self._site, Urls(self._site, ctx.urls.assets), ctx.env, Memo()))
+        return [(path, LazyFile(path, lazy)) for path in names]
 
     def _run_on_request(self, key, renderer: Callable, run: _Run, ctx: _CachingContext) -> list:
         """The content changed: its files again, made when first asked for. (A template change runs

@@ -19,7 +19,7 @@ from tornado.ioloop import IOLoop
 from site_builder.preview.access import (RELOAD_SCRIPT, Access, application, exposure_warning, is_loopback,
                                          served_urls)
 from site_builder.preview.app import Preview, terminal_safe
-from site_builder.preview.on_request import AFTER_FIRST_PAGES
+from site_builder.preview.on_request import FIRST_BUILD_LEAVES
 from site_builder.preview.session import Session
 from site_builder.preview import web_editor
 from site_builder.preview.watch import Rebuilder, watched_paths
@@ -123,7 +123,8 @@ def serve(root: Path, bind: str = "127.0.0.1", port: int = 8000, drafts: bool = 
 
     rebuilder = Rebuilder(session, preview, watched_paths(root), reload_browsers, out)
     say(f"building {root.resolve()} ...")
-    rebuilder.build_now(None, AFTER_FIRST_PAGES)  # on a large site the feeds and exports follow
+    # on a large site the pages by period, event and source are made as asked, the feeds and exports follow
+    rebuilder.build_now(None, FIRST_BUILD_LEAVES)
     # The editor's backend writes the site's files: only a preview on this machine offers it.
     editor = web_editor.routes(root, say) if is_loopback(bind) else []
     server = _PreviewServer(preview, Access.for_bind(bind, port), editor)

@@ -95,12 +95,13 @@ class Rebuilder:
         if self._shown_errors:
             self._say("fixed: the content builds again")
         self._shown_errors = ()
-        if stats.renderers_after_first_pages:
+        if stats.renderers_after_first_pages or stats.renderers_pages_when_asked:
             self.preview.complete.clear()  # until complete() has made them
             self._incomplete = True
         self._say(f"{'rebuilt' if changed else 'built'} in {time.perf_counter() - started:.2f} s ({what}): "
-                  f"{stats.pages_rendered} of {generation.pages} pages rendered, "
-                  f"{generation.verified} event{'' if generation.verified == 1 else 's'} verified"
+                  f"{stats.pages_rendered} of {generation.pages} pages rendered"
+                  + (" (the others when asked for, until all are)" if stats.renderers_pages_when_asked else "")
+                  + f", {generation.verified} event{'' if generation.verified == 1 else 's'} verified"
                   + self._drafts_left_out()
                   + ("; the feeds, exports and sitemap follow" if stats.renderers_after_first_pages else ""))
         self.reload()
