@@ -16,7 +16,7 @@ from babel.messages.pofile import read_po
 
 from site_builder.build import Options, build, check
 from site_builder.errors import ContentError
-from site_builder.render.i18n import Language, messages, plotly_locale, script_strings
+from site_builder.render.i18n import Language, messages, script_strings
 
 REPO = Path(__file__).resolve().parent.parent
 LOCALES = REPO / "themes/default/locales"
@@ -138,12 +138,6 @@ def test_no_output_of_the_english_site_doubles_its_quotation_marks(tmp_path):
         text = page(out, name).replace("&#34;", '"').replace("&amp;#34;", '"').replace("\\\"", '"')
         assert not re.search(r'“[“"]|[”"]”', text), name
     assert "<p>‘“We highly value" in page(out, "index.html")
-
-
-def test_the_chart_locale_names_months_and_days_from_cldr():
-    locale = plotly_locale("uk")
-    assert locale["format"]["months"][7] == "серпень" and locale["format"]["shortDays"][0] == "нд"
-    assert plotly_locale("en")["format"]["shortMonths"][:2] == ["Jan", "Feb"]
 
 
 def test_a_site_catalogue_wins_over_the_theme(tmp_path):

@@ -222,13 +222,14 @@ class When:
             return self.display
         if self.ongoing:
             return f"since {self.start.format(short)}, ongoing"
-        text = format_range(self.start, self.end, short)
-        if self.time and not self.end:
-            text += f", {self.time.strftime('%H:%M')}"
-            abbr = self.zone_abbreviation()
-            if abbr:
-                text += f" {abbr}"
-        return text
+        return format_range(self.start, self.end, short) + self.clock()
+
+    def clock(self) -> str:
+        """", 14:30 AKDT" after the date of a single timed event, in any language; else ""."""
+        if not self.time or self.end:
+            return ""
+        abbreviation = self.zone_abbreviation()
+        return f", {self.time.strftime('%H:%M')}" + (f" {abbreviation}" if abbreviation else "")
 
     def iso(self) -> str:
         """Machine-readable form for <time datetime>: as precise as written."""

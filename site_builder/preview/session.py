@@ -8,12 +8,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from site_builder.errors import ContentError
 from site_builder.model import Site
 from site_builder.preview.load_steps import CachedSteps
 from site_builder.preview.on_request import ON_REQUEST, LazyFiles
 from site_builder.preview.renderer import IncrementalRenderer, RenderStats
-from site_builder.render.template_errors import template_diagnostic
+from site_builder.render.template_errors import template_errors
 from site_builder.render.theme import Theme
 from site_builder.scaffold import refresh_site_schemas
 
@@ -69,17 +68,9 @@ class Session:
         site = self.steps.load(self.root, include_drafts=self.drafts, base_url=self.base_url, changed=changed)
         if len(site.events) < AFTER_FIRST_PAGES_FROM_EVENTS:
             after_first_pages = frozenset()
-        try:
-            config = site.config
-            theme = Theme.checked_for_site(Path(self.root), config)
+        theme = Theme.checked_for_site(Path(self.root), site.config)
+        with template_errors():
             files = self.renderer.render(site, theme, after_first_pages)
-        except ContentError:
-            raise
-        except Exception as exc:
-            diagnostic = template_diagnostic(exc)
-            if diagnostic is None:
-                raise
-            raise ContentError([diagnostic]) from None
         refresh_site_schemas(self.root, site)  # the editors' schema/ lists the ids this rebuild saw
         counts = self.steps.counts
         return Generation(site, files, time.perf_counter() - started, self.renderer.stats,

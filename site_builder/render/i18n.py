@@ -316,13 +316,7 @@ class Language:
         if not _babel_can(when.start, when.end):
             return f"{self.date(when.start, short)} \u2013 {self.date(when.end, short)}" if when.end \
                 else self.date(when.start, short)
-        text = self._range(when.start, when.end, short)
-        if when.time and not when.end:
-            text += f", {when.time.strftime('%H:%M')}"
-            abbreviation = when.zone_abbreviation()
-            if abbreviation:
-                text += f" {abbreviation}"
-        return text
+        return self._range(when.start, when.end, short) + when.clock()
 
     def date(self, day: PartialDate, short: bool = False) -> str:
         if self.english:
@@ -452,18 +446,3 @@ def script_strings(words: gettext.NullTranslations, locale: Locale) -> dict:
     counts = {key: {category: forms[category][key] for category in forms} for key in forms[rule(1)]}
     tag = str(locale).replace("_", "-")
     return {"lang": tag, "texts": script_texts(words), "counts": counts}
-
-
-def plotly_locale(language: str) -> dict:
-    """A plotly locale (Plotly.register's argument) from CLDR: month and day names, decimal marks.
-    The chart's figure carries it and chart.js registers it, then sets `config.locale` to its name."""
-    locale = Locale.parse(language.replace("-", "_"))
-    months = [locale.months["stand-alone"]["wide"][m] for m in range(1, 13)]
-    short_months = [locale.months["stand-alone"]["abbreviated"][m] for m in range(1, 13)]
-    days = [locale.days["format"]["wide"][(d + 6) % 7] for d in range(7)]  # plotly starts on Sunday
-    short_days = [locale.days["format"]["abbreviated"][(d + 6) % 7] for d in range(7)]
-    return {"moduleType": "locale", "name": language,
-            "dictionary": {},
-            "format": {"days": days, "shortDays": short_days, "months": months, "shortMonths": short_months,
-                       "decimal": locale.number_symbols["latn"]["decimal"],
-                       "thousands": locale.number_symbols["latn"]["group"]}}
