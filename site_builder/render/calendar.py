@@ -40,7 +40,7 @@ from site_builder.model import Event
 from site_builder.model.dates import When, build_date
 from site_builder.render.feeds import event_updated
 from site_builder.render.pages import RenderContext
-from site_builder.render.i18n import Language, words
+from site_builder.render.i18n import language_of, words
 
 CALENDAR_FILE = "events.ics"
 
@@ -124,7 +124,7 @@ def vevent_properties(ctx: RenderContext, event: Event, host: str) -> list[tuple
         props.append(("dtstart", when.start.first_day()))
         props.append(("dtend", last + timedelta(days=1)))  # DTEND of an all-day entry is exclusive
         if when.start.precision != "day" or when.ongoing:
-            title = f"{event.title} ({Language(ctx.site.config.language).when(when)})"
+            title = f"{event.title} ({language_of(ctx.env).when(when)})"
             props.append(("transp", "TRANSPARENT"))
     props.append(("summary", title))
     props.append(("description", _plain_description(ctx, event)))
@@ -271,7 +271,7 @@ def _property_order(names: tuple[str, ...]) -> list[str]:
 
 def _plain_description(ctx: RenderContext, event: Event) -> str:
     """Calendars show DESCRIPTION as plain text: the summary as written, then each quotation and its source."""
-    language = Language(ctx.site.config.language)
+    language = language_of(ctx.env)
     lines = [words(ctx.env).gettext("Date: %(date)s") % {"date": language.when(event.when)}]
     if event.summary:
         lines += ["", event.summary.strip()]

@@ -19,7 +19,7 @@ from site_builder.model import Era, Event, Site
 from site_builder.render import chart_axis as axis
 from site_builder.render.archive import is_large
 from site_builder.render.chart_axis import Tick
-from site_builder.render.i18n import Language
+from site_builder.render.i18n import Language, language_named
 from site_builder.render.memo import Memo
 
 PLOTLY_JS = "js/plotly.min.js"  # logical asset name: plotly.js's basic bundle (vendored), hashed like any asset
@@ -280,10 +280,11 @@ def _months(site: Site, rows: dict[str, int]) -> tuple[MonthPoint, ...]:
         key = (event.lane, start.year, start.month or 0)
         counts[key] = counts.get(key, 0) + 1
     most = max(counts.values(), default=1)
+    language = language_named(site.config.language)
     points = []
     for (lane, year, month), count in counts.items():
         period = PartialDate(year, month or None)
-        points.append(MonthPoint(lane, rows[lane], period.iso(), Language(site.config.language).date(period), count,
+        points.append(MonthPoint(lane, rows[lane], period.iso(), language.date(period), count,
                                  (period.position() + period.end_position()) / 2, month_size(count, most)))
     return tuple(sorted(points, key=lambda p: (p.row, p.x)))
 
@@ -302,7 +303,7 @@ def figure(chart: Chart, memo: Memo) -> dict:
 
 def _figure(chart: Chart) -> dict:
     fig = go.Figure()
-    language = Language(chart.language)
+    language = language_named(chart.language)
     for lane in chart.lanes if chart.months else ():
         months = [m for m in chart.months if m.lane == lane.id]
         fig.add_trace(go.Scatter(

@@ -13,7 +13,7 @@ from site_builder.model import Event, Site
 from site_builder.model.dates import build_date
 from site_builder.render.exports import event_text_html
 from site_builder.render.pages import RenderContext
-from site_builder.render.i18n import Language
+from site_builder.render.i18n import language_of
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_FILE = "feed.xml"
@@ -114,7 +114,7 @@ class _Entry:
 def _entry(ctx: RenderContext, event: Event) -> _Entry:
     site, urls = ctx.site, ctx.urls
     lane = site.lanes_by_id[event.lane]
-    return _Entry(urls.absolute(urls.event(event)), f"{Language(site.config.language).when(event.when)}: {event.title}",
+    return _Entry(urls.absolute(urls.event(event)), f"{language_of(ctx.env).when(event.when)}: {event.title}",
                   event_published(site, event), event_updated(site, event),
                   ((lane.id, lane.label), *((tag, None) for tag in event.tags)), event_text_html(ctx, event))
 

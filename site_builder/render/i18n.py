@@ -8,7 +8,7 @@ import gettext
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -101,7 +101,15 @@ def plural_rule(expression: str | None):
 
 
 def language_of(env) -> Language:
-    return env.globals.get("language") or Language(SOURCE_LANGUAGE)
+    """The render's Language, with the site's catalogue (strings: included)."""
+    return env.globals.get("language") or language_named(SOURCE_LANGUAGE)
+
+
+@lru_cache(maxsize=16)
+def language_named(code: str) -> Language:
+    """One Language per code where no render's environment is at hand: its locale and catalogue
+    are read once, not for every event it writes a date for."""
+    return Language(code)
 
 
 def read_catalogue(path: Path) -> tuple[dict[str, tuple[str, ...]], str | None]:

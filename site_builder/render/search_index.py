@@ -31,7 +31,7 @@ from site_builder.render.memo import Memo
 from site_builder.render.pagefind import SearchIndexError, inside_bundle, locate_pagefind
 from site_builder.render import pagefind
 from site_builder.render.urls import Urls
-from site_builder.render.i18n import Language
+from site_builder.render.i18n import language_named
 
 BUNDLE_DIR = "pagefind"  # relative to the site root; the search page loads BUNDLE_DIR/pagefind.js
 
@@ -83,7 +83,7 @@ def part_of(url: str, parts: int) -> int:
 def _event_record(site: Site, urls: Urls, event: Event) -> Record:
     quotes = [" … ".join(x.selector.quoted) for x in event.excerpts]
     notes = [x.note for x in event.excerpts if x.note]
-    when = Language(site.config.language).when(event.when)
+    when = language_named(site.config.language).when(event.when)
     text = [event.title, when, event.place or "", " ".join(event.actors), " ".join(event.tags),
             markdown_text(event.summary), *quotes, *notes]
     lane = site.lanes_by_id[event.lane].label
@@ -103,7 +103,7 @@ def _source_records(site: Site, urls: Urls, source: Source, spans: list[tuple[in
         if at >= 0 and first < spans[at][1]:
             cited.setdefault(at, excerpt)
     meta = {"title": source.title, "kind": "Source",
-            "date": f"{source.publisher}, {Language(site.config.language).date(source.published, short=True)}"}
+            "date": f"{source.publisher}, {language_named(site.config.language).date(source.published, short=True)}"}
     records = []
     for at, (start, end) in enumerate(spans):
         if at in cited:
