@@ -4,8 +4,9 @@ Everything is serialised with json/csv from dicts built off the model: no text i
 into a format by hand. Event text shown by other tools (TimelineJS renders HTML) comes from
 the theme template exports/event_text.html, autoescaped like every page.
 
-Each event's record, row or slide is serialised on its own and the file joined from them: the
-same bytes as serialising the whole (compact JSON is the items joined by commas).
+Each event's record or slide is serialised on its own and the file joined from them: the same
+bytes as serialising the whole (compact JSON is the items joined by commas), without holding
+every record's dicts at once (their many objects set off the collector again and again).
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ from __future__ import annotations
 import csv
 import html
 import json
-import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from site_builder import __version__
 from site_builder.model import Event, Excerpt, Source
@@ -28,11 +28,17 @@ EVENT_TEXT_TEMPLATE = "exports/event_text.html"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
-def event_text_html(ctx: RenderContext, event: Event, dated: bool = True) -> str:
-    """The event's summary and quotations as an HTML fragment with absolute links (feeds, TimelineJS);
-    without its date when the reader shows the date itself (a TimelineJS slide)."""
-    return ctx.env.get_template(EVENT_TEXT_TEMPLATE).render(
-        site=ctx.site, config=ctx.site.config, urls=ctx.urls, event=event, dated=dated).strip()
+def event_texts(ctx: RenderContext) -> Callable[[Event, bool], str]:
+    """text(event, dated=True): the event's summary and quotations as an HTML fragment with absolute
+    links (feeds, TimelineJS), without its date when the reader shows it itself (a TimelineJS slide).
+    The template is looked up once for all the events."""
+    template = ctx.env.get_template(EVENT_TEXT_TEMPLATE)
+    render, site, urls = template.render, ctx.site, ctx.urls
+    config = site.config
+
+    def text(event: Event, dated: bool = True) -> str:
+        return render(site=site, config=config, urls=urls, event=event, dated=dated).strip()
+    return text
 
 
 def _json_text(data) -> str:
@@ -267,47 +273,33 @@ def spreadsheet_safe(value: str) -> str:
 
 
 def events_csv(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
-    rows = [_csv_row(ctx, event) for event in ctx.site.events]
+    lanes = {lane.id: lane.label for lane in ctx.site.config.lanes}
+    lines = _Lines()
+    writer = csv.writer(lines, lineterminator="\r\n")  # RFC 4180
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(_csv_row(ctx, event, lanes) for event in ctx.site.events)
     # The byte order mark tells Excel the file is UTF-8 (it guesses a legacy code page otherwise).
-    yield "events.csv", "\ufeff".encode("utf-8") + _csv_line(CSV_COLUMNS) + b"".join(rows)
+    yield "events.csv", ("\ufeff" + "".join(lines)).encode("utf-8")
 
 
-def _csv_line(cells: list[str]) -> bytes:
-    """One CSV record, RFC 4180 (a writer writes each row with one call of write)."""
-    line = _CSV_LINE.__dict__.get("writer")
-    if line is None:
-        line = _CSV_LINE.writer = _CsvLine()
-    return line.row(cells)
+class _Lines(list):
+    """What a csv writer writes, line by line (joined once at the end)."""
+
+    write = list.append
 
 
-class _CsvLine:
-    def __init__(self) -> None:
-        self.text = ""
-        self._writer = csv.writer(self, lineterminator="\r\n")
-
-    def write(self, text: str) -> None:
-        self.text = text
-
-    def row(self, cells: list[str]) -> bytes:
-        self._writer.writerow(cells)
-        return self.text.encode("utf-8")
-
-
-_CSV_LINE = threading.local()
-
-
-def _csv_row(ctx: RenderContext, event: Event) -> bytes:
+def _csv_row(ctx: RenderContext, event: Event, lanes: dict[str, str]) -> list[str]:
     when = event.when
     row = [
         event.id, when.start.iso(), when.end.iso() if when.end else "present" if when.ongoing else "",
         when.start.precision,
         when.time.strftime("%H:%M") if when.time else "", when.zone or "", when.format(), event.title,
-        event.place or "", ctx.site.lanes_by_id[event.lane].label, "; ".join(event.actors),
+        event.place or "", lanes[event.lane], "; ".join(event.actors),
         "; ".join(event.tags), event.summary,
         "; ".join(dict.fromkeys(x.source_id for x in event.excerpts)), str(len(event.excerpts)),
         ctx.urls.absolute(ctx.urls.event(event)),
     ]
-    return _csv_line([spreadsheet_safe(cell) for cell in row])
+    return list(map(spreadsheet_safe, row))
 
 
 # --- timeline.json (TimelineJS3) ----------------------------------------------------------------
@@ -324,15 +316,14 @@ def timelinejs_json(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
              "text": {"headline": _text(era.label)}} for era in getattr(config, "eras", ())]
     if eras:
         data["eras"] = eras
-    slides = [_timelinejs_event_json(ctx, event) for event in site.events]
+    texts = event_texts(ctx)
+    lanes = {lane.id: _text(lane.label) for lane in config.lanes}
+    slides = [_json_text(_timelinejs_event(ctx, event, texts, lanes)).encode("utf-8") for event in site.events]
     yield "timeline.json", _json_with_lists(data, {"events": slides})
 
 
-def _timelinejs_event_json(ctx: RenderContext, event: Event) -> bytes:
-    return _json_text(_timelinejs_event(ctx, event)).encode("utf-8")
-
-
-def _timelinejs_event(ctx: RenderContext, event: Event) -> dict:
+def _timelinejs_event(ctx: RenderContext, event: Event, texts: Callable[[Event, bool], str],
+                      lanes: dict[str, str]) -> dict:
     when = event.when
     start = _timelinejs_date(when.start)
     if when.time:  # local time at the event's zone; TimelineJS has no zones, the display date says which
@@ -341,8 +332,8 @@ def _timelinejs_event(ctx: RenderContext, event: Event) -> dict:
     item = {
         "unique_id": event.id,
         "start_date": start,
-        "text": {"headline": _text(event.title), "text": event_text_html(ctx, event, dated=False)},
-        "group": _text(ctx.site.lanes_by_id[event.lane].label),
+        "text": {"headline": _text(event.title), "text": texts(event, False)},
+        "group": lanes[event.lane],
     }
     media = getattr(event, "media", ())  # TimelineJS shows one medium a slide: the first
     if media:
