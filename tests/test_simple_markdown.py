@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 
 from site_builder.htmltext import html_to_text
 from site_builder.render.markdown import _parser, markdown_text, render_markdown
-from site_builder.render.simple_markdown import simple_paragraph
+from site_builder.render.simple_markdown import simple_paragraph, simple_words
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -44,11 +44,13 @@ def assert_as_markdown_it(text: str) -> bool:
     """Whether the shortcut took text; if it did, that it gave what markdown-it and html_to_text give."""
     simple = simple_paragraph(text)
     if simple is None:
+        assert simple_words(text) is None, text
         return False
     md = _parser()
     html = md.render(text)
     assert md.renderer.render(simple[0], md.options, {}) == html, text
     assert simple[1] == html_to_text(html), text
+    assert simple_words(text) == simple[1], text
     return True
 
 

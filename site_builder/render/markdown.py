@@ -11,7 +11,7 @@ from markupsafe import Markup
 from site_builder.htmltext import html_to_text
 from markdown_it.token import Token
 
-from site_builder.render.simple_markdown import paragraph, simple_paragraph
+from site_builder.render.simple_markdown import paragraph, simple_paragraph, simple_words
 
 
 def _is_web_link(url: str) -> bool:
@@ -59,10 +59,10 @@ def _plain_paragraph(text: str) -> bool:
 def markdown_text(text: str) -> str:
     """The words a summary shows, white space folded (search records, the text filter's data):
     html_to_text(render_markdown(text)), without the parser and the HTML parser for a line of
-    plain words (given back as it is) or a simple_paragraph (its words)."""
+    plain words (given back as it is) or a simple_paragraph (its words, simple_words)."""
     if _plain_paragraph(text):
         return " ".join(text.split())
-    simple = simple_paragraph(text)
-    if simple is not None:
-        return simple[1]
+    words = simple_words(text)
+    if words is not None:
+        return words
     return html_to_text(render_markdown(text))
