@@ -10,7 +10,7 @@ import re
 from markdown_it.token import Token
 
 # Plain words: no character Markdown may read as syntax, nor NUL (markdown-it makes it U+FFFD);
-# white space other than a plain space is refused first (_ODD_SPACE). Brackets and `*` only in the
+# white space other than a plain space is refused first (has_odd_space). Brackets and `*` only in the
 # patterns below.
 _ODD_SPACE = re.compile(r"[^\S ]")
 _PLAIN = r"[^\\`*_\[\]<>&!|~\x00]"
@@ -61,7 +61,7 @@ def _simple_parts(text: str) -> tuple[str, list[re.Match]] | None:
     None for anything else. Starting with a letter, `*` or `[`, the line is no list, heading, quote,
     fence nor indented code."""
     stripped = text.rstrip(" \t\n")
-    if (stripped[:1] not in ("*", "[") and not stripped[:1].isalpha()) or _ODD_SPACE.search(stripped):
+    if (stripped[:1] not in ("*", "[") and not stripped[:1].isalpha()) or has_odd_space(stripped):
         return None
     parts = []
     at = 0
@@ -73,6 +73,13 @@ def _simple_parts(text: str) -> tuple[str, list[re.Match]] | None:
     if at != len(stripped):
         return None
     return stripped, parts
+
+
+def has_odd_space(text: str) -> bool:
+    """Whether the text holds white space other than a plain space (a line break, a tab, U+00A0...).
+    Every such character is unprintable (tests/test_simple_markdown.py checks each code point), so
+    only a text that is not all printable is searched: the search is slow, isprintable() is not."""
+    return not text.isprintable() and _ODD_SPACE.search(text) is not None
 
 
 def _words(parts: list[re.Match]) -> str:
