@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import html
 import json
+import threading
 from collections.abc import Callable, Iterable
 
 from site_builder import __version__
@@ -273,33 +274,47 @@ def spreadsheet_safe(value: str) -> str:
 
 
 def events_csv(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
-    lanes = {lane.id: lane.label for lane in ctx.site.config.lanes}
-    lines = _Lines()
-    writer = csv.writer(lines, lineterminator="\r\n")  # RFC 4180
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(_csv_row(ctx, event, lanes) for event in ctx.site.events)
+    rows = [_csv_row(ctx, event) for event in ctx.site.events]
     # The byte order mark tells Excel the file is UTF-8 (it guesses a legacy code page otherwise).
-    yield "events.csv", ("\ufeff" + "".join(lines)).encode("utf-8")
+    yield "events.csv", "\ufeff".encode("utf-8") + _csv_line(CSV_COLUMNS) + b"".join(rows)
 
 
-class _Lines(list):
-    """What a csv writer writes, line by line (joined once at the end)."""
+def _csv_line(cells: list[str]) -> bytes:
+    """One CSV record, RFC 4180 (a writer writes each row with one call of write)."""
+    line = _CSV_LINE.__dict__.get("writer")
+    if line is None:
+        line = _CSV_LINE.writer = _CsvLine()
+    return line.row(cells)
 
-    write = list.append
+
+class _CsvLine:
+    def __init__(self) -> None:
+        self.text = ""
+        self._writer = csv.writer(self, lineterminator="\r\n")
+
+    def write(self, text: str) -> None:
+        self.text = text
+
+    def row(self, cells: list[str]) -> bytes:
+        self._writer.writerow(cells)
+        return self.text.encode("utf-8")
 
 
-def _csv_row(ctx: RenderContext, event: Event, lanes: dict[str, str]) -> list[str]:
+_CSV_LINE = threading.local()
+
+
+def _csv_row(ctx: RenderContext, event: Event) -> bytes:
     when = event.when
     row = [
         event.id, when.start.iso(), when.end.iso() if when.end else "present" if when.ongoing else "",
         when.start.precision,
         when.time.strftime("%H:%M") if when.time else "", when.zone or "", when.format(), event.title,
-        event.place or "", lanes[event.lane], "; ".join(event.actors),
+        event.place or "", ctx.site.lanes_by_id[event.lane].label, "; ".join(event.actors),
         "; ".join(event.tags), event.summary,
         "; ".join(dict.fromkeys(x.source_id for x in event.excerpts)), str(len(event.excerpts)),
         ctx.urls.absolute(ctx.urls.event(event)),
     ]
-    return list(map(spreadsheet_safe, row))
+    return _csv_line([spreadsheet_safe(cell) for cell in row])
 
 
 # --- timeline.json (TimelineJS3) ----------------------------------------------------------------
