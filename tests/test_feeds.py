@@ -188,3 +188,31 @@ def test_calendar_folding_matches_the_icalendar_library_byte_for_byte():
         event.add("categories", [text[:90], "tag"])
         cal.add_component(event)
     assert calendar_bytes(cal) == cal.to_ical()
+
+
+def test_calendar_description_quotes_the_source_words_as_written_markup_and_entities_included(site):
+    # The description is plain text: a quote's "&amp;", "<b>" and quotation marks reach the calendar
+    # exactly as the source has them, inside the site's marks, parts joined by " […] ".
+    site.source("wire", SOURCE_TEXT + 'Aides wrote "Tom &amp; Jerry" in <b>bold</b> & left early.\n')
+    site.event("2025-08-15-talks", """\
+title: Talks
+date: 2025-08-15
+lane: main
+summary: Aides left.
+excerpts:
+  - source: wire
+    quote: Aides wrote "Tom &amp; Jerry" in <b>bold</b> [...] left early.
+""")
+    cal = icalendar.Calendar.from_ical(outputs(site)["events.ics"])
+    description = str(cal.walk("VEVENT")[0]["description"])
+    assert '“Aides wrote "Tom &amp; Jerry" in <b>bold</b> […] left early.”' in description.split("\n")
+
+
+def test_a_quotation_in_plain_text_is_the_quoted_html_read_back_in_every_language():
+    from site_builder.render.calendar import quoted_text
+    from site_builder.render.i18n import Language
+
+    for code in ("en", "fr", "de", "ar"):
+        language = Language(code)
+        for parts in [("Tom & Jerry", "<i>not</i> &amp; so"), ('"marked at the start', "and the end»"), ("",)]:
+            assert quoted_text(language, parts) == str(language.quoted(parts).unescape()), (code, parts)

@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 
 from site_builder.htmltext import html_to_text
 from site_builder.render.markdown import _parser, markdown_text, render_markdown
-from site_builder.render.simple_markdown import simple_paragraph
+from site_builder.render.simple_markdown import has_odd_space, simple_paragraph, simple_words
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -44,11 +44,13 @@ def assert_as_markdown_it(text: str) -> bool:
     """Whether the shortcut took text; if it did, that it gave what markdown-it and html_to_text give."""
     simple = simple_paragraph(text)
     if simple is None:
+        assert simple_words(text) is None, text
         return False
     md = _parser()
     html = md.render(text)
     assert md.renderer.render(simple[0], md.options, {}) == html, text
     assert simple[1] == html_to_text(html), text
+    assert simple_words(text) == simple[1], text
     return True
 
 
@@ -93,3 +95,14 @@ def test_text_the_shortcut_cannot_be_sure_of_goes_to_the_parser():
     for text in ["*a**b*", "A *b *c", "A **b*", "A _b_", "A *b*\n# c", "- *a*", "1. *a*", "A ![l](https://x.org)",
                  "A [l](ftp://x.org)", "A [l](https://x.org/a&b)", "A *[l](https://x.org)*", "A \\*b*", "    *a*"]:
         assert simple_paragraph(text) is None, text
+
+
+def test_every_white_space_but_a_plain_space_is_unprintable_so_printable_text_needs_no_search():
+    # has_odd_space searches only a text that is not all printable: that is right only while no
+    # printable character is white space (a Unicode update could add one).
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if char.isspace() and char != " ":
+            assert not char.isprintable(), hex(code)
+            assert has_odd_space(f"a{char}b"), hex(code)
+    assert not has_odd_space("plain words, printable: “é” 漢字") and not has_odd_space("zero\u200bwidth")

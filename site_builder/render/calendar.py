@@ -40,7 +40,7 @@ from site_builder.model import Event
 from site_builder.model.dates import When, build_date
 from site_builder.render.feeds import event_updated
 from site_builder.render.pages import RenderContext
-from site_builder.render.i18n import language_of, words
+from site_builder.render.i18n import Language, language_of, words
 
 CALENDAR_FILE = "events.ics"
 
@@ -277,7 +277,14 @@ def _plain_description(ctx: RenderContext, event: Event) -> str:
         lines += ["", event.summary.strip()]
     for excerpt in event.excerpts:
         source = ctx.site.sources_by_id[excerpt.source_id]
-        lines += ["", str(language.quoted(excerpt.selector.quoted).unescape()),
+        lines += ["", quoted_text(language, excerpt.selector.quoted),
                   f"— {source.publisher}, {language.date(source.published, short=True)}: {source.title}",
                   ctx.urls.absolute(ctx.urls.excerpt(excerpt))]
     return "\n".join(lines)
+
+
+def quoted_text(language: Language, parts: tuple[str, ...]) -> str:
+    """`language.quoted(parts)` as plain text, as its unescape() gives it: the parts as written
+    inside the language's marks, without making the HTML and reading it back."""
+    start, end = language.quote_marks(parts)
+    return start + " […] ".join(parts) + end

@@ -4,8 +4,9 @@ Everything is serialised with json/csv from dicts built off the model: no text i
 into a format by hand. Event text shown by other tools (TimelineJS renders HTML) comes from
 the theme template exports/event_text.html, autoescaped like every page.
 
-Each event's record, row or slide is serialised on its own and the file joined from them: the
-same bytes as serialising the whole (compact JSON is the items joined by commas).
+Each event's record or slide is serialised on its own and the file joined from them: the same
+bytes as serialising the whole (compact JSON is the items joined by commas), without holding
+every record's dicts at once (their many objects set off the collector again and again).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import csv
 import html
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from site_builder import __version__
 from site_builder.model import Event, Excerpt, Source
@@ -28,11 +29,17 @@ EVENT_TEXT_TEMPLATE = "exports/event_text.html"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
-def event_text_html(ctx: RenderContext, event: Event, dated: bool = True) -> str:
-    """The event's summary and quotations as an HTML fragment with absolute links (feeds, TimelineJS);
-    without its date when the reader shows the date itself (a TimelineJS slide)."""
-    return ctx.env.get_template(EVENT_TEXT_TEMPLATE).render(
-        site=ctx.site, config=ctx.site.config, urls=ctx.urls, event=event, dated=dated).strip()
+def event_texts(ctx: RenderContext) -> Callable[[Event, bool], str]:
+    """text(event, dated=True): the event's summary and quotations as an HTML fragment with absolute
+    links (feeds, TimelineJS), without its date when the reader shows it itself (a TimelineJS slide).
+    The template is looked up once for all the events."""
+    template = ctx.env.get_template(EVENT_TEXT_TEMPLATE)
+    render, site, urls = template.render, ctx.site, ctx.urls
+    config = site.config
+
+    def text(event: Event, dated: bool = True) -> str:
+        return render(site=site, config=config, urls=urls, event=event, dated=dated).strip()
+    return text
 
 
 def _json_text(data) -> str:
@@ -324,15 +331,14 @@ def timelinejs_json(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
              "text": {"headline": _text(era.label)}} for era in getattr(config, "eras", ())]
     if eras:
         data["eras"] = eras
-    slides = [_timelinejs_event_json(ctx, event) for event in site.events]
+    texts = event_texts(ctx)
+    lanes = {lane.id: _text(lane.label) for lane in config.lanes}
+    slides = [_json_text(_timelinejs_event(ctx, event, texts, lanes)).encode("utf-8") for event in site.events]
     yield "timeline.json", _json_with_lists(data, {"events": slides})
 
 
-def _timelinejs_event_json(ctx: RenderContext, event: Event) -> bytes:
-    return _json_text(_timelinejs_event(ctx, event)).encode("utf-8")
-
-
-def _timelinejs_event(ctx: RenderContext, event: Event) -> dict:
+def _timelinejs_event(ctx: RenderContext, event: Event, texts: Callable[[Event, bool], str],
+                      lanes: dict[str, str]) -> dict:
     when = event.when
     start = _timelinejs_date(when.start)
     if when.time:  # local time at the event's zone; TimelineJS has no zones, the display date says which
@@ -341,8 +347,8 @@ def _timelinejs_event(ctx: RenderContext, event: Event) -> dict:
     item = {
         "unique_id": event.id,
         "start_date": start,
-        "text": {"headline": _text(event.title), "text": event_text_html(ctx, event, dated=False)},
-        "group": _text(ctx.site.lanes_by_id[event.lane].label),
+        "text": {"headline": _text(event.title), "text": texts(event, False)},
+        "group": lanes[event.lane],
     }
     media = getattr(event, "media", ())  # TimelineJS shows one medium a slide: the first
     if media:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from site_builder.model import Event, Site
 from site_builder.model.dates import build_date
-from site_builder.render.exports import event_text_html
+from site_builder.render.exports import event_texts
 from site_builder.render.pages import RenderContext
 from site_builder.render.i18n import language_of
 
@@ -65,7 +65,8 @@ def atom_feed(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     site, urls = ctx.site, ctx.urls
     config = site.config
     events = list(reversed(site.events))[:FEED_SIZE]  # site.events is chronological
-    entries = [_entry(ctx, event) for event in events]
+    texts = event_texts(ctx)
+    entries = [_entry(ctx, event, texts(event)) for event in events]
 
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": config.language})
@@ -111,12 +112,12 @@ class _Entry:
     content: str  # HTML
 
 
-def _entry(ctx: RenderContext, event: Event) -> _Entry:
+def _entry(ctx: RenderContext, event: Event, content: str) -> _Entry:
     site, urls = ctx.site, ctx.urls
     lane = site.lanes_by_id[event.lane]
     return _Entry(urls.absolute(urls.event(event)), f"{language_of(ctx.env).when(event.when)}: {event.title}",
                   event_published(site, event), event_updated(site, event),
-                  ((lane.id, lane.label), *((tag, None) for tag in event.tags)), event_text_html(ctx, event))
+                  ((lane.id, lane.label), *((tag, None) for tag in event.tags)), content)
 
 
 def _sub(parent: ET.Element, name: str, text: str | None = None, **attrs: str) -> ET.Element:

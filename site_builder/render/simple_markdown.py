@@ -10,7 +10,7 @@ import re
 from markdown_it.token import Token
 
 # Plain words: no character Markdown may read as syntax, nor NUL (markdown-it makes it U+FFFD);
-# white space other than a plain space is refused first (_ODD_SPACE). Brackets and `*` only in the
+# white space other than a plain space is refused first (has_odd_space). Brackets and `*` only in the
 # patterns below.
 _ODD_SPACE = re.compile(r"[^\S ]")
 _PLAIN = r"[^\\`*_\[\]<>&!|~\x00]"
@@ -28,18 +28,13 @@ _TOKEN = re.compile(
 
 def simple_paragraph(text: str) -> tuple[list[Token], str] | None:
     """(the block tokens markdown-it's parser makes, the words they show with white space folded)
-    for one line made only of plain words, emphasis and web links; None for anything else. Starting
-    with a letter, `*` or `[`, the line is no list, heading, quote, fence nor indented code."""
-    stripped = text.rstrip(" \t\n")
-    if (stripped[:1] not in ("*", "[") and not stripped[:1].isalpha()) or _ODD_SPACE.search(stripped):
+    for one line made only of plain words, emphasis and web links; None for anything else."""
+    found = _simple_parts(text)
+    if found is None:
         return None
+    stripped, parts = found
     children: list[Token] = []
-    words: list[str] = []
-    at = 0
-    for found in _TOKEN.finditer(stripped):
-        if found.start() != at:
-            return None
-        at = found.end()
+    for found in parts:
         kind = found.lastgroup
         part = found.group("label" if kind == "url" else kind)
         if kind == "plain":
@@ -51,10 +46,46 @@ def simple_paragraph(text: str) -> tuple[list[Token], str] | None:
             mark = "**" if kind == "strong" else "*"
             children += [Token(f"{kind}_open", kind, 1, markup=mark), Token("text", "", 0, content=part),
                          Token(f"{kind}_close", kind, -1, markup=mark)]
-        words.append(part)
+    return paragraph(children, stripped), _words(parts)
+
+
+def simple_words(text: str) -> str | None:
+    """simple_paragraph(text)[1] without making the tokens: the words only (search records, the
+    text filter's data)."""
+    found = _simple_parts(text)
+    return None if found is None else _words(found[1])
+
+
+def _simple_parts(text: str) -> tuple[str, list[re.Match]] | None:
+    """(the line, its parts: plain words, emphasis, links) when it is one line made only of them;
+    None for anything else. Starting with a letter, `*` or `[`, the line is no list, heading, quote,
+    fence nor indented code."""
+    stripped = text.rstrip(" \t\n")
+    if (stripped[:1] not in ("*", "[") and not stripped[:1].isalpha()) or has_odd_space(stripped):
+        return None
+    parts = []
+    at = 0
+    for found in _TOKEN.finditer(stripped):
+        if found.start() != at:
+            return None
+        at = found.end()
+        parts.append(found)
     if at != len(stripped):
         return None
-    return paragraph(children, stripped), " ".join("".join(words).split())
+    return stripped, parts
+
+
+def has_odd_space(text: str) -> bool:
+    """Whether the text holds white space other than a plain space (a line break, a tab, U+00A0...).
+    Every such character is unprintable (tests/test_simple_markdown.py checks each code point), so
+    only a text that is not all printable is searched: the search is slow, isprintable() is not."""
+    return not text.isprintable() and _ODD_SPACE.search(text) is not None
+
+
+def _words(parts: list[re.Match]) -> str:
+    """The words the parts show, white space folded."""
+    return " ".join("".join([found.group("label" if found.lastgroup == "url" else found.lastgroup)
+                             for found in parts]).split())
 
 
 def paragraph(children: list[Token], content: str) -> list[Token]:
