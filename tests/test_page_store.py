@@ -178,3 +178,19 @@ def test_a_large_site_by_period_after_an_edit_equals_a_build_without_the_store(e
     assert with_store(root, cache, monkeypatch, jobs=2) == without_store(root, monkeypatch)
     assert with_store(root, cache, monkeypatch, jobs=1) == without_store(root, monkeypatch)
     assert counts[2][0] > 300  # the single-process build took most pages from the store
+
+
+def test_a_cold_build_looks_up_no_row_and_a_warm_one_only_rows_that_can_match(real_site, tmp_path, monkeypatch,
+                                                                                counts):
+    """The store's keys are read in one query: an empty store costs no per-page lookup."""
+    root, cache = real_site.root, tmp_path / "cache"
+    looked_up: list[str] = []
+    row = page_store.PageStore.row
+    monkeypatch.setattr(page_store.PageStore, "row", lambda self, site, path: looked_up.append(path) or row(
+        self, site, path))
+    with_store(root, cache, monkeypatch)
+    assert looked_up == [] and counts[0][1] > 0
+    edit_event_text(root)
+    with_store(root, cache, monkeypatch)
+    kept, rendered = counts[1]
+    assert kept <= len(looked_up) < kept + rendered  # the edited page's arguments differ: its row is not read

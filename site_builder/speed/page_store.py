@@ -99,6 +99,19 @@ class PageStore:
                 self._connection.close()
         self._connection = None
 
+    def keys(self, site: bytes, scope: bytes) -> dict[str, bytes]:
+        """path -> inputs digest of the site's rows of this scope, in one query: a build looks up
+        only the rows that can match, and none at all when the store has none (a cold build)."""
+        connection = self.connection()
+        if connection is None:
+            return {}
+        try:
+            return dict(connection.execute("SELECT path, inputs FROM pages WHERE site = ? AND scope = ?",
+                                           (site, scope)))
+        except sqlite3.Error:
+            self.broken = True
+            return {}
+
     def row(self, site: bytes, path: str) -> tuple | None:
         connection = self.connection()
         if connection is None:
@@ -178,6 +191,7 @@ class StoredPages:
         self.memo = RecordingMemo(self.view, frozenset, {})
         self.prints = Fingerprints()
         self._read_digests: dict[tuple, bytes] = {}
+        self._keys: dict[str, bytes] | None = None  # the store's rows (keys()), read once a build
         self._pending: list[tuple] = []
         self.kept = self.rendered = 0
 
@@ -212,7 +226,15 @@ class StoredPages:
         with suppress(Unstable):
             self.prints.of(self.site.events)
             self.prints.of(self.site.sources)
+        self.keys()
         self.store.close()
+
+    def keys(self) -> dict[str, bytes]:
+        """The store's rows of this site and scope (path -> inputs), read once: forked workers
+        inherit them. A row written since is not seen (rendered: a miss is always safe)."""
+        if self._keys is None:
+            self._keys = self.store.keys(self.site_key, self.scope)
+        return self._keys
 
     def inputs(self, template: str, page: Page, values: dict, asset_names: dict) -> bytes | None:
         """A digest of a page's template arguments; None when they have none that holds (not kept)."""
@@ -224,6 +246,8 @@ class StoredPages:
     def kept_page(self, path: str, inputs: bytes) -> tuple[bytes, frozenset] | None:
         """The page's bytes and reads, when its row was made with this scope, these arguments, and
         its reads read the same now."""
+        if self.keys().get(path) != inputs:
+            return None
         row = self.store.row(self.site_key, path)
         if row is None:
             return None
