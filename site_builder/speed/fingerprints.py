@@ -15,7 +15,7 @@ from pathlib import Path
 
 import site_builder
 
-FORMAT = b"site-builder page store 1\n"  # changes when what is digested changes
+FORMAT = b"site-builder page store 2\n"  # changes when what is digested changes
 # Values pickled as they are, inside the digest of whatever holds them.
 _INLINE = frozenset({str, bytes, int, float, bool, type(None), tuple, list, dict})
 

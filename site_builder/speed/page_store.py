@@ -274,14 +274,12 @@ class StoredPages:
         self.store.write(self.site_key, pending)
 
     def _digest_of(self, deps) -> bytes | None:
-        """A digest of what each read gives now, in a set order; None if one has no digest that holds."""
-        digest = hashlib.sha256()
+        """A digest of what each read gives now; None if one has no digest that holds. Each read's
+        digest names the read, so sorted they are the same for the same reads in any order."""
         try:
-            for dep in sorted(deps, key=repr):
-                digest.update(self._read_digest(dep))
+            return hashlib.sha256(b"".join(sorted(map(self._read_digest, deps)))).digest()
         except (Unstable, TypeError, AttributeError):
             return None
-        return digest.digest()
 
     def _read_digest(self, dep: tuple) -> bytes:
         found = self._read_digests.get(dep)
@@ -294,15 +292,18 @@ class StoredPages:
             else:
                 value = getattr(site, dep[0]).get(dep[1], MISSING)
                 value = b"missing" if value is MISSING else value
-            found = self._read_digests[dep] = self.prints.of((repr(dep), value))
+            name = repr(dep).encode("utf-8", "surrogateescape")  # its length first: no two reads alike
+            found = hashlib.sha256(b"%d\0%b%b" % (len(name), name, self.prints.of(value))).digest()
+            self._read_digests[dep] = found
         return found
 
 
 def _text_of(deps: frozenset) -> str | None:
-    """The reads as JSON, when each is made of strings and numbers (they come back the same)."""
+    """The reads as JSON, when each is made of strings and numbers (they come back the same), in
+    any order: they are read back as a set."""
     if not all(type(part) in (str, int) for dep in deps for part in dep):
         return None
-    return json.dumps(sorted(deps, key=repr))
+    return json.dumps(list(deps))
 
 
 def _reads_of(text: str) -> frozenset | None:
