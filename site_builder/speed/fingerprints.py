@@ -7,10 +7,11 @@ import dataclasses
 import hashlib
 import importlib.metadata
 import io
+import operator
 import os
 import pickle
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import site_builder
@@ -32,6 +33,7 @@ class Fingerprints:
 
     def __init__(self) -> None:
         self._by_id: dict[int, tuple[object, bytes]] = {}  # the object held: its id stays its own
+        self._picklers: list[_Pickler] = []  # one per depth of digests being made, used again
 
     def of(self, value) -> bytes:
         kept = self._by_id.get(id(value))
@@ -42,24 +44,63 @@ class Fingerprints:
         return digest
 
     def _dumps(self, value) -> bytes:
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            cls = type(value)
-            value = (b"dataclass", cls.__module__, cls.__qualname__,
-                     tuple(getattr(value, f.name) for f in dataclasses.fields(value) if f.compare))
+        cls = type(value)
+        compared = _compared_fields(cls)
+        if compared is not None:
+            value = (b"dataclass", cls.__module__, cls.__qualname__, compared(value))
         elif isinstance(value, (set, frozenset)):
             value = (b"set", tuple(sorted(self.of(item) for item in value)))
-        buffer = io.BytesIO()
+        pickler = next((p for p in self._picklers if not p.busy), None)  # the busy ones: values it holds
+        if pickler is None:
+            pickler = _Pickler(self)
+            self._picklers.append(pickler)
         try:
-            _Pickler(buffer, self, value).dump(value)
-        except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as exc:
-            raise Unstable(str(exc)) from exc
-        return buffer.getvalue()
+            return pickler.digestible(value)
+        except BaseException as exc:
+            self._picklers.remove(pickler)  # one stopped half-way is not used again
+            if isinstance(exc, (pickle.PicklingError, TypeError, ValueError, AttributeError, RecursionError)):
+                raise Unstable(str(exc)) from exc
+            raise
+
+
+_COMPARED: dict[type, Callable | None] = {}
+
+
+def _compared_fields(cls: type) -> Callable | None:
+    """For a dataclass, what gives the tuple of an instance's fields its == compares; else None."""
+    try:
+        return _COMPARED[cls]
+    except KeyError:
+        pass
+    getter = None
+    if dataclasses.is_dataclass(cls) and not issubclass(cls, type):
+        names = [f.name for f in dataclasses.fields(cls) if f.compare]
+        getter = operator.attrgetter(*names) if len(names) > 1 else lambda v, n=tuple(names): tuple(
+            getattr(v, name) for name in n)
+    _COMPARED[cls] = getter
+    return getter
 
 
 class _Pickler(pickle.Pickler):
-    def __init__(self, file, prints: Fingerprints, root) -> None:
-        super().__init__(file, protocol=5)
-        self._prints, self._root = prints, root
+    """Pickles a value with each object in it that is not of _INLINE given as its own digest."""
+
+    def __init__(self, prints: Fingerprints) -> None:
+        self._buffer = io.BytesIO()
+        super().__init__(self._buffer, protocol=5)
+        self._prints, self._root, self.busy = prints, None, False
+        # No memo: a value is written the same whether or not it holds one object twice, and the
+        # pickler is used again without a memo to clear (a cycle raises ValueError: Unstable).
+        self.fast = True
+
+    def digestible(self, value) -> bytes:
+        self.busy, self._root = True, value
+        try:
+            self.dump(value)
+            return self._buffer.getvalue()
+        finally:
+            self.busy, self._root = False, None
+            self._buffer.seek(0)
+            self._buffer.truncate()
 
     def persistent_id(self, obj):
         if obj is self._root or type(obj) in _INLINE:
