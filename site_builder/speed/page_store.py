@@ -215,7 +215,8 @@ class StoredPages:
 
     def context(self, asset_names: dict[str, str], env: jinja2.Environment, share: int = 0,
                 shares: int = 1) -> StoredContext:
-        return StoredContext(self.view, Urls(self.view, asset_names), env, share, shares, self.memo, pages=self)
+        assets = dict(asset_names)  # the pages' own copy, never changed: its digest is worked out once
+        return StoredContext(self.view, Urls(self.view, assets), env, share, shares, self.memo, pages=self)
 
     def make_context(self, site: Site, asset_names: dict[str, str], env: jinja2.Environment, memo) -> StoredContext:
         """render_site's make_context: every page in this process."""
@@ -239,7 +240,7 @@ class StoredPages:
     def inputs(self, template: str, page: Page, values: dict, asset_names: dict) -> bytes | None:
         """A digest of a page's template arguments; None when they have none that holds (not kept)."""
         try:
-            return self.prints.of((template, page, tuple(sorted(values.items())), asset_names))
+            return self.prints.of((template, page, tuple(sorted(values.items())), self.prints.of(asset_names)))
         except (Unstable, TypeError):
             return None
 
