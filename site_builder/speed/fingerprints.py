@@ -19,6 +19,7 @@ import site_builder
 FORMAT = b"site-builder page store 2\n"  # changes when what is digested changes
 # Values pickled as they are, inside the digest of whatever holds them.
 _INLINE = frozenset({str, bytes, int, float, bool, type(None), tuple, list, dict})
+_SCALARS = frozenset({str, bytes, int, float, bool, type(None)})
 
 
 class Unstable(Exception):
@@ -103,9 +104,24 @@ class _Pickler(pickle.Pickler):
             self._buffer.truncate()
 
     def persistent_id(self, obj):
-        if obj is self._root or type(obj) in _INLINE:
+        cls = type(obj)
+        if obj is self._root or cls in _INLINE:
             return None
+        compared = _compared_fields(cls)
+        if compared is not None and _SCALARS.issuperset(map(type, compared(obj))):
+            return None  # a dataclass of strings and numbers (a page's Page): written in place
         return self._prints.of(obj)
+
+    def reducer_override(self, obj):
+        cls = type(obj)
+        compared = _compared_fields(cls)
+        if compared is None or obj is self._root:
+            return NotImplemented
+        return _dataclass, (cls.__module__, cls.__qualname__, compared(obj))
+
+
+def _dataclass(*fields) -> None:
+    """What a dataclass written in place is pickled as a call of (its module, name and fields)."""
 
 
 def scope_digest(theme_dirs: Iterable[Path], site_yaml: Path, settings: Iterable[str]) -> bytes:
