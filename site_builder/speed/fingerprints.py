@@ -40,9 +40,12 @@ class Fingerprints:
         kept = self._by_id.get(id(value))
         if kept is not None and kept[0] is value:
             return kept[1]
-        digest = hashlib.sha256(self._dumps(value)).digest()
-        self._by_id[id(value)] = (value, digest)
-        return digest
+        digest = self._by_id[id(value)] = (value, self.fresh(value))
+        return digest[1]
+
+    def fresh(self, value) -> bytes:
+        """The digest of a value made for this one use (a page's arguments), not kept."""
+        return hashlib.sha256(self._dumps(value)).digest()
 
     def _dumps(self, value) -> bytes:
         cls = type(value)

@@ -191,6 +191,9 @@ class StoredPages:
         self.memo = RecordingMemo(self.view, frozenset, {})
         self.prints = Fingerprints()
         self._read_digests: dict[tuple, bytes] = {}
+        # Many pages read the same: a set of reads, and a row's reads as written, worked out once.
+        self._by_reads: dict[frozenset, tuple[str | None, bytes | None]] = {}
+        self._by_text: dict[str, tuple[frozenset | None, bytes | None]] = {}
         self._keys: dict[str, bytes] | None = None  # the store's rows (keys()), read once a build
         self._pending: list[tuple] = []
         self.kept = self.rendered = 0
@@ -240,7 +243,7 @@ class StoredPages:
     def inputs(self, template: str, page: Page, values: dict, asset_names: dict) -> bytes | None:
         """A digest of a page's template arguments; None when they have none that holds (not kept)."""
         try:
-            return self.prints.of((template, page, tuple(sorted(values.items())), self.prints.of(asset_names)))
+            return self.prints.fresh((template, page, tuple(sorted(values.items())), self.prints.of(asset_names)))
         except (Unstable, TypeError):
             return None
 
@@ -257,22 +260,33 @@ class StoredPages:
             return None
         if checksum(self.site_key, path, scope, kept_inputs, reads, read_digest, data) != kept_checksum:
             return None
-        deps = _reads_of(reads)
-        if deps is None or self._digest_of(deps) != read_digest:
+        deps, digest = self._reads_now(reads)
+        if deps is None or digest != read_digest:
             return None
         self.kept += 1
         return data, deps
 
     def keep(self, path: str, inputs: bytes, deps: frozenset, data: bytes) -> None:
         self.rendered += 1
-        reads = _text_of(deps)
-        digest = self._digest_of(deps) if reads is not None else None
+        found = self._by_reads.get(deps)
+        if found is None:
+            text = _text_of(deps)
+            found = self._by_reads[deps] = (text, self._digest_of(deps) if text is not None else None)
+        reads, digest = found
         if digest is not None:
             self._pending.append((self.scope, path, inputs, reads, digest, data))
 
     def flush(self) -> None:
         pending, self._pending = self._pending, []
         self.store.write(self.site_key, pending)
+
+    def _reads_now(self, text: str) -> tuple[frozenset | None, bytes | None]:
+        """A row's reads and the digest of what they read now."""
+        found = self._by_text.get(text)
+        if found is None:
+            deps = _reads_of(text)
+            found = self._by_text[text] = (deps, self._digest_of(deps) if deps is not None else None)
+        return found
 
     def _digest_of(self, deps) -> bytes | None:
         """A digest of what each read gives now; None if one has no digest that holds. Each read's
