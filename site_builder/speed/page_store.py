@@ -23,6 +23,7 @@ from site_builder.model import Site
 from site_builder.render.pages import Page
 from site_builder.render.theme import Theme
 from site_builder.render.urls import Urls, output_path
+from site_builder.speed.collector import collector_paused
 from site_builder.speed.fingerprints import Fingerprints, Unstable, scope_digest
 from site_builder.speed.forked_render import ShareContext
 from site_builder.speed.reads import MISSING, RecordingMemo, SiteView
@@ -226,8 +227,9 @@ class StoredPages:
         return self.context(asset_names, env)
 
     def prepare(self) -> None:
-        """Digests every worker will ask for, worked out once before they are forked."""
-        with suppress(Unstable):
+        """Digests every worker will ask for, worked out once before they are forked (the collector
+        paused: what they make stays, and a full collection would walk the whole site)."""
+        with suppress(Unstable), collector_paused():
             self.prints.of(self.site.events)
             self.prints.of(self.site.sources)
         self.keys()
