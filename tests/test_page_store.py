@@ -13,6 +13,7 @@ import pytest
 
 from site_builder.build import Options, build
 from site_builder.speed import page_store
+from site_builder.render.pages import Page
 from site_builder.speed.page_store import StoredPages
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -178,3 +179,36 @@ def test_a_large_site_by_period_after_an_edit_equals_a_build_without_the_store(e
     assert with_store(root, cache, monkeypatch, jobs=2) == without_store(root, monkeypatch)
     assert with_store(root, cache, monkeypatch, jobs=1) == without_store(root, monkeypatch)
     assert counts[2][0] > 300  # the single-process build took most pages from the store
+
+
+def test_a_cold_build_looks_up_no_row_and_a_warm_one_only_rows_that_can_match(real_site, tmp_path, monkeypatch,
+                                                                                counts):
+    """The store's keys are read in one query: an empty store costs no per-page lookup."""
+    root, cache = real_site.root, tmp_path / "cache"
+    looked_up: list[str] = []
+    row = page_store.PageStore.row
+    monkeypatch.setattr(page_store.PageStore, "row", lambda self, site, path: looked_up.append(path) or row(
+        self, site, path))
+    with_store(root, cache, monkeypatch)
+    assert looked_up == [] and counts[0][1] > 0
+    edit_event_text(root)
+    with_store(root, cache, monkeypatch)
+    kept, rendered = counts[1]
+    assert kept <= len(looked_up) < kept + rendered  # the edited page's arguments differ: its row is not read
+
+
+def test_the_asset_names_a_page_digests_are_the_ones_its_links_use(real_site, tmp_path, monkeypatch):
+    """Their digest is worked out once a build: the context's Urls hold a copy nothing else can change."""
+    from site_builder.build import _load, _theme
+
+    monkeypatch.setenv("SITE_BUILDER_CACHE", str(tmp_path / "cache"))
+    options = Options(root=real_site.root, jobs=1)
+    site, _ = _load(options, False, 1)
+    theme = _theme(options, site)
+    pages = StoredPages.for_build(options.root, site, theme, False, None)
+    names = {"style.css": "style.1.css"}
+    context = pages.context(names, theme.environment())
+    before = pages.inputs("404.html", Page("/404.html", "", "", "404"), {}, context.urls.assets)
+    names["style.css"] = "style.2.css"
+    assert context.urls.asset("style.css").endswith("style.1.css")
+    assert pages.inputs("404.html", Page("/404.html", "", "", "404"), {}, context.urls.assets) == before

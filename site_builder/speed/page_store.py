@@ -23,6 +23,7 @@ from site_builder.model import Site
 from site_builder.render.pages import Page
 from site_builder.render.theme import Theme
 from site_builder.render.urls import Urls, output_path
+from site_builder.speed.collector import collector_paused
 from site_builder.speed.fingerprints import Fingerprints, Unstable, scope_digest
 from site_builder.speed.forked_render import ShareContext
 from site_builder.speed.reads import MISSING, RecordingMemo, SiteView
@@ -98,6 +99,19 @@ class PageStore:
             with suppress(sqlite3.Error):
                 self._connection.close()
         self._connection = None
+
+    def keys(self, site: bytes, scope: bytes) -> dict[str, bytes]:
+        """path -> inputs digest of the site's rows of this scope, in one query: a build looks up
+        only the rows that can match, and none at all when the store has none (a cold build)."""
+        connection = self.connection()
+        if connection is None:
+            return {}
+        try:
+            return dict(connection.execute("SELECT path, inputs FROM pages WHERE site = ? AND scope = ?",
+                                           (site, scope)))
+        except sqlite3.Error:
+            self.broken = True
+            return {}
 
     def row(self, site: bytes, path: str) -> tuple | None:
         connection = self.connection()
@@ -178,6 +192,10 @@ class StoredPages:
         self.memo = RecordingMemo(self.view, frozenset, {})
         self.prints = Fingerprints()
         self._read_digests: dict[tuple, bytes] = {}
+        # Many pages read the same: a set of reads, and a row's reads as written, worked out once.
+        self._by_reads: dict[frozenset, tuple[str | None, bytes | None]] = {}
+        self._by_text: dict[str, tuple[frozenset | None, bytes | None]] = {}
+        self._keys: dict[str, bytes] | None = None  # the store's rows (keys()), read once a build
         self._pending: list[tuple] = []
         self.kept = self.rendered = 0
 
@@ -201,29 +219,41 @@ class StoredPages:
 
     def context(self, asset_names: dict[str, str], env: jinja2.Environment, share: int = 0,
                 shares: int = 1) -> StoredContext:
-        return StoredContext(self.view, Urls(self.view, asset_names), env, share, shares, self.memo, pages=self)
+        assets = dict(asset_names)  # the pages' own copy, never changed: its digest is worked out once
+        return StoredContext(self.view, Urls(self.view, assets), env, share, shares, self.memo, pages=self)
 
     def make_context(self, site: Site, asset_names: dict[str, str], env: jinja2.Environment, memo) -> StoredContext:
         """render_site's make_context: every page in this process."""
         return self.context(asset_names, env)
 
     def prepare(self) -> None:
-        """Digests every worker will ask for, worked out once before they are forked."""
-        with suppress(Unstable):
+        """Digests every worker will ask for, worked out once before they are forked (the collector
+        paused: what they make stays, and a full collection would walk the whole site)."""
+        with suppress(Unstable), collector_paused():
             self.prints.of(self.site.events)
             self.prints.of(self.site.sources)
+        self.keys()
         self.store.close()
+
+    def keys(self) -> dict[str, bytes]:
+        """The store's rows of this site and scope (path -> inputs), read once: forked workers
+        inherit them. A row written since is not seen (rendered: a miss is always safe)."""
+        if self._keys is None:
+            self._keys = self.store.keys(self.site_key, self.scope)
+        return self._keys
 
     def inputs(self, template: str, page: Page, values: dict, asset_names: dict) -> bytes | None:
         """A digest of a page's template arguments; None when they have none that holds (not kept)."""
         try:
-            return self.prints.of((template, page, tuple(sorted(values.items())), asset_names))
+            return self.prints.fresh((template, page, tuple(sorted(values.items())), self.prints.of(asset_names)))
         except (Unstable, TypeError):
             return None
 
     def kept_page(self, path: str, inputs: bytes) -> tuple[bytes, frozenset] | None:
         """The page's bytes and reads, when its row was made with this scope, these arguments, and
         its reads read the same now."""
+        if self.keys().get(path) != inputs:
+            return None
         row = self.store.row(self.site_key, path)
         if row is None:
             return None
@@ -232,16 +262,19 @@ class StoredPages:
             return None
         if checksum(self.site_key, path, scope, kept_inputs, reads, read_digest, data) != kept_checksum:
             return None
-        deps = _reads_of(reads)
-        if deps is None or self._digest_of(deps) != read_digest:
+        deps, digest = self._reads_now(reads)
+        if deps is None or digest != read_digest:
             return None
         self.kept += 1
         return data, deps
 
     def keep(self, path: str, inputs: bytes, deps: frozenset, data: bytes) -> None:
         self.rendered += 1
-        reads = _text_of(deps)
-        digest = self._digest_of(deps) if reads is not None else None
+        found = self._by_reads.get(deps)
+        if found is None:
+            text = _text_of(deps)
+            found = self._by_reads[deps] = (text, self._digest_of(deps) if text is not None else None)
+        reads, digest = found
         if digest is not None:
             self._pending.append((self.scope, path, inputs, reads, digest, data))
 
@@ -249,15 +282,21 @@ class StoredPages:
         pending, self._pending = self._pending, []
         self.store.write(self.site_key, pending)
 
+    def _reads_now(self, text: str) -> tuple[frozenset | None, bytes | None]:
+        """A row's reads and the digest of what they read now."""
+        found = self._by_text.get(text)
+        if found is None:
+            deps = _reads_of(text)
+            found = self._by_text[text] = (deps, self._digest_of(deps) if deps is not None else None)
+        return found
+
     def _digest_of(self, deps) -> bytes | None:
-        """A digest of what each read gives now, in a set order; None if one has no digest that holds."""
-        digest = hashlib.sha256()
+        """A digest of what each read gives now; None if one has no digest that holds. Each read's
+        digest names the read, so sorted they are the same for the same reads in any order."""
         try:
-            for dep in sorted(deps, key=repr):
-                digest.update(self._read_digest(dep))
+            return hashlib.sha256(b"".join(sorted(map(self._read_digest, deps)))).digest()
         except (Unstable, TypeError, AttributeError):
             return None
-        return digest.digest()
 
     def _read_digest(self, dep: tuple) -> bytes:
         found = self._read_digests.get(dep)
@@ -270,15 +309,18 @@ class StoredPages:
             else:
                 value = getattr(site, dep[0]).get(dep[1], MISSING)
                 value = b"missing" if value is MISSING else value
-            found = self._read_digests[dep] = self.prints.of((repr(dep), value))
+            name = repr(dep).encode("utf-8", "surrogateescape")  # its length first: no two reads alike
+            found = hashlib.sha256(b"%d\0%b%b" % (len(name), name, self.prints.of(value))).digest()
+            self._read_digests[dep] = found
         return found
 
 
 def _text_of(deps: frozenset) -> str | None:
-    """The reads as JSON, when each is made of strings and numbers (they come back the same)."""
+    """The reads as JSON, when each is made of strings and numbers (they come back the same), in
+    any order: they are read back as a set."""
     if not all(type(part) in (str, int) for dep in deps for part in dep):
         return None
-    return json.dumps(sorted(deps, key=repr))
+    return json.dumps(list(deps))
 
 
 def _reads_of(text: str) -> frozenset | None:
