@@ -119,9 +119,9 @@ def build(options: Options) -> Result:
         with staged(dest, reuse=options.spare, written=written) as staging:
             # Pages whose reads are unchanged since an earlier build come from the page store.
             pages = StoredPages.for_build(options.root, site, theme, options.drafts, options.base_url)
-            # The search index from the model, in a thread while the pages render: one Pagefind
-            # process at a time while the render workers hold their memory, more once they are gone.
-            gate = Gate(1)
+            # The search index from the model, in a thread while the pages render: its records and
+            # cached parts meanwhile, its Pagefind processes once the render workers' memory is free.
+            gate = Gate(0)
             beside = Beside(lambda: _beside_render(BESIDE_RENDER, staging, site, PartCache.default(), gate))
             try:
                 with template_errors():

@@ -85,3 +85,13 @@ def test_beside_gives_the_work_result_or_raises_its_error_in_the_caller():
         failing.result()
     never_started = Beside(lambda: "made now")
     assert never_started.result() == "made now"
+
+
+def test_a_gate_of_width_nought_lets_none_in_until_it_is_opened():
+    gate, entered = Gate(0), threading.Event()
+    waiting = threading.Thread(target=lambda: (gate.__enter__(), entered.set()))
+    waiting.start()
+    assert not entered.wait(0.1)
+    gate.open()
+    assert entered.wait(5)
+    waiting.join()

@@ -39,8 +39,9 @@ BUNDLE_DIR = "pagefind"  # relative to the site root; the search page loads BUND
 # site is indexed in parts of at most MAX_PART_CHARS (as part_count counts them), each by a
 # `pagefind --service` process of its own that exits when its part is written; the search page
 # merges them in the browser (Pagefind's mergeIndex). PARALLEL_PARTS run at a time. The build
-# runs the index while the pages render (build.py), through a gate that lets one process run while
-# the render workers are alive: the memory of two Pagefind processes and theirs is never held at once.
+# runs the index while the pages render (build.py), through a gate that starts no Pagefind process
+# until the render workers are gone: a worker holds about a Pagefind process's memory, and the two
+# at once would pass the build's memory budget. The records, the cache and its files go meanwhile.
 MAX_PART_RECORDS = 2_500
 MAX_PART_CHARS = 1_400_000
 PARALLEL_PARTS = 2

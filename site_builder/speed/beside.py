@@ -15,8 +15,9 @@ class Closed(Exception):
 
 
 class Gate:
-    """How many of the work's heavy processes may run at once: `width` while the render workers
-    hold their memory, any number (the work's own limit) once opened; closing it stops the work."""
+    """How many of the work's heavy processes may run at once: `width` (0: none) while the render
+    workers hold their memory, any number (the work's own limit) once opened; closing it stops the
+    work."""
 
     def __init__(self, width: int) -> None:
         self._condition = threading.Condition()
