@@ -15,6 +15,7 @@ from site_builder.model import Site
 from site_builder.output.write import staged, write_files
 from site_builder.output.folder import OutputError, checked, locked, shown
 from site_builder.render.template_errors import compile_templates, template_errors
+from site_builder.speed.beside import Beside, Gate
 from site_builder.speed.collector import collector_paused
 from site_builder.speed.forked_load import ForkedReader
 from site_builder.speed.workers import worker_count
@@ -98,7 +99,7 @@ def build(options: Options) -> Result:
     ContentError, and OutputError for an output folder refused or one that could not be written."""
     started = time.perf_counter()
     dest = checked(options.out_dir, options.root)  # before anything is read or written
-    from site_builder.render.publishing import POSTPROCESSORS
+    from site_builder.render.publishing import BESIDE_RENDER
     from site_builder.render.site import render_site
     from site_builder.scaffold import refresh_site_schemas
     from site_builder.speed.forked_render import render_into
@@ -118,27 +119,39 @@ def build(options: Options) -> Result:
         with staged(dest, reuse=options.spare, written=written) as staging:
             # Pages whose reads are unchanged since an earlier build come from the page store.
             pages = StoredPages.for_build(options.root, site, theme, options.drafts, options.base_url)
-            with template_errors():
-                if workers > 1 and pages is not None:
-                    pages.prepare()
-                    paths = render_into(staging, site, theme, workers, pages.context, pages.flush)
-                elif workers > 1:
-                    paths = render_into(staging, site, theme, workers)
-                elif pages is not None:
-                    files = render_site(site, theme, make_context=pages.make_context, memo=pages.memo)
-                    paths = write_files(staging, sorted(files.items()))
-                else:
-                    paths = write_files(staging, sorted(render_site(site, theme).items()))
-            if pages is not None:
-                pages.finish(paths)
-            written.update(paths)
-            # After the render, not alongside it: the search index's Pagefind processes peak at about
-            # the memory of the render workers, which are gone by now.
-            search_parts = PartCache.default()  # the search index's parts kept between builds
-            for postprocessor in POSTPROCESSORS:
-                written.update(postprocessor(staging, site, search_parts) or ())
+            # The search index from the model, in a thread while the pages render: its records and
+            # cached parts meanwhile, its Pagefind processes once the render workers' memory is free.
+            gate = Gate(0)
+            beside = Beside(lambda: _beside_render(BESIDE_RENDER, staging, site, PartCache.default(), gate))
+            try:
+                with template_errors():
+                    if workers > 1 and pages is not None:
+                        pages.prepare()
+                        paths = render_into(staging, site, theme, workers, pages.context, pages.flush, beside.start)
+                    elif workers > 1:
+                        paths = render_into(staging, site, theme, workers, forked=beside.start)
+                    elif pages is not None:
+                        beside.start()
+                        files = render_site(site, theme, make_context=pages.make_context, memo=pages.memo)
+                        paths = write_files(staging, sorted(files.items()))
+                    else:
+                        beside.start()
+                        paths = write_files(staging, sorted(render_site(site, theme).items()))
+                gate.open()
+                if pages is not None:
+                    pages.finish(paths)
+                written.update(paths)
+                written.update(beside.result())
+            finally:
+                gate.close()  # after a failure: the index stops at its next Pagefind process
+                beside.wait()  # and nothing writes into the staging folder once it is discarded
     refresh_site_schemas(options.root, site)  # the editors' schema/ lists the ids this build saw
     return Result(site, tuple(paths), time.perf_counter() - started, left_out)
+
+
+def _beside_render(work: list, staging: Path, site: Site, search_parts, gate: Gate) -> list[str]:
+    """Run each of BESIDE_RENDER (render/publishing.py); the paths they wrote."""
+    return [path for step in work for path in step(staging, site, search_parts, gate) or ()]
 
 
 def counted(count: int, noun: str) -> str:

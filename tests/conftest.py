@@ -241,7 +241,8 @@ SLOW = {
         "test_a_killed_parallel_build_leaves_the_previous_build_and_no_worker_behind",
         "test_a_template_error_in_a_worker_is_located_and_leaves_the_previous_build",
         "test_the_real_site_built_by_workers_is_byte_identical_too",
-        "test_the_search_index_is_built_once_the_render_workers_are_gone",
+        "test_the_search_index_is_built_while_the_workers_render_and_pagefind_after",
+        "test_a_failed_render_stops_the_search_index_and_leaves_no_thread",
         "test_workers_build_byte_identical_output_to_one_process",
     },
     "test_properties.py": {

@@ -166,20 +166,58 @@ def test_the_embed_view_renders_in_the_home_pages_task_and_every_renderer_has_it
     assert len(shared) == 3 * 6
 
 
-def test_the_search_index_is_built_once_the_render_workers_are_gone(synthetic, tmp_path, monkeypatch):
-    # Pagefind's processes peak at about the render workers' memory: the two are never held at once.
+def test_the_search_index_is_built_while_the_workers_render_and_pagefind_after(synthetic, tmp_path, monkeypatch):
+    # Pagefind's processes peak at about a render worker's memory: none runs while the workers
+    # live (the records and cached parts are made meanwhile); once they are gone, PARALLEL_PARTS.
     import multiprocessing
+    import threading
 
-    from site_builder.render import publishing
+    from site_builder.render import pagefind, publishing, search_index
 
-    seen = []
-    def probe(staging, site, cache):
-        seen.append((multiprocessing.active_children(), len(list(staging.glob("events/*")))))
-    monkeypatch.setattr(publishing, "POSTPROCESSORS", [probe, *publishing.POSTPROCESSORS])
+    monkeypatch.setattr(search_index, "MAX_PART_RECORDS", 60)  # several parts, to be run at once if allowed
+    seen, running, lock = [], [0], threading.Lock()
+
+    def probe(staging, site, cache, gate):  # the first of BESIDE_RENDER: what it finds when it starts
+        seen.append(len(multiprocessing.active_children()))
+
+    class Counted(pagefind.PagefindService):
+        def __init__(self, *args, **kwargs):
+            with lock:
+                running[0] += 1
+                seen.append((len(multiprocessing.active_children()), running[0]))
+            super().__init__(*args, **kwargs)
+
+        def __exit__(self, *exc):
+            try:
+                super().__exit__(*exc)
+            finally:
+                with lock:
+                    running[0] -= 1
+
+    monkeypatch.setattr(pagefind, "PagefindService", Counted)
+    monkeypatch.setattr(publishing, "BESIDE_RENDER", [probe, *publishing.BESIDE_RENDER])
     result = build(Options(root=synthetic, out=tmp_path / "out", jobs=2))
-    assert seen == [([], len(result.site.events))]
+    assert seen[0] == 2  # started beside the two render workers, not after them
+    starts = seen[1:]
+    assert len(starts) == search_index.part_count(result.site) > 2
+    assert not any(workers for workers, _ in starts)
+    assert all(at_once <= search_index.PARALLEL_PARTS for _, at_once in starts)
     assert (tmp_path / "out/pagefind/pagefind.js").is_file()
 
+
+def test_a_failed_render_stops_the_search_index_and_leaves_no_thread(synthetic, tmp_path):
+    import threading
+
+    root = tmp_path / "site"
+    generate(root, events=240, sources=12)
+    (root / "templates").mkdir()
+    (root / "templates/event.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}{{ event.nope() }}{% endblock %}')
+    before = threading.active_count()
+    with pytest.raises(ContentError):
+        build(Options(root=root, out=tmp_path / "out", jobs=2))
+    assert threading.active_count() == before  # nothing writes into the discarded staging folder
+    assert not (tmp_path / "out").exists()
 
 
 def test_the_shares_of_a_renderer_take_turns_at_its_pages_and_each_page_is_made_once():

@@ -20,9 +20,11 @@ PUBLISHING_RENDERERS: list[Callable] = [
     embed_page, media_files, web_editor,
 ]
 
-# Each post-processor takes (output folder being staged, Site, the search index's parts kept
-# between builds or None) and may add files to it. They run before the new site replaces the old one.
-POSTPROCESSORS: list[Callable] = [index_site]  # Pagefind: a failed index leaves build/ as it was
+# Work from the model alone, never from the pages: each takes (output folder being staged, Site, the
+# search index's parts kept between builds or None, a gate to enter around each heavy process) and
+# may add files to it. They run while the pages are rendered (build.py), before the new site
+# replaces the old one.
+BESIDE_RENDER: list[Callable] = [index_site]  # Pagefind: a failed index leaves build/ as it was
 
 # Functions the theme's publishing partials call (head_meta.html: structured_data()).
 TEMPLATE_GLOBALS: dict[str, Callable] = {"structured_data": structured_data, "picture": picture,

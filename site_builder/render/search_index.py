@@ -39,8 +39,9 @@ BUNDLE_DIR = "pagefind"  # relative to the site root; the search page loads BUND
 # site is indexed in parts of at most MAX_PART_CHARS (as part_count counts them), each by a
 # `pagefind --service` process of its own that exits when its part is written; the search page
 # merges them in the browser (Pagefind's mergeIndex). PARALLEL_PARTS run at a time. The build
-# runs the index once the render workers are gone (build.py): their memory and Pagefind's are
-# never held at once.
+# runs the index while the pages render (build.py), through a gate that starts no Pagefind process
+# until the render workers are gone: a worker holds about a Pagefind process's memory, and the two
+# at once would pass the build's memory budget. The records, the cache and its files go meanwhile.
 MAX_PART_RECORDS = 2_500
 MAX_PART_CHARS = 1_400_000
 PARALLEL_PARTS = 2
@@ -147,12 +148,12 @@ def part_dirs(parts: int) -> list[str]:
     return [BUNDLE_DIR] + [f"{BUNDLE_DIR}/part-{n}" for n in range(2, parts + 1)]
 
 
-def index_site(staging: Path, site: Site, cache: Any = None) -> list[str]:
-    """POSTPROCESSOR: write the Pagefind bundle to staging/pagefind/; the paths written, relative
+def index_site(staging: Path, site: Site, cache: Any = None, gate: AbstractContextManager | None = None) -> list[str]:
+    """BESIDE_RENDER: write the Pagefind bundle to staging/pagefind/; the paths written, relative
     to staging. Failing stops the build."""
     ensure_folder(Path(staging) / BUNDLE_DIR, staging)  # staging may be a reused spare (output.staged)
     try:
-        return [f"{BUNDLE_DIR}/{path}" for path in write_index(Path(staging) / BUNDLE_DIR, site, cache)]
+        return [f"{BUNDLE_DIR}/{path}" for path in write_index(Path(staging) / BUNDLE_DIR, site, cache, gate)]
     except SearchIndexError as exc:
         raise ContentError([Diagnostic(
             "pagefind", 1, 1, f"the search index could not be built: {exc}",
@@ -160,10 +161,11 @@ def index_site(staging: Path, site: Site, cache: Any = None) -> list[str]:
         ]) from exc
 
 
-def write_index(output: Path, site: Site, cache: Any = None) -> list[str]:
+def write_index(output: Path, site: Site, cache: Any = None, gate: AbstractContextManager | None = None) -> list[str]:
     """Write the bundle to output/ and, on a large site, the other parts to output/part-N/; the
     paths written, relative to output. `cache`: parts kept between builds (a PartCache of
-    speed/search_cache.py: key, load, store, prune), or None to index every part."""
+    speed/search_cache.py: key, load, store, prune), or None to index every part. `gate`: entered
+    around each Pagefind process besides PARALLEL_PARTS (the build's speed/beside.py Gate)."""
     # One language for the whole index: the search page loads the index of its own <html lang>.
     language = site.config.language.split("-")[0].lower()  # Pagefind wants ISO 639-1
     parts = part_count(site)
@@ -180,8 +182,9 @@ def write_index(output: Path, site: Site, cache: Any = None) -> list[str]:
             job.key = cache.key(binary, job.everything, job.new_index, job.records)
         if any(job.key is None for job in jobs):
             cache = None  # a binary that cannot be read cannot be told from another one
+    gate = gate if gate is not None else nullcontext()
     if parts == 1:
-        written = [_write_part(jobs[0], binary, cache, nullcontext())]
+        written = [_write_part(jobs[0], binary, cache, nullcontext(), gate)]
     else:
         # Each part in a process of its own, which exits once its part is indexed: Pagefind holds
         # PARALLEL_PARTS parts' memory at most. One thread more than that writes the files of a
@@ -189,7 +192,7 @@ def write_index(output: Path, site: Site, cache: Any = None) -> list[str]:
         # first error, in the order of the parts, stops the build.
         indexing = threading.BoundedSemaphore(PARALLEL_PARTS)
         with ThreadPoolExecutor(max_workers=PARALLEL_PARTS + 1, thread_name_prefix="pagefind") as pool:
-            futures = [pool.submit(_write_part, job, binary, cache, indexing) for job in jobs]
+            futures = [pool.submit(_write_part, job, binary, cache, indexing, gate) for job in jobs]
             try:
                 written = [future.result() for future in futures]
             except BaseException:
@@ -233,12 +236,14 @@ def _part_records(site: Site, language: str, parts: int) -> list[list[bytes]]:
     return found
 
 
-def _write_part(job: _Part, binary: str, cache, indexing: AbstractContextManager) -> list[str]:
+def _write_part(job: _Part, binary: str, cache, indexing: AbstractContextManager,
+                gate: AbstractContextManager) -> list[str]:
     """Write one part's files: from the cache when it holds them, else as Pagefind writes them;
     their paths, relative to the part's folder."""
     files = cache.load(job.key) if cache is not None else None
     if files is None:
-        files = list(_bundle_files(_run_pagefind(job, binary, indexing), job.everything))
+        with gate:
+            files = list(_bundle_files(_run_pagefind(job, binary, indexing), job.everything))
         stored = cache is not None and _complete(files, job.everything)
     else:
         stored = False

@@ -53,10 +53,11 @@ ContextFactory = Callable[[dict[str, str], jinja2.Environment, int, int], ShareC
 
 
 def render_into(folder: Path, site: Site, theme: Theme, workers: int, contexts: ContextFactory | None = None,
-                after_task: Callable[[], None] | None = None) -> list[str]:
+                after_task: Callable[[], None] | None = None, forked: Callable[[], None] | None = None) -> list[str]:
     """Write every output file under folder; returns their paths. Raises ContentError for a
     template error. contexts(asset names, env, share, shares) makes each task's context (the page
-    store's, speed/page_store.py), after_task runs in the worker when a task ends."""
+    store's, speed/page_store.py), after_task runs in the worker when a task ends, forked runs in
+    this process once the workers are forked (a thread may start then: speed/beside.py)."""
     env = theme.environment()
     asset_names, outputs = static_outputs(site, theme, env)
     outputs.update(schema_files())
@@ -88,6 +89,8 @@ def render_into(folder: Path, site: Site, theme: Theme, workers: int, contexts: 
     errors = []
     by_renderer: dict[int, list[str]] = {}
     with ForkedWorkers(run, _tasks(ordered, workers * SHARES_PER_WORKER), workers) as pool:
+        if forked is not None:
+            forked()
         for paths, error in pool.results(ordered=False):
             for index, rendered in paths.items():
                 by_renderer.setdefault(index, []).extend(rendered)
