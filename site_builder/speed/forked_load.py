@@ -4,9 +4,11 @@ what each group of files gave kept for the next build (load_cache.py): a Reader 
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 from collections.abc import Iterator
 
 from site_builder.content.events import event_record
+from site_builder.content.media import MEDIA_FOLDER
 from site_builder.content.load import (EventOutcome, Reader, SitePaths, checked_fields, event_files, event_outcome,
                                        read_event)
 from site_builder.content.yamlsafe import MAX_FILE_BYTES
@@ -36,7 +38,7 @@ class ForkedReader(Reader):
         cache = LoadCache.default()
         if cache is None:
             return _read_forked(files, config, sources, count)
-        return _read_cached(files, config, sources, count, cache)
+        return _read_cached(files, config, sources, count, cache, paths.content / MEDIA_FOLDER)
 
 
 def _sent(outcome: EventOutcome) -> EventOutcome:
@@ -60,10 +62,10 @@ def _read_forked(files: list[str], config: SiteConfig, sources: dict[str, Source
 
 
 def _read_cached(files: list[str], config: SiteConfig, sources: dict[str, Source], count: int,
-                 cache: LoadCache) -> Iterator[EventOutcome]:
+                 cache: LoadCache, media: Path) -> Iterator[EventOutcome]:
     """_read_forked by groups of files (load_cache.py), each group's outcomes taken from the
-    cache when it holds them."""
-    inputs = inputs_digest(config, sources)
+    cache when it holds them. media: the folder of the images events may show."""
+    inputs = inputs_digest(config, sources, media)
     groups = group_count(len(files))
     members: list[list[str]] = [[] for _ in range(groups)]
     for path in files:

@@ -17,9 +17,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from site_builder.cache_folder import cache_root
+from site_builder.model.dates import build_date
 from site_builder.speed.cache_store import EntryStore
 
-FORMAT = 1  # changes when what is hashed or kept changes: older entries are then simply missed
+FORMAT = 2  # changes when what is hashed or kept changes: older entries are then simply missed
 FILES_PER_GROUP = 320  # files per group, on average, past MIN_GROUPS groups: an edit re-reads one group
 MIN_GROUPS = 16
 KEEP = 128  # entries: a few builds of a large site; the least recently used go first
@@ -33,16 +34,42 @@ def group_of(path: str, groups: int) -> int:
     return int.from_bytes(hashlib.blake2b(os.fsencode(path), digest_size=8).digest(), "big") % groups
 
 
-def inputs_digest(config, sources: dict) -> bytes:
+def inputs_digest(config, sources: dict, media: Path) -> bytes:
     """A digest of what every event's outcome may read besides its file: the settings, every
-    source (their dataclass repr: every field, nothing computed later), the code reading them."""
+    source (their dataclass repr: every field, nothing computed later), the code reading them,
+    the build date (an ongoing event must have begun by it) and the media folder's files."""
     digest = hashlib.sha256(b"site-builder load cache %d\n" % FORMAT)
     digest.update(_code_digest())
+    digest.update(build_date().isoformat().encode() + b"\n")
+    digest.update(media_stamps(media))
     digest.update(repr(config).encode("utf-8", "surrogateescape"))
     for source_id in sorted(sources):
         digest.update(b"\0")
         digest.update(repr(sources[source_id]).encode("utf-8", "surrogateescape"))
     return digest.digest()
+
+
+def media_stamps(folder: Path) -> bytes:
+    """Every file under the media folder (content/media), links not followed, by its path, size,
+    times and inode: an image added, deleted or replaced changes them (an event reads its
+    images' sizes and bytes), where digesting every photo's bytes at each build would cost more."""
+    stamps = []
+    for parent, dirs, files in os.walk(folder):  # a link to a folder is not walked into
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(parent, name)
+            try:
+                st = os.lstat(path)
+            except OSError:
+                continue
+            stamps.append(b"%b\0%d %d %d %d %d\n" % (os.fsencode(os.path.relpath(path, folder)), st.st_mode,
+                                                      st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    try:
+        top = os.lstat(folder)
+        stamps.insert(0, b"%d %d\n" % (top.st_mode, top.st_ino))  # the folder itself, or a link in its place
+    except OSError:
+        stamps.insert(0, b"none\n")
+    return hashlib.sha256(b"".join(stamps)).digest()
 
 
 @lru_cache(maxsize=1)

@@ -20,6 +20,7 @@ import jinja2
 
 from site_builder.cache_folder import cache_root
 from site_builder.model import Site
+from site_builder.model.dates import build_date
 from site_builder.render.pages import Page
 from site_builder.render.theme import Theme
 from site_builder.render.urls import Urls, output_path
@@ -208,6 +209,8 @@ class StoredPages:
         settings = (f"language={site.config.language}", f"drafts={drafts}", f"base_url={base_url}")
         site_key = hashlib.sha256("\0".join((os.fspath(Path(root).resolve()), *settings)).encode(
             "utf-8", "surrogateescape")).digest()
+        if any(event.when.ongoing for event in site.events):  # their pages say "ongoing, as of" the build date
+            settings += (f"build_date={build_date().isoformat()}",)
         folders = (*theme.template_dirs, *theme.static_dirs, *theme.locale_dirs)
         return cls(store, site, site_key, scope_digest(folders, Path(root) / "site.yaml", settings))
 
