@@ -161,3 +161,33 @@ def test_a_checkout_without_the_image_does_not_publish_another_checkouts(tmp_pat
     with pytest.raises(ContentError):
         build(Options(root=Path("."), out=Path("build"), jobs=2))
     assert not (second / "build").exists()
+
+
+def test_a_damaged_image_in_the_cache_is_not_published(tmp_path, monkeypatch):
+    """render/media.py's cache of image variants has no checksum: a truncated file in it is
+    published as the picture (and stays so), where every other cache treats damage as a miss."""
+    root = generate(tmp_path / "site", events=20, sources=2)
+    with_image(root, "red", (640, 480))
+    cache = tmp_path / "cache"
+    built(root, "build", str(cache), monkeypatch)
+    variants = sorted((cache / "media").glob("*/*.png"))
+    assert variants
+    variants[0].write_bytes(variants[0].read_bytes()[:100])  # e.g. a cache restored in part
+    cached = built(root, "build", str(cache), monkeypatch)
+    assert cached == built(root, "plain", "off", monkeypatch)
+
+
+def test_the_preview_shows_the_error_check_gives_once_an_image_is_deleted(tmp_path, monkeypatch):
+    """serve's load steps read an event again only when its own file changed, not its media."""
+    from site_builder.build import check
+    from site_builder.preview.session import Session
+    monkeypatch.setenv("SITE_BUILDER_CACHE", "off")
+    root = generate(tmp_path / "site", events=20, sources=2)
+    image = with_image(root, "red", (640, 480))
+    session = Session(root)
+    session.rebuild()
+    image.unlink()
+    with pytest.raises(ContentError):
+        check(Options(root=root))
+    with pytest.raises(ContentError):
+        session.rebuild({image})
