@@ -232,3 +232,11 @@ def test_a_reader_coming_back_to_the_list_lands_where_they_were(large_server, ne
         arrive()
         page.wait_for_timeout(300)
         assert page.evaluate(f"document.getElementById('{card_id}').getBoundingClientRect().top") == pytest.approx(top, abs=2)
+
+
+def test_month_counts_are_left_out_where_they_would_overlap(large_server, page):
+    """Every month of 11 years: the circles are as close as their numbers could never be read."""
+    page.goto(large_server.url(""))
+    wake_chart(page)
+    expect(page.locator("#chart-plot .scatterlayer .point").first).to_be_attached()
+    expect(page.locator("#chart-plot .textpoint text")).to_have_count(0)
