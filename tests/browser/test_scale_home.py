@@ -194,8 +194,10 @@ WATCH_WRITES = """(() => {
     if (document.readyState !== 'interactive') return;
     new MutationObserver(records => records.forEach(r => {
       const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
-      if (el.closest('.timeline, #match-count')) window.__writes.push(r.type + ' ' + (r.attributeName || '') + ' ' + (el.id || el.className));
-    })).observe(document, { subtree: true, attributes: true, attributeFilter: ['hidden'], childList: true, characterData: true });
+      if (!el.closest('.timeline, #match-count')) return;
+      window.__writes.push(r.type + ' ' + (r.attributeName || '') + ' ' + (el.id || el.className));
+    })).observe(document, { subtree: true, attributes: true, attributeFilter: ['hidden'],
+                            childList: true, characterData: true });
   });
 })()"""
 
@@ -231,7 +233,8 @@ def test_a_reader_coming_back_to_the_list_lands_where_they_were(large_server, ne
     for arrive in (page.go_back, page.reload):
         arrive()
         page.wait_for_timeout(300)
-        assert page.evaluate(f"document.getElementById('{card_id}').getBoundingClientRect().top") == pytest.approx(top, abs=2)
+        now = page.evaluate(f"document.getElementById('{card_id}').getBoundingClientRect().top")
+        assert now == pytest.approx(top, abs=2), arrive.__name__
 
 
 def test_month_counts_are_left_out_where_they_would_overlap(large_server, page):
