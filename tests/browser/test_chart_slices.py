@@ -1,6 +1,6 @@
 """The chart is drawn in slices after the reader's first interaction: plotly.js's start-up, the
-markers, the eras and ticks, and the labels each run in a task of their own, so the page answers
-input between them instead of freezing while the whole chart draws."""
+axes, the eras and ticks, the markers, and the labels each run in a task of their own, so the page
+answers input between them instead of freezing while the whole chart draws."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ SLICE_WATCH = """(() => {
   }
   Object.defineProperty(window, 'Plotly', { configurable: true, get() { return P; }, set(v) {
     note('plotly.js evaluated'); P = v;
-    ['newPlot', 'relayout', 'restyle'].forEach(k => { const f = v[k]; v[k] = function () {
+    ['newPlot', 'relayout', 'react', 'restyle'].forEach(k => { const f = v[k]; v[k] = function () {
       note(k); return f.apply(this, arguments); }; });
   } });
 })()"""
@@ -35,6 +35,6 @@ def drawing_calls(page, url):
 def test_chart_draws_in_tasks_of_their_own_after_plotly_starts(page, site_server):
     calls = drawing_calls(page, site_server.url(""))
     names = [name for name, _ in calls]
-    assert names[:4] == ["plotly.js evaluated", "newPlot", "relayout", "restyle"], calls
-    assert all(freed for _, freed in calls[1:4]), f"two steps ran in one task: {calls}"
+    assert names[:5] == ["plotly.js evaluated", "newPlot", "relayout", "react", "restyle"], calls
+    assert all(freed for _, freed in calls[1:5]), f"two steps ran in one task: {calls}"
 

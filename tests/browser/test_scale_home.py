@@ -185,3 +185,61 @@ def test_large_site_pages_have_no_accessibility_violations(large_site, large_ser
     for period in (month_split, month_split.months[0]):
         page.goto(large_server.url(period.path))
         assert axe(page) == [], period.path
+
+
+# From the end of parsing, before the page's (deferred) scripts run.
+WATCH_WRITES = """(() => {
+  window.__writes = [];
+  document.addEventListener('readystatechange', () => {
+    if (document.readyState !== 'interactive') return;
+    new MutationObserver(records => records.forEach(r => {
+      const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+      if (!el.closest('.timeline, #match-count')) return;
+      window.__writes.push(r.type + ' ' + (r.attributeName || '') + ' ' + (el.id || el.className));
+    })).observe(document, { subtree: true, attributes: true, attributeFilter: ['hidden'],
+                            childList: true, characterData: true });
+  });
+})()"""
+
+
+def test_a_start_without_filters_rewrites_neither_the_list_nor_its_count(large_server, page):
+    """The page as served is the unfiltered list: no card restyled, the live count not announced again."""
+    page.add_init_script(WATCH_WRITES)
+    page.goto(large_server.url(""), wait_until="load")
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.__writes") == []
+    page.goto(large_server.url("?lane=diplomacy"), wait_until="load")  # a filter in the URL still applies
+    expect(page.locator(".timeline .event-card:visible")).not_to_have_count(len(card_ids(page)))
+    assert any(w.startswith("attributes hidden") for w in page.evaluate("window.__writes"))
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["js", "no-js"])
+def test_a_reader_coming_back_to_the_list_lands_where_they_were(large_server, new_page, scripts):
+    """The browser restores an offset, which finds the same card only if every card above it is laid out
+    as it was: no card may be laid out late at an estimated size (content-visibility: auto, tried in
+    benchmarks/README.md, fails this)."""
+    page = new_page(viewport={"width": 412, "height": 800}, java_script_enabled=scripts)
+    page.goto(large_server.url(""))
+    page.mouse.move(200, 400)
+    for _ in range(25):
+        page.mouse.wheel(0, 500)
+        page.wait_for_timeout(20)
+    page.wait_for_timeout(200)
+    first = "Array.from(document.querySelectorAll('.event-card')).find(c => c.getBoundingClientRect().top > 0)"
+    card_id, top = page.evaluate(f"(() => {{ const c = {first}; return [c.id, c.getBoundingClientRect().top]; }})()")
+    assert page.evaluate("scrollY") > 5000
+    page.locator(f'[id="{card_id}"] .event-title a').click()
+    page.wait_for_load_state("load")
+    for arrive in (page.go_back, page.reload):
+        arrive()
+        page.wait_for_timeout(300)
+        now = page.evaluate(f"document.getElementById('{card_id}').getBoundingClientRect().top")
+        assert now == pytest.approx(top, abs=2), arrive.__name__
+
+
+def test_month_counts_are_left_out_where_they_would_overlap(large_server, page):
+    """Every month of 11 years: the circles are as close as their numbers could never be read."""
+    page.goto(large_server.url(""))
+    wake_chart(page)
+    expect(page.locator("#chart-plot .scatterlayer .point").first).to_be_attached()
+    expect(page.locator("#chart-plot .textpoint text")).to_have_count(0)

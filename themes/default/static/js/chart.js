@@ -140,7 +140,7 @@
     l.yaxis.tickfont = { color: c.text, size: 13 };
     l.hoverlabel.bgcolor = c.surface; l.hoverlabel.bordercolor = c.rule;
     l.hoverlabel.font = { color: c.text, size: 14, family: l.font.family };
-    l.xaxis.range = view || (state.from || state.to ? rangeOf(state) : openRange.slice());
+    l.xaxis.range = shownRange(state);
     var ticks = fitTicks(l.xaxis.range[0], l.xaxis.range[1], wide.matches ? 8 : 4);
     (l.shapes || []).forEach(function (band) { band.opacity = dark.matches ? 0.14 : 0.4; });  // as site.css
     (l.annotations || []).forEach(function (note) { note.font.color = c.text; });
@@ -156,9 +156,15 @@
     return l;
   }
 
+  function shownRange(state) {
+    return view ? view.slice() : state.from || state.to ? rangeOf(state) : openRange.slice();
+  }
+
+  function plotWidth() { return gd ? gd._fullLayout.xaxis._length : plotEl.clientWidth * 0.7; }
+
   // At most `most` ticks whose labels (centred on their tick) stay apart at the plot's width.
   function fitTicks(lo, hi, most) {
-    var width = gd ? gd._fullLayout.xaxis._length : plotEl.clientWidth * 0.7, ticks = [], count, ok, i;
+    var width = plotWidth(), ticks = [], count, ok, i;
     var ctx = fitTicks.ctx || (fitTicks.ctx = document.createElement('canvas').getContext('2d'));
     ctx.font = '13px ' + figure.layout.font.family;
     for (count = most; count >= 2; count--) {
@@ -174,7 +180,7 @@
   // How far the last tick's label (centred on its tick) passes the plot's right edge, in px.
   function rightOverflow(ticks, range) {
     if (!ticks.length) return 0;
-    var width = gd ? gd._fullLayout.xaxis._length : plotEl.clientWidth * 0.7, last = ticks[ticks.length - 1];
+    var width = plotWidth(), last = ticks[ticks.length - 1];
     var px = (last[0] - range[0]) / (range[1] - range[0]) * width;
     return Math.max(0, Math.ceil(px + fitTicks.ctx.measureText(last[1]).width / 2 + 2 - width));
   }
@@ -183,7 +189,7 @@
   // previous label ends (greedy, left to right), and is hidden where neither has room.
   function placeEras(l) {
     var lo = l.xaxis.range[0], hi = l.xaxis.range[1], ends = [-Infinity, -Infinity];
-    var width = gd ? gd._fullLayout.xaxis._length : plotEl.clientWidth * 0.7;
+    var width = plotWidth();
     var ctx = placeEras.ctx || (placeEras.ctx = document.createElement('canvas').getContext('2d'));
     ctx.font = '11px ' + figure.layout.font.family;
     (l.annotations || []).forEach(function (note, n) {
@@ -213,12 +219,12 @@
 
   // Only the visible events, trace by trace (arrays aligned with customdata are filtered alike).
   function traces(ids) {
-    if (byMonth && data) return ids.length <= MAX_MARKERS ? eventTraces(ids) : monthTraces(ids);
-    if (byMonth) return figure.data.map(function (trace) {  // every event's months, until the data is here
+    if (byMonth && data) return ids.length <= MAX_MARKERS ? eventTraces(ids) : fitCounts(monthTraces(ids));
+    if (byMonth) return fitCounts(figure.data.map(function (trace) {  // every event's months, until the data is here
       var t = JSON.parse(JSON.stringify(trace));
       t.marker.color = laneColour(trace.marker.color);
       return t;
-    });
+    }));
     var keep = {};
     ids.forEach(function (id) { keep[id] = true; });
     var bg = colours().bg;
@@ -339,6 +345,24 @@
     return traces;
   }
 
+  // A month circle's count is written above it only when every count in view has room beside its
+  // neighbours'; otherwise the circles go without (hover tells each one), as overlapping numbers
+  // cannot be read, and a plot without them draws in a fraction of the time.
+  function fitCounts(traces) {
+    var range = shownRange(current), lo = range[0], hi = range[1], width = plotWidth();
+    var ctx = fitCounts.ctx || (fitCounts.ctx = document.createElement('canvas').getContext('2d'));
+    ctx.font = '10px ' + figure.layout.font.family;
+    var fits = traces.every(function (t) {
+      var shown = t.x.map(function (x, i) { return [(x - lo) / (hi - lo) * width, ctx.measureText(t.text[i]).width]; })
+        .filter(function (p) { return p[0] >= 0 && p[0] <= width; })
+        .sort(function (a, b) { return a[0] - b[0]; });
+      for (var i = 0; i + 1 < shown.length; i++) if (shown[i + 1][0] - shown[i][0] < (shown[i][1] + shown[i + 1][1]) / 2 + 4) return false;
+      return true;
+    });
+    if (!fits) traces.forEach(function (t) { t.mode = 'markers'; });
+    return traces;
+  }
+
   function shortLabel(title) {
     return title.length <= 28 ? title : title.slice(0, 28).replace(/\s+\S*$/, '').replace(/[,;:.\u2013-]+$/, '') + '\u2026';
   }
@@ -421,24 +445,21 @@
     });
   }
 
-  // Drawn in slices: the markers on a bare layout, then the eras' bands and labels, then the
-  // event labels and ticks for the plot's real width.
+  // Drawn in slices: the axes on a bare layout, then the eras' bands and labels and the ticks for
+  // the plot's real width, then the markers (the costly part, alone in its task), then the event
+  // labels. The static preview stays until the markers are there.
   function draw() {
     plotEl.hidden = false;
+    plotEl.classList.add('is-drawing');
     var config = { displayModeBar: false, responsive: true, scrollZoom: false, showTips: false,
                    doubleClick: 'reset', displaylogo: false };
-    var full = layout(current), bare = JSON.parse(JSON.stringify(full));
+    var bare = layout(current);
     bare.shapes = []; bare.annotations = [];
+    var empty = figure.data.map(function (trace) { return { type: trace.type, x: [], y: [] }; });
     syncing = true;
     drawing = true;
-    window.Plotly.newPlot(plotEl, traces(shown), bare, config).then(function (div) {
+    window.Plotly.newPlot(plotEl, empty, bare, config).then(function (div) {
       gd = div;
-      preview.hidden = true;
-      chartBox.classList.add('is-interactive');
-      plotEl.setAttribute('tabindex', '0');
-      plotEl.setAttribute('role', 'application');
-      plotEl.setAttribute('aria-roledescription', siteWords.text('chart_role'));
-      plotEl.setAttribute('aria-label', siteWords.text('chart_label'));
       gd.on('plotly_click', function (e) {
         var point = e.points && e.points[0];
         if (!point || !point.customdata) return;
@@ -448,10 +469,19 @@
       gd.on('plotly_relayout', onZoom);
       return nextSlice(function () {  // ticks again, for the plot's real width
         var l = layout(current);
-        return window.Plotly.relayout(gd, { shapes: l.shapes || [], annotations: l.annotations || [],
+        return window.Plotly.relayout(gd, { shapes: l.shapes || [], annotations: l.annotations || [], 'margin.r': l.margin.r,
                                             'xaxis.tickvals': l.xaxis.tickvals, 'xaxis.ticktext': l.xaxis.ticktext });
       });
     }).then(function () {
+      return nextSlice(function () { return window.Plotly.react(gd, traces(shown), layout(current)); });
+    }).then(function () {
+      plotEl.classList.remove('is-drawing');
+      preview.hidden = true;
+      chartBox.classList.add('is-interactive');
+      plotEl.setAttribute('tabindex', '0');
+      plotEl.setAttribute('role', 'application');
+      plotEl.setAttribute('aria-roledescription', siteWords.text('chart_role'));
+      plotEl.setAttribute('aria-label', siteWords.text('chart_label'));
       return nextSlice(placeLabels);
     }).then(function () {
       syncing = false;

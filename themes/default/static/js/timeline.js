@@ -41,7 +41,6 @@
   function words(value) { return (value || '').split(' ').filter(Boolean); }
 
   var events = cards.map(function (card) {
-    var searchable = card.querySelectorAll('.event-title, .summary, blockquote');
     return {
       id: card.id,
       card: card,
@@ -50,9 +49,17 @@
       actor: words(card.dataset.actors),
       start: card.dataset.start,
       end: card.dataset.end,
-      text: fold(Array.prototype.map.call(searchable, function (el) { return el.textContent; }).join(' '))
+      text: null  // folded on the first text query (textOf): a large site's come from its text file
     };
   });
+
+  function textOf(event) {
+    if (event.text === null && event.card) {
+      var searchable = event.card.querySelectorAll('.event-title, .summary, blockquote');
+      event.text = fold(Array.prototype.map.call(searchable, function (el) { return el.textContent; }).join(' '));
+    }
+    return event.text;
+  }
   var byId = {};
   events.forEach(function (e) { byId[e.id] = e; });
   var pageEvents = events;  // the events whose cards are on this page
@@ -155,7 +162,7 @@
     }
     if (state.from && event.end < state.from) return false;
     if (state.to && event.start > state.to) return false;
-    return queryWords.every(function (w) { return event.text.indexOf(w) !== -1; });
+    return queryWords.every(function (w) { return textOf(event).indexOf(w) !== -1; });
   }
 
   // ---- month periods (the Period menu) ---------------------------------------------------------
@@ -186,12 +193,14 @@
   // ---- the list and the form follow the state --------------------------------------------------
 
   var current = emptyState(), shownIds = [];
+  var servedCount = 'all ' + (large ? +list.dataset.total : events.length);  // until the count is first written
 
   function apply(state) {
     current = state;
     form.querySelector('.clear-filters').hidden = isEmpty(state);
     syncForm(state);
     if (needs(state)) {  // apply() runs again when the data is here
+      servedCount = null;
       count.textContent = siteWords.count('searching_all', +list.dataset.total, { num: list.dataset.total });
       return;
     }
@@ -201,15 +210,25 @@
       visible.push(event.id);
       matched.push(event);
     });
-    pageEvents.forEach(function (event) { event.card.hidden = true; });
-    matched.forEach(function (event) { if (event.card) event.card.hidden = false; });
+    // Only what changes is written: the page as served is the unfiltered list, so a start without
+    // filters restyles no card, and the live count it shows is not announced again.
+    var keep = {};
+    matched.forEach(function (event) { keep[event.id] = true; });
+    pageEvents.forEach(function (event) {
+      if (event.card.hidden === !!keep[event.id]) event.card.hidden = !keep[event.id];
+    });
     periods.forEach(function (period) {
-      period.hidden = !period.querySelector('.event-card:not([hidden])');
+      var empty = !period.querySelector('.event-card:not([hidden])');
+      if (period.hidden !== empty) period.hidden = empty;
     });
     var total = large ? +list.dataset.total : events.length;  // before the index: this page's are all there is
-    count.textContent = (visible.length === events.length ? siteWords.count('all_events', total, { num: total })
-      : siteWords.count('some_events', total, { listed: visible.length, num: total }));
-    noMatch.hidden = visible.length > 0;
+    var counted = (visible.length === events.length ? 'all ' : visible.length + ' ') + total;
+    if (counted !== servedCount) {
+      servedCount = null;
+      count.textContent = (visible.length === events.length ? siteWords.count('all_events', total, { num: total })
+        : siteWords.count('some_events', total, { listed: visible.length, num: total }));
+    }
+    if (noMatch.hidden !== visible.length > 0) noMatch.hidden = visible.length > 0;
     if (large && large.index) elsewhere.show(isEmpty(state) ? [] : matched, state);
     shownIds = visible;
     announce();
