@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from site_builder.content.events import build_event, event_id, read_event_record
+from site_builder.content.media import MEDIA_FOLDER
 from site_builder.content.load import (EventOutcome, Reader, SitePaths, checked_fields, event_files, in_order,
                                        load_content, site_of)
 from site_builder.content.sources import load_source
 from site_builder.errors import Report
 from site_builder.model import Event, Site, SiteConfig, Source
 from site_builder.preview.indexes import carry_indexes
+from site_builder.speed.load_cache import media_stamps
 from site_builder.speed.reads import MISSING, Recorder, same
 from site_builder.speed.collector import collector_paused
 
@@ -57,6 +59,7 @@ class CachedSteps(Reader):
         self.site_key: tuple | None = None  # (include_drafts, config, sources, events as loaded)
         self.outcomes: dict[str, tuple] = {}
         self.outcomes_with: tuple | None = None  # the (config, sources) they were made with
+        self.media: bytes | None = None  # the media folder's stamp (load_cache.media_stamps) they were made with
         self.walked: tuple[list[str], tuple] | None = None  # the event files as last walked, and its errors
         self.known_files: frozenset[str] = frozenset()
         self.changed_files: frozenset[str] | None = None  # for one load: see load()
@@ -122,9 +125,13 @@ class CachedSteps(Reader):
         files, changed = self._event_files(paths, report)
         last, kept = self.outcomes, {}
         self.outcomes = kept  # now, not at the first outcome
+        media = media_stamps(paths.content / MEDIA_FOLDER)
+        if media != self.media:  # an image added, replaced or gone: every event's media checked again
+            self.verified.clear()
         made_with = self.outcomes_with
-        same_inputs = made_with is not None and made_with[0] is config and made_with[1] is sources
-        self.outcomes_with = (config, sources)
+        same_inputs = made_with is not None and made_with[0] is config and made_with[1] is sources \
+            and media == self.media
+        self.outcomes_with, self.media = (config, sources), media
         return self._outcomes(files, config, sources, last, kept, same_inputs, changed)
 
     def _event_files(self, paths: SitePaths, report: Report) -> tuple[list[str], frozenset[str] | None]:

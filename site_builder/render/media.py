@@ -3,6 +3,7 @@ builds by their digest), and the small page each video plays in."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import tempfile
@@ -22,7 +23,7 @@ from site_builder.render.urls import Urls
 
 WIDTHS = (480, 960, 1440)  # px; an image is never made wider than it is
 FOLDER = "media/"  # under build/
-CACHE_FORMAT = 2  # changes when the sizes or encodings change: older entries are simply missed
+CACHE_FORMAT = 3  # changes when the sizes or encodings change: older entries are simply missed
 MODERN = "avif" if features.check("avif") else "webp"
 QUALITY = {"avif": 55, "webp": 75, "jpeg": 82, "png": None}
 EMBEDS = {"youtube": "https://www.youtube-nocookie.com/embed/{}?autoplay=1",
@@ -135,22 +136,41 @@ def _for_web(image: Image.Image) -> Image.Image:
 
 
 def cached_encode(image: LocalImage, folder: Path | None) -> dict[str, bytes]:
-    """encode(image), or the files an earlier build made of the same bytes, kept in `folder`."""
+    """encode(image), or the files an earlier build made of the same bytes, kept in `folder`:
+    each checked against the sha256 its entry's list of digests (written last) gives it, so a
+    damaged, cut or missing file is a miss, made again."""
     if folder is None:
         return encode(image)
     entry = folder / f"{image.digest}-{CACHE_FORMAT}"
     names = [name for name, _, _ in file_names(image)]
-    try:
-        return {name: (entry / Path(name).name).read_bytes() for name in names}
-    except OSError:
-        pass
+    kept = _kept_files(entry, names)
+    if kept is not None:
+        return kept
     files = encode(image)
     try:
         entry.mkdir(parents=True, exist_ok=True)
         for name, data in files.items():
             _write_atomically(entry / Path(name).name, data)
+        _write_atomically(entry / _DIGESTS, "".join(
+            f"{hashlib.sha256(data).hexdigest()} {Path(name).name}\n" for name, data in files.items()).encode())
     except OSError:
         pass  # a cache that cannot be written costs time, never the build
+    return files
+
+
+_DIGESTS = "sha256"  # in an entry of the image cache: "<hex digest> <file name>" a line
+
+
+def _kept_files(entry: Path, names: list[str]) -> dict[str, bytes] | None:
+    """The entry's files, when every one is there with the digest its list gives; else None."""
+    try:
+        listed = dict(reversed(line.split(" ", 1)) for line in (entry / _DIGESTS).read_text("ascii").splitlines())
+        files = {name: (entry / Path(name).name).read_bytes() for name in names}
+    except (OSError, ValueError):
+        return None
+    for name, data in files.items():
+        if listed.get(Path(name).name) != hashlib.sha256(data).hexdigest():
+            return None
     return files
 
 
