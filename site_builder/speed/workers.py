@@ -53,12 +53,21 @@ class ForkedWorkers:
         # The collector in a worker then never walks the inherited site: no time spent on it, and
         # no page of it copied for the collector's bookkeeping (the gc.freeze documentation's advice).
         gc.freeze()
+        # Ctrl-C held back while forking: a worker starts with it blocked and ignores it before
+        # taking it again (_die_with_parent); the build gets it once its workers are all there.
+        blocked = _block_interrupts()
         try:
             self._pool = multiprocessing.get_context("fork").Pool(self.count, initializer=_die_with_parent,
-                                                                  initargs=(_libc_name(),))
+                                                                  initargs=(_libc_name(), blocked))
         except BaseException:
+            _unblock_interrupts(blocked)
             gc.unfreeze()
             _job = None
+            raise
+        try:
+            _unblock_interrupts(blocked)  # a Ctrl-C held back is raised here
+        except BaseException:
+            self.__exit__()
             raise
         return self
 
@@ -88,8 +97,24 @@ def _libc_name() -> str | None:
     return ctypes.util.find_library("c")
 
 
-def _die_with_parent(libc_name: str | None) -> None:
-    """Linux: the kernel kills this worker when the build process dies (even by SIGKILL)."""
+def _block_interrupts() -> bool:
+    """Hold SIGINT back in this thread (the main one, which forks); whether it was done."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        return False
+    return signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def _unblock_interrupts(blocked: bool) -> None:
+    if blocked:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _die_with_parent(libc_name: str | None, blocked: bool = False) -> None:
+    """Linux: the kernel kills this worker when the build process dies (even by SIGKILL). Ctrl-C
+    is the build's to handle: a worker interrupted while holding the pool's queue lock would leave
+    the build waiting for it for ever, so the worker ignores SIGINT and the build ends the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _unblock_interrupts(blocked)
     try:
         libc = ctypes.CDLL(libc_name, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
