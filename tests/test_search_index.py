@@ -8,11 +8,13 @@ import re
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from site_builder.build import Options, build
+from site_builder.render import pagefind
 from site_builder.render import search_index as search
 from site_builder.content.excerpts import text_fragment
 from site_builder.content.load import load_site
@@ -153,6 +155,15 @@ def test_a_record_pagefind_refuses_in_the_stream_stops_the_index_with_its_messag
                                          "answer(read()['message_id'], {'type': 'Error', 'message': 'record too odd'})")
     with pytest.raises(SearchIndexError, match="pagefind refused AddRecord: record too odd"):
         write_index(tmp_path / "out", load_site(real_site.root))
+
+
+def test_a_pagefind_that_stops_answering_fails_the_index_instead_of_hanging(real_site, tmp_path, monkeypatch):
+    monkeypatch.setattr(pagefind, "ANSWER_SECONDS", 1)
+    fake_pagefind(tmp_path, monkeypatch, "import time\ntime.sleep(3600)")
+    started = time.monotonic()
+    with pytest.raises(SearchIndexError, match="pagefind gave no answer to AddRecord in 1 s"):
+        write_index(tmp_path / "out", load_site(real_site.root))
+    assert time.monotonic() - started < 30
 
 
 # A large site's index comes in parts (MAX_PART_RECORDS records or MAX_PART_CHARS characters each),

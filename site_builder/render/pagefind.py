@@ -12,6 +12,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
+# The longest a Pagefind process may take to answer one request (a part's files take the longest):
+# past it the build fails rather than wait for ever on a binary that hangs.
+ANSWER_SECONDS = 600
+
+
 class SearchIndexError(RuntimeError):
     """Pagefind could not index the site; the build stops before anything goes live."""
 
@@ -81,7 +86,11 @@ class PagefindService:
         return [self._answer(kind) for kind in types]
 
     def _answer(self, kind: str) -> dict:
-        raw = self._answers.get()
+        try:
+            raw = self._answers.get(timeout=ANSWER_SECONDS)
+        except queue.Empty:
+            self._process.kill()
+            raise SearchIndexError(f"pagefind gave no answer to {kind} in {ANSWER_SECONDS} s{self._stderr()}") from None
         self._answered += 1
         try:
             if raw is None:
