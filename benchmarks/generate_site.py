@@ -93,7 +93,9 @@ def generate(out: Path, events: int, sources: int, seed: int = 1, *, years: int 
         if end:
             lines.append(f"end: {end}")
         if date.count("-") == 2 and rng.random() < 0.2:
-            lines += [f"time: \"{rng.randint(0, 23):02d}:{rng.choice(['00', '15', '30', '45'])}\"",
+            hour = rng.randint(0, 23)
+            hour += 8 if 1 <= hour <= 3 else 0  # never a local time a clock change skips or repeats
+            lines += [f"time: \"{hour:02d}:{rng.choice(['00', '15', '30', '45'])}\"",
                       f"timezone: {rng.choice(ZONES)}"]
         lines += [f"place: City {rng.randint(1, 200)}", f"lane: {rng.choice(LANES)[0]}",
                   f"actors: [{', '.join(rng.sample(ACTORS, rng.randint(1, 3)))}]",
