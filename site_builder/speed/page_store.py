@@ -31,6 +31,7 @@ from site_builder.speed.reads import MISSING, RecordingMemo, SiteView
 
 STORE_FILE = "pages.sqlite3"
 SCHEMA = 1  # PRAGMA user_version: another schema is dropped and made again
+PENDING_BYTES = 4 << 20  # a process's pages not yet written to the store: past this they are written
 SITES_KEPT = 4  # sites (root and settings) whose pages are kept; the least recently built go first
 _TABLES = """
 CREATE TABLE IF NOT EXISTS pages (site BLOB, path TEXT, scope BLOB, inputs BLOB, reads TEXT,
@@ -198,6 +199,7 @@ class StoredPages:
         self._by_text: dict[str, tuple[frozenset | None, bytes | None]] = {}
         self._keys: dict[str, bytes] | None = None  # the store's rows (keys()), read once a build
         self._pending: list[tuple] = []
+        self._pending_bytes = 0
         self.kept = self.rendered = 0
 
     @classmethod
@@ -280,9 +282,12 @@ class StoredPages:
         reads, digest = found
         if digest is not None:
             self._pending.append((self.scope, path, inputs, reads, digest, data))
+            self._pending_bytes += len(data)
+            if self._pending_bytes > PENDING_BYTES:  # a worker's memory holds so much of its pages at most
+                self.flush()
 
     def flush(self) -> None:
-        pending, self._pending = self._pending, []
+        pending, self._pending, self._pending_bytes = self._pending, [], 0
         self.store.write(self.site_key, pending)
 
     def _reads_now(self, text: str) -> tuple[frozenset | None, bytes | None]:
