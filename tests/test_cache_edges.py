@@ -191,3 +191,17 @@ def test_the_preview_shows_the_error_check_gives_once_an_image_is_deleted(tmp_pa
         check(Options(root=root))
     with pytest.raises(ContentError):
         session.rebuild({image})
+
+
+def test_only_groups_that_may_hold_an_ongoing_event_are_keyed_on_the_build_date(monkeypatch):
+    from site_builder.speed.load_cache import group_key
+
+    plain = [("content/events/a.yaml", b"title: A\ndate: 2025-06-02\nend: 2025-06-03\n")]
+    ongoing = [("content/events/b.yaml", b"title: B\ndate: 2025-06-02\nend: Present\n")]
+    escaped = [("content/events/c.yaml", b'title: C\ndate: 2025-06-02\nend: "pr\\x65sent"\n')]
+    keys = {}
+    for day in (DAY_1, DAY_5):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", day)
+        keys[day] = [group_key(b"inputs", files) for files in (plain, ongoing, escaped)]
+    assert keys[DAY_1][0] == keys[DAY_5][0]  # a daily deploy still finds it
+    assert keys[DAY_1][1] != keys[DAY_5][1] and keys[DAY_1][2] != keys[DAY_5][2]

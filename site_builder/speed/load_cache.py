@@ -37,10 +37,9 @@ def group_of(path: str, groups: int) -> int:
 def inputs_digest(config, sources: dict, media: Path) -> bytes:
     """A digest of what every event's outcome may read besides its file: the settings, every
     source (their dataclass repr: every field, nothing computed later), the code reading them,
-    the build date (an ongoing event must have begun by it) and the media folder's files."""
+    and the media folder's files."""
     digest = hashlib.sha256(b"site-builder load cache %d\n" % FORMAT)
     digest.update(_code_digest())
-    digest.update(build_date().isoformat().encode() + b"\n")
     digest.update(media_stamps(media))
     digest.update(repr(config).encode("utf-8", "surrogateescape"))
     for source_id in sorted(sources):
@@ -86,12 +85,25 @@ def _code_digest() -> bytes:
 
 
 def group_key(inputs: bytes, files: list[tuple[str, bytes]]) -> str:
+    """The key of a group's outcomes: with the build date when a file may hold an ongoing event."""
     digest = hashlib.sha256(inputs)
+    dated = False
     for path, data in files:
         name = os.fsencode(path)
         digest.update(b"%d:%b%d:" % (len(name), name, len(data)))
         digest.update(data)
+        dated = dated or may_run_to_today(data)
+    if dated:
+        digest.update(b"build date " + build_date().isoformat().encode())
     return digest.hexdigest()
+
+
+def may_run_to_today(data: bytes) -> bool:
+    """Whether an event file may say `end: present` (or `ongoing`, in any case), whose event must
+    have begun by the build date: any file with either word, or with an escape that could spell
+    one, is keyed on the date too; the others stay valid from one day to the next."""
+    lowered = data.lower()
+    return b"present" in lowered or b"ongoing" in lowered or b"\\" in data
 
 
 class LoadCache:
