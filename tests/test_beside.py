@@ -23,18 +23,17 @@ def test_a_gate_of_width_one_lets_one_in_until_it_is_opened():
             with lock:
                 inside[0] -= 1
 
-    threads = [threading.Thread(target=enter) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    def four_at_once() -> None:
+        threads = [threading.Thread(target=enter) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    four_at_once()
     assert most[0] == 1
     gate.open()
-    threads = [threading.Thread(target=enter) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    four_at_once()
     assert most[0] == 4
 
 
