@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from site_builder.content.load import in_order, load_content, site_of
 from site_builder.model import Site
@@ -21,8 +21,8 @@ from site_builder.speed.forked_load import ForkedReader
 from site_builder.speed.workers import worker_count
 
 if TYPE_CHECKING:
-
     from site_builder.render.theme import Theme
+    from site_builder.speed.page_store import StoredPages
 
 # The renderers (plotly, icalendar, ...) are imported when a build renders: `check` needs only
 # the theme's templates.
@@ -100,9 +100,7 @@ def build(options: Options) -> Result:
     started = time.perf_counter()
     dest = checked(options.out_dir, options.root)  # before anything is read or written
     from site_builder.render.publishing import BESIDE_RENDER
-    from site_builder.render.site import render_site
     from site_builder.scaffold import refresh_site_schemas
-    from site_builder.speed.forked_render import render_into
     from site_builder.speed.page_store import StoredPages
     from site_builder.speed.search_cache import PartCache
 
@@ -124,19 +122,7 @@ def build(options: Options) -> Result:
             gate = Gate(0)
             beside = Beside(lambda: _beside_render(BESIDE_RENDER, staging, site, PartCache.default(), gate))
             try:
-                with template_errors():
-                    if workers > 1 and pages is not None:
-                        pages.prepare()
-                        paths = render_into(staging, site, theme, workers, pages.context, pages.flush, beside.start)
-                    elif workers > 1:
-                        paths = render_into(staging, site, theme, workers, forked=beside.start)
-                    elif pages is not None:
-                        beside.start()
-                        files = render_site(site, theme, make_context=pages.make_context, memo=pages.memo)
-                        paths = write_files(staging, sorted(files.items()))
-                    else:
-                        beside.start()
-                        paths = write_files(staging, sorted(render_site(site, theme).items()))
+                paths = _render(staging, site, theme, workers, pages, beside.start)
                 gate.open()
                 if pages is not None:
                     pages.finish(paths)
@@ -147,6 +133,28 @@ def build(options: Options) -> Result:
                 beside.wait()  # and nothing writes into the staging folder once it is discarded
     refresh_site_schemas(options.root, site)  # the editors' schema/ lists the ids this build saw
     return Result(site, tuple(paths), time.perf_counter() - started, left_out)
+
+
+def _render(staging: Path, site: Site, theme: Theme, workers: int, pages: StoredPages | None,
+            started: Callable[[], None]) -> list[str]:
+    """Every file of the render written into staging, its paths: by forked workers on a big site,
+    else in this process; the page store's pages (pages: StoredPages or None) where their reads are
+    unchanged. started() runs once no process is forked any more (the work beside the render)."""
+    from site_builder.render.site import render_site
+    from site_builder.speed.forked_render import render_into
+
+    with template_errors():
+        if workers > 1 and pages is not None:
+            pages.prepare()
+            return render_into(staging, site, theme, workers, pages.context, pages.flush, started)
+        if workers > 1:
+            return render_into(staging, site, theme, workers, forked=started)
+        started()
+        if pages is not None:
+            files = render_site(site, theme, make_context=pages.make_context, memo=pages.memo)
+        else:
+            files = render_site(site, theme)
+        return write_files(staging, sorted(files.items()))
 
 
 def _beside_render(work: list, staging: Path, site: Site, search_parts, gate: Gate) -> list[str]:
