@@ -67,6 +67,8 @@ def test_a_request_for_a_later_file_waits_for_it_and_pages_do_not_wait(real_site
     assert preview.complete.is_set()
     lines = out.getvalue().splitlines()
     assert lines[0].endswith("; the feeds, exports and sitemap follow") and lines[1].startswith("made the feeds")
+    assert lines[0].startswith("built in ") and "(everything)" not in lines[0]  # no changed file to name
+    assert lines[1].endswith("; every page is ready")
     rebuilder.complete()  # once only
     assert len(out.getvalue().splitlines()) == 2
 

@@ -90,15 +90,15 @@ class Rebuilder:
         if generation is None:
             return
         stats = generation.stats
-        what = ", ".join(display_path(str(p)) for p in sorted(changed)[:3]) + (" ..." if len(changed) > 3 else "") \
-            if changed else "everything"
+        what = " (" + ", ".join(display_path(str(p)) for p in sorted(changed)[:3]) \
+            + (" ...)" if len(changed) > 3 else ")") if changed else ""  # the first build: nothing to name
         if self._shown_errors:
             self._say("fixed: the content builds again")
         self._shown_errors = ()
         if stats.renderers_after_first_pages or stats.renderers_pages_when_asked:
             self.preview.complete.clear()  # until complete() has made them
             self._incomplete = True
-        self._say(f"{'rebuilt' if changed else 'built'} in {time.perf_counter() - started:.2f} s ({what}): "
+        self._say(f"{'rebuilt' if changed else 'built'} in {time.perf_counter() - started:.2f} s{what}: "
                   f"{stats.pages_rendered} of {generation.pages} pages rendered"
                   + (" (the others when asked for, until all are)" if stats.renderers_pages_when_asked else "")
                   + f", {generation.verified} event{'' if generation.verified == 1 else 's'} verified"
@@ -125,7 +125,8 @@ class Rebuilder:
         finally:  # published (or failed): the requests waiting for it look again
             self.preview.complete.set()
         if generation is not None:
-            self._say(f"made the feeds, exports and sitemap in {time.perf_counter() - started:.2f} s")
+            self._say(f"made the feeds, exports and sitemap in {time.perf_counter() - started:.2f} s; "
+                      "every page is ready")
 
     def _rebuilt(self, changed: set[Path] | None, after_first_pages: frozenset = frozenset()):
         """session.rebuild, its generation published; None when it failed (its errors shown)."""
