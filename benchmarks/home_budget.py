@@ -209,6 +209,21 @@ def median_run(cli: Path, url: str, runs: int, folder: Path, name: str) -> dict:
     return results[len(results) // 2]  # the run with the median LCP, as Lighthouse's own docs advise
 
 
+def run_line(name: str, run: dict, width: int = 8) -> str:
+    """One page's median run on one line: its scores, LCP, TBT, CLS, and what it did not pass."""
+    scores = " ".join(f"{c} {run['scores'][c]}" for c in CATEGORIES)
+    return (f"{name:{width}} {scores}; LCP {run['lcp']:.0f} ms, TBT {run['tbt']:.0f} ms, CLS {run['cls']:.3f}, "
+            f"{run['bytes'] / 1024:.0f} KB" + (f"; not passed: {', '.join(run['failed'])}" if run["failed"] else ""))
+
+
+def keep_reports(reports: Path, keep: Path | None) -> None:
+    """Copy Lighthouse's JSON reports to `keep` (--keep), when given."""
+    if keep:
+        keep.mkdir(parents=True, exist_ok=True)
+        for report in reports.iterdir():
+            shutil.copy(report, keep / report.name)
+
+
 # ---- main -----------------------------------------------------------------------------------
 
 def main(argv=None) -> int:
@@ -284,10 +299,7 @@ def main(argv=None) -> int:
                 return report_missed(missed + ([] if perfect else ["lighthouse"]))
             baseline = add_timelinejs_baseline(root, result.site.config.title)
             theirs = median_run(cli, server.url(baseline), args.runs, reports, "timelinejs")
-            if args.keep:
-                args.keep.mkdir(parents=True, exist_ok=True)
-                for f in reports.iterdir():
-                    shutil.copy(f, args.keep / f.name)
+            keep_reports(reports, args.keep)
             print(f"  {'':24}{'this site':>12}{'TimelineJS':>12}")
             for c in CATEGORIES:
                 print(f"  {c:24}{ours['scores'][c]:>12}{theirs['scores'][c]:>12}")

@@ -37,15 +37,21 @@ def test_a_gate_of_width_one_lets_one_in_until_it_is_opened():
     assert most[0] == 4
 
 
-def test_an_opened_gate_lets_in_those_already_waiting():
-    gate, entered = Gate(1), threading.Event()
-    gate.__enter__()
+def lets_in_once_opened(gate: Gate) -> None:
+    """A thread waiting at the gate gets in when the gate is opened, not before."""
+    entered = threading.Event()
     waiting = threading.Thread(target=lambda: (gate.__enter__(), entered.set()))
     waiting.start()
     assert not entered.wait(0.1)
     gate.open()
     assert entered.wait(5)
     waiting.join()
+
+
+def test_an_opened_gate_lets_in_those_already_waiting():
+    gate = Gate(1)
+    gate.__enter__()
+    lets_in_once_opened(gate)
 
 
 def test_a_closed_gate_stops_those_waiting_and_those_to_come():
@@ -82,15 +88,7 @@ def test_beside_gives_the_work_result_or_raises_its_error_in_the_caller():
     failing.wait()
     with pytest.raises(ValueError, match="no index"):
         failing.result()
-    never_started = Beside(lambda: "made now")
-    assert never_started.result() == "made now"
 
 
 def test_a_gate_of_width_nought_lets_none_in_until_it_is_opened():
-    gate, entered = Gate(0), threading.Event()
-    waiting = threading.Thread(target=lambda: (gate.__enter__(), entered.set()))
-    waiting.start()
-    assert not entered.wait(0.1)
-    gate.open()
-    assert entered.wait(5)
-    waiting.join()
+    lets_in_once_opened(Gate(0))

@@ -98,7 +98,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     sys.path[:0] = [str(args.repo.resolve()), str(HERE / "benchmarks"), str(HERE / "tests" / "browser")]
     from site_builder.build import Options, build  # first: home_budget puts this checkout first on the path
-    from home_budget import CATEGORIES, ensure_lighthouse, median_run
+    from home_budget import ensure_lighthouse, keep_reports, median_run, run_line
     from netlify_server import NetlifyLikeServer
 
     cli = ensure_lighthouse()
@@ -114,15 +114,9 @@ def main(argv=None) -> int:
                 build(Options(root=source, out=root, base_url=server.url("")))
                 for name, lang, path in PAGES:
                     if lang == language and name in wanted:
-                        r = median_run(cli, server.url(path), args.runs, reports, name)
-                        scores = " ".join(f"{c} {r['scores'][c]}" for c in CATEGORIES)
-                        print(f"{name:8} {scores}; LCP {r['lcp']:.0f} ms, TBT {r['tbt']:.0f} ms, "
-                              f"CLS {r['cls']:.3f}, {r['bytes'] / 1024:.0f} KB"
-                              + (f"; not passed: {', '.join(r['failed'])}" if r["failed"] else ""), flush=True)
-        if args.keep:
-            args.keep.mkdir(parents=True, exist_ok=True)
-            for report in reports.iterdir():
-                shutil.copy(report, args.keep / report.name)
+                        run = median_run(cli, server.url(path), args.runs, reports, name)
+                        print(run_line(name, run), flush=True)
+        keep_reports(reports, args.keep)
     return 0
 
 

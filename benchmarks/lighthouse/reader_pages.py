@@ -10,7 +10,6 @@ page with results, the embed view, the home page; the curated site or a generate
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -29,7 +28,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     sys.path[:0] = [str(args.repo.resolve()), str(HERE / "benchmarks"), str(HERE / "tests" / "browser")]
     from site_builder.build import Options, build  # first: home_budget puts this checkout first on the path
-    from home_budget import CATEGORIES, ensure_lighthouse, median_run
+    from home_budget import ensure_lighthouse, keep_reports, median_run, run_line
     from netlify_server import NetlifyLikeServer
 
     cli = ensure_lighthouse()
@@ -45,14 +44,9 @@ def main(argv=None) -> int:
         with NetlifyLikeServer(root, HERE / "netlify.toml") as server:
             build(Options(root=source, out=root, base_url=server.url("")))
             for name in args.pages.split(","):
-                r = median_run(cli, server.url(PAGES[name]), args.runs, reports, name)
-                scores = " ".join(f"{c} {r['scores'][c]}" for c in CATEGORIES)
-                print(f"{name:7} {scores}; LCP {r['lcp']:.0f} ms, TBT {r['tbt']:.0f} ms, CLS {r['cls']:.3f}"
-                      + (f"; not passed: {', '.join(r['failed'])}" if r["failed"] else ""), flush=True)
-            if args.keep:
-                args.keep.mkdir(parents=True, exist_ok=True)
-                for report in reports.iterdir():
-                    shutil.copy(report, args.keep / report.name)
+                run = median_run(cli, server.url(PAGES[name]), args.runs, reports, name)
+                print(run_line(name, run, 7), flush=True)
+            keep_reports(reports, args.keep)
     return 0
 
 

@@ -76,9 +76,7 @@ class Beside(Generic[T]):
             self._thread.join()
 
     def result(self) -> T:
-        """The work's result, or its exception raised here; runs the work now if never started."""
-        if self._thread is None:
-            self._run()
+        """The work's result, or its exception raised here (once start() has run it)."""
         self.wait()
         if self._error is not None:
             raise self._error
