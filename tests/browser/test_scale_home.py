@@ -215,9 +215,9 @@ def test_a_start_without_filters_rewrites_neither_the_list_nor_its_count(large_s
 
 @pytest.mark.parametrize("scripts", [True, False], ids=["js", "no-js"])
 def test_a_reader_coming_back_to_the_list_lands_where_they_were(large_server, new_page, scripts):
-    """The browser restores an offset, which finds the same card only if every card above it is laid out
-    as it was: no card may be laid out late at an estimated size (content-visibility: auto, tried in
-    benchmarks/README.md, fails this)."""
+    """The browser's own restored offset finds the same card only if every card above it is laid out as
+    it was; with far cards laid out late (content-visibility), reading.js puts the card back instead,
+    and without JavaScript nojs.css lays every card out."""
     page = new_page(viewport={"width": 412, "height": 800}, java_script_enabled=scripts)
     page.goto(large_server.url(""))
     page.mouse.move(200, 400)
