@@ -3,6 +3,7 @@ mobile (performance, TBT) and, in Chromium desktop, the long tasks from the read
 interaction until the chart is drawn and the filters' data is in.
 
     .venv/bin/python benchmarks/lighthouse/home_ab.py --a ../main --b . [--events 10000] [--runs 3]
+        [--no-interaction] [--keep DIR]
 """
 
 # Each checkout builds the same generated site (generate_site.py, seed 1, N/20 sources) in a process
@@ -52,15 +53,23 @@ def first_interaction(url: str) -> tuple[float, list[int]]:
     return ready, long_tasks
 
 
+def main_thread(report: Path) -> str:
+    """Lighthouse's main-thread time by kind (simulated throttling), the largest first."""
+    items = json.loads(report.read_text(encoding="utf-8"))["audits"]["mainthread-work-breakdown"]["details"]["items"]
+    return ", ".join(f"{i['groupLabel']} {i['duration']:.0f}" for i in sorted(items, key=lambda i: -i["duration"])[:3])
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--a", type=Path, required=True, help="the checkout measured first in each turn")
     parser.add_argument("--b", type=Path, required=True)
     parser.add_argument("--events", type=int, default=10000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-interaction", action="store_true", help="Lighthouse only")
+    parser.add_argument("--keep", type=Path, help="also copy the Lighthouse JSON reports here")
     args = parser.parse_args(argv)
     from generate_site import generate
-    from home_budget import ensure_lighthouse, lighthouse
+    from home_budget import ensure_lighthouse, keep_reports, lighthouse
     from netlify_server import NetlifyLikeServer
 
     cli = ensure_lighthouse()
@@ -71,13 +80,18 @@ def main(argv=None) -> int:
             sites[name] = Path(tmp) / name
             env = dict(os.environ, PYTHONPATH=str(repo.resolve()))
             subprocess.run([sys.executable, "-c", BUILD, str(source), str(sites[name])], env=env, cwd=repo, check=True)
+        reports = Path(tmp) / "reports"
+        reports.mkdir()
         servers = {name: NetlifyLikeServer(root, HERE / "netlify.toml").start() for name, root in sites.items()}
         for run in range(args.runs):
             for name, server in servers.items():
-                r = lighthouse(cli, server.url(""), Path(tmp) / f"{name}-{run}.json")
+                report = reports / f"{name}-{run}.json"
+                r = lighthouse(cli, server.url(""), report)
                 print(f"{name} Lighthouse: performance {r['scores']['performance']}, TBT {r['tbt']:.0f} ms, "
-                      f"LCP {r['lcp']:.0f} ms; load {os.getloadavg()[0]:.1f}", flush=True)
-        for _ in range(args.runs):
+                      f"LCP {r['lcp']:.0f} ms, CLS {r['cls']:.3f}; main thread {main_thread(report)}; "
+                      f"load {os.getloadavg()[0]:.1f}", flush=True)
+        keep_reports(reports, args.keep)
+        for _ in range(0 if args.no_interaction else args.runs):
             for name, server in servers.items():
                 ready, long_tasks = first_interaction(server.url(""))
                 print(f"{name} first interaction: chart ready {ready:.0f} ms, long tasks {json.dumps(long_tasks)}, "

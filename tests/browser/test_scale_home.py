@@ -215,9 +215,9 @@ def test_a_start_without_filters_rewrites_neither_the_list_nor_its_count(large_s
 
 @pytest.mark.parametrize("scripts", [True, False], ids=["js", "no-js"])
 def test_a_reader_coming_back_to_the_list_lands_where_they_were(large_server, new_page, scripts):
-    """The browser restores an offset, which finds the same card only if every card above it is laid out
-    as it was: no card may be laid out late at an estimated size (content-visibility: auto, tried in
-    benchmarks/README.md, fails this)."""
+    """The browser's own restored offset finds the same card only if every card above it is laid out as
+    it was; with far cards laid out late (content-visibility), reading.js puts the card back instead,
+    and without JavaScript nojs.css lays every card out."""
     page = new_page(viewport={"width": 412, "height": 800}, java_script_enabled=scripts)
     page.goto(large_server.url(""))
     page.mouse.move(200, 400)
@@ -243,3 +243,104 @@ def test_month_counts_are_left_out_where_they_would_overlap(large_server, page):
     wake_chart(page)
     expect(page.locator("#chart-plot .scatterlayer .point").first).to_be_attached()
     expect(page.locator("#chart-plot .textpoint text")).to_have_count(0)
+
+
+# The reader's place with cards laid out late (content-visibility in site.css, reading.js).
+PHONE_TALL = {"width": 412, "height": 800}
+# whether a card's content is laid out (checkVisibility is false inside a skipped card)
+RENDERED = "id => document.getElementById(id).firstElementChild.checkVisibility({contentVisibilityAuto: true})"
+
+
+def last_card(page) -> str:
+    return page.locator(".timeline .event-card").last.get_attribute("id")
+
+
+def top_of(page, card_id: str) -> float:
+    return page.evaluate("id => document.getElementById(id).getBoundingClientRect().top", card_id)
+
+
+def rendered_count(page) -> int:
+    return page.locator(".timeline .event-card").evaluate_all(
+        "cards => cards.filter(c => c.firstElementChild.checkVisibility({contentVisibilityAuto: true})).length")
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["js", "no-js"])
+def test_cards_far_from_the_window_wait_for_their_layout(large_server, new_page, scripts):
+    """Only with a script to keep the reader's place: without one, every card is laid out at once."""
+    page = new_page(viewport=PHONE_TALL, java_script_enabled=scripts)
+    page.goto(large_server.url(""), wait_until="load")
+    cards = page.locator(".timeline .event-card").count()
+    assert page.evaluate(RENDERED, last_card(page)) is not scripts
+    assert (rendered_count(page) < cards / 4) if scripts else rendered_count(page) == cards
+
+
+def settles_at(page, card_id: str, top: float) -> None:
+    """Wait until the card's top is at `top` (a smooth scroll may be under way), and stays there."""
+    page.wait_for_function("([id, top]) => Math.abs(document.getElementById(id).getBoundingClientRect().top - top) < 2",
+                           arg=[card_id, top], timeout=5000)
+    page.wait_for_timeout(300)
+    assert top_of(page, card_id) == pytest.approx(top, abs=2)
+
+
+def margin_of(page, card_id: str) -> float:
+    return page.evaluate("id => parseFloat(getComputedStyle(document.getElementById(id)).scrollMarginTop)", card_id)
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["js", "no-js"])
+def test_a_link_to_a_far_event_lands_on_its_card(large_server, new_page, scripts):
+    page = new_page(viewport=PHONE_TALL, java_script_enabled=scripts)
+    page.goto(large_server.url(""))
+    card_id = page.locator(".timeline .event-card").nth(-3).get_attribute("id")
+    page.goto(large_server.url(f"events/{card_id}/"))
+    page.goto(large_server.url(f"#{card_id}"), wait_until="load")
+    settles_at(page, card_id, margin_of(page, card_id))
+
+
+def test_back_after_a_jump_within_the_page_returns_to_the_reading_place(large_server, new_page):
+    """The page's own history entries (a #event jump, smooth) get their place back too, not only reloads."""
+    page = new_page(viewport=PHONE_TALL)
+    page.goto(large_server.url(""))
+    reading, far = page.locator(".timeline .event-card").nth(20).get_attribute("id"), last_card(page)
+    page.evaluate("id => document.getElementById(id).scrollIntoView({behavior: 'instant'})", reading)
+    page.mouse.move(200, 400)
+    page.mouse.wheel(0, 120)
+    page.wait_for_timeout(400)
+    top = top_of(page, reading)
+    page.evaluate("id => { location.hash = id; }", far)
+    settles_at(page, far, margin_of(page, far))
+    page.go_back()
+    settles_at(page, reading, top)
+
+
+def test_find_in_page_and_focus_reach_a_card_not_yet_laid_out(large_server, new_page):
+    page = new_page(viewport=PHONE_TALL)
+    page.goto(large_server.url(""), wait_until="load")
+    far = last_card(page)
+    assert not page.evaluate(RENDERED, far)
+    quote = page.locator(f'[id="{far}"] blockquote').first.text_content().split()
+    assert page.evaluate("words => window.find(words)", " ".join(quote[:6]))  # Chromium's find-in-page
+    assert page.evaluate("getSelection().anchorNode.parentElement.closest('.event-card').id") == far
+    link = page.locator(f'[id="{far}"] .event-title a')
+    link.focus()
+    expect(link).to_be_focused()
+    expect(link).to_be_in_viewport()
+    assert page.evaluate(RENDERED, far)
+
+
+def test_cards_not_yet_laid_out_are_in_the_accessibility_tree(large_server, shared_playwright, chromium_executable):
+    """As a screen reader sees the page (Chromium builds its whole tree only when one is running)."""
+    from conftest import CHROMIUM_ARGS
+
+    browser = shared_playwright.chromium.launch(executable_path=chromium_executable, headless=True,
+                                                args=CHROMIUM_ARGS + ["--force-renderer-accessibility"])
+    try:
+        page = browser.new_page(viewport=PHONE_TALL)
+        page.goto(large_server.url(""), wait_until="load")
+        assert not page.evaluate(RENDERED, last_card(page))
+        titles = page.locator(".timeline .event-title").all_text_contents()
+        nodes = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+        headings = {n["name"]["value"] for n in nodes if not n.get("ignored")
+                    and n.get("role", {}).get("value") == "heading" and n.get("name")}
+        assert {t.strip() for t in titles} <= headings
+    finally:
+        browser.close()

@@ -106,6 +106,13 @@
   function send(name, detail) { document.dispatchEvent(new CustomEvent(name, { detail: detail })); }
   function goTo(id) { send('timeline:open', { id: id }); }
 
+  // On a touch screen, the click the browser makes of a tap on a marker comes after the page has
+  // jumped to the card, and would land on what is under the finger then (a card's link): drop it.
+  var tappedAt = -1e9;
+  document.addEventListener('click', function (e) {
+    if (performance.now() - tappedAt < 500 && !chartBox.contains(e.target)) { e.preventDefault(); e.stopPropagation(); }
+  }, true);
+
   function label(id) {
     if (dataById[id]) return dataById[id].date + ': ' + dataById[id].title;
     var card = document.getElementById(id);
@@ -464,7 +471,7 @@
         var point = e.points && e.points[0];
         if (!point || !point.customdata) return;
         if (point.data.meta.kind === 'months') showPeriod(point.customdata);  // a month: zoom into it
-        else goTo(point.customdata);
+        else { tappedAt = performance.now(); goTo(point.customdata); }
       });
       gd.on('plotly_relayout', onZoom);
       return nextSlice(function () {  // ticks again, for the plot's real width
