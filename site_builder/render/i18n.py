@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property, lru_cache
 from pathlib import Path
+from collections.abc import Callable
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_interval, format_skeleton
 from babel.numbers import format_compact_decimal, format_decimal
 from babel.messages.pofile import read_po
+from jinja2 import pass_context
 from markupsafe import Markup
 
 from site_builder.errors import Diagnostic
@@ -25,6 +27,7 @@ from site_builder.render.packaged import packaged_themes
 DOMAIN = "messages"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 TAG = re.compile(r"<[^<>]*>")
+WHOLE_NUMBER = re.compile(r"(?<!%)%\((\w+)\)d")  # filled with the number in the site's digits
 LONE_PERCENT = re.compile(r"%(?!%)")  # after the placeholders are taken out; %% is a percent sign
 SOURCE_LANGUAGE = "en"  # the templates' own words: its catalogue lists every string, translated as is
 # Marks that open or close a quotation in some language: an excerpt that starts or ends with one
@@ -145,12 +148,14 @@ def messages(folders: tuple[Path, ...], language: str, strings: tuple = ()) -> M
 class TemplateWords:
     """The catalogue as templates see it. Jinja takes a translation as markup (the theme's own
     sentences carry links); a translation is text, escaped, unless its English has markup, whose
-    tags catalogue_errors() and string_errors() have made it repeat exactly."""
+    tags catalogue_errors() and string_errors() have made it repeat exactly. A whole number's
+    placeholder takes text: numbered() gives it the number as the language writes it."""
 
     def __init__(self, words: Messages):
         self.words = words
 
     def _safe(self, message: str, text: str) -> str:
+        text = WHOLE_NUMBER.sub(r"%(\1)s", text)
         return text if "<" in message else Markup.escape(text)
 
     def gettext(self, message: str) -> str:
@@ -164,6 +169,22 @@ class TemplateWords:
 
     def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
         return self.ngettext(singular, plural, n)
+
+
+def numbered(translate: Callable, language: Language, counted: bool) -> Callable:
+    """Jinja's newstyle `gettext` or (counted) `ngettext` with each whole number among its values
+    written in the site's digits (10,000; 10 000; 10.000); the plural is still chosen by the number."""
+
+    @pass_context
+    def numbered(__context, *args, **variables):  # noqa: N807 (Jinja's own signature)
+        if counted and len(args) > 2:
+            variables.setdefault("num", args[2])
+        for name, value in variables.items():
+            if isinstance(value, int):  # a bool too: `%d` writes True as 1
+                variables[name] = language.number(int(value))
+        return translate(__context, *args, **variables)
+
+    return numbered
 
 
 def known_strings(folders: tuple[Path, ...]) -> dict[str, tuple[str, ...]]:
@@ -334,13 +355,25 @@ class Language:
         return self._range(day, None, short)
 
     def count_of_events(self, count: int) -> str:
-        return self._words.ngettext("%(num)d event", "%(num)d events", count) % {"num": count}
+        text = self._words.ngettext("%(num)d event", "%(num)d events", count)
+        return WHOLE_NUMBER.sub(r"%(\1)s", text) % {"num": self.number(count)}
+
+    def number(self, count: int) -> str:
+        """A whole number as readers of the language write it: 10,000 in English, 10 000 in French."""
+        found = self._numbers.get(count)
+        if found is None:
+            found = self._numbers[count] = format_decimal(count, locale=self.locale)
+        return found
+
+    @cached_property
+    def _numbers(self) -> dict[int, str]:
+        return {}
 
     def amount(self, count: int) -> str:
         """A count of years in words from a million up ("13,8 миллиарда"), else in digits."""
         if count >= 10**6:
             return format_compact_decimal(count, format_type="long", locale=self.locale, fraction_digits=3)
-        return format_decimal(count, locale=self.locale)
+        return self.number(count)
 
     def _far(self, day: PartialDate, short: bool) -> str:
         """A date Babel's calendar cannot hold: before the year 1, or written "years ago". The

@@ -10,7 +10,7 @@ import jinja2
 
 from site_builder.errors import ContentError, Diagnostic
 from site_builder.model import SiteConfig
-from site_builder.render.i18n import (Language, TemplateWords, catalogue_errors, language_error, messages,
+from site_builder.render.i18n import (Language, TemplateWords, numbered, catalogue_errors, language_error, messages,
                                      string_errors)
 from site_builder.render.jinja_calls import remembered
 from site_builder.render.jinja_env import ThemeEnvironment
@@ -110,9 +110,9 @@ class Theme:
         env.policies["ext.i18n.trimmed"] = True  # a {% trans %} block's line breaks are not part of its text
         env.words = messages(self.locale_dirs, self.language, self.strings)  # i18n.words() reads it
         env.install_gettext_translations(TemplateWords(env.words), newstyle=True)
-        env.globals["_"] = env.globals["gettext"] = remembered(env.globals["gettext"])
-        env.globals["ngettext"] = remembered(env.globals["ngettext"])
         language = Language(self.language, env.words)
+        env.globals["_"] = env.globals["gettext"] = remembered(numbered(env.globals["gettext"], language, False))
+        env.globals["ngettext"] = remembered(numbered(env.globals["ngettext"], language, True))
         env.globals["language"] = language
         env.filters["markdown"] = render_markdown
         env.filters["date_long"] = lambda value: _dated(language, value, False)
