@@ -3,6 +3,7 @@ the plural is still chosen by the number itself."""
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 
@@ -65,9 +66,19 @@ def test_a_french_sites_pages_write_their_counts_with_a_narrow_no_break_space(fr
     home, missing = french_pages["index.html"], french_pages["404.html"]
     period = next(text for path, text in french_pages.items() if path.startswith("years/"))
     assert f'class="counts">1{NNBSP}001 événements · 2{NNBSP}030 citations' in home
-    assert f'aria-live="polite">Les 1{NNBSP}001 événements<' in home  # the filters' count
+    assert f'aria-live="polite">Les filtres portent sur les 1{NNBSP}001 événements<' in home
     assert f'class="period-index-title">Les 1{NNBSP}001 événements, par période' in home
     assert f"les 1{NNBSP}001 événements, avec leurs citations" in missing
     assert re.search(f'class="counts">\\d+ sur 1{NNBSP}001 événements', period)
     for text in french_pages.values():  # no count of a thousand or more left in plain digits
         assert not re.search(r">[^<]*\b\d{4,} (événements|citations|sources)", text)
+
+
+def test_on_a_site_listed_by_period_the_filters_count_says_it_covers_every_period(french_pages):
+    """A period page lists one period; its filters search every event of the site (the index of
+    every event): the count says so, as served and as the script writes it again."""
+    for path in ("index.html", "years/2015/index.html"):
+        html = french_pages[path]
+        assert f'aria-live="polite">Les filtres portent sur les 1{NNBSP}001 événements<' in html, path
+        words = json.loads(re.search(r'id="ui-strings">(.*?)</script>', html, re.S).group(1))
+        assert words["counts"]["all_events"]["other"] == "Les filtres portent sur les %(num)d événements"

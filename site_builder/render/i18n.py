@@ -20,8 +20,9 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from site_builder.errors import Diagnostic
-from site_builder.model import SiteConfig
+from site_builder.model import Site, SiteConfig
 from site_builder.model.dates import PartialDate, When
+from site_builder.render.archive import is_large
 from site_builder.render.packaged import packaged_themes
 
 DOMAIN = "messages"
@@ -409,9 +410,10 @@ class Language:
         skeleton = SKELETONS[(min(start.precision, end.precision, key=_PRECISIONS.index), short)]
         return format_interval(_as_date(start), _as_date(end), skeleton, locale=self.locale)
 
-    def script_strings(self) -> dict:
-        """The words the theme's scripts write, as the page's `ui-strings` data (js/strings.js)."""
-        return script_strings(self._words, self.locale)
+    def script_strings(self, site: Site | None = None) -> dict:
+        """The words the theme's scripts write, as the page's `ui-strings` data (js/strings.js):
+        on a site listed by period, the filters' count says they cover every period."""
+        return script_strings(self._words, self.locale, site is not None and is_large(site))
 
     def quote_marks(self, parts: tuple[str, ...]) -> tuple[str, str]:
         """The marks around an excerpt: the inner pair when its text has marks of its own at an end."""
@@ -461,12 +463,14 @@ def script_texts(words: gettext.NullTranslations) -> dict[str, str]:
     }
 
 
-def script_counts(words: gettext.NullTranslations, n: int) -> dict[str, str]:
-    """Key -> the form for `n` of each word the scripts write with a count."""
+def script_counts(words: gettext.NullTranslations, n: int, every_period: bool = False) -> dict[str, str]:
+    """Key -> the form for `n` of each word the scripts write with a count. every_period: the
+    filters of a site listed by period (render/archive.py), which cover more than the page lists."""
     ngettext = words.ngettext
     return {
         "searching_all": ngettext("Searching all %(num)d events…", "Searching all %(num)d events…", n),
-        "all_events": ngettext("All %(num)d events", "All %(num)d events", n),
+        "all_events": ngettext("Filters cover all %(num)d events", "Filters cover all %(num)d events", n)
+        if every_period else ngettext("All %(num)d events", "All %(num)d events", n),
         "some_events": ngettext("%(listed)d of %(num)d events", "%(listed)d of %(num)d events", n),
         "earlier": ngettext("%(num)d match in earlier periods", "%(num)d matches in earlier periods", n),
         "later": ngettext("%(num)d match in later periods", "%(num)d matches in later periods", n),
@@ -476,14 +480,14 @@ def script_counts(words: gettext.NullTranslations, n: int) -> dict[str, str]:
     }
 
 
-def script_strings(words: gettext.NullTranslations, locale: Locale) -> dict:
+def script_strings(words: gettext.NullTranslations, locale: Locale, every_period: bool = False) -> dict:
     """The scripts' words: plain texts, and for a count one form per CLDR plural category (the
     catalogue's form for a sample number of it), which the script picks with Intl.PluralRules."""
     rule = locale.plural_form
     samples: dict[str, int] = {}
     for n in PLURAL_SAMPLES:
         samples.setdefault(rule(n), n)
-    forms = {category: script_counts(words, n) for category, n in samples.items()}
+    forms = {category: script_counts(words, n, every_period) for category, n in samples.items()}
     counts = {key: {category: forms[category][key] for category in forms} for key in forms[rule(1)]}
     tag = str(locale).replace("_", "-")
     return {"lang": tag, "texts": script_texts(words), "counts": counts}
