@@ -82,3 +82,19 @@ def test_on_a_site_listed_by_period_the_filters_count_says_it_covers_every_perio
         assert f'aria-live="polite">Les filtres portent sur les 1{NNBSP}001 événements<' in html, path
         words = json.loads(re.search(r'id="ui-strings">(.*?)</script>', html, re.S).group(1))
         assert words["counts"]["all_events"]["other"] == "Les filtres portent sur les %(num)d événements"
+
+
+def test_an_event_added_to_a_site_listed_by_period_renders_no_other_events_pages(tmp_path):
+    """Only the pages with filters read how many events there are for the scripts' words."""
+    from site_builder.preview.session import Session
+
+    root = generate(tmp_path / "site", 400, 20)
+    session = Session(root)
+    session.rebuild()
+    template = sorted((root / "content/events").iterdir())[5].read_text(encoding="utf-8")
+    added = root / "content/events/zz-added.yaml"
+    added.write_text(template.replace("title: ", "title: Added ", 1), encoding="utf-8")
+    rendered = session.rebuild({added}).stats.rendered
+    assert "events/zz-added/index.html" in rendered
+    others = [p for p in rendered if p.startswith("events/") and "zz-added" not in p]
+    assert len(others) <= 2, others  # its neighbours at most, whose previous and next links change
