@@ -150,13 +150,14 @@ class TemplateWords:
     """The catalogue as templates see it. Jinja takes a translation as markup (the theme's own
     sentences carry links); a translation is text, escaped, unless its English has markup, whose
     tags catalogue_errors() and string_errors() have made it repeat exactly. A whole number's
-    placeholder takes text: numbered() gives it the number as the language writes it."""
+    placeholder takes text: template_gettext() gives it the number as the language writes it."""
 
     def __init__(self, words: Messages):
         self.words = words
 
     def _safe(self, message: str, text: str) -> str:
-        text = WHOLE_NUMBER.sub(r"%(\1)s", text)
+        if ")d" in text:
+            text = WHOLE_NUMBER.sub(r"%(\1)s", text)
         return text if "<" in message else Markup.escape(text)
 
     def gettext(self, message: str) -> str:
@@ -172,20 +173,33 @@ class TemplateWords:
         return self.ngettext(singular, plural, n)
 
 
-def numbered(translate: Callable, language: Language, counted: bool) -> Callable:
-    """Jinja's newstyle `gettext` or (counted) `ngettext` with each whole number among its values
+def template_gettext(words: TemplateWords, language: Language) -> tuple[Callable, Callable]:
+    """Jinja's newstyle `gettext` and `ngettext` (ext.i18n), with each whole number among the values
     written in the site's digits (10,000; 10 000; 10.000); the plural is still chosen by the number."""
 
     @pass_context
-    def numbered(__context, *args, **variables):  # noqa: N807 (Jinja's own signature)
-        if counted and len(args) > 2:
-            variables.setdefault("num", args[2])
-        for name, value in variables.items():
-            if isinstance(value, int):  # a bool too: `%d` writes True as 1
-                variables[name] = language.number(int(value))
-        return translate(__context, *args, **variables)
+    def gettext(__context, __string, **variables):
+        text = words.gettext(__string)
+        if __context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % _written(variables, language)
 
-    return numbered
+    @pass_context
+    def ngettext(__context, __singular, __plural, __num, **variables):
+        variables.setdefault("num", __num)
+        text = words.ngettext(__singular, __plural, __num)
+        if __context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % _written(variables, language)
+
+    return gettext, ngettext
+
+
+def _written(variables: dict, language: Language) -> dict:
+    for name, value in variables.items():
+        if isinstance(value, int):  # a bool too: `%d` writes True as 1
+            variables[name] = language.number(int(value))
+    return variables
 
 
 def known_strings(folders: tuple[Path, ...]) -> dict[str, tuple[str, ...]]:
