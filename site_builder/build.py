@@ -48,6 +48,7 @@ class Result:
     paths: tuple[str, ...]  # the files written (the postprocessors' apart)
     seconds: float
     drafts_left_out: int = 0  # events marked draft: true that the site does not include
+    from_store: int | None = None  # the pages taken from the page store; None: no store used
 
     @property
     def written(self) -> int:
@@ -72,7 +73,8 @@ class Result:
         text = (f"{verb} {counted(len(site.events), 'event')}{drafts}, {counted(len(site.sources), 'source')}, "
                 f"{counted(site.excerpt_count, 'excerpt')} verified")
         if dest is not None:
-            text += f", {self.pages} pages ({self.written} files) written to {dest}"
+            kept = f"{self.from_store} from the cache; " if self.from_store is not None else ""
+            text += f", {self.pages} pages ({kept}{self.written} files) written to {dest}"
         return text + f" in {self.seconds:.2f} s"
 
 
@@ -132,7 +134,8 @@ def build(options: Options) -> Result:
                 gate.close()  # after a failure: the index stops at its next Pagefind process
                 beside.wait()  # and nothing writes into the staging folder once it is discarded
     refresh_site_schemas(options.root, site)  # the editors' schema/ lists the ids this build saw
-    return Result(site, tuple(paths), time.perf_counter() - started, left_out)
+    return Result(site, tuple(paths), time.perf_counter() - started, left_out,
+                  pages.taken if pages is not None else None)
 
 
 def _render(staging: Path, site: Site, theme: Theme, workers: int, pages: StoredPages | None,

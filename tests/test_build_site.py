@@ -161,7 +161,7 @@ def test_a_failed_build_leaves_the_previous_build_byte_identical(real_site):
 def test_build_summary_line_counts_what_was_done(site):
     result = site.cli("build")
     assert result.returncode == 0, result.stderr
-    assert re.fullmatch(r"built 1 event, 1 source, 1 excerpt verified, \d+ pages \(\d+ files\) "
+    assert re.fullmatch(r"built 1 event, 1 source, 1 excerpt verified, \d+ pages \(0 from the cache; \d+ files\) "
                         r"written to \S+ in \d+\.\d+ s\n", result.stdout)
 
 

@@ -3,6 +3,7 @@ good version of a page while errors are pending (never in a build)."""
 
 from __future__ import annotations
 
+import re
 
 from site_builder.build import Options, build
 from site_builder.errors import Diagnostic
@@ -100,3 +101,20 @@ def test_the_rebuilt_line_counts_the_drafts_left_out_as_build_does(site):
     shown._say = lines.append
     shown.build_now()
     assert "left out" not in lines[-1], lines
+
+
+def test_a_site_yaml_edit_is_said_before_its_rebuild_of_every_page_and_an_error_is_not(site):
+    lines = []
+    rebuilder = Rebuilder(Session(site.root), Preview(site.root), [], lambda: None)
+    rebuilder._say = lines.append
+    rebuilder.build_now()
+    path = site.root / "site.yaml"
+    path.write_text(path.read_text().replace("Test timeline", "Renamed timeline"))
+    rebuilder.build_now({path})
+    assert lines[1] == "site.yaml changed: rendering every page again...", lines
+    assert lines[2].startswith("rebuilt in ") and "site.yaml)" in lines[2], lines
+    rendered, total = re.search(r": (\d+) of (\d+) pages rendered", lines[2]).groups()
+    assert rendered == total
+    path.write_text(path.read_text() + "lanes: [\n")
+    rebuilder.build_now({path})
+    assert not any(line.startswith("site.yaml changed") for line in lines[3:]), lines

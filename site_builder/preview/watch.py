@@ -11,8 +11,8 @@ import time
 import traceback
 from pathlib import Path
 
-from site_builder.content.load import ignored_name
-from site_builder.errors import ContentError, Diagnostic, display_path
+from site_builder.content.load import SitePaths, ignored_name, load_config
+from site_builder.errors import ContentError, Diagnostic, Report, display_path
 from site_builder.preview.app import Preview, Snapshot, terminal_safe
 from site_builder.preview.session import Session
 
@@ -86,6 +86,8 @@ class Rebuilder:
         """Rebuild and publish; after_first_pages: renderers to leave for complete()
         (on_request.AFTER_FIRST_PAGES)."""
         started = time.perf_counter()
+        if changed and self._settings_changed(changed):  # a while on a large site: said first
+            self._say("site.yaml changed: rendering every page again...")
         generation = self._rebuilt(changed, after_first_pages)
         if generation is None:
             return
@@ -105,6 +107,15 @@ class Rebuilder:
                   + self._drafts_left_out()
                   + ("; the feeds, exports and sitemap follow" if stats.renderers_after_first_pages else ""))
         self.reload()
+
+    def _settings_changed(self, changed: set[Path]) -> bool:
+        """Whether site.yaml is among the changed files, after a good build, and reads without
+        errors (they are said instead): every page is rendered again then."""
+        paths = SitePaths(Path(self.session.root))
+        if self.session.steps.config is None or paths.config.absolute() not in {Path(p).absolute() for p in changed}:
+            return False
+        report = Report()
+        return load_config(paths, report, self.session.base_url) is not None and not report
 
     def _drafts_left_out(self) -> str:
         """The drafts the last load left out, as build and check count them ('' when none)."""

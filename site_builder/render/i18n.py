@@ -10,21 +10,25 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property, lru_cache
 from pathlib import Path
+from collections.abc import Callable
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_interval, format_skeleton
 from babel.numbers import format_compact_decimal, format_decimal
 from babel.messages.pofile import read_po
+from jinja2 import pass_context
 from markupsafe import Markup
 
 from site_builder.errors import Diagnostic
-from site_builder.model import SiteConfig
+from site_builder.model import Site, SiteConfig
 from site_builder.model.dates import PartialDate, When
+from site_builder.render.archive import is_large
 from site_builder.render.packaged import packaged_themes
 
 DOMAIN = "messages"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 TAG = re.compile(r"<[^<>]*>")
+WHOLE_NUMBER = re.compile(r"(?<!%)%\((\w+)\)d")  # filled with the number in the site's digits
 LONE_PERCENT = re.compile(r"%(?!%)")  # after the placeholders are taken out; %% is a percent sign
 SOURCE_LANGUAGE = "en"  # the templates' own words: its catalogue lists every string, translated as is
 # Marks that open or close a quotation in some language: an excerpt that starts or ends with one
@@ -145,12 +149,15 @@ def messages(folders: tuple[Path, ...], language: str, strings: tuple = ()) -> M
 class TemplateWords:
     """The catalogue as templates see it. Jinja takes a translation as markup (the theme's own
     sentences carry links); a translation is text, escaped, unless its English has markup, whose
-    tags catalogue_errors() and string_errors() have made it repeat exactly."""
+    tags catalogue_errors() and string_errors() have made it repeat exactly. A whole number's
+    placeholder takes text: template_gettext() gives it the number as the language writes it."""
 
     def __init__(self, words: Messages):
         self.words = words
 
     def _safe(self, message: str, text: str) -> str:
+        if ")d" in text:
+            text = WHOLE_NUMBER.sub(r"%(\1)s", text)
         return text if "<" in message else Markup.escape(text)
 
     def gettext(self, message: str) -> str:
@@ -164,6 +171,35 @@ class TemplateWords:
 
     def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
         return self.ngettext(singular, plural, n)
+
+
+def template_gettext(words: TemplateWords, language: Language) -> tuple[Callable, Callable]:
+    """Jinja's newstyle `gettext` and `ngettext` (ext.i18n), with each whole number among the values
+    written in the site's digits (10,000; 10 000; 10.000); the plural is still chosen by the number."""
+
+    @pass_context
+    def gettext(__context, __string, **variables):
+        text = words.gettext(__string)
+        if __context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % _written(variables, language)
+
+    @pass_context
+    def ngettext(__context, __singular, __plural, __num, **variables):
+        variables.setdefault("num", __num)
+        text = words.ngettext(__singular, __plural, __num)
+        if __context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % _written(variables, language)
+
+    return gettext, ngettext
+
+
+def _written(variables: dict, language: Language) -> dict:
+    for name, value in variables.items():
+        if isinstance(value, int):  # a bool too: `%d` writes True as 1
+            variables[name] = language.number(int(value))
+    return variables
 
 
 def known_strings(folders: tuple[Path, ...]) -> dict[str, tuple[str, ...]]:
@@ -334,13 +370,25 @@ class Language:
         return self._range(day, None, short)
 
     def count_of_events(self, count: int) -> str:
-        return self._words.ngettext("%(num)d event", "%(num)d events", count) % {"num": count}
+        text = self._words.ngettext("%(num)d event", "%(num)d events", count)
+        return WHOLE_NUMBER.sub(r"%(\1)s", text) % {"num": self.number(count)}
+
+    def number(self, count: int) -> str:
+        """A whole number as readers of the language write it: 10,000 in English, 10 000 in French."""
+        found = self._numbers.get(count)
+        if found is None:
+            found = self._numbers[count] = format_decimal(count, locale=self.locale)
+        return found
+
+    @cached_property
+    def _numbers(self) -> dict[int, str]:
+        return {}
 
     def amount(self, count: int) -> str:
         """A count of years in words from a million up ("13,8 миллиарда"), else in digits."""
         if count >= 10**6:
             return format_compact_decimal(count, format_type="long", locale=self.locale, fraction_digits=3)
-        return format_decimal(count, locale=self.locale)
+        return self.number(count)
 
     def _far(self, day: PartialDate, short: bool) -> str:
         """A date Babel's calendar cannot hold: before the year 1, or written "years ago". The
@@ -376,9 +424,10 @@ class Language:
         skeleton = SKELETONS[(min(start.precision, end.precision, key=_PRECISIONS.index), short)]
         return format_interval(_as_date(start), _as_date(end), skeleton, locale=self.locale)
 
-    def script_strings(self) -> dict:
-        """The words the theme's scripts write, as the page's `ui-strings` data (js/strings.js)."""
-        return script_strings(self._words, self.locale)
+    def script_strings(self, site: Site | None = None) -> dict:
+        """The words the theme's scripts write, as the page's `ui-strings` data (js/strings.js):
+        on a site listed by period, the filters' count says they cover every period."""
+        return script_strings(self._words, self.locale, site is not None and is_large(site))
 
     def quote_marks(self, parts: tuple[str, ...]) -> tuple[str, str]:
         """The marks around an excerpt: the inner pair when its text has marks of its own at an end."""
@@ -428,12 +477,14 @@ def script_texts(words: gettext.NullTranslations) -> dict[str, str]:
     }
 
 
-def script_counts(words: gettext.NullTranslations, n: int) -> dict[str, str]:
-    """Key -> the form for `n` of each word the scripts write with a count."""
+def script_counts(words: gettext.NullTranslations, n: int, every_period: bool = False) -> dict[str, str]:
+    """Key -> the form for `n` of each word the scripts write with a count. every_period: the
+    filters of a site listed by period (render/archive.py), which cover more than the page lists."""
     ngettext = words.ngettext
     return {
         "searching_all": ngettext("Searching all %(num)d events…", "Searching all %(num)d events…", n),
-        "all_events": ngettext("All %(num)d events", "All %(num)d events", n),
+        "all_events": ngettext("Filters cover all %(num)d events", "Filters cover all %(num)d events", n)
+        if every_period else ngettext("All %(num)d events", "All %(num)d events", n),
         "some_events": ngettext("%(listed)d of %(num)d events", "%(listed)d of %(num)d events", n),
         "earlier": ngettext("%(num)d match in earlier periods", "%(num)d matches in earlier periods", n),
         "later": ngettext("%(num)d match in later periods", "%(num)d matches in later periods", n),
@@ -443,14 +494,14 @@ def script_counts(words: gettext.NullTranslations, n: int) -> dict[str, str]:
     }
 
 
-def script_strings(words: gettext.NullTranslations, locale: Locale) -> dict:
+def script_strings(words: gettext.NullTranslations, locale: Locale, every_period: bool = False) -> dict:
     """The scripts' words: plain texts, and for a count one form per CLDR plural category (the
     catalogue's form for a sample number of it), which the script picks with Intl.PluralRules."""
     rule = locale.plural_form
     samples: dict[str, int] = {}
     for n in PLURAL_SAMPLES:
         samples.setdefault(rule(n), n)
-    forms = {category: script_counts(words, n) for category, n in samples.items()}
+    forms = {category: script_counts(words, n, every_period) for category, n in samples.items()}
     counts = {key: {category: forms[category][key] for category in forms} for key in forms[rule(1)]}
     tag = str(locale).replace("_", "-")
     return {"lang": tag, "texts": script_texts(words), "counts": counts}

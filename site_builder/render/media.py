@@ -6,7 +6,10 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
+import shutil
 import tempfile
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,6 +27,9 @@ from site_builder.render.urls import Urls
 WIDTHS = (480, 960, 1440)  # px; an image is never made wider than it is
 FOLDER = "media/"  # under build/
 CACHE_FORMAT = 3  # changes when the sizes or encodings change: older entries are simply missed
+# The image cache keeps every entry a render uses, and of the others (images no longer in the site,
+# other sites', older formats) the most recently used up to this many bytes.
+UNUSED_BYTES = 256 << 20
 MODERN = "avif" if features.check("avif") else "webp"
 QUALITY = {"avif": 55, "webp": 75, "jpeg": 82, "png": None}
 EMBEDS = {"youtube": "https://www.youtube-nocookie.com/embed/{}?autoplay=1",
@@ -145,6 +151,8 @@ def cached_encode(image: LocalImage, folder: Path | None) -> dict[str, bytes]:
     names = [name for name, _, _ in file_names(image)]
     kept = _kept_files(entry, names)
     if kept is not None:
+        with suppress(OSError):
+            os.utime(entry / _DIGESTS)  # used now: pruned last (prune_cache)
         return kept
     files = encode(image)
     try:
@@ -159,6 +167,7 @@ def cached_encode(image: LocalImage, folder: Path | None) -> dict[str, bytes]:
 
 
 _DIGESTS = "sha256"  # in an entry of the image cache: "<hex digest> <file name>" a line
+_ENTRY = re.compile(r"[0-9a-f]{20}-[0-9]+")  # an entry's folder: the image's digest, the CACHE_FORMAT
 
 
 def _kept_files(entry: Path, names: list[str]) -> dict[str, bytes] | None:
@@ -174,6 +183,36 @@ def _kept_files(entry: Path, names: list[str]) -> dict[str, bytes] | None:
     return files
 
 
+def prune_cache(folder: Path, used: set[str]) -> None:
+    """Remove the entries of images not in `used` (digests) beyond UNUSED_BYTES, the least
+    recently used first. Another build may be reading one: it then misses it and makes its files."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    keep = {f"{digest}-{CACHE_FORMAT}" for digest in used}
+    others = [(*_entry_stat(folder / name), name) for name in names
+              if name not in keep and _ENTRY.fullmatch(name)]  # nothing else: the folder may be anyone's
+    total = 0
+    for _, size, name in sorted(others, reverse=True):  # the most recently used first
+        total += size
+        if total > UNUSED_BYTES:
+            shutil.rmtree(folder / name, ignore_errors=True)
+
+
+def _entry_stat(entry: Path) -> tuple[float, int]:
+    """When the entry was last used (its digests file's time; 0 when it has none) and its bytes."""
+    try:
+        used_at = (entry / _DIGESTS).stat().st_mtime
+    except OSError:
+        used_at = 0.0
+    try:
+        size = sum(child.stat().st_size for child in entry.iterdir())
+    except OSError:
+        size = 0
+    return used_at, size
+
+
 def _write_atomically(path: Path, data: bytes) -> None:
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".part-")
     try:
@@ -186,8 +225,12 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def _encoded(image: LocalImage) -> dict[str, bytes]:
+    return cached_encode(image, _cache_folder())
+
+
+def _cache_folder() -> Path | None:
     root = cache_root()
-    return cached_encode(image, root / "media" if root is not None else None)
+    return root / "media" if root is not None else None
 
 
 def local_images(media: Iterable[Media]) -> Iterator[LocalImage]:
@@ -207,6 +250,9 @@ def media_files(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
                 done.add(image.digest)
                 yield from ctx.memo.of(_encoded, image).items()
         players.update((m.player, m) for m in event.media if m.player)
+    folder = _cache_folder()
+    if folder is not None:
+        prune_cache(folder, done)
     for name, media in sorted(players.items()):
         said = words(ctx.env)
         page = Page(ctx.urls.page(f"videos/{name}.html"), media.caption or said.gettext("Video"),

@@ -11,7 +11,7 @@ import jinja2
 from site_builder.errors import ContentError, Diagnostic
 from site_builder.model import SiteConfig
 from site_builder.render.i18n import (Language, TemplateWords, catalogue_errors, language_error, messages,
-                                     string_errors)
+                                     string_errors, template_gettext)
 from site_builder.render.jinja_calls import remembered
 from site_builder.render.jinja_env import ThemeEnvironment
 from site_builder.render.markdown import render_markdown
@@ -109,10 +109,12 @@ class Theme:
         )
         env.policies["ext.i18n.trimmed"] = True  # a {% trans %} block's line breaks are not part of its text
         env.words = messages(self.locale_dirs, self.language, self.strings)  # i18n.words() reads it
-        env.install_gettext_translations(TemplateWords(env.words), newstyle=True)
-        env.globals["_"] = env.globals["gettext"] = remembered(env.globals["gettext"])
-        env.globals["ngettext"] = remembered(env.globals["ngettext"])
+        words = TemplateWords(env.words)
+        env.install_gettext_translations(words, newstyle=True)
         language = Language(self.language, env.words)
+        gettext, ngettext = template_gettext(words, language)  # Jinja's, numbers in the site's digits
+        env.globals["_"] = env.globals["gettext"] = remembered(gettext)
+        env.globals["ngettext"] = remembered(ngettext)
         env.globals["language"] = language
         env.filters["markdown"] = render_markdown
         env.filters["date_long"] = lambda value: _dated(language, value, False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import sqlite3
 import time
@@ -200,7 +201,13 @@ class StoredPages:
         self._keys: dict[str, bytes] | None = None  # the store's rows (keys()), read once a build
         self._pending: list[tuple] = []
         self._pending_bytes = 0
-        self.kept = self.rendered = 0
+        self.kept = self.rendered = 0  # this process's
+        # Every process's pages taken from the store, added up as each writes its rows (flush).
+        self._counted = 0
+        try:
+            self._taken = multiprocessing.Value("q", 0)
+        except (OSError, ImportError):  # no shared memory or semaphores here: the count is not said
+            self._taken = None
 
     @classmethod
     def for_build(cls, root: Path, site: Site, theme: Theme, drafts: bool, base_url: str | None) -> StoredPages | None:
@@ -289,6 +296,15 @@ class StoredPages:
     def flush(self) -> None:
         pending, self._pending, self._pending_bytes = self._pending, [], 0
         self.store.write(self.site_key, pending)
+        if self._taken is not None:
+            with self._taken.get_lock():
+                self._taken.value += self.kept - self._counted
+            self._counted = self.kept
+
+    @property
+    def taken(self) -> int | None:
+        """The pages this build took from the store, in every process: exact once finish() ran."""
+        return self._taken.value if self._taken is not None else None
 
     def _reads_now(self, text: str) -> tuple[frozenset | None, bytes | None]:
         """A row's reads and the digest of what they read now."""

@@ -1,0 +1,48 @@
+"""`build`'s summary line says how many of its pages came from the page store, exactly, whether the
+pages were rendered in this process or by forked workers."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+from site_builder.build import Options, build
+from site_builder.speed.page_store import STORE_FILE
+
+EVENT = "content/events/2025-06-istanbul-direct-talks.yaml"
+
+
+def built(root: Path, cache: Path, monkeypatch, jobs: int):
+    monkeypatch.setenv("SITE_BUILDER_CACHE", str(cache))
+    return build(Options(root=root, out=root / "build", jobs=jobs))
+
+
+def rows_in_store(cache: Path) -> int:
+    with sqlite3.connect(cache / STORE_FILE) as connection:
+        return connection.execute("SELECT count(*) FROM pages").fetchone()[0]
+
+
+def test_the_summary_counts_the_pages_from_the_store_in_one_process_and_in_workers(real_site, tmp_path, monkeypatch):
+    root, cache = real_site.root, tmp_path / "cache"
+    cold = built(root, cache, monkeypatch, jobs=2)
+    assert cold.from_store == 0
+    assert f"{cold.pages} pages (0 from the cache; {cold.written} files) written to" in cold.summary("built", root)
+    stored = rows_in_store(cache)
+    assert 0 < stored <= cold.pages
+    for jobs in (1, 2):  # nothing edited: every page the store holds is taken from it
+        assert built(root, cache, monkeypatch, jobs).from_store == stored
+
+    edited = root / EVENT
+    edited.write_text(edited.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), encoding="utf-8")
+    shutil.copytree(cache, tmp_path / "same")
+    in_workers = built(root, cache, monkeypatch, jobs=2).from_store
+    in_one = built(root, tmp_path / "same", monkeypatch, jobs=1).from_store
+    assert 0 < in_workers == in_one < stored
+
+
+def test_without_the_store_the_summary_says_nothing_of_it(real_site, tmp_path, monkeypatch):
+    monkeypatch.setenv("SITE_BUILDER_CACHE", "off")
+    result = build(Options(root=real_site.root, out=real_site.root / "build"))
+    assert result.from_store is None
+    assert "cache" not in result.summary("built", real_site.root / "build")
