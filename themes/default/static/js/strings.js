@@ -5,7 +5,7 @@
 (function () {
   'use strict';
 
-  var data = null, rules = null;
+  var data = null, rules = null, numbers = null;
 
   function load() {
     if (!data) {
@@ -16,10 +16,17 @@
     return data;
   }
 
+  // A whole number in the page's language's digits: 10,000; 10 000; 10.000.
+  function number(n) {
+    numbers = numbers || new Intl.NumberFormat(load().lang);
+    return numbers.format(n);
+  }
+
   // "%(num)d of %(total)d" with {num: 3, total: 15}: gettext's placeholders, as the catalogues write them.
   function fill(text, values) {
-    return text.replace(/%\((\w+)\)[ds]/g, function (whole, name) {
-      return values && name in values ? String(values[name]) : whole;
+    return text.replace(/%\((\w+)\)([ds])/g, function (whole, name, kind) {
+      if (!values || !(name in values)) return whole;
+      return kind === 'd' && isFinite(values[name]) ? number(+values[name]) : String(values[name]);
     });
   }
 
@@ -28,6 +35,7 @@
       var text = load().texts[key];
       return fill(text === undefined ? key : text, values);
     },
+    number: number,
     count: function (key, n, values) {
       var forms = load().counts[key] || {};
       var text = forms[rules.select(n)] || forms.other || forms[Object.keys(forms).pop()] || key;

@@ -372,7 +372,7 @@
         });
         var filtering = !isEmpty(state);
         counts.forEach(function (el) {
-          el.textContent = filtering ? String(perPeriod[el.dataset.periodCount] || 0) : el.dataset.all;
+          el.textContent = filtering ? siteWords.number(perPeriod[el.dataset.periodCount] || 0) : el.dataset.all;
           el.closest('li').classList.toggle('is-empty', filtering && !perPeriod[el.dataset.periodCount]);
         });
         links.forEach(function (a) { a.setAttribute('href', a.dataset.path + search); });
