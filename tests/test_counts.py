@@ -98,3 +98,13 @@ def test_an_event_added_to_a_site_listed_by_period_renders_no_other_events_pages
     assert "events/zz-added/index.html" in rendered
     others = [p for p in rendered if p.startswith("events/") and "zz-added" not in p]
     assert len(others) <= 2, others  # its neighbours at most, whose previous and next links change
+
+
+def test_a_count_python_fills_in_is_written_in_the_sites_digits_too():
+    """Language.filled: the period pages' descriptions (render/pages.py) and other texts made in Python."""
+    from site_builder.render.i18n import language_of
+
+    french = language_of(Theme.for_site(REPO, "default", "fr").environment())
+    assert french.filled("%(title)s : les %(num)d événements de %(period)s.", title="T", num=12000,
+                         period="2015") == f"T : les 12{NNBSP}000 événements de 2015."
+    assert french.filled("%(num)s", num=12000) == "12000"  # only a whole number's %d placeholder

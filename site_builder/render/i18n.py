@@ -370,8 +370,13 @@ class Language:
         return self._range(day, None, short)
 
     def count_of_events(self, count: int) -> str:
-        text = self._words.ngettext("%(num)d event", "%(num)d events", count)
-        return WHOLE_NUMBER.sub(r"%(\1)s", text) % {"num": self.number(count)}
+        return self.filled(self._words.ngettext("%(num)d event", "%(num)d events", count), num=count)
+
+    def filled(self, text: str, **values) -> str:
+        """text % values, each whole number's placeholder (%(num)d) given the number in the site's digits."""
+        numbers = {name: self.number(values[name]) for name in WHOLE_NUMBER.findall(text)
+                   if isinstance(values.get(name), int)}
+        return WHOLE_NUMBER.sub(r"%(\1)s", text) % {**values, **numbers}
 
     def number(self, count: int) -> str:
         """A whole number as readers of the language write it: 10,000 in English, 10 000 in French."""

@@ -147,7 +147,7 @@ def period_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
         label = language_of(ctx.env).period(period.key, period.label)
         description = words(ctx.env).ngettext("%(title)s: the %(num)d events of %(period)s.",
                                               "%(title)s: the %(num)d events of %(period)s.", period.total)
-        description %= {"title": config.title, "num": period.total, "period": label}
+        description = language_of(ctx.env).filled(description, title=config.title, num=period.total, period=label)
         yield ctx.render("period.html", Page(ctx.urls.page(period.path), label, description, "period"),
                          facets=options, period_options=periods, previous=before, next=after,
                          **listing_values(ctx, archive, period))
