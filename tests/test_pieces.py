@@ -27,7 +27,7 @@ from generate_site import generate  # noqa: E402
 
 KEPT = {"site_builder.render.calendar._vevent", "site_builder.render.exports._event_record_json",
         "site_builder.render.exports._csv_row", "site_builder.render.exports._timelinejs_slide",
-        "site_builder.render.archive._event_facts"}
+        "site_builder.render.archive._event_facts", "site_builder.render.pages._event_slugs"}
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -141,18 +141,18 @@ def test_a_damaged_row_of_pieces_is_no_value_at_all(damage, tmp_path, monkeypatc
     root, cache = generate(tmp_path / "site", events=320, sources=12), tmp_path / "cache"
     with_store(root, cache, monkeypatch)
     with sqlite3.connect(cache / page_store.STORE_FILE) as connection:
-        rows = connection.execute("SELECT site, name, scope, data FROM pieces").fetchall()
-        assert {name for _, name, _, _ in rows} == KEPT
-        for site, name, scope, data in rows:
+        rows = connection.execute("SELECT site, name, bucket, scope, data FROM pieces").fetchall()
+        assert {name for _, name, _, _, _ in rows} == KEPT
+        for site, name, bucket, scope, data in rows:
             assets, values = marshal.loads(data)
             stale = marshal.dumps((assets, {key: "stale" for key in values}))
             if damage == "data changed":
-                connection.execute("UPDATE pieces SET data = ? WHERE name = ?", (stale, name))
+                connection.execute("UPDATE pieces SET data = ? WHERE name = ? AND bucket = ?", (stale, name, bucket))
             else:  # a row of another format: its assets' digest no longer the build's
                 from site_builder.speed.pieces import _checksum
                 stale = marshal.dumps((b"other assets", {key: "stale" for key in values}))
-                connection.execute("UPDATE pieces SET data = ?, checksum = ? WHERE name = ?",
-                                   (stale, _checksum(site, name, scope, stale), name))
+                connection.execute("UPDATE pieces SET data = ?, checksum = ? WHERE name = ? AND bucket = ?",
+                                   (stale, _checksum(site, name, bucket, scope, stale), name, bucket))
     assert with_store(root, cache, monkeypatch) == without_store(root, monkeypatch)
     assert made[1] == made[0]  # every piece made again
 

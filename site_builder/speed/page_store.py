@@ -31,15 +31,15 @@ from site_builder.speed.pieces import KeptPieces, PieceMemo
 from site_builder.speed.reads import MISSING, SiteView
 
 STORE_FILE = "pages.sqlite3"
-SCHEMA = 2  # PRAGMA user_version: another schema is dropped and made again
+SCHEMA = 3  # PRAGMA user_version: another schema is dropped and made again
 PENDING_BYTES = 4 << 20  # a process's pages not yet written to the store: past this they are written
 SITES_KEPT = 4  # sites (root and settings) whose pages are kept; the least recently built go first
 _TABLES = """
 CREATE TABLE IF NOT EXISTS pages (site BLOB, path TEXT, scope BLOB, inputs BLOB, reads TEXT,
                                   read_digest BLOB, data BLOB, checksum BLOB, PRIMARY KEY (site, path));
 CREATE TABLE IF NOT EXISTS sites (site BLOB PRIMARY KEY, used INTEGER);
-CREATE TABLE IF NOT EXISTS pieces (site BLOB, name TEXT, scope BLOB, data BLOB, checksum BLOB,
-                                   PRIMARY KEY (site, name));
+CREATE TABLE IF NOT EXISTS pieces (site BLOB, name TEXT, bucket INTEGER, scope BLOB, data BLOB,
+                                   checksum BLOB, PRIMARY KEY (site, name, bucket));
 """
 
 

@@ -1,9 +1,9 @@
 """Kept pieces: the values of the functions registered with render/memo.keepable (an event's VEVENT,
 its JSON record, ...), kept between builds in the page store's file, one row per function."""
 
-# A row holds every value of one function that one process used in the last build, keyed by a
-# digest of the event and of the sources it quotes, with the digest of the asset names they were
-# made with; the row's scope (the tool, theme, site.yaml, settings) and a checksum of it all are
+# A row holds the values of one function that one process used in the last build whose keys (a
+# digest of the event and of the sources it quotes) fall in its bucket, with the digest of the
+# asset names they were made with; the row's scope (the tool, theme, site.yaml, settings) and a checksum of it all are
 # checked once when the row is read. A row that does not match is no value at all: each is made.
 
 from __future__ import annotations
@@ -24,22 +24,34 @@ _MISSING = object()
 _PIECE_READS = frozenset({("config",), ("sources",)})
 
 
+BUCKETS = 64  # rows per function: an edit writes again the few whose values changed, not all of them
+
+
 class _Table:
-    """One function's values: those the store had, and those this process used."""
+    """One function's values: those the store had, and those this process used, each in the bucket
+    of its key's first byte."""
 
     __slots__ = ("old", "new", "made", "written")
 
     def __init__(self, old: dict) -> None:
-        self.old, self.new, self.made, self.written = old, {}, 0, len(old)
+        self.old, self.new = old, {}
+        self.made: set[int] = set()  # buckets with a value made
+        self.written: dict[int, int] = {}  # bucket -> values the store's row holds
 
-    def changed(self) -> bool:
-        """Whether the row would be other than the store's: a value made, or one not used."""
-        return self.made > 0 or len(self.new) != self.written
+    def changed(self) -> dict[int, dict]:
+        """The buckets whose row would be other than the store's (a value made, or one not used),
+        with their values."""
+        buckets: dict[int, dict] = {}
+        for key, value in self.new.items():
+            buckets.setdefault(key[0] % BUCKETS, {})[key] = value
+        gone = set(self.written) - set(buckets)
+        return {n: values for n, values in buckets.items()
+                if n in self.made or len(values) != self.written.get(n)} | {n: {} for n in gone}
 
 
 class KeptPieces:
-    """One process's use of the kept pieces: each function's row read when it is first asked for,
-    written again by flush() when this process made a value or used fewer than the row holds."""
+    """One process's use of the kept pieces: each function's rows read when it is first asked for,
+    in one query, and the rows that changed written again by flush()."""
 
     def __init__(self, store, site: Site, site_key: bytes, scope: bytes, prints: Fingerprints) -> None:
         self.store, self.site, self.site_key, self.scope, self.prints = store, site, site_key, scope, prints
@@ -59,13 +71,13 @@ class KeptPieces:
             return make(*args)
         table = self._tables.get(name)
         if table is None:
-            table = self._tables[name] = _Table(self._read(name))
+            table = self._tables[name] = self._read(name)
         found = table.new.get(key, _MISSING)
         if found is _MISSING:
             found = table.old.get(key, _MISSING)
             if found is _MISSING:
                 found = make(*args)
-                table.made += 1
+                table.made.add(key[0] % BUCKETS)
             table.new[key] = found
         return found
 
@@ -84,33 +96,46 @@ class KeptPieces:
         return key
 
     def flush(self) -> None:
-        """Each function's row written again where it changed: the values this process used."""
-        rows = []
+        """The rows that changed written again: each bucket's values this process used."""
+        rows, gone = [], []
         for name, table in self._tables.items():
-            if table.changed():
+            for bucket, values in table.changed().items():
+                if not values:
+                    gone.append((self.site_key, name, bucket))
+                    table.written.pop(bucket, None)
+                    continue
                 try:
-                    data = marshal.dumps((self.assets, table.new))
+                    data = marshal.dumps((self.assets, values))
                 except ValueError:  # not plain data: tests/test_pieces.py says which
                     continue
-                rows.append((self.site_key, name, self.scope, data,
-                             _checksum(self.site_key, name, self.scope, data)))
-                table.made, table.written = 0, len(table.new)
-        if rows:
-            self._execute(lambda c: c.executemany("INSERT OR REPLACE INTO pieces VALUES (?, ?, ?, ?, ?)", rows))
+                rows.append((self.site_key, name, bucket, self.scope, data,
+                             _checksum(self.site_key, name, bucket, self.scope, data)))
+                table.written[bucket] = len(values)
+            table.made.clear()
+        if rows or gone:
+            self._execute(lambda c: (c.executemany("INSERT OR REPLACE INTO pieces VALUES (?, ?, ?, ?, ?, ?)", rows),
+                                     c.executemany("DELETE FROM pieces WHERE site = ? AND name = ? AND bucket = ?",
+                                                   gone)))
 
-    def _read(self, name: str) -> dict:
-        rows = self._execute(lambda c: c.execute("SELECT scope, data, checksum FROM pieces WHERE site = ? "
+    def _read(self, name: str) -> _Table:
+        """The function's rows that hold: of this scope, whole (their checksum), of these assets."""
+        rows = self._execute(lambda c: c.execute("SELECT bucket, scope, data, checksum FROM pieces WHERE site = ? "
                                                  "AND name = ?", (self.site_key, name)).fetchall())
-        if not rows:
-            return {}
-        scope, data, checksum = rows[0]
-        if scope != self.scope or _checksum(self.site_key, name, scope, data) != checksum:
-            return {}
-        try:
-            assets, values = marshal.loads(data)
-        except (ValueError, EOFError, TypeError):
-            return {}
-        return values if assets == self.assets and type(values) is dict else {}
+        values: dict = {}
+        written: dict[int, int] = {}
+        for bucket, scope, data, checksum in rows or ():
+            if scope != self.scope or _checksum(self.site_key, name, bucket, scope, data) != checksum:
+                continue
+            try:
+                assets, found = marshal.loads(data)
+            except (ValueError, EOFError, TypeError):
+                continue
+            if assets == self.assets and type(found) is dict:
+                values.update(found)
+                written[bucket] = len(found)
+        table = _Table(values)
+        table.written = written
+        return table
 
     def _execute(self, work: Callable[[sqlite3.Connection], object]):
         connection = self.store.connection()
@@ -123,9 +148,9 @@ class KeptPieces:
             return None
 
 
-def _checksum(site: bytes, name: str, scope: bytes, data: bytes) -> bytes:
+def _checksum(site: bytes, name: str, bucket: int, scope: bytes, data: bytes) -> bytes:
     digest = hashlib.sha256()
-    for part in (site, name.encode("utf-8"), scope, data):
+    for part in (site, name.encode("utf-8"), b"%d" % bucket, scope, data):
         digest.update(b"%d\0" % len(part))
         digest.update(part)
     return digest.digest()
