@@ -122,9 +122,19 @@ def test_a_build_after_an_event_edit_makes_only_that_events_pieces(tmp_path, mon
     root, cache = generate(tmp_path / "site", events=320, sources=12), tmp_path / "cache"
     with_store(root, cache, monkeypatch)
     assert made == [len(KEPT) * 320]  # a cold build makes them all
+    before = rows(cache)
     replace(sorted((root / "content/events").glob("*.yaml"))[100], "title: ", "title: Edited ")
     assert with_store(root, cache, monkeypatch) == without_store(root, monkeypatch)
     assert 0 < made[1] <= len(KEPT)
+    after = rows(cache)
+    written = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
+    assert 0 < len(written) <= 2 * len(KEPT) < len(after) // 4  # a bucket left, one gained, of each function
+
+
+def rows(cache: Path) -> dict[tuple, bytes]:
+    with sqlite3.connect(cache / page_store.STORE_FILE) as connection:
+        return {(name, bucket): checksum for name, bucket, checksum in connection.execute(
+            "SELECT name, bucket, checksum FROM pieces")}
 
 
 def test_a_source_edit_makes_the_pieces_of_the_events_quoting_it_again(tmp_path, monkeypatch, made):

@@ -28,25 +28,22 @@ BUCKETS = 64  # rows per function: an edit writes again the few whose values cha
 
 
 class _Table:
-    """One function's values: those the store had, and those this process used, each in the bucket
-    of its key's first byte."""
+    """One function's values: those the store had, and those this process used, by the bucket of
+    their key's first byte."""
 
     __slots__ = ("old", "new", "made", "written")
 
-    def __init__(self, old: dict) -> None:
-        self.old, self.new = old, {}
-        self.made: set[int] = set()  # buckets with a value made
-        self.written: dict[int, int] = {}  # bucket -> values the store's row holds
+    def __init__(self, old: dict, written: dict[int, int]) -> None:
+        self.old = old
+        self.new: list[dict] = [{} for _ in range(BUCKETS)]
+        self.made: set[int] = set()  # buckets with a value made since the last flush
+        self.written = written  # bucket -> how many values the store's row holds
 
     def changed(self) -> dict[int, dict]:
         """The buckets whose row would be other than the store's (a value made, or one not used),
-        with their values."""
-        buckets: dict[int, dict] = {}
-        for key, value in self.new.items():
-            buckets.setdefault(key[0] % BUCKETS, {})[key] = value
-        gone = set(self.written) - set(buckets)
-        return {n: values for n, values in buckets.items()
-                if n in self.made or len(values) != self.written.get(n)} | {n: {} for n in gone}
+        with their values (none: the row goes)."""
+        return {n: values for n, values in enumerate(self.new)
+                if n in self.made or len(values) != self.written.get(n, 0)}
 
 
 class KeptPieces:
@@ -72,13 +69,15 @@ class KeptPieces:
         table = self._tables.get(name)
         if table is None:
             table = self._tables[name] = self._read(name)
-        found = table.new.get(key, _MISSING)
+        bucket = key[0] % BUCKETS
+        used = table.new[bucket]
+        found = used.get(key, _MISSING)
         if found is _MISSING:
             found = table.old.get(key, _MISSING)
             if found is _MISSING:
                 found = make(*args)
-                table.made.add(key[0] % BUCKETS)
-            table.new[key] = found
+                table.made.add(bucket)
+            used[key] = found
         return found
 
     def key(self, event: Event) -> bytes | None:
@@ -113,9 +112,7 @@ class KeptPieces:
                 table.written[bucket] = len(values)
             table.made.clear()
         if rows or gone:
-            self._execute(lambda c: (c.executemany("INSERT OR REPLACE INTO pieces VALUES (?, ?, ?, ?, ?, ?)", rows),
-                                     c.executemany("DELETE FROM pieces WHERE site = ? AND name = ? AND bucket = ?",
-                                                   gone)))
+            self._execute(lambda c: _write(c, rows, gone))
 
     def _read(self, name: str) -> _Table:
         """The function's rows that hold: of this scope, whole (their checksum), of these assets."""
@@ -133,9 +130,7 @@ class KeptPieces:
             if assets == self.assets and type(found) is dict:
                 values.update(found)
                 written[bucket] = len(found)
-        table = _Table(values)
-        table.written = written
-        return table
+        return _Table(values, written)
 
     def _execute(self, work: Callable[[sqlite3.Connection], object]):
         connection = self.store.connection()
@@ -146,6 +141,18 @@ class KeptPieces:
         except sqlite3.Error:
             self.store.broken = True
             return None
+
+
+def _write(connection: sqlite3.Connection, rows: list[tuple], gone: list[tuple]) -> None:
+    """All or none: each row comes with its checksum, but a row half-written is no row."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        connection.executemany("INSERT OR REPLACE INTO pieces VALUES (?, ?, ?, ?, ?, ?)", rows)
+        connection.executemany("DELETE FROM pieces WHERE site = ? AND name = ? AND bucket = ?", gone)
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
 
 
 def _checksum(site: bytes, name: str, bucket: int, scope: bytes, data: bytes) -> bytes:
