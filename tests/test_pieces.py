@@ -7,6 +7,7 @@ from __future__ import annotations
 import marshal
 import sqlite3
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,6 @@ from site_builder.render.pieces import piece
 from site_builder.render.site import static_outputs
 from site_builder.render.urls import Urls
 from site_builder.speed import page_store
-from site_builder.speed.page_store import StoredPages
 from site_builder.speed.pieces import KeptPieces
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -27,7 +27,8 @@ from generate_site import generate  # noqa: E402
 
 KEPT = {"site_builder.render.calendar._vevent", "site_builder.render.exports._event_record_json",
         "site_builder.render.exports._csv_row", "site_builder.render.exports._timelinejs_slide",
-        "site_builder.render.archive._event_facts", "site_builder.render.pages._event_slugs"}
+        "site_builder.render.archive._event_facts", "site_builder.render.pages._event_slugs",
+        "site_builder.render.search_index._encoded_event_record"}
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -79,30 +80,35 @@ def test_a_piece_that_reads_more_than_its_key_holds_fails(make, real_site, monke
         piece(ctx, keepable(make), ctx.site.events[0])
 
 
+_MADE: list[int] = []  # each value made by a kept function, in any process's thread (forked ones not counted)
+_BUILDS: list[list[int]] = []  # the `made` fixture's counts, when it is used
+
+
 @pytest.fixture
 def made(monkeypatch) -> list[int]:
-    """The pieces each build in this process made (not taken from the store)."""
-    counts: list[int] = []
-    finish = StoredPages.finish
+    """How many values of kept functions each build with the store in this process made."""
     value = KeptPieces.value
+    lock = threading.Lock()
 
     def counting(self, name, make, args, event):
         def counted(*a):
-            self.__dict__["made_now"] = self.__dict__.get("made_now", 0) + 1
+            with lock:
+                _MADE.append(1)
             return make(*a)
         return value(self, name, counted, args, event)
-
-    def finished(self, paths):
-        counts.append(self.pieces.__dict__.pop("made_now", 0))
-        finish(self, paths)
     monkeypatch.setattr(KeptPieces, "value", counting)
-    monkeypatch.setattr(StoredPages, "finish", finished)
-    return counts
+    counts: list[int] = []
+    _BUILDS.append(counts)
+    yield counts
+    _BUILDS.remove(counts)
 
 
 def with_store(root: Path, cache: Path, monkeypatch, jobs: int = 1) -> dict[str, bytes]:
     monkeypatch.setenv("SITE_BUILDER_CACHE", str(cache))
+    _MADE.clear()
     build(Options(root=root, out=root / "build", jobs=jobs))
+    for counts in _BUILDS:
+        counts.append(len(_MADE))
     return tree(root / "build")
 
 

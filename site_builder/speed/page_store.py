@@ -27,7 +27,7 @@ from site_builder.render.urls import Urls, output_path
 from site_builder.speed.collector import collector_paused
 from site_builder.speed.fingerprints import Fingerprints, Unstable, scope_digest
 from site_builder.speed.forked_render import ShareContext
-from site_builder.speed.pieces import KeptPieces, PieceMemo
+from site_builder.speed.pieces import KeptMemo, KeptPieces, PieceMemo
 from site_builder.speed.reads import MISSING, SiteView
 
 STORE_FILE = "pages.sqlite3"
@@ -248,6 +248,13 @@ class StoredPages:
             self.prints.of(self.site.sources)
         self.keys()
         self.store.close()
+
+    def search_memo(self, prepared: bool) -> KeptMemo:
+        """A memo for the search index's thread, keeping the events' records: pieces of its own,
+        through a connection of its own, with the digests prepare() worked out when `prepared`
+        (then only read: no worker runs in this process), else its own (the render digests too)."""
+        prints = self.prints if prepared else Fingerprints()
+        return KeptMemo(KeptPieces(PageStore(self.store.path), self.site, self.site_key, self.scope, prints))
 
     def keys(self) -> dict[str, bytes]:
         """The store's rows of this site and scope (path -> inputs), read once: forked workers

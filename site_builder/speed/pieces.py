@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Callable
 
 from site_builder.model import Event, Site
+from site_builder.render.memo import Memo
 from site_builder.render.pieces import cited
 from site_builder.speed.fingerprints import Fingerprints, Unstable
 from site_builder.speed.reads import RecordingMemo, SiteView
@@ -161,6 +162,24 @@ def _checksum(site: bytes, name: str, bucket: int, scope: bytes, data: bytes) ->
         digest.update(b"%d\0" % len(part))
         digest.update(part)
     return digest.digest()
+
+
+class KeptMemo(Memo):
+    """A Memo whose registered functions' values of an event come from KeptPieces (the search
+    index's thread: speed/page_store.StoredPages.search_memo)."""
+
+    def __init__(self, pieces: KeptPieces) -> None:
+        super().__init__()
+        self.pieces = pieces
+
+    def piece(self, make, scope, event):
+        return self.pieces.value(make.kept_as[0], make, (scope, event), event)
+
+    def of(self, make, obj):
+        kept_as = getattr(make, "kept_as", None)
+        if kept_as is None:
+            return super().of(make, obj)
+        return self.pieces.value(kept_as[0], make, (obj,), obj)
 
 
 class PieceMemo(RecordingMemo):
