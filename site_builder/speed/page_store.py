@@ -243,18 +243,21 @@ class StoredPages:
     def prepare(self) -> None:
         """Digests every worker will ask for, worked out once before they are forked (the collector
         paused: what they make stays, and a full collection would walk the whole site)."""
-        with suppress(Unstable), collector_paused():
-            self.prints.of(self.site.events)
-            self.prints.of(self.site.sources)
+        with collector_paused():
+            with suppress(Unstable):
+                self.prints.of(self.site.events)
+                self.prints.of(self.site.sources)
+            for event in self.site.events:  # the kept pieces' keys (speed/pieces.py)
+                self.pieces.key(event)
         self.keys()
         self.store.close()
 
     def search_memo(self, prepared: bool) -> KeptMemo:
         """A memo for the search index's thread, keeping the events' records: pieces of its own,
-        through a connection of its own, with the digests prepare() worked out when `prepared`
-        (then only read: no worker runs in this process), else its own (the render digests too)."""
-        prints = self.prints if prepared else Fingerprints()
-        return KeptMemo(KeptPieces(PageStore(self.store.path), self.site, self.site_key, self.scope, prints))
+        through a connection of its own, with the digests and keys prepare() works out when
+        `prepared` (then only read: no render runs in this process), else its own."""
+        prints, keys = (self.prints, self.pieces.keys) if prepared else (Fingerprints(), None)
+        return KeptMemo(KeptPieces(PageStore(self.store.path), self.site, self.site_key, self.scope, prints, keys))
 
     def keys(self) -> dict[str, bytes]:
         """The store's rows of this site and scope (path -> inputs), read once: forked workers

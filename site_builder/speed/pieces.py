@@ -51,10 +51,11 @@ class KeptPieces:
     """One process's use of the kept pieces: each function's rows read when it is first asked for,
     in one query, and the rows that changed written again by flush()."""
 
-    def __init__(self, store, site: Site, site_key: bytes, scope: bytes, prints: Fingerprints) -> None:
+    def __init__(self, store, site: Site, site_key: bytes, scope: bytes, prints: Fingerprints,
+                 keys: dict | None = None) -> None:
         self.store, self.site, self.site_key, self.scope, self.prints = store, site, site_key, scope, prints
         self.assets = b""  # the digest of the asset names the pieces' URLs are made with (use())
-        self._keys: dict[int, tuple[Event, bytes | None]] = {}
+        self.keys: dict[int, tuple[Event, bytes | None]] = keys if keys is not None else {}  # by id(event)
         self._tables: dict[str, _Table] = {}
 
     def use(self, assets: bytes) -> None:
@@ -83,7 +84,7 @@ class KeptPieces:
 
     def key(self, event: Event) -> bytes | None:
         """A digest of the event and of the sources it quotes (None: one has no digest that holds)."""
-        kept = self._keys.get(id(event))
+        kept = self.keys.get(id(event))
         if kept is not None and kept[0] is event:
             return kept[1]
         try:
@@ -92,7 +93,7 @@ class KeptPieces:
             key = hashlib.sha256(b"".join(digests)).digest()
         except (Unstable, KeyError):
             key = None
-        self._keys[id(event)] = (event, key)
+        self.keys[id(event)] = (event, key)
         return key
 
     def flush(self) -> None:
