@@ -75,6 +75,10 @@ class Memo:
         made each time here; a build's memo may give a kept one (speed/pieces.py)."""
         return make(scope, event)
 
+    def done(self) -> None:
+        """The caller asks for no more: a memo that keeps values between builds writes them and
+        lets them go (speed/pieces.py); nothing to do here."""
+
     def alike(self, make: Callable[[Any], T], arg) -> T:
         """make(arg), or the value the last call made for an equal arg (in `kept`): for a value
         dear to make from a small one that an edit rarely changes (the chart's figure)."""

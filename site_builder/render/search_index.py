@@ -239,6 +239,7 @@ def _part_records(site: Site, language: str, parts: int, memo: Memo | None = Non
     for event in site.events:
         url, record = piece(ctx, _encoded_event_record, event)
         found[part_of(url, parts)].append(record)
+    ctx.memo.done()
     for r in _source_search_records(site, urls):
         found[part_of(r.url, parts)].append(_encoded(r, language))
     return found

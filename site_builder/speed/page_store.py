@@ -303,12 +303,16 @@ class StoredPages:
             self._pending.append((self.scope, path, inputs, reads, digest, data))
             self._pending_bytes += len(data)
             if self._pending_bytes > PENDING_BYTES:  # a worker's memory holds so much of its pages at most
-                self.flush()
+                self._write_pages()
 
     def flush(self) -> None:
+        """At a task's end (and the build's): its pages and pieces written."""
+        self._write_pages()
+        self.pieces.flush()
+
+    def _write_pages(self) -> None:
         pending, self._pending, self._pending_bytes = self._pending, [], 0
         self.store.write(self.site_key, pending)
-        self.pieces.flush()
 
     def _reads_now(self, text: str) -> tuple[frozenset | None, bytes | None]:
         """A row's reads and the digest of what they read now."""

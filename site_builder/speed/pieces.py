@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from site_builder.model import Event, Site
 from site_builder.render.memo import Memo
@@ -96,8 +96,9 @@ class KeptPieces:
         self.keys[id(event)] = (event, key)
         return key
 
-    def flush(self) -> None:
-        """The rows that changed written again: each bucket's values this process used."""
+    def flush(self, release: bool = True) -> None:
+        """The rows that changed written again: each bucket's values this process used; with
+        `release`, the values let go (a task's file is made: its values' memory goes back)."""
         rows, gone = [], []
         for name, table in self._tables.items():
             for bucket, values in table.changed().items():
@@ -115,14 +116,16 @@ class KeptPieces:
             table.made.clear()
         if rows or gone:
             self._execute(lambda c: _write(c, rows, gone))
+        if release:
+            self._tables = {}
 
     def _read(self, name: str) -> _Table:
         """The function's rows that hold: of this scope, whole (their checksum), of these assets."""
         rows = self._execute(lambda c: c.execute("SELECT bucket, scope, data, checksum FROM pieces WHERE site = ? "
-                                                 "AND name = ?", (self.site_key, name)).fetchall())
+                                                 "AND name = ?", (self.site_key, name)))
         values: dict = {}
         written: dict[int, int] = {}
-        for bucket, scope, data, checksum in rows or ():
+        for bucket, scope, data, checksum in self._rows(rows):  # one row's bytes at a time
             if scope != self.scope or _checksum(self.site_key, name, bucket, scope, data) != checksum:
                 continue
             try:
@@ -133,6 +136,15 @@ class KeptPieces:
                 values.update(found)
                 written[bucket] = len(found)
         return _Table(values, written)
+
+    def _rows(self, cursor) -> Iterator[tuple]:
+        """The cursor's rows as they are read; none past an error (the store is then broken)."""
+        if cursor is None:
+            return []
+        try:
+            yield from cursor
+        except sqlite3.Error:
+            self.store.broken = True
 
     def _execute(self, work: Callable[[sqlite3.Connection], object]):
         connection = self.store.connection()
@@ -181,6 +193,9 @@ class KeptMemo(Memo):
         if kept_as is None:
             return super().of(make, obj)
         return self.pieces.value(kept_as[0], make, (obj,), obj)
+
+    def done(self) -> None:
+        self.pieces.flush()
 
 
 class PieceMemo(RecordingMemo):
