@@ -1,10 +1,11 @@
 """Kept pieces: the values of the functions registered with render/memo.keepable (an event's VEVENT,
-its JSON record, ...), kept between builds in the page store's file, one row per function."""
+its JSON record, ...), kept between builds in the page store's file, BUCKETS rows per function."""
 
 # A row holds the values of one function that one process used in the last build whose keys (a
 # digest of the event and of the sources it quotes) fall in its bucket, with the digest of the
-# asset names they were made with; the row's scope (the tool, theme, site.yaml, settings) and a checksum of it all are
-# checked once when the row is read. A row that does not match is no value at all: each is made.
+# asset names they were made with; the row's scope (the tool, theme, site.yaml, settings) and a
+# checksum of it all are checked once when the row is read. A row that does not match is no value
+# at all: each of its values is made again.
 
 from __future__ import annotations
 
