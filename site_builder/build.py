@@ -122,7 +122,11 @@ def build(options: Options) -> Result:
             # The search index from the model, in a thread while the pages render: its records and
             # cached parts meanwhile, its Pagefind processes once the render workers' memory is free.
             gate = Gate(0)
-            beside = Beside(lambda: _beside_render(BESIDE_RENDER, staging, site, PartCache.default(), gate))
+            search_parts = PartCache.default()
+            records = pages.search_memo(prepared=workers > 1) if pages is not None else None
+            if search_parts is not None:
+                search_parts.records = records
+            beside = Beside(lambda: _beside_render(BESIDE_RENDER, staging, site, search_parts, gate, records))
             try:
                 paths = _render(staging, site, theme, workers, pages, beside.start)
                 gate.open()
@@ -160,9 +164,15 @@ def _render(staging: Path, site: Site, theme: Theme, workers: int, pages: Stored
         return write_files(staging, sorted(files.items()))
 
 
-def _beside_render(work: list, staging: Path, site: Site, search_parts, gate: Gate) -> list[str]:
-    """Run each of BESIDE_RENDER (render/publishing.py); the paths they wrote."""
-    return [path for step in work for path in step(staging, site, search_parts, gate) or ()]
+def _beside_render(work: list, staging: Path, site: Site, search_parts, gate: Gate, records=None) -> list[str]:
+    """Run each of BESIDE_RENDER (render/publishing.py); the paths they wrote. `records`: the search
+    records' KeptMemo, whose pieces are written and closed in this thread, which opened them."""
+    try:
+        return [path for step in work for path in step(staging, site, search_parts, gate) or ()]
+    finally:
+        if records is not None:
+            records.pieces.flush()
+            records.pieces.store.close()
 
 
 def counted(count: int, noun: str) -> str:

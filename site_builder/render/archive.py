@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from site_builder.model.dates import PartialDate
 from site_builder.model import Event, Site
 from site_builder.render.markdown import markdown_text
-from site_builder.render.memo import Memo
+from site_builder.render.memo import Memo, keepable_alone
 from site_builder.slugs import slugify
 
 LARGE_SITE = 300  # more events than this: the home page lists one period and links the others
@@ -123,10 +123,10 @@ def index_data(site: Site, archive: Archive, base: str, memo: Memo | None = None
     memo = memo or Memo()
     rows = []
     for event in site.events:
-        facts = memo.of(_event_facts, event)
-        rows.append([event.id, facts.first, facts.last, lanes[event.lane],
-                     sorted({tags[t] for t in facts.tags}), sorted({actors[a] for a in facts.actors}),
-                     archive.page_of[event.id], facts.date, event.title])
+        first, last, event_tags, event_actors, date, _ = memo.of(_event_facts, event)
+        rows.append([event.id, first, last, lanes[event.lane],
+                     sorted({tags[t] for t in event_tags}), sorted({actors[a] for a in event_actors}),
+                     archive.page_of[event.id], date, event.title])
     data = {
         "lanes": [[lane.id, lane.label] for lane in site.config.lanes],
         "tags": [slug for slug, _ in site.tags],
@@ -142,28 +142,19 @@ def text_data(site: Site, memo: Memo | None = None) -> bytes:
     """Each event's title, summary and quotations as the text filter reads them, already folded
     (timeline.js folds the reader's words the same way), in the order of the index's rows."""
     memo = memo or Memo()
-    return _compact_json([memo.of(_event_facts, event).text for event in site.events])
+    return _compact_json([memo.of(_event_facts, event)[5] for event in site.events])
 
 
-@dataclass(frozen=True)
-class _Facts:
-    """What the data files say of one event, worked out once per Event object."""
-
-    first: str
-    last: str  # "" when the same day
-    tags: tuple[str, ...]  # slugs
-    actors: tuple[str, ...]
-    date: str
-    text: str  # folded
-
-
-def _event_facts(event: Event) -> _Facts:
+@keepable_alone
+def _event_facts(event: Event) -> tuple[str, str, tuple[str, ...], tuple[str, ...], str, str]:
+    """What the data files say of one event: (first ISO day, last ISO day or "" when the same, tag
+    slugs, actor slugs, its date's words, its folded text)."""
     first = event.when.start.first_iso_day()
     last = (event.when.end or event.when.start).last_iso_day()
     quotes = " ".join(" ".join(excerpt.selector.quoted) for excerpt in event.excerpts)
-    return _Facts(first, "" if last == first else last, tuple(slugify(t) for t in event.tags),
-                  tuple(slugify(a) for a in event.actors), event.when.format(),
-                  fold(f"{event.title} {markdown_text(event.summary)} {quotes}"))
+    return (first, "" if last == first else last, tuple(slugify(t) for t in event.tags),
+            tuple(slugify(a) for a in event.actors), event.when.format(),
+            fold(f"{event.title} {markdown_text(event.summary)} {quotes}"))
 
 
 _MARKS = re.compile("[\u0300-\u036f]")

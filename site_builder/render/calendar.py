@@ -39,7 +39,9 @@ from site_builder import __version__
 from site_builder.model import Event
 from site_builder.model.dates import When, build_date
 from site_builder.render.feeds import event_updated
+from site_builder.render.memo import keepable
 from site_builder.render.pages import RenderContext
+from site_builder.render.pieces import piece
 from site_builder.render.i18n import Language, language_of, words
 
 CALENDAR_FILE = "events.ics"
@@ -55,8 +57,7 @@ def events_ics(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     cal.add("x-wr-calname", site.config.title)
     if site.config.description:
         cal.add("x-wr-caldesc", site.config.description)
-    host = urlsplit(site.config.base_url).hostname or "localhost"
-    vevents = [vevent_lines(ctx, event, host)  # (folded lines, TZID of DTSTART)
+    vevents = [piece(ctx, _vevent, event)  # (folded lines, TZID of DTSTART)
                for event in site.events if fits_calendar(event.when)]
     # The calendar's lines: BEGIN, its properties, then the components (the zones' definitions
     # first, in order of name: the library's add_missing_timezones walks every property again and
@@ -66,6 +67,17 @@ def events_ics(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
     zones = sorted({zone for _, zone in vevents} - {None, "UTC"})
     parts = [_fold_lines(head), *map(timezone_lines, zones), *(lines for lines, _ in vevents), _fold_lines([end])]
     yield CALENDAR_FILE, b"".join(parts)
+
+
+@keepable
+def _vevent(ctx: RenderContext, event: Event) -> tuple[bytes, str | None]:
+    """vevent_lines of the event, for the site's host."""
+    return vevent_lines(ctx, event, _host(ctx.site.config.base_url))
+
+
+@lru_cache(maxsize=16)
+def _host(base_url: str) -> str:
+    return urlsplit(base_url).hostname or "localhost"
 
 
 def calendar_bytes(cal: icalendar.Calendar) -> bytes:

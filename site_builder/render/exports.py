@@ -19,7 +19,9 @@ from collections.abc import Callable, Iterable
 
 from site_builder import __version__
 from site_builder.model import Event, Excerpt, Source
+from site_builder.render.memo import keepable
 from site_builder.render.pages import RenderContext
+from site_builder.render.pieces import piece
 
 SCHEMA_VERSION = 2  # 2: years before 0001 (ISO 8601 expanded), "ongoing"
 SCHEMA_FILE = "events.schema.json"
@@ -91,12 +93,13 @@ def events_json(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
         "events": None,
         "sources": None,
     }
-    events = [_event_record_json(ctx, event) for event in site.events]
+    events = [piece(ctx, _event_record_json, event) for event in site.events]
     sources = [_source_record_json(ctx, source) for source in site.sources]
     yield "events.json", _json_with_lists(data, {"events": events, "sources": sources})
     yield SCHEMA_FILE, _json_bytes(EVENTS_SCHEMA, readable=True)  # read by people writing readers
 
 
+@keepable
 def _event_record_json(ctx: RenderContext, event: Event) -> bytes:
     return _json_text(_event_record(ctx, event)).encode("utf-8")
 
@@ -274,7 +277,7 @@ def spreadsheet_safe(value: str) -> str:
 
 
 def events_csv(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
-    rows = [_csv_row(ctx, event) for event in ctx.site.events]
+    rows = [piece(ctx, _csv_row, event) for event in ctx.site.events]
     # The byte order mark tells Excel the file is UTF-8 (it guesses a legacy code page otherwise).
     yield "events.csv", "\ufeff".encode("utf-8") + _csv_line(CSV_COLUMNS) + b"".join(rows)
 
@@ -303,6 +306,7 @@ class _CsvLine:
 _CSV_LINE = threading.local()
 
 
+@keepable
 def _csv_row(ctx: RenderContext, event: Event) -> bytes:
     when = event.when
     row = [
@@ -331,10 +335,21 @@ def timelinejs_json(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:
              "text": {"headline": _text(era.label)}} for era in getattr(config, "eras", ())]
     if eras:
         data["eras"] = eras
-    texts = event_texts(ctx)
-    lanes = {lane.id: _text(lane.label) for lane in config.lanes}
-    slides = [_json_text(_timelinejs_event(ctx, event, texts, lanes)).encode("utf-8") for event in site.events]
+    slides = [piece(ctx, _timelinejs_slide, event) for event in site.events]
     yield "timeline.json", _json_with_lists(data, {"events": slides})
+
+
+@keepable
+def _timelinejs_slide(ctx: RenderContext, event: Event) -> bytes:
+    """The event's slide, serialised (the slide's text template and the lanes' labels looked up
+    once for all the slides)."""
+    texts = ctx.memo.value(event_texts, ctx)
+    lanes = ctx.memo.value(_timelinejs_lanes, ctx.site.config)
+    return _json_text(_timelinejs_event(ctx, event, texts, lanes)).encode("utf-8")
+
+
+def _timelinejs_lanes(config) -> dict[str, str]:
+    return {lane.id: _text(lane.label) for lane in config.lanes}
 
 
 def _timelinejs_event(ctx: RenderContext, event: Event, texts: Callable[[Event, bool], str],

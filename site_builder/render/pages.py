@@ -13,7 +13,7 @@ from site_builder.render.archive import (INDEX_ASSET, TEXT_ASSET, Archive, Perio
                                          is_large)
 from site_builder.render.i18n import N_, Language, language_of, words
 from site_builder.render.chart import build_chart, figure, plotly_style_guards
-from site_builder.render.memo import Memo
+from site_builder.render.memo import Memo, keepable_alone
 from site_builder.render.source_text import source_paragraphs
 from site_builder.render.urls import Urls, output_path
 from site_builder.slugs import slugify
@@ -193,9 +193,12 @@ def _facets(site: Site, memo: Memo) -> tuple[Facet, ...]:
     )
 
 
-def _event_slugs(event: Event) -> tuple[frozenset, frozenset, str]:
-    """(tag slugs, actor slugs, lane slug): facets count each once per event."""
-    return frozenset(map(slugify, event.tags)), frozenset(map(slugify, event.actors)), slugify(event.lane)
+@keepable_alone
+def _event_slugs(event: Event) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """(tag slugs, actor slugs, lane slug), each slug once: facets count each once per event.
+    Sorted tuples, not sets: a kept value is iterated in the order it was made in."""
+    return (tuple(sorted(set(map(slugify, event.tags)))), tuple(sorted(set(map(slugify, event.actors)))),
+            slugify(event.lane))
 
 
 def event_pages(ctx: RenderContext) -> Iterable[tuple[str, bytes]]:

@@ -27,7 +27,9 @@ from site_builder.errors import ContentError, Diagnostic
 from site_builder.model import Event, Excerpt, Site, Source
 from site_builder.output.write import ensure_folder, write_files
 from site_builder.render.markdown import markdown_text
-from site_builder.render.memo import Memo
+from site_builder.render.memo import Memo, keepable
+from site_builder.render.pages import RenderContext
+from site_builder.render.pieces import piece
 from site_builder.render.pagefind import SearchIndexError, inside_bundle, locate_pagefind
 from site_builder.render import pagefind
 from site_builder.render.urls import Urls
@@ -66,6 +68,10 @@ def iter_search_records(site: Site, part: int = 0, parts: int = 1) -> Iterator[R
         record = _event_record(site, urls, event)
         if parts == 1 or part_of(record.url, parts) == part:
             yield record
+    yield from _source_search_records(site, urls, part, parts)
+
+
+def _source_search_records(site: Site, urls: Urls, part: int = 0, parts: int = 1) -> Iterator[Record]:
     for source in site.sources:
         for record in _source_records(site, urls, source, paragraph_spans(visible_text(source).text)):
             if parts == 1 or part_of(record.url, parts) == part:
@@ -175,8 +181,8 @@ def write_index(output: Path, site: Site, cache: Any = None, gate: AbstractConte
         ensure_folder(folder, output)
     binary = locate_pagefind()
     new_index = json.dumps({"type": "NewIndex", "config": {"force_language": language}}).encode("utf-8")
-    jobs = [_Part(folder, n == 0, new_index, records) for n, (folder, records)
-            in enumerate(zip(folders, _part_records(site, language, parts)))]
+    records = _part_records(site, language, parts, getattr(cache, "records", None))
+    jobs = [_Part(folder, n == 0, new_index, part) for n, (folder, part) in enumerate(zip(folders, records))]
     if cache is not None:
         for job in jobs:
             job.key = cache.key(binary, job.everything, job.new_index, job.records)
@@ -224,16 +230,33 @@ class _Part:
 _ADD_RECORD = b'{"type": "AddRecord", "index_id": %d, '
 
 
-def _part_records(site: Site, language: str, parts: int) -> list[list[bytes]]:
-    """Every part's records, encoded for Pagefind once: in model order within a part."""
+def _part_records(site: Site, language: str, parts: int, memo: Memo | None = None) -> list[list[bytes]]:
+    """Every part's records, encoded for Pagefind once: in model order within a part. An event's
+    comes through `memo` (a build's keeps them between builds: PartCache.records)."""
     found: list[list[bytes]] = [[] for _ in range(parts)]
-    for r in iter_search_records(site):
-        # No filters: Pagefind writes them from a hash map in a random order, and the same
-        # content must build the same bytes.
-        found[part_of(r.url, parts)].append(json.dumps(
-            {"url": r.url, "content": r.content, "language": language, "meta": r.meta,
-             "filters": None, "sort": None}).encode("utf-8"))
+    urls = Urls(site, {})
+    ctx = RenderContext(site, urls, None, memo if memo is not None else Memo())  # type: ignore[arg-type]
+    for event in site.events:
+        url, record = piece(ctx, _encoded_event_record, event)
+        found[part_of(url, parts)].append(record)
+    ctx.memo.done()
+    for r in _source_search_records(site, urls):
+        found[part_of(r.url, parts)].append(_encoded(r, language))
     return found
+
+
+@keepable
+def _encoded_event_record(ctx: RenderContext, event: Event) -> tuple[str, bytes]:
+    """The event's record's URL, and the record encoded for Pagefind."""
+    record = _event_record(ctx.site, ctx.urls, event)
+    return record.url, _encoded(record, ctx.site.config.language.split("-")[0].lower())
+
+
+def _encoded(r: Record, language: str) -> bytes:
+    # No filters: Pagefind writes them from a hash map in a random order, and the same content
+    # must build the same bytes.
+    return json.dumps({"url": r.url, "content": r.content, "language": language, "meta": r.meta,
+                       "filters": None, "sort": None}).encode("utf-8")
 
 
 def _write_part(job: _Part, binary: str, cache, indexing: AbstractContextManager,

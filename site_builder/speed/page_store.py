@@ -28,16 +28,19 @@ from site_builder.render.urls import Urls, output_path
 from site_builder.speed.collector import collector_paused
 from site_builder.speed.fingerprints import Fingerprints, Unstable, scope_digest
 from site_builder.speed.forked_render import ShareContext
-from site_builder.speed.reads import MISSING, RecordingMemo, SiteView
+from site_builder.speed.pieces import KeptMemo, KeptPieces, PieceMemo
+from site_builder.speed.reads import MISSING, SiteView
 
 STORE_FILE = "pages.sqlite3"
-SCHEMA = 1  # PRAGMA user_version: another schema is dropped and made again
+SCHEMA = 3  # PRAGMA user_version: another schema is dropped and made again
 PENDING_BYTES = 4 << 20  # a process's pages not yet written to the store: past this they are written
 SITES_KEPT = 4  # sites (root and settings) whose pages are kept; the least recently built go first
 _TABLES = """
 CREATE TABLE IF NOT EXISTS pages (site BLOB, path TEXT, scope BLOB, inputs BLOB, reads TEXT,
                                   read_digest BLOB, data BLOB, checksum BLOB, PRIMARY KEY (site, path));
 CREATE TABLE IF NOT EXISTS sites (site BLOB PRIMARY KEY, used INTEGER);
+CREATE TABLE IF NOT EXISTS pieces (site BLOB, name TEXT, bucket INTEGER, scope BLOB, data BLOB,
+                                   checksum BLOB, PRIMARY KEY (site, name, bucket));
 """
 
 
@@ -84,6 +87,7 @@ class PageStore:
             connection.execute("PRAGMA synchronous = OFF")
             if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
                 connection.executescript(f"BEGIN IMMEDIATE; DROP TABLE IF EXISTS pages; DROP TABLE IF EXISTS sites;"
+                                         "DROP TABLE IF EXISTS pieces;"
                                          f"{_TABLES} PRAGMA user_version = {SCHEMA}; COMMIT;")
             connection.execute("SELECT count(*) FROM sites").fetchone()  # a damaged file fails here
         except BaseException:
@@ -143,8 +147,8 @@ class PageStore:
             self.broken = True
 
     def prune(self, site: bytes, scope: bytes, paths: list[str], used: int) -> None:
-        """After a build: only this build's pages of the site are kept, and the SITES_KEPT sites
-        built last."""
+        """After a build: only this build's pages of the site are kept (and pieces of its scope:
+        speed/pieces.py), and the SITES_KEPT sites built last."""
         connection = self.connection()
         if connection is None:
             return
@@ -155,11 +159,13 @@ class PageStore:
                 connection.executemany("INSERT OR IGNORE INTO built VALUES (?)", ((p,) for p in paths))
                 connection.execute("DELETE FROM pages WHERE site = ? AND (scope != ? OR path NOT IN built)",
                                    (site, scope))
+                connection.execute("DELETE FROM pieces WHERE site = ? AND scope != ?", (site, scope))
                 connection.execute("INSERT OR REPLACE INTO sites VALUES (?, ?)", (site, used))
                 old = [row[0] for row in connection.execute(
                     "SELECT site FROM sites ORDER BY used DESC LIMIT -1 OFFSET ?", (SITES_KEPT,))]
                 for gone in old:
                     connection.execute("DELETE FROM pages WHERE site = ?", (gone,))
+                    connection.execute("DELETE FROM pieces WHERE site = ?", (gone,))
                     connection.execute("DELETE FROM sites WHERE site = ?", (gone,))
         except sqlite3.Error:
             self.broken = True
@@ -192,8 +198,10 @@ class StoredPages:
     def __init__(self, store: PageStore, site: Site, site_key: bytes, scope: bytes) -> None:
         self.store, self.site, self.site_key, self.scope = store, site, site_key, scope
         self.view = SiteView(site)
-        self.memo = RecordingMemo(self.view, frozenset, {})
         self.prints = Fingerprints()
+        # An event's pieces of the whole-site files (its VEVENT, its records) are kept too.
+        self.pieces = KeptPieces(store, site, site_key, scope, self.prints)
+        self.memo = PieceMemo(self.view, frozenset, {}, self.pieces)
         self._read_digests: dict[tuple, bytes] = {}
         # Many pages read the same: a set of reads, and a row's reads as written, worked out once.
         self._by_reads: dict[frozenset, tuple[str | None, bytes | None]] = {}
@@ -232,6 +240,7 @@ class StoredPages:
     def context(self, asset_names: dict[str, str], env: jinja2.Environment, share: int = 0,
                 shares: int = 1) -> StoredContext:
         assets = dict(asset_names)  # the pages' own copy, never changed: its digest is worked out once
+        self.pieces.use(self.prints.of(assets))
         return StoredContext(self.view, Urls(self.view, assets), env, share, shares, self.memo, pages=self)
 
     def make_context(self, site: Site, asset_names: dict[str, str], env: jinja2.Environment, memo) -> StoredContext:
@@ -241,11 +250,21 @@ class StoredPages:
     def prepare(self) -> None:
         """Digests every worker will ask for, worked out once before they are forked (the collector
         paused: what they make stays, and a full collection would walk the whole site)."""
-        with suppress(Unstable), collector_paused():
-            self.prints.of(self.site.events)
-            self.prints.of(self.site.sources)
+        with collector_paused():
+            with suppress(Unstable):
+                self.prints.of(self.site.events)
+                self.prints.of(self.site.sources)
+            for event in self.site.events:  # the kept pieces' keys (speed/pieces.py)
+                self.pieces.key(event)
         self.keys()
         self.store.close()
+
+    def search_memo(self, prepared: bool) -> KeptMemo:
+        """A memo for the search index's thread, keeping the events' records: pieces of its own,
+        through a connection of its own, with the digests and keys prepare() works out when
+        `prepared` (then only read: no render runs in this process), else its own."""
+        prints, keys = (self.prints, self.pieces.keys) if prepared else (Fingerprints(), None)
+        return KeptMemo(KeptPieces(PageStore(self.store.path), self.site, self.site_key, self.scope, prints, keys))
 
     def keys(self) -> dict[str, bytes]:
         """The store's rows of this site and scope (path -> inputs), read once: forked workers
@@ -291,9 +310,14 @@ class StoredPages:
             self._pending.append((self.scope, path, inputs, reads, digest, data))
             self._pending_bytes += len(data)
             if self._pending_bytes > PENDING_BYTES:  # a worker's memory holds so much of its pages at most
-                self.flush()
+                self._write_pages()
 
     def flush(self) -> None:
+        """At a task's end (and the build's): its pages and pieces written."""
+        self._write_pages()
+        self.pieces.flush()
+
+    def _write_pages(self) -> None:
         pending, self._pending, self._pending_bytes = self._pending, [], 0
         self.store.write(self.site_key, pending)
         if self._taken is not None:

@@ -44,6 +44,7 @@ class PartCache:
 
     def __init__(self, folder: Path):
         self.entries = EntryStore(folder, ".part")
+        self.records = None  # a Memo keeping the events' records between builds (StoredPages.search_memo)
 
     @classmethod
     def default(cls) -> PartCache | None:
