@@ -55,7 +55,7 @@ def test_the_plural_is_still_chosen_by_the_number(language, n, expected):
 
 @pytest.fixture(scope="module")
 def french_pages(tmp_path_factory):
-    root = generate(tmp_path_factory.mktemp("counts") / "site", 1001, 5)
+    root = generate(tmp_path_factory.mktemp("counts") / "site", 1001, 5, years=3)  # some years by month
     site_yaml = root / "site.yaml"
     site_yaml.write_text(site_yaml.read_text().replace("language: en", "language: fr"))
     _, files = render(Options(root=root))
@@ -77,7 +77,7 @@ def test_a_french_sites_pages_write_their_counts_with_a_narrow_no_break_space(fr
 def test_on_a_site_listed_by_period_the_filters_count_says_it_covers_every_period(french_pages):
     """A period page lists one period; its filters search every event of the site (the index of
     every event): the count says so, as served and as the script writes it again."""
-    for path in ("index.html", "years/2015/index.html"):
+    for path in ("index.html", "years/2023/index.html"):
         html = french_pages[path]
         assert f'aria-live="polite">Les filtres portent sur les 1{NNBSP}001 événements<' in html, path
         words = json.loads(re.search(r'id="ui-strings">(.*?)</script>', html, re.S).group(1))
@@ -108,3 +108,14 @@ def test_a_count_python_fills_in_is_written_in_the_sites_digits_too():
     assert french.filled("%(title)s : les %(num)d événements de %(period)s.", title="T", num=12000,
                          period="2015") == f"T : les 12{NNBSP}000 événements de 2015."
     assert french.filled("%(num)s", num=12000) == "12000"  # only a whole number's %d placeholder
+
+
+def test_a_french_sites_index_of_periods_names_its_months_in_french(french_pages):
+    home = french_pages["index.html"]
+    months = re.findall(r'<abbr title="([^"]+)">([^<]+)</abbr>', home)
+    assert months, "the generated site lists some years month by month"
+    for title, short in months:
+        assert not re.search(r"January|February|March|April|June|July|August|September|October|November"
+                             r"|December|\bJan\b|\bFeb\b|\bMar\b|\bApr\b|\bJun\b|\bJul\b|\bAug\b|\bSep\b|\bOct\b|"
+                             r"\bNov\b|\bDec\b", title + short), (title, short)
+    assert ("février 2023", "févr.") in months

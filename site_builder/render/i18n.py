@@ -422,6 +422,13 @@ class Language:
         parts = [int(p) for p in period_id.removeprefix("period-").split("-") if p.isdigit()]
         return self.date(PartialDate(*parts)) if parts else label
 
+    def short_month(self, period_id: str, short: str) -> str:
+        """A month's name in the index of periods ("2025-08", "Aug") in this language: "août"."""
+        if self.english:
+            return short
+        month = int(period_id.rsplit("-", 1)[1])
+        return format_skeleton("MMM", date(2000, month, 1), locale=self.locale)
+
     def _range(self, start: PartialDate, end: PartialDate | None, short: bool) -> str:
         skeleton = SKELETONS[(start.precision, short)]
         if end is None or end == start:
