@@ -49,6 +49,7 @@ class Result:
     seconds: float
     drafts_left_out: int = 0  # events marked draft: true that the site does not include
     from_store: int | None = None  # the pages taken from the page store; None: no store used
+    cache_unusable: Path | None = None  # the page store's file, when it could not be opened or written
 
     @property
     def written(self) -> int:
@@ -139,7 +140,8 @@ def build(options: Options) -> Result:
                 beside.wait()  # and nothing writes into the staging folder once it is discarded
     refresh_site_schemas(options.root, site)  # the editors' schema/ lists the ids this build saw
     return Result(site, tuple(paths), time.perf_counter() - started, left_out,
-                  pages.taken if pages is not None else None)
+                  pages.taken if pages is not None else None,
+                  pages.store.path if pages is not None and pages.store.broken else None)
 
 
 def _render(staging: Path, site: Site, theme: Theme, workers: int, pages: StoredPages | None,

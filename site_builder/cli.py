@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 from site_builder import __version__
+from site_builder.cache_folder import CACHE_VARIABLE
 from site_builder.build import Options, build, check
 from site_builder.errors import ContentError, Diagnostic, display_path, printable
 
@@ -189,6 +190,11 @@ def run_build(args) -> int:
             print(f"  hint: {exc.hint}", file=sys.stderr)
         return 1
     print(result.summary("built", options.out_dir))
+    if result.cache_unusable is not None:
+        folder = display_path(result.cache_unusable.parent)
+        print(f"note: the cache folder {folder} could not be used, so every page was rendered", file=sys.stderr)
+        print(f"  hint: make {CACHE_VARIABLE} a folder you can write, or `off` (docs/publishing.md, Caches)",
+              file=sys.stderr)
     return 0
 
 

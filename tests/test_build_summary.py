@@ -46,3 +46,20 @@ def test_without_the_store_the_summary_says_nothing_of_it(real_site, tmp_path, m
     result = build(Options(root=real_site.root, out=real_site.root / "build"))
     assert result.from_store is None
     assert "cache" not in result.summary("built", real_site.root / "build")
+
+
+def test_a_cache_folder_that_cannot_be_written_is_said_not_silently_unused(real_site, tmp_path, monkeypatch, capsys):
+    from site_builder.cli import main
+
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("")
+    monkeypatch.setenv("SITE_BUILDER_CACHE", str(not_a_folder))
+    assert main(["build", "--site", str(real_site.root)]) == 0
+    out, err = capsys.readouterr()
+    assert "(0 from the cache;" in out
+    assert f"note: the cache folder {not_a_folder} could not be used, so every page was rendered" in err
+    assert "hint: make SITE_BUILDER_CACHE a folder you can write, or `off`" in err
+
+    monkeypatch.setenv("SITE_BUILDER_CACHE", str(tmp_path / "cache"))  # a usable one: no note
+    assert main(["build", "--site", str(real_site.root)]) == 0
+    assert "note:" not in capsys.readouterr().err
