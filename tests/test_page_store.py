@@ -212,3 +212,17 @@ def test_the_asset_names_a_page_digests_are_the_ones_its_links_use(real_site, tm
     names["style.css"] = "style.2.css"
     assert context.urls.asset("style.css").endswith("style.1.css")
     assert pages.inputs("404.html", Page("/404.html", "", "", "404"), {}, context.urls.assets) == before
+
+
+def test_the_store_file_gives_back_the_space_of_a_site_it_forgets(real_site, tmp_path, monkeypatch):
+    """Past SITES_KEPT sites the least recent one's rows go, and the file shrinks (not only its rows)."""
+    monkeypatch.setenv("SITE_BUILDER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(page_store, "SITES_KEPT", 1)
+    store = tmp_path / "cache" / page_store.STORE_FILE
+    sizes = []
+    for n in range(3):  # each base URL is a site of its own in the store
+        build(Options(root=real_site.root, out=tmp_path / "out", base_url=f"https://p{n}.example.org/"))
+        sizes.append(store.stat().st_size)
+    assert sizes[2] < 1.5 * sizes[0], sizes
+    with sqlite3.connect(store) as connection:
+        assert connection.execute("SELECT count(DISTINCT site) FROM pages").fetchone()[0] == 1

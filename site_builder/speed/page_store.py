@@ -32,7 +32,7 @@ from site_builder.speed.pieces import KeptMemo, KeptPieces, PieceMemo
 from site_builder.speed.reads import MISSING, SiteView
 
 STORE_FILE = "pages.sqlite3"
-SCHEMA = 3  # PRAGMA user_version: another schema is dropped and made again
+SCHEMA = 4  # PRAGMA user_version: another schema is dropped and made again
 PENDING_BYTES = 4 << 20  # a process's pages not yet written to the store: past this they are written
 SITES_KEPT = 4  # sites (root and settings) whose pages are kept; the least recently built go first
 _TABLES = """
@@ -89,6 +89,9 @@ class PageStore:
                 connection.executescript(f"BEGIN IMMEDIATE; DROP TABLE IF EXISTS pages; DROP TABLE IF EXISTS sites;"
                                          "DROP TABLE IF EXISTS pieces;"
                                          f"{_TABLES} PRAGMA user_version = {SCHEMA}; COMMIT;")
+                # The file gives back the space of the rows prune() removes (_shrink); the tables are
+                # empty, so this VACUUM is quick.
+                connection.executescript("PRAGMA auto_vacuum = INCREMENTAL; VACUUM;")
             connection.execute("SELECT count(*) FROM sites").fetchone()  # a damaged file fails here
         except BaseException:
             connection.close()
@@ -167,8 +170,17 @@ class PageStore:
                     connection.execute("DELETE FROM pages WHERE site = ?", (gone,))
                     connection.execute("DELETE FROM pieces WHERE site = ?", (gone,))
                     connection.execute("DELETE FROM sites WHERE site = ?", (gone,))
+            _shrink(connection)
         except sqlite3.Error:
             self.broken = True
+
+
+def _shrink(connection: sqlite3.Connection) -> None:
+    """The file's free space given back once it is a quarter of it (a site's rows gone): rows
+    replaced by an edit leave a little, which the next build's rows fill, and is not worth moving."""
+    free = connection.execute("PRAGMA freelist_count").fetchone()[0]
+    if free * 4 > connection.execute("PRAGMA page_count").fetchone()[0]:
+        connection.executescript("PRAGMA incremental_vacuum;")  # run to its end (execute() frees one page)
 
 
 class _transaction:
