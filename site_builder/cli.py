@@ -136,7 +136,9 @@ def make_parser() -> argparse.ArgumentParser:
     _site_option(parser, default=Path("."))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = commands.add_parser("build", help="verify the content and write the site")
+    p = commands.add_parser("build", help="verify the content and write the site", epilog=(
+        "What it keeps between builds goes in ~/.cache/site-builder (or $XDG_CACHE_HOME/site-builder); "
+        f"{CACHE_VARIABLE}=DIR keeps it in DIR, {CACHE_VARIABLE}=off keeps nothing (docs/publishing.md, Caches)."))
     p.add_argument("--out", help="output folder (default: build/ in the site folder); site-builder makes it, "
                                  "and replaces only a folder it made (or an empty one)")
     p.add_argument("--base-url", help="absolute URL the site is served from (overrides site.yaml)")

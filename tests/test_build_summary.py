@@ -7,6 +7,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from site_builder.build import Options, build
 from site_builder.speed.page_store import STORE_FILE
 
@@ -63,3 +65,12 @@ def test_a_cache_folder_that_cannot_be_written_is_said_not_silently_unused(real_
     monkeypatch.setenv("SITE_BUILDER_CACHE", str(tmp_path / "cache"))  # a usable one: no note
     assert main(["build", "--site", str(real_site.root)]) == 0
     assert "note:" not in capsys.readouterr().err
+
+
+def test_builds_help_says_where_the_cache_is_and_how_to_turn_it_off(capsys):
+    from site_builder.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    said = " ".join(capsys.readouterr().out.split())
+    assert "~/.cache/site-builder" in said and "SITE_BUILDER_CACHE=off keeps nothing" in said
