@@ -125,6 +125,8 @@ def test_an_unknown_string_key_is_a_located_error_with_the_closest_string(tmp_pa
     ("ru", ("«Цитата» внутри",), ("„", "“")),
     ("de", ("Worte",), ("„", "“")),
     ("uk", ("слова",), ("«", "»")),
+    ("fr", ("mots",), ("«\u202f", "\u202f»")),  # French sets its guillemets off with a narrow space
+    ("fr", ("« Citation » dedans",), ("“", "”")),
 ])
 def test_an_excerpt_quoting_marks_of_its_own_takes_the_inner_pair(language, parts, marks):
     assert Language(language).quote_marks(parts) == marks

@@ -35,10 +35,11 @@ SOURCE_LANGUAGE = "en"  # the templates' own words: its catalogue lists every st
 # is quoted with the language's inner pair, so that two like marks never stand side by side.
 QUOTE_MARKS = frozenset("\"'“”„‟«»‹›‘’‚‛「」『』")
 # CLDR's delimiters (quotationStart/End, then alternateQuotationStart/End) of the shipped languages:
-# Babel does not carry them. French nests “ ” inside « », as its typography does (CLDR repeats « »).
+# Babel does not carry them. French nests “ ” inside « », as its typography does (CLDR repeats « »),
+# and sets its guillemets off with a narrow no-break space.
 QUOTES = {
     "en": ("“", "”", "‘", "’"), "ru": ("«", "»", "„", "“"), "uk": ("«", "»", "„", "“"),
-    "de": ("„", "“", "‚", "‘"), "fr": ("«", "»", "“", "”"), "es": ("«", "»", "“", "”"),
+    "de": ("„", "“", "‚", "‘"), "fr": ("«\u202f", "\u202f»", "“", "”"), "es": ("«", "»", "“", "”"),
     "ar": ("”", "“", "’", "‘"),
 }
 # Babel writes these for the skeletons; CLDR has no width between "January 2025" and "Jan 2025".
