@@ -1,0 +1,85 @@
+"""Findings of attack18 against stop 18 (kept pieces, counts in the site's digits, image cache
+pruning): each test fails on main as it is and passes once its finding is fixed."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from site_builder.build import Options, build
+from site_builder.render import media
+from site_builder.render.theme import Theme
+from tests.conftest import REPO
+
+# A site's own version of the theme's event text (feeds, TimelineJS slides) naming the related
+# events: a template that built before the kept pieces (the feed still renders it).
+RELATED_TEXT = ('{% for r in event.related %}<p>See also: {{ site.events_by_id[r].title }}</p>'
+                '{% endfor %}\n')
+
+
+def test_a_sites_own_event_text_template_may_name_related_events(real_site, tmp_path, monkeypatch):
+    """A kept TimelineJS slide is made with a site narrowed to the event and its sources, so a
+    site's templates/exports/event_text.html that reads another event (valid, and rendered for the
+    Atom feed with the whole site) now fails the build with 'a kept piece read site.events_by_id'."""
+    monkeypatch.setenv("SITE_BUILDER_CACHE", "off")
+    own = real_site.root / "templates" / "exports"
+    own.mkdir(parents=True)
+    theme_text = (REPO / "themes/default/templates/exports/event_text.html").read_text("utf-8")
+    (own / "event_text.html").write_text(theme_text + RELATED_TEXT, "utf-8")
+    build(Options(root=real_site.root, out=tmp_path / "out"))
+    slides = json.loads((tmp_path / "out" / "timeline.json").read_text("utf-8"))["events"]
+    assert any("See also:" in slide["text"]["text"] for slide in slides)
+
+
+def test_pruning_the_image_cache_leaves_a_folder_it_did_not_make(tmp_path, monkeypatch):
+    """SITE_BUILDER_CACHE may name a folder holding other files (docs: the folder may be anyone's).
+    A folder whose name looks like an entry but holds no list of digests was not made by the
+    cache (cached_encode writes the list last), yet prune_cache removes it with all it holds."""
+    monkeypatch.setattr(media, "UNUSED_BYTES", 0)
+    folder = tmp_path / "media"
+    theirs = folder / "0123456789abcdef0123-1"
+    theirs.mkdir(parents=True)
+    (theirs / "holiday.jpg").write_bytes(b"not the cache's")
+    media.prune_cache(folder, used=set())
+    assert (theirs / "holiday.jpg").exists()
+
+
+def test_pruning_the_image_cache_removes_its_own_unused_entries(tmp_path, monkeypatch):
+    """The other side of the test above: an entry the cache made (its list of digests) does go."""
+    monkeypatch.setattr(media, "UNUSED_BYTES", 0)
+    folder = tmp_path / "media"
+    entry = folder / f"0123456789abcdef0123-{media.CACHE_FORMAT}"
+    entry.mkdir(parents=True)
+    (entry / "a.webp").write_bytes(b"x")
+    (entry / "sha256").write_text("0" * 64 + " a.webp\n", "ascii")
+    media.prune_cache(folder, used=set())
+    assert not entry.exists()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("language", "count"), [("es", 1234), ("ar-EG", 12345)])
+def test_a_count_the_script_writes_is_the_count_the_page_was_built_with(language, count):
+    """The templates write a count with Babel (Language.number), strings.js with the browser's
+    Intl.NumberFormat, on the same page (the match count, the period counts). For Spanish
+    1234 events Babel writes '1.234' and Chromium '1234' (CLDR's minimum grouping digits); for
+    ar-EG (a language the site may set: the theme ships 'ar') Babel writes '12,345' and
+    Chromium '١٢٬٣٤٥'. Clearing a filter then changes how the count is written."""
+    from playwright.sync_api import sync_playwright
+
+    env = Theme.for_site(REPO, "default", language).environment()
+    built = env.globals["language"].number(count)
+    strings = (REPO / "themes/default/static/js/strings.js").read_text("utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=os.environ.get("SITE_BUILDER_CHROMIUM",
+                                                                            "/usr/bin/chromium"))
+        try:
+            page = browser.new_page()
+            data = json.dumps({"lang": language, "texts": {}, "counts": {}})
+            page.set_content(f'<script type="application/json" id="ui-strings">{data}</script>')
+            page.add_script_tag(content=strings)
+            scripted = page.evaluate(f"window.siteWords.number({count})")
+        finally:
+            browser.close()
+    assert scripted == built
