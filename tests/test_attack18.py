@@ -83,3 +83,30 @@ def test_a_count_the_script_writes_is_the_count_the_page_was_built_with(language
         finally:
             browser.close()
     assert scripted == built
+
+
+def test_an_empty_sites_chart_follows_the_build_date_not_the_wall_clock(tmp_path, monkeypatch):
+    """chart._domain centres an empty site's chart on date.today(), not on build_date(): a build
+    with SOURCE_DATE_EPOCH is not reproducible, and the page store (whose scope holds the build date
+    only when an event is ongoing) keeps a home page made on another day."""
+    import datetime as real
+
+    from site_builder.build import render
+    from site_builder.render import chart
+
+    root = tmp_path / "empty"
+    (root / "content" / "events").mkdir(parents=True)
+    (root / "content" / "sources").mkdir()
+    (root / "site.yaml").write_text((REPO / "site.yaml").read_text("utf-8"), "utf-8")
+    monkeypatch.setenv("SITE_BUILDER_CACHE", "off")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1262304000")  # 2010-01-01
+    _, today = render(Options(root=root))
+
+    class OtherDay(real.date):
+        @classmethod
+        def today(cls):
+            return cls(1999, 6, 1)
+
+    monkeypatch.setattr(chart, "date", OtherDay)
+    _, other_day = render(Options(root=root))
+    assert other_day["index.html"] == today["index.html"]
