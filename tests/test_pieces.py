@@ -16,11 +16,12 @@ from site_builder.build import Options, _load, _theme, build
 from site_builder.render import site as render_site_module  # noqa: F401  (every renderer registered)
 from site_builder.render.memo import REGISTERED, Memo, OutsidePiece, keepable
 from site_builder.render.pages import RenderContext
-from site_builder.render.pieces import piece
+from site_builder.render.pieces import piece, strict_piece
 from site_builder.render.site import static_outputs
 from site_builder.render.urls import Urls
 from site_builder.speed import page_store
-from site_builder.speed.pieces import KeptPieces
+from site_builder.speed.fingerprints import Fingerprints
+from site_builder.speed.pieces import KeptMemo, KeptPieces
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from generate_site import generate  # noqa: E402
@@ -53,7 +54,7 @@ def test_every_kept_value_is_what_a_fresh_make_gives(which, real_site, tmp_path)
     for name, make in REGISTERED.items():
         alone = make.kept_as[1]
         for event in ctx.site.events:
-            made = make(event) if alone else piece(ctx, make, event)
+            made = make(event) if alone else strict_piece(ctx, make, event)  # the theme's read only their key
             kept = marshal.loads(marshal.dumps(made))
             assert repr(kept) == repr(made) and kept == made, (name, event.id)
             if not alone:
@@ -73,11 +74,23 @@ def _asks_for_another_source(ctx, event):
 
 
 @pytest.mark.parametrize("make", [_reads_every_event, _reads_another_source, _asks_for_another_source])
-def test_a_piece_that_reads_more_than_its_key_holds_fails(make, real_site, monkeypatch):
+def test_a_piece_that_reads_more_than_its_key_holds_is_made_with_the_whole_site_and_not_kept(
+        make, real_site, tmp_path, monkeypatch):
     monkeypatch.setattr("site_builder.render.memo.REGISTERED", dict(REGISTERED))  # registered for this test
     ctx = context(real_site.root)
+    kept = keepable(make)
+    event = ctx.site.events[0]
     with pytest.raises(OutsidePiece):
-        piece(ctx, keepable(make), ctx.site.events[0])
+        strict_piece(ctx, kept, event)
+    assert piece(ctx, kept, event) == make(ctx, event)
+    store = page_store.PageStore(tmp_path / "store.sqlite3")
+    store.connection()
+    pieces = KeptPieces(store, ctx.site, b"site", b"scope", Fingerprints())
+    ctx.memo = KeptMemo(pieces)
+    ctx.__dict__.pop("_piece_scope", None)
+    assert piece(ctx, kept, event) == make(ctx, event)
+    pieces.flush()
+    assert store.connection().execute("SELECT count(*) FROM pieces").fetchone()[0] == 0
 
 
 _MADE: list[int] = []  # each value made by a kept function, in any process's thread (forked ones not counted)
