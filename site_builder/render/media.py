@@ -7,7 +7,7 @@ import hashlib
 import io
 import os
 import re
-import shutil
+import stat
 import tempfile
 from contextlib import suppress
 from dataclasses import dataclass
@@ -197,7 +197,25 @@ def prune_cache(folder: Path, used: set[str]) -> None:
     for _, size, name in sorted(others, reverse=True):  # the most recently used first
         total += size
         if total > UNUSED_BYTES:
-            shutil.rmtree(folder / name, ignore_errors=True)
+            _remove_entry(folder / name)
+
+
+def _remove_entry(entry: Path) -> None:
+    """The files the entry's list of digests names, the list, then the folder if nothing else is
+    in it: a folder of that name the cache did not make (no list), or what else is in one, stays."""
+    try:
+        if not stat.S_ISDIR(os.lstat(entry).st_mode):  # a link: not the cache's
+            return
+        listed = [line.split(" ", 1)[1] for line in (entry / _DIGESTS).read_text("ascii").splitlines()]
+    except (OSError, ValueError, IndexError):
+        return
+    for name in listed:
+        if name == Path(name).name and name not in (_DIGESTS, ".", ".."):  # a name in the entry itself
+            with suppress(OSError):
+                os.unlink(entry / name)
+    with suppress(OSError):
+        os.unlink(entry / _DIGESTS)
+        os.rmdir(entry)
 
 
 def _entry_stat(entry: Path) -> tuple[float, int]:
