@@ -15,6 +15,7 @@ from PIL import Image
 
 from site_builder.build import Options, build
 from site_builder.content.load import load_site
+from tests.conftest import REPO
 from site_builder.errors import ContentError
 from site_builder.speed.forked_load import ForkedReader
 
@@ -205,3 +206,18 @@ def test_only_groups_that_may_hold_an_ongoing_event_are_keyed_on_the_build_date(
         keys[day] = [group_key(b"inputs", files) for files in (plain, ongoing, escaped)]
     assert keys[DAY_1][0] == keys[DAY_5][0]  # a daily deploy still finds it
     assert keys[DAY_1][1] != keys[DAY_5][1] and keys[DAY_1][2] != keys[DAY_5][2]
+
+
+def test_an_empty_sites_home_is_not_kept_from_another_day(tmp_path, monkeypatch):
+    """Its chart shows the weeks around the build date (render/chart.py): the store's scope holds the date."""
+    root = tmp_path / "empty"
+    (root / "content" / "events").mkdir(parents=True)
+    (root / "content" / "sources").mkdir()
+    (root / "site.yaml").write_text((REPO / "site.yaml").read_text("utf-8"), "utf-8")
+    homes = {}
+    for cache, epoch in (("kept", "1262304000"), ("kept", "1264982400"), ("off", "1264982400")):
+        monkeypatch.setenv("SITE_BUILDER_CACHE", str(tmp_path / cache) if cache != "off" else "off")
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)  # 2010-01-01, then 2010-02-01
+        build(Options(root=root, out=tmp_path / f"out-{cache}-{epoch}"))
+        homes[(cache, epoch)] = (tmp_path / f"out-{cache}-{epoch}" / "index.html").read_bytes()
+    assert homes[("kept", "1264982400")] == homes[("off", "1264982400")] != homes[("kept", "1262304000")]

@@ -266,7 +266,7 @@ def _pad(width: float) -> float:
 
 def _domain(first: float | None, last: float | None) -> tuple[float, float]:
     if first is None or last is None:
-        today = date.today()
+        today = build_date()  # no events: the chart shows the weeks around the build date
         here = axis.year_fraction(today.year, today.month, today.day)
         return here - 30 * axis.DAY, here + 30 * axis.DAY
     pad = _pad(last - first)

@@ -238,7 +238,8 @@ class StoredPages:
         settings = (f"language={site.config.language}", f"drafts={drafts}", f"base_url={base_url}")
         site_key = hashlib.sha256("\0".join((os.fspath(Path(root).resolve()), *settings)).encode(
             "utf-8", "surrogateescape")).digest()
-        if any(event.when.ongoing for event in site.events):  # their pages say "ongoing, as of" the build date
+        # Ongoing events' pages say "ongoing, as of" the build date; an empty site's chart is around it.
+        if not site.events or any(event.when.ongoing for event in site.events):
             settings += (f"build_date={build_date().isoformat()}",)
         folders = (*theme.template_dirs, *theme.static_dirs, *theme.locale_dirs)
         return cls(store, site, site_key, scope_digest(folders, Path(root) / "site.yaml", settings))
