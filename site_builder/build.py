@@ -45,7 +45,7 @@ class Options:
 @dataclass(frozen=True)
 class Result:
     site: Site
-    paths: tuple[str, ...]  # the files written (the postprocessors' apart)
+    paths: tuple[str, ...]  # the files written, the search index's too
     seconds: float
     drafts_left_out: int = 0  # events marked draft: true that the site does not include
     from_store: int | None = None  # the pages taken from the page store; None: no store used
@@ -133,8 +133,8 @@ def build(options: Options) -> Result:
                 gate.open()
                 if pages is not None:
                     pages.finish(paths)
+                paths += beside.result()  # the search index's files
                 written.update(paths)
-                written.update(beside.result())
             finally:
                 gate.close()  # after a failure: the index stops at its next Pagefind process
                 beside.wait()  # and nothing writes into the staging folder once it is discarded

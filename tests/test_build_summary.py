@@ -74,3 +74,12 @@ def test_builds_help_says_where_the_cache_is_and_how_to_turn_it_off(capsys):
         main(["build", "--help"])
     said = " ".join(capsys.readouterr().out.split())
     assert "~/.cache/site-builder" in said and "SITE_BUILDER_CACHE=off keeps nothing" in said
+
+
+def test_the_summary_counts_every_file_written_the_search_index_too(real_site, tmp_path, monkeypatch):
+    monkeypatch.setenv("SITE_BUILDER_CACHE", "off")
+    out = tmp_path / "out"
+    result = build(Options(root=real_site.root, out=out))
+    on_disk = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert any(path.startswith("pagefind/") for path in on_disk)
+    assert sorted(result.paths) == [path for path in on_disk if not path.startswith(".")]  # not the folder's marker
