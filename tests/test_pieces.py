@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build import Options, _load, _theme, build
+from site_builder.build import Options, _load, _theme
 from site_builder.render import site as render_site_module  # noqa: F401  (every renderer registered)
 from site_builder.render.memo import REGISTERED, Memo, OutsidePiece, keepable
 from site_builder.render.pages import RenderContext
@@ -22,6 +22,8 @@ from site_builder.render.urls import Urls
 from site_builder.speed import page_store
 from site_builder.speed.fingerprints import Fingerprints
 from site_builder.speed.pieces import KeptMemo, KeptPieces
+from tests.test_page_store import replace, without_store
+from tests.test_page_store import with_store as store_build
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from generate_site import generate  # noqa: E402
@@ -30,10 +32,6 @@ KEPT = {"site_builder.render.calendar._vevent", "site_builder.render.exports._ev
         "site_builder.render.exports._csv_row", "site_builder.render.exports._timelinejs_slide",
         "site_builder.render.archive._event_facts", "site_builder.render.pages._event_slugs",
         "site_builder.render.search_index._encoded_event_record"}
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def context(root: Path) -> RenderContext:
@@ -117,24 +115,12 @@ def made(monkeypatch) -> list[int]:
 
 
 def with_store(root: Path, cache: Path, monkeypatch, jobs: int = 1) -> dict[str, bytes]:
-    monkeypatch.setenv("SITE_BUILDER_CACHE", str(cache))
+    """test_page_store's with_store, counting the values made (the `made` fixture)."""
     _MADE.clear()
-    build(Options(root=root, out=root / "build", jobs=jobs))
+    files = store_build(root, cache, monkeypatch, jobs)
     for counts in _BUILDS:
         counts.append(len(_MADE))
-    return tree(root / "build")
-
-
-def without_store(root: Path, monkeypatch) -> dict[str, bytes]:
-    monkeypatch.setenv("SITE_BUILDER_CACHE", "off")
-    build(Options(root=root, out=root / "plain", jobs=1))
-    return tree(root / "plain")
-
-
-def replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return files
 
 
 def test_a_build_after_an_event_edit_makes_only_that_events_pieces(tmp_path, monkeypatch, made):
