@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, datetime, time, timedelta, UTC
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -108,6 +110,8 @@ def written_dates(draw) -> tuple[str, PartialDate]:
     if form == "ce":
         return day.iso(), day
     era = draw(st.sampled_from(["BCE", "BC"]))
+    if (day.month, day.day) == (2, 29) and not calendar.isleap(1 - day.year):  # 2000 BCE (-1999) has no 29th
+        day = PartialDate(day.year, 2, 28)
     return f"{day.iso()} {era}", PartialDate(1 - day.year, day.month, day.day)
 
 
@@ -157,3 +161,10 @@ def test_every_date_is_shown_without_zero_padding_and_with_its_era(written):
     shown = parse_partial_date(written[0]).format()
     assert not shown.startswith("0") and " 0" not in shown
     assert shown.endswith((" BCE", " years ago")) == (written[0].endswith(("BCE", "BC", "ago")))
+
+
+def test_a_bce_leap_day_is_one_of_its_astronomical_year():
+    """1 BCE is year 0: 2001 BCE (-2000) has a 29 February, 2000 BCE (-1999) has none."""
+    assert parse_partial_date("2001-02-29 BCE") == PartialDate(-2000, 2, 29)
+    with pytest.raises(DateError):
+        parse_partial_date("2000-02-29 BCE")
