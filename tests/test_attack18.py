@@ -58,31 +58,58 @@ def test_pruning_the_image_cache_removes_its_own_unused_entries(tmp_path, monkey
     assert not entry.exists()
 
 
+COUNTS = (0, 7, 999, 1000, 1234, 12345, 123456, 1234567, 10**9)
+LANGUAGES = ("en", "fr", "de", "es", "ru", "uk", "ar", "ar-EG", "hi", "fa", "bn", "de-CH")
+
+
 @pytest.mark.browser
-@pytest.mark.parametrize(("language", "count"), [("es", 1234), ("ar-EG", 12345)])
-def test_a_count_the_script_writes_is_the_count_the_page_was_built_with(language, count):
-    """The templates write a count with Babel (Language.number), strings.js with the browser's
-    Intl.NumberFormat, on the same page (the match count, the period counts). For Spanish
-    1234 events Babel writes '1.234' and Chromium '1234' (CLDR's minimum grouping digits); for
-    ar-EG (a language the site may set: the theme ships 'ar') Babel writes '12,345' and
-    Chromium '١٢٬٣٤٥'. Clearing a filter then changes how the count is written."""
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_count_the_script_writes_is_the_count_the_page_was_built_with(language):
+    """The templates write a count with Language.number, strings.js with `number`, on the same
+    page (the match count, the period counts). With the browser's Intl.NumberFormat, Spanish 1234
+    was '1234' against Babel's '1.234', ar-EG 12345 '١٢٬٣٤٥' against '12,345': clearing a filter
+    changed how the count is written. The script reads the page's own ui-strings data."""
     from playwright.sync_api import sync_playwright
 
-    env = Theme.for_site(REPO, "default", language).environment()
-    built = env.globals["language"].number(count)
+    language_of_page = Theme.for_site(REPO, "default", language).environment().globals["language"]
+    built = [language_of_page.number(count) for count in COUNTS]
     strings = (REPO / "themes/default/static/js/strings.js").read_text("utf-8")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=os.environ.get("SITE_BUILDER_CHROMIUM",
                                                                             "/usr/bin/chromium"))
         try:
             page = browser.new_page()
-            data = json.dumps({"lang": language, "texts": {}, "counts": {}})
+            data = json.dumps(language_of_page.script_strings())
             page.set_content(f'<script type="application/json" id="ui-strings">{data}</script>')
             page.add_script_tag(content=strings)
-            scripted = page.evaluate(f"window.siteWords.number({count})")
+            scripted = page.evaluate(f"{list(COUNTS)}.map(window.siteWords.number)")
+            filled = page.evaluate("window.siteWords.text('%(a)d of %(b)d', {a: 1234, b: 1234567})")
         finally:
             browser.close()
     assert scripted == built
+    assert filled == f"{language_of_page.number(1234)} of {language_of_page.number(1234567)}"
+
+
+def test_a_count_is_grouped_as_babel_groups_it_in_every_language():
+    """Language.number writes a count from digit_groups, the data strings.js reads: for every
+    language Babel knows it is what format_decimal writes, save an apostrophe group mark, which
+    format_decimal loses (de-CH 1234567 for 1'234'567)."""
+    from babel import Locale, localedata
+    from babel.numbers import format_decimal
+
+    from site_builder.render.i18n import digit_groups, group_digits
+
+    differ = {}
+    for name in localedata.locale_identifiers():
+        locale = Locale.parse(name)
+        groups = digit_groups(locale)
+        if "'" in groups["group"]:
+            continue
+        for count in (*COUNTS, 10**15 + 123):
+            if group_digits(count, groups) != format_decimal(count, locale=locale):
+                differ[name, count] = (group_digits(count, groups), format_decimal(count, locale=locale))
+    assert not differ
+    assert group_digits(1234567, digit_groups(Locale.parse("de_CH"))) == "1'234'567"
 
 
 def test_an_empty_sites_chart_follows_the_build_date_not_the_wall_clock(tmp_path, monkeypatch):

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_interval, format_skeleton
-from babel.numbers import format_compact_decimal, format_decimal
+from babel.numbers import format_compact_decimal, format_decimal, get_group_symbol
 from babel.messages.pofile import read_po
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -380,15 +380,21 @@ class Language:
         return WHOLE_NUMBER.sub(r"%(\1)s", text) % {**values, **numbers}
 
     def number(self, count: int) -> str:
-        """A whole number as readers of the language write it: 10,000 in English, 10 000 in French."""
+        """A whole number as readers of the language write it: 10,000 in English, 10 000 in French;
+        a count from the same groups strings.js writes it with (digit_groups), so the two agree."""
         found = self._numbers.get(count)
         if found is None:
-            found = self._numbers[count] = format_decimal(count, locale=self.locale)
+            found = self._numbers[count] = group_digits(count, self._groups) if count >= 0 \
+                else format_decimal(count, locale=self.locale)
         return found
 
     @cached_property
     def _numbers(self) -> dict[int, str]:
         return {}
+
+    @cached_property
+    def _groups(self) -> dict:
+        return digit_groups(self.locale)
 
     def amount(self, count: int) -> str:
         """A count of years in words from a million up ("13,8 миллиарда"), else in digits."""
@@ -517,4 +523,20 @@ def script_strings(words: gettext.NullTranslations, locale: Locale, every_period
     forms = {category: script_counts(words, n, every_period) for category, n in samples.items()}
     counts = {key: {category: forms[category][key] for category in forms} for key in forms[rule(1)]}
     tag = str(locale).replace("_", "-")
-    return {"lang": tag, "texts": script_texts(words), "counts": counts}
+    return {"lang": tag, "texts": script_texts(words), "counts": counts, "digits": digit_groups(locale)}
+
+
+def digit_groups(locale: Locale) -> dict:
+    """How Babel's format_decimal groups a whole number in this language: Latin digits, its group
+    mark, the size of the last group and of each before it (Hindi 12,34,567: 3 then 2)."""
+    primary, secondary = locale.decimal_formats[None].grouping
+    return {"group": get_group_symbol(locale, numbering_system="latn"), "primary": primary, "secondary": secondary}
+
+
+def group_digits(count: int, groups: dict) -> str:
+    """A count >= 0 written with digit_groups, as format_decimal writes it and js/strings.js `number`
+    does; but with an apostrophe for a group mark (de-CH 1'234'567), which format_decimal loses."""
+    digits, written, size = str(count), "", groups["primary"]
+    while len(digits) > size:
+        digits, written, size = digits[:-size], groups["group"] + digits[-size:] + written, groups["secondary"]
+    return digits + written

@@ -47,6 +47,31 @@ def test_clicking_a_marker_moves_to_its_card_and_puts_its_id_in_the_url(page, si
     assert landed.evaluate("c => c.matches(':target')")
 
 
+# Each click's time as it starts (window, capture) and whether it reached a card (window, bubble).
+CLICKS_JS = """() => {
+  window.clicks = [];
+  window.addEventListener('click', e => clicks.push({at: e.timeStamp, card: false}), true);
+  window.addEventListener('click', e => { clicks[clicks.length - 1].card = !!e.target.closest('.event-card'); });
+}"""
+
+
+def test_a_mouse_click_on_a_card_right_after_a_marker_is_not_dropped(page, site_server):
+    """chart.js drops a click outside the chart just after a tap on a marker (a phone's click of
+    the tap lands on the card it jumped to); a mouse's next click there is the reader's own."""
+    page.goto(site_server.url(""))
+    wake_chart(page)
+    page.evaluate(CLICKS_JS)
+    target = next(m for m in markers(page) if m["id"] == ISTANBUL)
+    page.mouse.click(target["x"], target["y"])
+    expect(page).to_have_url(site_server.url(f"#{ISTANBUL}"))
+    box = card(page, ISTANBUL).locator(".event-meta time").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    clicks = page.evaluate("window.clicks")
+    assert len(clicks) == 2
+    assert clicks[1]["at"] - clicks[0]["at"] < 500, "the second click came too late to test the window"
+    assert clicks[1]["card"], "the click on the card was dropped"
+
+
 def test_keyboard_walks_the_chart_and_enter_opens_the_event(page, site_server):
     page.goto(site_server.url(""))
     wake_chart(page)

@@ -108,7 +108,9 @@
 
   // On a touch screen, the click the browser makes of a tap on a marker comes after the page has
   // jumped to the card, and would land on what is under the finger then (a card's link): drop it.
-  var tappedAt = -1e9;
+  // Only after a finger's tap: a mouse's click on a card right after a marker is the reader's own.
+  var tappedAt = -1e9, pointer = '';
+  chartBox.addEventListener('pointerdown', function (e) { pointer = e.pointerType; }, true);
   document.addEventListener('click', function (e) {
     if (performance.now() - tappedAt < 500 && !chartBox.contains(e.target)) { e.preventDefault(); e.stopPropagation(); }
   }, true);
@@ -471,7 +473,10 @@
         var point = e.points && e.points[0];
         if (!point || !point.customdata) return;
         if (point.data.meta.kind === 'months') showPeriod(point.customdata);  // a month: zoom into it
-        else { tappedAt = performance.now(); goTo(point.customdata); }
+        else {
+          if (pointer === 'touch') tappedAt = performance.now();
+          goTo(point.customdata);
+        }
       });
       gd.on('plotly_relayout', onZoom);
       return nextSlice(function () {  // ticks again, for the plot's real width

@@ -5,7 +5,7 @@
 (function () {
   'use strict';
 
-  var data = null, rules = null, numbers = null;
+  var data = null, rules = null;
 
   function load() {
     if (!data) {
@@ -16,10 +16,18 @@
     return data;
   }
 
-  // A whole number in the page's language's digits: 10,000; 10 000; 10.000.
+  // A whole number as the page's templates write it (Language.number: Babel's groups for the
+  // language, in the data as digits): 10,000; 10 000; 10.000; 12,34,567. Not the browser's
+  // Intl.NumberFormat, which writes some languages otherwise (es 1234, ar-EG in Arabic digits).
   function number(n) {
-    numbers = numbers || new Intl.NumberFormat(load().lang);
-    return numbers.format(n);
+    var groups = load().digits || { group: ',', primary: 3, secondary: 3 };
+    var digits = String(Math.abs(Math.round(n))), written = '', size = groups.primary;
+    while (digits.length > size) {
+      written = groups.group + digits.slice(-size) + written;
+      digits = digits.slice(0, -size);
+      size = groups.secondary;
+    }
+    return (n < 0 ? '-' : '') + digits + written;
   }
 
   // "%(num)d of %(total)d" with {num: 3, total: 15}: gettext's placeholders, as the catalogues write them.
