@@ -4,13 +4,10 @@ pruning): each test fails on main as it is and passes once its finding is fixed.
 from __future__ import annotations
 
 import json
-import os
 
-import pytest
 
 from site_builder.build import Options, build
 from site_builder.render import media
-from site_builder.render.theme import Theme
 from tests.conftest import REPO
 
 # A site's own version of the theme's event text (feeds, TimelineJS slides) naming the related
@@ -58,36 +55,7 @@ def test_pruning_the_image_cache_removes_its_own_unused_entries(tmp_path, monkey
     assert not entry.exists()
 
 
-COUNTS = (0, 7, 999, 1000, 1234, 12345, 123456, 1234567, 10**9)
-LANGUAGES = ("en", "fr", "de", "es", "ru", "uk", "ar", "ar-EG", "hi", "fa", "bn", "de-CH")
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_a_count_the_script_writes_is_the_count_the_page_was_built_with(language):
-    """The templates write a count with Language.number, strings.js with `number`, on the same
-    page (the match count, the period counts). With the browser's Intl.NumberFormat, Spanish 1234
-    was '1234' against Babel's '1.234', ar-EG 12345 '١٢٬٣٤٥' against '12,345': clearing a filter
-    changed how the count is written. The script reads the page's own ui-strings data."""
-    from playwright.sync_api import sync_playwright
-
-    language_of_page = Theme.for_site(REPO, "default", language).environment().globals["language"]
-    built = [language_of_page.number(count) for count in COUNTS]
-    strings = (REPO / "themes/default/static/js/strings.js").read_text("utf-8")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=os.environ.get("SITE_BUILDER_CHROMIUM",
-                                                                            "/usr/bin/chromium"))
-        try:
-            page = browser.new_page()
-            data = json.dumps(language_of_page.script_strings())
-            page.set_content(f'<script type="application/json" id="ui-strings">{data}</script>')
-            page.add_script_tag(content=strings)
-            scripted = page.evaluate(f"{list(COUNTS)}.map(window.siteWords.number)")
-            filled = page.evaluate("window.siteWords.text('%(a)d of %(b)d', {a: 1234, b: 1234567})")
-        finally:
-            browser.close()
-    assert scripted == built
-    assert filled == f"{language_of_page.number(1234)} of {language_of_page.number(1234567)}"
+COUNTS = (0, 7, 999, 1000, 1234, 12345, 123456, 1234567, 10**9)  # also the browser test's (test_script_counts.py)
 
 
 def test_a_count_is_grouped_as_babel_groups_it_in_every_language():
