@@ -168,13 +168,12 @@ def _render(staging: Path, site: Site, theme: Theme, workers: int, pages: Stored
 
 def _beside_render(work: list, staging: Path, site: Site, search_parts, gate: Gate, records=None) -> list[str]:
     """Run each of BESIDE_RENDER (render/publishing.py); the paths they wrote. `records`: the search
-    records' KeptMemo, whose pieces are written and closed in this thread, which opened them."""
+    records' memo, done in this thread, which uses it (speed/pieces.KeptMemo), even after a failure."""
     try:
         return [path for step in work for path in step(staging, site, search_parts, gate) or ()]
     finally:
         if records is not None:
-            records.pieces.flush()
-            records.pieces.store.close()
+            records.done()
 
 
 def counted(count: int, noun: str) -> str:

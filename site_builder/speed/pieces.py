@@ -178,29 +178,36 @@ def _checksum(site: bytes, name: str, bucket: int, scope: bytes, data: bytes) ->
     return digest.digest()
 
 
-class KeptMemo(Memo):
-    """A Memo whose registered functions' values of an event come from KeptPieces (the search
-    index's thread: speed/page_store.StoredPages.search_memo)."""
+class _Kept:
+    """A memo's registered functions' values of an event, from KeptPieces (`pieces`)."""
+
+    pieces: KeptPieces
+
+    def piece(self, make, scope, event):
+        return self.pieces.value(make.kept_as[0], make, (scope, event), event)  # (registered: memo.keepable)
+
+    def of(self, make, obj):
+        kept_as = getattr(make, "kept_as", None)
+        if kept_as is None:
+            return super().of(make, obj)  # type: ignore[misc]
+        return self.pieces.value(kept_as[0], make, (obj,), obj)
+
+
+class KeptMemo(_Kept, Memo):
+    """The search index's thread's memo (speed/page_store.StoredPages.search_memo), with a
+    connection of its own: done() writes its values and closes it, in the thread that opened it."""
 
     def __init__(self, pieces: KeptPieces) -> None:
         super().__init__()
         self.pieces = pieces
 
-    def piece(self, make, scope, event):
-        return self.pieces.value(make.kept_as[0], make, (scope, event), event)
-
-    def of(self, make, obj):
-        kept_as = getattr(make, "kept_as", None)
-        if kept_as is None:
-            return super().of(make, obj)
-        return self.pieces.value(kept_as[0], make, (obj,), obj)
-
     def done(self) -> None:
         self.pieces.flush()
+        self.pieces.store.close()
 
 
-class PieceMemo(RecordingMemo):
-    """The page store's memo: a registered function's value of an event comes from KeptPieces."""
+class PieceMemo(_Kept, RecordingMemo):
+    """The page store's memo: a page that is given a kept piece has read what a piece reads."""
 
     def __init__(self, view: SiteView, recorded: Callable[[set], frozenset], kept: dict, pieces: KeptPieces) -> None:
         super().__init__(view, recorded, kept)
@@ -208,10 +215,4 @@ class PieceMemo(RecordingMemo):
 
     def piece(self, make, scope, event):
         self._view.deps |= _PIECE_READS
-        return self.pieces.value(make.kept_as[0], make, (scope, event), event)  # (registered: memo.keepable)
-
-    def of(self, make, obj):
-        kept_as = getattr(make, "kept_as", None)
-        if kept_as is None:
-            return super().of(make, obj)
-        return self.pieces.value(kept_as[0], make, (obj,), obj)
+        return super().piece(make, scope, event)
