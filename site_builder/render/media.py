@@ -173,7 +173,7 @@ _ENTRY = re.compile(r"[0-9a-f]{20}-[0-9]+")  # an entry's folder: the image's di
 def _kept_files(entry: Path, names: list[str]) -> dict[str, bytes] | None:
     """The entry's files, when every one is there with the digest its list gives; else None."""
     try:
-        listed = dict(reversed(line.split(" ", 1)) for line in (entry / _DIGESTS).read_text("ascii").splitlines())
+        listed = _listed(entry)
         files = {name: (entry / Path(name).name).read_bytes() for name in names}
     except (OSError, ValueError):
         return None
@@ -181,6 +181,11 @@ def _kept_files(entry: Path, names: list[str]) -> dict[str, bytes] | None:
         if listed.get(Path(name).name) != hashlib.sha256(data).hexdigest():
             return None
     return files
+
+
+def _listed(entry: Path) -> dict[str, str]:
+    """An entry's list of digests: file name -> sha256 (OSError, ValueError when it has none that reads)."""
+    return dict(reversed(line.split(" ", 1)) for line in (entry / _DIGESTS).read_text("ascii").splitlines())
 
 
 def prune_cache(folder: Path, used: set[str]) -> None:
@@ -206,8 +211,8 @@ def _remove_entry(entry: Path) -> None:
     try:
         if not stat.S_ISDIR(os.lstat(entry).st_mode):  # a link: not the cache's
             return
-        listed = [line.split(" ", 1)[1] for line in (entry / _DIGESTS).read_text("ascii").splitlines()]
-    except (OSError, ValueError, IndexError):
+        listed = _listed(entry)
+    except (OSError, ValueError):
         return
     for name in listed:
         if name == Path(name).name and name not in (_DIGESTS, ".", ".."):  # a name in the entry itself
